@@ -1,0 +1,90 @@
+"""Tribunal: dispute mediation with crowd review for an online marketplace."""
+
+import os
+
+from flask import Flask
+
+from app.config import CONFIGS, PROJECT_ROOT, Config
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: type[Config] | dict | str | None = None) -> Flask:
+    """Build the web application.
+
+    ``config`` is a config class, a name from ``CONFIGS``, or a dict of overrides applied on
+    top of the class named by ``TRIBUNAL_CONFIG`` (development by default). Nothing here
+    starts a scheduler or runs migrations.
+    """
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    overrides = config if isinstance(config, dict) else {}
+    if config is None or isinstance(config, dict):
+        config = overrides.get("CONFIG_NAME") or os.environ.get("TRIBUNAL_CONFIG", "development")
+    if isinstance(config, str):
+        config = CONFIGS[config]
+    app.config.from_object(config)
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (export SECRET_KEY=...) in production")
+
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from app import security, templating
+
+    security.init_app(app)
+    templating.init_app(app)
+    return app
+
+
+def _register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (registers every table)
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin.views import bp as admin_bp
+    from app.api.views import bp as api_bp
+    from app.auth.views import bp as auth_bp
+    from app.i18n import bp as i18n_bp
+    from app.jury.views import bp as jury_bp
+    from app.main import bp as main_bp
+    from app.mediation.views import bp as mediation_bp
+    from app.notifications.views import bp as notifications_bp
+    from app.orders.views import bp as orders_bp
+
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        i18n_bp,
+        orders_bp,
+        notifications_bp,
+        mediation_bp,
+        jury_bp,
+        admin_bp,
+        api_bp,
+    ):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.api.cli import api_tokens_cli
+    from app.auth.cli import users_cli
+    from app.demo import demo_cli
+    from app.orders.cli import orders_cli
+    from app.scheduler.cli import scheduler_cli
+
+    for group in (users_cli, orders_cli, api_tokens_cli, scheduler_cli, demo_cli):
+        app.cli.add_command(group)

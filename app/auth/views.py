@@ -1,0 +1,133 @@
+"""Register, log in, log out, verify and claim accounts, change the password."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import emails
+from app.auth.forms import ChangePasswordForm, ClaimForm, LoginForm, LogoutForm, RegistrationForm
+from app.auth.models import User
+from app.auth.services import (
+    AccountError,
+    Registration,
+    authenticate,
+    change_password,
+    claim_account,
+    register,
+    verify_email,
+)
+from app.extensions import db, limiter, login_manager
+from app.forms import apply_error
+from app.urls import safe_next_url
+
+bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def _login_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next_url(form.next.data) or url_for("main.index"))
+        form.password.errors.append(_("Wrong e-mail address or password."))
+    elif not form.is_submitted():
+        form.next.data = safe_next_url(request.args.get("next"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register_account():
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            user = register(
+                Registration(form.email.data, form.display_name.data, form.password.data)
+            )
+        except AccountError as error:
+            apply_error(form, error)
+        else:
+            if user.is_claimed:
+                emails.send_verification(user)
+                db.session.commit()
+                login_user(user)
+                flash(_("Welcome! We sent you a link to confirm your e-mail address."), "success")
+                return redirect(url_for("main.index"))
+            emails.send_claim_link(user)
+            db.session.commit()
+            flash(
+                _(
+                    "Your marketplace orders are already here. We e-mailed you a link to "
+                    "set your password."
+                ),
+                "info",
+            )
+            return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    try:
+        verify_email(token)
+    except AccountError as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        flash(_("Thank you, your e-mail address is confirmed."), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/claim/<token>", methods=["GET", "POST"])
+def claim(token: str):
+    form = ClaimForm()
+    if form.validate_on_submit():
+        try:
+            user = claim_account(token, form.display_name.data, form.password.data)
+        except AccountError as error:
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Your password is set. Welcome to Tribunal."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/claim.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.password.data)
+        except AccountError as error:
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,164 @@
+"""Configuration classes. Every timer, size and limit of the design lives here.
+
+Values are read from the environment so operators change them without code. Timers are
+``timedelta``; the environment gives them in hours (``*_HOURS``) or days (``*_DAYS``).
+"""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _hours(name: str, default: int) -> timedelta:
+    return timedelta(hours=_env_int(name, default))
+
+
+def _days(name: str, default: int) -> timedelta:
+    return timedelta(days=_env_int(name, default))
+
+
+class Config:
+    """Defaults shared by every environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tribunal.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
+
+    # Accounts and sessions
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_DURATION = timedelta(days=min(_env_int("REMEMBER_ME_DAYS", 14), 14))
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # argon2id; the library defaults (RFC 9106 low-memory profile) are above the OWASP floor
+    ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_COST_KIB = _env_int("ARGON2_MEMORY_COST_KIB", 65536)
+    ARGON2_PARALLELISM = _env_int("ARGON2_PARALLELISM", 4)
+    PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 10)
+    EMAIL_TOKEN_MAX_AGE = _hours("EMAIL_TOKEN_MAX_AGE_HOURS", 48)
+
+    # Rate limits (Flask-Limiter); point the storage at Redis or Memcached to share it
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Languages
+    LANGUAGES = {"en": "English", "zh_Hans": "简体中文"}
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+
+    # Notifications
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")  # console | smtp | memory
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Tribunal <no-reply@tribunal.invalid>")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
+    SMTP_PORT = _env_int("SMTP_PORT", 587)
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
+    SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", True)
+    OUTBOX_BATCH_SIZE = _env_int("OUTBOX_BATCH_SIZE", 100)
+    OUTBOX_LEASE = timedelta(seconds=_env_int("OUTBOX_LEASE_SECONDS", 120))
+    OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 8)
+
+    # Scheduler
+    SCHEDULER_OUTBOX_SECONDS = _env_int("SCHEDULER_OUTBOX_SECONDS", 10)
+    SCHEDULER_HEARTBEAT_SECONDS = _env_int("SCHEDULER_HEARTBEAT_SECONDS", 60)
+    SCHEDULER_STALE_AFTER = timedelta(seconds=_env_int("SCHEDULER_STALE_AFTER_SECONDS", 180))
+
+    # Case lifecycle timers (design: Case lifecycle)
+    CASE_FILING_WINDOW = _days("CASE_FILING_WINDOW_DAYS", 90)
+    INTAKE_SLA = _hours("INTAKE_SLA_HOURS", 24)
+    RETURNED_EXPIRY = _hours("RETURNED_EXPIRY_HOURS", 72)
+    SELLER_RESPONSE_WINDOW = _hours("SELLER_RESPONSE_HOURS", 72)
+    EVIDENCE_WINDOW = _hours("EVIDENCE_WINDOW_HOURS", 72)
+    MEDIATION_SLA = _hours("MEDIATION_SLA_HOURS", 24)
+    PROPOSAL_WINDOW = _hours("PROPOSAL_WINDOW_HOURS", 48)
+    APPEAL_WINDOW = _hours("APPEAL_WINDOW_HOURS", 48)
+    SURVEY_WINDOW = _days("SURVEY_WINDOW_DAYS", 7)
+    REMINDER_BEFORE_DEADLINE = _hours("REMINDER_BEFORE_DEADLINE_HOURS", 24)
+
+    # Evidence limits (design: Evidence timelines)
+    STATEMENT_MAX_CHARS = _env_int("STATEMENT_MAX_CHARS", 5000)
+    IMAGE_MAX_BYTES = _env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+    IMAGE_MAX_PIXELS = _env_int("IMAGE_MAX_PIXELS", 40_000_000)
+    PDF_MAX_BYTES = _env_int("PDF_MAX_BYTES", 20 * 1024 * 1024)
+    VIDEO_MAX_BYTES = _env_int("VIDEO_MAX_BYTES", 100 * 1024 * 1024)
+    EVIDENCE_MAX_ITEMS_PER_PARTY = _env_int("EVIDENCE_MAX_ITEMS_PER_PARTY", 50)
+    MAX_CONTENT_LENGTH = VIDEO_MAX_BYTES + 1024 * 1024
+
+    # Execution and enforcement (design: Execution and enforcement)
+    REFUND_DEADLINE = _hours("REFUND_DEADLINE_HOURS", 48)
+    RETURN_SHIPMENT_DEADLINE = _days("RETURN_SHIPMENT_DAYS", 7)
+    RECEIPT_CONFIRMATION_DEADLINE = _days("RECEIPT_CONFIRMATION_DAYS", 7)
+
+    # Crowd review (design: Crowd review)
+    REVIEWER_MIN_ACCOUNT_AGE = _days("REVIEWER_MIN_ACCOUNT_AGE_DAYS", 90)
+    REVIEWER_MIN_COMPLETED_ORDERS = _env_int("REVIEWER_MIN_COMPLETED_ORDERS", 3)
+    PRACTICE_CASES = _env_int("PRACTICE_CASES", 5)
+    PRACTICE_PASS_MARK = _env_int("PRACTICE_PASS_MARK", 4)
+    PANEL_SEATS = _env_int("PANEL_SEATS", 17)
+    PANEL_MAJORITY = _env_int("PANEL_MAJORITY", 9)
+    APPEAL_PANEL_SEATS = _env_int("APPEAL_PANEL_SEATS", 35)
+    APPEAL_PANEL_MAJORITY = _env_int("APPEAL_PANEL_MAJORITY", 18)
+    PANEL_DEADLINE = _hours("PANEL_DEADLINE_HOURS", 72)
+    SEAT_VOTE_WINDOW = _hours("SEAT_VOTE_WINDOW_HOURS", 24)
+    SEAT_REPLACEMENT_ROUNDS = _env_int("SEAT_REPLACEMENT_ROUNDS", 2)
+    REVIEWER_MAX_OPEN_SEATS = _env_int("REVIEWER_MAX_OPEN_SEATS", 3)
+    VOTE_REASON_MIN_CHARS = _env_int("VOTE_REASON_MIN_CHARS", 20)
+    COUNTING_SWEEP_SECONDS = _env_int("COUNTING_SWEEP_SECONDS", 30)
+    REPUTATION_LEVELS = (25, 50, 70, 90)
+    REPUTATION_SUSPEND_AFTER_CASES = _env_int("REPUTATION_SUSPEND_AFTER_CASES", 20)
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+    SECRET_KEY = Config.SECRET_KEY or "development-only-not-secret"  # noqa: S105
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"  # noqa: S105  (tests only)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    MAIL_BACKEND = "memory"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = False
+    # The OWASP floor for argon2id (m=19 MiB, t=2, p=1) keeps the suite quick
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST_KIB = 19456
+    ARGON2_PARALLELISM = 1
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

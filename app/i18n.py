@@ -1,0 +1,40 @@
+"""Language choice: the visitor's pick if they made one, else the browser's."""
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField
+from wtforms.validators import DataRequired
+
+from app.urls import safe_next_url
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    for tag, _quality in request.accept_languages:
+        primary = tag.replace("-", "_").split("_")[0].lower()
+        for code in languages:
+            if code.split("_")[0] == primary:
+                return code
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(validators=[DataRequired()])
+    next = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = list(current_app.config["LANGUAGES"].items())
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+    return redirect(safe_next_url(form.next.data) or url_for("main.index"))

@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+scheduler_cli = AppGroup("scheduler", help="The scheduler process.")

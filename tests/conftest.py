@@ -1,0 +1,133 @@
+"""The app and database once per session; each test in a transaction that is rolled back.
+
+Set TEST_DATABASE_URL to run the suite on PostgreSQL; otherwise a SQLite file (WAL) in a
+temporary folder is used, so threaded tests see real concurrency.
+"""
+
+import os
+import re
+
+import pytest
+from flask_sqlalchemy.session import Session
+from sqlalchemy import text
+
+from app import clock, create_app
+from app.extensions import db, limiter
+from tests.factories import PASSWORD
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    base = tmp_path_factory.mktemp("tribunal")
+    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{base / 'test.db'}"
+    app = create_app(
+        {
+            "CONFIG_NAME": "testing",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "EVIDENCE_DIR": str(base / "evidence"),
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "committing: the test commits for real (threads, several connections); "
+        "its rows are deleted afterwards instead of rolled back",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _database(app, request):
+    """Run the test inside a transaction that is rolled back, unless it is ``committing``."""
+    clock.reset()
+    limiter.reset()
+    with app.app_context():
+        if request.node.get_closest_marker("committing"):
+            yield
+            db.session.remove()
+            _delete_all_rows()
+            return
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original_session = db.session
+        db.session = db._make_scoped_session(
+            {
+                "class_": _SessionOnTestConnection,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original_session
+            outer.rollback()
+            connection.close()
+            clock.reset()
+
+
+class _SessionOnTestConnection(Session):
+    """Flask-SQLAlchemy's session picks the engine itself; this one keeps to the test's
+    connection, so everything the test and its requests write is rolled back."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+def _delete_all_rows() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_enabled(app):
+    """Turn CSRF protection on, as in production, for the length of one test."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+CSRF_INPUT = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'type="hidden" name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token of the first form on a page, as a browser would submit it."""
+    match = CSRF_INPUT.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def login(client, user, password: str = PASSWORD):
+    response = client.post(
+        "/login", data={"email": user.email, "password": password}, follow_redirects=False
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+@pytest.fixture
+def sqlite_only(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("checks a SQLite-only setting")
+
+
+def table_count(model) -> int:
+    return db.session.execute(text(f"SELECT COUNT(*) FROM {model.__tablename__}")).scalar_one()

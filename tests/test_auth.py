@@ -1,0 +1,173 @@
+"""Registration, login, logout, password changes and what the login page protects."""
+
+from sqlalchemy import select
+
+from app.audit import AuditEvent
+from app.auth.models import User
+from app.auth.services import authenticate, find_user_by_email
+from app.extensions import db
+from app.outbox import OutboxMessage
+from tests.conftest import login
+from tests.factories import PASSWORD, make_user
+
+
+def register(client, email="new@example.com", password="a long passphrase", confirm=None):
+    return client.post(
+        "/register",
+        data={
+            "email": email,
+            "display_name": "New Person",
+            "password": password,
+            "confirm": confirm if confirm is not None else password,
+        },
+    )
+
+
+def test_registration_creates_an_account_logs_in_and_queues_a_verification_mail(client):
+    response = register(client, email="New@Example.com")
+    assert response.status_code == 302
+    user = find_user_by_email("new@example.com")
+    assert user is not None and user.email == "new@example.com"
+    assert user.password_hash.startswith("$argon2id$")
+    assert user.email_verified_at is None
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == user.id))
+    assert mail.channel == "email" and "/verify/" in mail.body
+    assert client.get("/account/password").status_code == 200  # logged in
+
+
+def test_verification_link_confirms_the_address(client):
+    register(client)
+    user = find_user_by_email("new@example.com")
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == user.id))
+    path = mail.body[mail.body.index("/verify/") :].split()[0]
+    client.get(path)
+    db.session.refresh(user)
+    assert user.email_verified_at is not None
+    assert client.get("/verify/forged-token", follow_redirects=True).status_code == 200
+    assert "not valid" in client.get("/verify/forged", follow_redirects=True).get_data(True)
+
+
+def test_registration_refuses_a_taken_address_and_a_short_password(client):
+    make_user(email="taken@example.com")
+    page = register(client, email="taken@example.com").get_data(as_text=True)
+    assert "already exists" in page
+    page = register(client, email="fresh@example.com", password="short").get_data(as_text=True)
+    assert "at least 10 characters" in page
+    page = register(client, email="fresh@example.com", confirm="different!!").get_data(True)
+    assert "The passwords differ." in page
+    assert find_user_by_email("fresh@example.com") is None
+
+
+def test_imported_account_is_claimed_through_the_emailed_link_only(client):
+    imported = make_user(email="buyer@example.com", password=None, verified=False)
+    response = register(client, email="buyer@example.com", password="attacker password")
+    assert response.status_code == 302
+    db.session.refresh(imported)
+    assert imported.password_hash is None  # registering did not set a password
+    assert authenticate("buyer@example.com", "attacker password") is None
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == imported.id))
+    path = mail.body[mail.body.index("/claim/") :].split()[0]
+    data = {
+        "display_name": "Real Buyer",
+        "password": "my own password",
+        "confirm": "my own password",
+    }
+    assert client.post(path, data=data).status_code == 302
+    db.session.refresh(imported)
+    assert authenticate("buyer@example.com", "my own password") == imported
+    assert imported.email_verified_at is not None
+    page = client.post(path, data=data).get_data(as_text=True)
+    assert "already has a password" in page
+
+
+def test_login_with_wrong_password_is_refused_without_saying_which_part_was_wrong(client):
+    user = make_user()
+    response = client.post("/login", data={"email": user.email, "password": "wrong password"})
+    assert response.status_code == 200
+    assert "Wrong e-mail address or password." in response.get_data(as_text=True)
+    response = client.post("/login", data={"email": "nobody@example.com", "password": "x" * 12})
+    assert "Wrong e-mail address or password." in response.get_data(as_text=True)
+    assert client.get("/account/password").status_code == 302  # still anonymous
+
+
+def test_disabled_account_cannot_log_in(client):
+    from app import clock
+
+    user = make_user()
+    user.disabled_at = clock.now()
+    db.session.flush()
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert "Wrong e-mail address or password." in response.get_data(as_text=True)
+
+
+def test_login_redirects_only_to_local_next_urls(client):
+    user = make_user()
+    data = {"email": user.email, "password": PASSWORD, "next": "https://evil.example/"}
+    assert client.post("/login", data=data).headers["Location"] == "/"
+    client.post("/logout")
+    data["next"] = "/review/"
+    assert client.post("/login", data=data).headers["Location"] == "/review/"
+
+
+def test_login_is_rate_limited(app, client):
+    user = make_user()
+    limit = int(app.config["LOGIN_RATE_LIMIT"].split()[0])
+    for _ in range(limit):
+        client.post("/login", data={"email": user.email, "password": "wrong password"})
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert client.get("/login").status_code == 200  # reading the page is not limited
+
+
+def test_logout_requires_post_and_ends_the_session(client):
+    user = make_user()
+    login(client, user)
+    assert client.get("/logout").status_code == 405
+    client.post("/logout")
+    assert client.get("/account/password").status_code == 302
+
+
+def test_change_password(client):
+    user = make_user()
+    login(client, user)
+    data = {
+        "current_password": "not it at all",
+        "password": "new passphrase",
+        "confirm": "new passphrase",
+    }
+    assert "not correct" in client.post("/account/password", data=data).get_data(as_text=True)
+    data["current_password"] = PASSWORD
+    assert client.post("/account/password", data=data).status_code == 302
+    assert authenticate(user.email, "new passphrase") == user
+    assert authenticate(user.email, PASSWORD) is None
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.subject_id == str(user.id))
+    ).all()
+    assert "user.password_changed" in actions
+
+
+def test_remember_me_lasts_at_most_fourteen_days_and_cookies_are_protected(app, client):
+    assert app.config["REMEMBER_COOKIE_DURATION"].days <= 14
+    user = make_user()
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
+    )
+    cookies = response.headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("session="))
+    remember_cookie = next(c for c in cookies if c.startswith("remember_token="))
+    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+    assert "HttpOnly" in remember_cookie
+    assert "Max-Age=1209600" in remember_cookie or "Expires=" in remember_cookie
+
+
+def test_passwords_are_hashed_with_argon2id_at_least_at_the_owasp_floor(app):
+    user = make_user()
+    params = dict(part.split("=") for part in user.password_hash.split("$")[3].split(","))
+    assert user.password_hash.startswith("$argon2id$")
+    assert int(params["m"]) >= 19456 and int(params["t"]) >= 2 and int(params["p"]) >= 1
+
+
+def test_user_count_unchanged_by_refused_registration(client):
+    before = db.session.query(User).count()
+    register(client, password="short")
+    assert db.session.query(User).count() == before
