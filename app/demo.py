@@ -1,3 +1,264 @@
+"""``flask demo seed``: a believable marketplace to try Tribunal with.
+
+Every demo account logs in with the password ``DEMO_PASSWORD``. The data is generated from
+a fixed seed, so every fresh database gets the same people and orders.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+import click
 from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from app import clock
+from app.auth.models import Role, User
+from app.auth.passwords import hash_password
+from app.auth.services import grant_role
+from app.extensions import db
+from app.orders.models import Order, OrderItem, OrderStatus
+
+DEMO_PASSWORD = "tribunal-demo"  # noqa: S105  (published in the README on purpose)
+REVIEWER_COUNT = 64
 
 demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@dataclass(frozen=True)
+class Person:
+    email: str
+    name: str
+    shop: str | None = None
+    roles: tuple[Role, ...] = ()
+
+
+NAMED_PEOPLE = (
+    Person("admin@example.com", "王敏 Wang Min", roles=(Role.ADMIN,)),
+    Person("mediator@example.com", "李静 Li Jing", roles=(Role.MEDIATOR,)),
+    Person("mediator2@example.com", "Sam Carter", roles=(Role.MEDIATOR,)),
+    Person("buyer@example.com", "林晓雨 Lin Xiaoyu"),
+    Person("buyer2@example.com", "Emma Brown"),
+    Person("seller@example.com", "张伟 Zhang Wei", shop="小张数码 Zhang's Digital"),
+    Person("seller2@example.com", "Olivia Green", shop="Green Leaf Tea House 绿叶茶社"),
+)
+EXTRA_BUYERS = (
+    "陈杰 Chen Jie",
+    "Noah Wilson",
+    "刘芳 Liu Fang",
+    "Ava Martin",
+    "赵磊 Zhao Lei",
+    "Lucas Taylor",
+    "黄丽 Huang Li",
+    "Mia Anderson",
+    "周洋 Zhou Yang",
+    "Ethan Thomas",
+)
+EXTRA_SHOPS = (
+    ("吴强 Wu Qiang", "吴记家居 Wu Home"),
+    ("Grace Lee", "Little Panda Toys 小熊猫玩具"),
+    ("孙娜 Sun Na", "娜娜美妆 Nana Beauty"),
+    ("Henry Walker", "Walker Outdoor 沃克户外"),
+    ("马超 Ma Chao", "超哥运动 Ma Sports"),
+    ("徐娟 Xu Juan", "徐家小厨 Xu Kitchen"),
+)
+SURNAMES = (
+    "王",
+    "李",
+    "张",
+    "刘",
+    "陈",
+    "杨",
+    "黄",
+    "赵",
+    "吴",
+    "周",
+    "徐",
+    "孙",
+    "胡",
+    "朱",
+    "高",
+    "林",
+)
+GIVEN = (
+    "伟",
+    "芳",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "洋",
+    "艳",
+    "勇",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "欣",
+)
+ENGLISH_FIRST = ("Amelia", "James", "Harper", "Benjamin", "Ella", "Daniel", "Chloe", "Jack")
+ENGLISH_LAST = ("Evans", "Hughes", "Wright", "Turner", "Hall", "Young", "King", "Scott")
+
+GOODS = (
+    ("无线蓝牙耳机 Wireless earbuds", "electronics", 19900),
+    ("快充充电宝 20000mAh power bank", "electronics", 12900),
+    ("机械键盘 Mechanical keyboard", "electronics", 34900),
+    ("纯棉T恤 Cotton T-shirt", "clothing", 5900),
+    ("羽绒服 Down jacket", "clothing", 69900),
+    ("西湖龙井 Longjing green tea 250 g", "food", 16800),
+    ("云南普洱 Pu'er tea cake", "food", 23800),
+    ("保湿面霜 Moisturising cream", "beauty", 15900),
+    ("积木城堡 Building-block castle", "toys", 29900),
+    ("不粘锅 Non-stick wok", "home", 18900),
+    ("登山鞋 Hiking boots", "sports", 45900),
+    ("瑜伽垫 Yoga mat", "sports", 8900),
+)
+CARRIERS = ("SF Express 顺丰", "ZTO Express 中通", "YTO Express 圆通", "JD Logistics 京东物流")
+
+
+def _reviewer_people(rng: random.Random) -> list[Person]:
+    people = []
+    for n in range(1, REVIEWER_COUNT + 1):
+        if n % 3 == 0:
+            name = f"{rng.choice(ENGLISH_FIRST)} {rng.choice(ENGLISH_LAST)}"
+        else:
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(("", *GIVEN))
+        # every third reviewer also runs a small shop, so panels can be balanced
+        shop = f"{name}的小店 {name}'s shop" if n % 3 == 1 else None
+        people.append(Person(f"reviewer{n:02d}@example.com", name, shop=shop))
+    return people
+
+
+class _Seeder:
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.now = clock.now()
+        self.password_hash = hash_password(DEMO_PASSWORD)
+        self.order_number = 0
+        self.users: dict[str, User] = {}
+
+    def user(self, person: Person, age_days: int) -> User:
+        created = self.now - timedelta(days=age_days)
+        user = User(
+            email=person.email,
+            display_name=person.name,
+            password_hash=self.password_hash,
+            marketplace_user_id=f"mkt-{len(self.users) + 1:05d}",
+            shop_name=person.shop,
+            created_at=created,
+            email_verified_at=created + timedelta(hours=1),
+        )
+        db.session.add(user)
+        self.users[person.email] = user
+        return user
+
+    def order(self, buyer: User, seller: User, status: OrderStatus, days_ago: int) -> Order:
+        self.order_number += 1
+        title, category, price = self.rng.choice(GOODS)
+        quantity = self.rng.choice((1, 1, 1, 2))
+        placed = self.now - timedelta(days=days_ago, hours=self.rng.randint(0, 23))
+        shipped = placed + timedelta(days=1) if status is not OrderStatus.PLACED else None
+        delivered = (
+            placed + timedelta(days=self.rng.randint(2, 5))
+            if status in (OrderStatus.DELIVERED, OrderStatus.COMPLETED, OrderStatus.REFUNDED)
+            else None
+        )
+        if status is OrderStatus.CANCELLED:
+            shipped = None
+        order = Order(
+            marketplace_order_id=f"TB{placed:%Y%m%d}{self.order_number:06d}",
+            buyer=buyer,
+            seller=seller,
+            amount_fen=price * quantity + 1000,  # goods and shipping
+            currency="CNY",
+            status=status.value,
+            placed_at=placed,
+            shipped_at=shipped,
+            delivered_at=delivered,
+            carrier=self.rng.choice(CARRIERS) if shipped else None,
+            tracking_number=f"SF{self.rng.randrange(10**11, 10**12)}" if shipped else None,
+            items=[
+                OrderItem(
+                    position=1,
+                    title=title,
+                    category=category,
+                    quantity=quantity,
+                    unit_price_fen=price,
+                )
+            ],
+        )
+        db.session.add(order)
+        return order
+
+
+def seed_demo(rng_seed: int = 2026) -> dict[str, int]:
+    """Create the demo marketplace in the current transaction; the caller commits."""
+    rng = random.Random(rng_seed)
+    seeder = _Seeder(rng)
+    for person in NAMED_PEOPLE:
+        seeder.user(person, age_days=400)
+    buyers = [seeder.users["buyer@example.com"], seeder.users["buyer2@example.com"]]
+    buyers += [
+        seeder.user(Person(f"shopper{n:02d}@example.com", name), age_days=rng.randint(10, 600))
+        for n, name in enumerate(EXTRA_BUYERS, start=1)
+    ]
+    sellers = [seeder.users["seller@example.com"], seeder.users["seller2@example.com"]]
+    sellers += [
+        seeder.user(Person(f"shop{n:02d}@example.com", name, shop=shop), age_days=700)
+        for n, (name, shop) in enumerate(EXTRA_SHOPS, start=1)
+    ]
+    reviewers = [
+        seeder.user(person, age_days=rng.randint(120, 1500)) for person in _reviewer_people(rng)
+    ]
+    db.session.flush()
+    for person in NAMED_PEOPLE:
+        for role in person.roles:
+            grant_role(seeder.users[person.email], role, granted_by=None)
+
+    # The two demo buyers' orders with the two demo sellers, one of every status
+    statuses = list(OrderStatus)
+    for buyer in buyers[:2]:
+        for seller in sellers[:2]:
+            for index, status in enumerate(statuses):
+                seeder.order(buyer, seller, status, days_ago=3 + index * 6)
+    # Everyday trade between the other buyers and shops
+    for buyer in buyers[2:]:
+        for _ in range(3):
+            status = rng.choice(statuses + [OrderStatus.COMPLETED] * 3)
+            seeder.order(buyer, rng.choice(sellers[2:]), status, days_ago=rng.randint(2, 200))
+    # Reviewers: at least three completed orders each with the extra shops or each other,
+    # never with the demo buyers or sellers, so they stay drawable for the demo cases
+    reviewer_shops = [user for user in reviewers if user.shop_name]
+    for reviewer in reviewers:
+        for _ in range(rng.randint(3, 5)):
+            shop = rng.choice([*sellers[2:], *reviewer_shops])
+            if shop is reviewer:
+                shop = sellers[2]
+            seeder.order(reviewer, shop, OrderStatus.COMPLETED, days_ago=rng.randint(30, 400))
+    for shop in reviewer_shops:
+        for _ in range(4):
+            buyer = rng.choice([r for r in reviewers if r is not shop])
+            seeder.order(buyer, shop, OrderStatus.COMPLETED, days_ago=rng.randint(30, 400))
+    db.session.flush()
+    return {"users": len(seeder.users), "orders": seeder.order_number}
+
+
+@demo_cli.command("seed")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database has any account.")
+def seed_command(if_empty: bool) -> None:
+    """Fill an empty database with demo accounts and orders."""
+    if db.session.scalar(select(func.count(User.id))):
+        if if_empty:
+            click.echo("Demo data: the database already has accounts; nothing to do.")
+            return
+        raise click.ClickException(
+            "the database already has accounts; demo data needs an empty one"
+        )
+    counts = seed_demo()
+    db.session.commit()
+    click.echo(
+        f"Demo data: {counts['users']} accounts and {counts['orders']} orders. "
+        f"Every demo account's password is {DEMO_PASSWORD!r}."
+    )

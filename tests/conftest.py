@@ -4,10 +4,13 @@ Set TEST_DATABASE_URL to run the suite on PostgreSQL; otherwise a SQLite file (W
 temporary folder is used, so threaded tests see real concurrency.
 """
 
+import contextvars
 import os
 import re
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 from sqlalchemy import text
 
@@ -27,6 +30,7 @@ def app(tmp_path_factory):
             "EVIDENCE_DIR": str(base / "evidence"),
         }
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -87,6 +91,24 @@ def _delete_all_rows() -> None:
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production, so nothing cached on
+    ``g`` (the logged-in user, the locale) leaks from one request into the next.
+
+    The test's own session is flushed before and expired after each request, so both see
+    each other's writes on the shared test connection.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # a redirect being followed, already isolated
+            return super().open(*args, **kwargs)
+        db.session.flush()
+        try:
+            return contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            db.session.expire_all()
 
 
 @pytest.fixture

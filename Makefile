@@ -1,0 +1,55 @@
+# Tribunal: `make run` serves the site with its scheduler, `make test` runs the suite.
+# Both set everything up first (virtual env, install, translations, migrations, demo data)
+# and do nothing more than needed when nothing has changed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+INSTALLED := $(VENV)/.installed
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test setup install translations migrate seed lint extract-messages clean
+
+run: setup
+	$(BIN)/honcho start
+
+test: setup
+	$(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$(echo $$TEST_DATABASE_URL | sed 's/:[^:@/]*@/:***@/'))"; \
+		$(BIN)/pytest; \
+	fi
+
+setup: install translations migrate seed
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+translations: $(CATALOGS)
+
+app/translations/%/LC_MESSAGES/messages.mo: app/translations/%/LC_MESSAGES/messages.po $(INSTALLED)
+	$(BIN)/pybabel compile --use-fuzzy -d app/translations -l $* -i $< -o $@
+
+migrate: $(INSTALLED)
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+seed: $(INSTALLED)
+	$(FLASK) demo seed --if-empty
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check app tests
+	$(BIN)/ruff format --check app tests
+
+extract-messages: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot app
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
