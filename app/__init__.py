@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import CONFIGS, PROJECT_ROOT, Config
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -29,6 +30,9 @@ def create_app(config: type[Config] | dict | str | None = None) -> Flask:
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (export SECRET_KEY=...) in production")
+    if app.config["PROXY_FIX_HOPS"]:
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _register_extensions(app)
     _register_blueprints(app)

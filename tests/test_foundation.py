@@ -109,3 +109,15 @@ def test_user_model_repr_holds_no_personal_data():
     user = make_user(email="private@example.com", name="Private Person")
     assert "private" not in repr(user).lower()
     assert isinstance(db.session.get(User, user.id), User)
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for():
+    from flask import request
+
+    proxied = create_app({"CONFIG_NAME": "testing", "PROXY_FIX_HOPS": 1})
+    direct = create_app("testing")
+    for app, expected in ((proxied, "203.0.113.9"), (direct, "127.0.0.1")):
+        seen = []
+        app.before_request(lambda seen=seen: seen.append(request.remote_addr))
+        app.test_client().get("/login", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert seen == [expected]
