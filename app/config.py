@@ -82,11 +82,19 @@ class Config:
     OUTBOX_BATCH_SIZE = _env_int("OUTBOX_BATCH_SIZE", 100)
     OUTBOX_LEASE = timedelta(seconds=_env_int("OUTBOX_LEASE_SECONDS", 120))
     OUTBOX_MAX_ATTEMPTS = _env_int("OUTBOX_MAX_ATTEMPTS", 8)
+    OUTBOX_RETRY_BASE = timedelta(seconds=_env_int("OUTBOX_RETRY_BASE_SECONDS", 30))
+    OUTBOX_RETRY_MAX = timedelta(seconds=_env_int("OUTBOX_RETRY_MAX_SECONDS", 3600))
+    SMTP_TIMEOUT_SECONDS = _env_int("SMTP_TIMEOUT_SECONDS", 30)
+    # Links in e-mails are made absolute with this (e.g. https://tribunal.example.com)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     # Scheduler
     SCHEDULER_OUTBOX_SECONDS = _env_int("SCHEDULER_OUTBOX_SECONDS", 10)
     SCHEDULER_HEARTBEAT_SECONDS = _env_int("SCHEDULER_HEARTBEAT_SECONDS", 60)
     SCHEDULER_STALE_AFTER = timedelta(seconds=_env_int("SCHEDULER_STALE_AFTER_SECONDS", 180))
+    SCHEDULER_HEARTBEAT_RETENTION = timedelta(
+        hours=_env_int("SCHEDULER_HEARTBEAT_RETENTION_HOURS", 24)
+    )
 
     # Case lifecycle timers (design: Case lifecycle)
     CASE_FILING_WINDOW = _days("CASE_FILING_WINDOW_DAYS", 90)
@@ -153,6 +161,8 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    # database errors must not carry personal data into logs
+    SQLALCHEMY_ENGINE_OPTIONS = {**Config.SQLALCHEMY_ENGINE_OPTIONS, "hide_parameters": True}
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

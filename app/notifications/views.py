@@ -1,10 +1,52 @@
-from flask import Blueprint
-from flask_login import login_required
+"""The inbox page and its two actions."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.notifications.forms import MarkAllReadForm, MarkReadForm
+from app.notifications.services import (
+    InboxItemNotFound,
+    inbox_items,
+    mark_all_read,
+    mark_read,
+)
 
 bp = Blueprint("notifications", __name__)
+
+PAGE_SIZE = 20
 
 
 @bp.get("/inbox")
 @login_required
 def inbox():
-    return "inbox"
+    page = max(request.args.get("page", 1, type=int), 1)
+    pagination = db.paginate(
+        inbox_items(current_user), page=page, per_page=PAGE_SIZE, error_out=False
+    )
+    return render_template("notifications/inbox.html", pagination=pagination)
+
+
+@bp.post("/inbox/<int:item_id>/read")
+@login_required
+def read(item_id: int):
+    if not MarkReadForm().validate_on_submit():
+        abort(400)
+    try:
+        item = mark_read(current_user, item_id)
+    except InboxItemNotFound:
+        abort(404)
+    db.session.commit()
+    return redirect(item.local_link or url_for("notifications.inbox"))
+
+
+@bp.post("/inbox/read-all")
+@login_required
+def read_all():
+    if not MarkAllReadForm().validate_on_submit():
+        abort(400)
+    if mark_all_read(current_user):
+        flash(_("All notifications are marked as read."), "success")
+    db.session.commit()
+    return redirect(url_for("notifications.inbox"))

@@ -1,0 +1,62 @@
+"""The sweeps the scheduler triggers, and how one runs.
+
+A sweep is a function of no arguments that processes whatever rows are due (design,
+scheduler rule 2). Features add theirs to ``SWEEPS``; the job id is the sweep's id and must
+never change, and the interval is read from the named setting.
+"""
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask
+
+from app.extensions import db
+from app.outbox import deliver_outbox
+from app.scheduler.heartbeat import beat
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    id: str
+    func: Callable[[], object]
+    seconds_setting: str
+
+
+SWEEPS: list[Sweep] = [
+    Sweep(id="deliver-outbox", func=deliver_outbox, seconds_setting="SCHEDULER_OUTBOX_SECONDS"),
+    Sweep(id="heartbeat", func=beat, seconds_setting="SCHEDULER_HEARTBEAT_SECONDS"),
+]
+
+
+def run_sweep(app: Flask, sweep: Sweep) -> bool:
+    """Run one sweep in its own app context and commit; on error roll back, log, and return
+    False. Never raises an ``Exception``, so a failing sweep cannot stop the scheduler."""
+    with app.app_context():
+        try:
+            sweep.func()
+            db.session.commit()
+        except Exception as error:
+            _rollback_quietly()
+            logger.error("sweep %s failed: %s at %s", sweep.id, type(error).__name__, _where(error))
+            return False
+        finally:
+            db.session.remove()
+    return True
+
+
+def _where(error: Exception) -> str:
+    """The stack as file:line:function only. Exception texts (SQL parameters, addresses) and
+    source lines can carry personal data, which must not reach the log."""
+    frames = traceback.extract_tb(error.__traceback__)
+    return " <- ".join(f"{f.filename}:{f.lineno}:{f.name}" for f in reversed(frames))
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself is gone; remove() discards it
+        logger.error("rollback after a failed sweep failed too")
