@@ -71,6 +71,10 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
 
+    # Marketplace API
+    API_MAX_ORDERS_PER_REQUEST = _env_int("API_MAX_ORDERS_PER_REQUEST", 1000)
+    API_MAX_BODY_BYTES = _env_int("API_MAX_BODY_BYTES", 10 * 1024 * 1024)
+
     # Notifications
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")  # console | smtp | memory
     MAIL_FROM = os.environ.get("MAIL_FROM", "Tribunal <no-reply@tribunal.invalid>")

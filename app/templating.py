@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from app.i18n import LanguageForm
+from app.money import format_amount
 
 
 def _layout_context() -> dict:
@@ -28,3 +29,4 @@ def _layout_context() -> dict:
 
 def init_app(app: Flask) -> None:
     app.context_processor(_layout_context)
+    app.jinja_env.globals["format_amount"] = format_amount

@@ -171,3 +171,34 @@ def test_user_count_unchanged_by_refused_registration(client):
     before = db.session.query(User).count()
     register(client, password="short")
     assert db.session.query(User).count() == before
+
+
+def test_an_unproven_address_can_be_reclaimed_by_its_real_owner(client):
+    """Someone registers a victim's address without confirming it; the victim registers
+    too, proves the address through the link, and the squatter's password stops working."""
+    register(client, email="victim@example.com", password="squatter password")
+    client.post("/logout")
+    squatter = find_user_by_email("victim@example.com")
+    response = register(client, email="victim@example.com", password="whatever long")
+    assert response.status_code == 302
+    mail = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient_id == squatter.id, OutboxMessage.body.contains("/claim/")
+        )
+    ).one()
+    path = mail.body[mail.body.index("/claim/") :].split()[0]
+    data = {"display_name": "Victim", "password": "victim password", "confirm": "victim password"}
+    assert client.post(path, data=data).status_code == 302
+    assert authenticate("victim@example.com", "squatter password") is None
+    assert authenticate("victim@example.com", "victim password") is not None
+
+
+def test_orders_stay_hidden_until_the_address_is_confirmed(client):
+    from tests.factories import make_order
+
+    unverified = make_user(verified=False)
+    order = make_order(buyer=unverified)
+    login(client, unverified)
+    page = client.get("/orders").get_data(as_text=True)
+    assert order.marketplace_order_id not in page and "confirm the address" in page
+    assert client.get(f"/orders/{order.id}").status_code == 404

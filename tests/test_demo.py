@@ -29,13 +29,9 @@ def test_enough_reviewers_qualify_for_a_panel_and_an_appeal_panel():
     buyer = db.session.scalar(select(User).where(User.email == "buyer@example.com"))
     seller = db.session.scalar(select(User).where(User.email == "seller@example.com"))
     traded_with_parties = set(
-        db.session.scalars(
-            select(Order.buyer_id).where(Order.seller_id.in_([buyer.id, seller.id]))
-        )
+        db.session.scalars(select(Order.buyer_id).where(Order.seller_id.in_([buyer.id, seller.id])))
     ) | set(
-        db.session.scalars(
-            select(Order.seller_id).where(Order.buyer_id.in_([buyer.id, seller.id]))
-        )
+        db.session.scalars(select(Order.seller_id).where(Order.buyer_id.in_([buyer.id, seller.id])))
     )
     staff_or_parties = {buyer.id, seller.id} | traded_with_parties
     eligible = [
@@ -48,8 +44,13 @@ def test_enough_reviewers_qualify_for_a_panel_and_an_appeal_panel():
 
 def test_demo_logins_work():
     seed_demo()
-    for email in ("admin@example.com", "mediator@example.com", "buyer@example.com",
-                  "seller@example.com", "reviewer01@example.com"):
+    for email in (
+        "admin@example.com",
+        "mediator@example.com",
+        "buyer@example.com",
+        "seller@example.com",
+        "reviewer01@example.com",
+    ):
         assert authenticate(email, DEMO_PASSWORD) is not None, email
 
 

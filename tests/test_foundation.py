@@ -87,7 +87,11 @@ def test_audit_events_are_append_only():
     user = make_user()
     event = record_event(user, "test.happened", user, before={"a": 1}, after={"a": 2})
     db.session.flush()
-    assert (event.actor_id, event.subject_type, event.subject_id) == (user.id, "users", str(user.id))
+    assert (event.actor_id, event.subject_type, event.subject_id) == (
+        user.id,
+        "users",
+        str(user.id),
+    )
     with pytest.raises(AuditLogIsAppendOnly), db.session.begin_nested():
         event.action = "rewritten"
     with pytest.raises(AuditLogIsAppendOnly), db.session.begin_nested():

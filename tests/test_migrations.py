@@ -27,7 +27,11 @@ def _fresh_databases(tmp_path):
     url = os.environ.get("TEST_DATABASE_URL")
     if url and url.startswith("postgresql"):
         schema = f"migration_check_{uuid.uuid4().hex[:8]}"
-        yield "postgresql", f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}", schema
+        yield (
+            "postgresql",
+            f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}",
+            schema,
+        )
 
 
 @pytest.mark.committing

@@ -7,7 +7,9 @@ from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, make_user
 
 
-@pytest.mark.parametrize("path", ["/", "/login", "/register", "/no-such-page", "/static/css/tribunal.css"])
+@pytest.mark.parametrize(
+    "path", ["/", "/login", "/register", "/no-such-page", "/static/css/tribunal.css"]
+)
 def test_every_response_carries_the_security_headers(client, path):
     response = client.get(path)
     for name, value in SECURITY_HEADERS.items():

@@ -38,32 +38,40 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register(data: Registration) -> User:
-    """Create an account, or return the unclaimed one imported with the marketplace's orders.
+@dataclass(frozen=True)
+class Registered:
+    user: User
+    # True when the address belongs to an account whose owner must first prove it
+    needs_claim: bool
 
-    An unclaimed account gets no password here: its owner proves the address through the
-    claim link first (``claim_account``), so nobody can take over someone else's orders.
+
+def register(data: Registration) -> Registered:
+    """Create an account, or point to the existing one whose address nobody has proven yet.
+
+    That account (imported with the marketplace's orders, or registered by someone who never
+    confirmed the address) gets no password here: the owner of the address sets one through
+    the e-mailed claim link (``claim_account``), so nobody can take over someone else's
+    orders by registering their address first.
     """
     _check_password_strength(data.password)
     existing = find_user_by_email(data.email)
-    if existing is not None:
-        if existing.is_claimed:
-            raise AccountError(_l("An account with this e-mail address already exists."), "email")
-        return existing
-    user = User(
-        email=normalise_email(data.email),
-        display_name=data.display_name.strip(),
-        password_hash=hash_password(data.password),
-    )
-    try:
-        with db.session.begin_nested():
-            db.session.add(user)
-    except IntegrityError as error:
-        raise AccountError(
-            _l("An account with this e-mail address already exists."), "email"
-        ) from error
-    record_event(user, "user.registered", user, after={"email": user.email})
-    return user
+    if existing is None:
+        user = User(
+            email=normalise_email(data.email),
+            display_name=data.display_name.strip(),
+            password_hash=hash_password(data.password),
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+        except IntegrityError:  # registered at the same instant by someone else
+            existing = find_user_by_email(data.email)
+        else:
+            record_event(user, "user.registered", user)
+            return Registered(user, needs_claim=False)
+    if existing.email_verified_at is not None:
+        raise AccountError(_l("An account with this e-mail address already exists."), "email")
+    return Registered(existing, needs_claim=True)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -127,9 +135,9 @@ def verify_email(token: str) -> User:
 
 
 def claim_account(token: str, display_name: str, password: str) -> User:
-    """Set the first password of an imported account; the link proves the address."""
+    """Set the password of an account whose address was not proven; the link proves it."""
     user = _load_token(token, _CLAIM_SALT)
-    if user.is_claimed:
+    if user.email_verified_at is not None and user.is_claimed:
         raise AccountError(_l("This account already has a password; log in instead."))
     _check_password_strength(password)
     user.password_hash = hash_password(password)

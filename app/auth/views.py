@@ -56,13 +56,14 @@ def register_account():
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            user = register(
+            registered = register(
                 Registration(form.email.data, form.display_name.data, form.password.data)
             )
         except AccountError as error:
             apply_error(form, error)
         else:
-            if user.is_claimed:
+            user = registered.user
+            if not registered.needs_claim:
                 emails.send_verification(user)
                 db.session.commit()
                 login_user(user)
@@ -72,8 +73,8 @@ def register_account():
             db.session.commit()
             flash(
                 _(
-                    "Your marketplace orders are already here. We e-mailed you a link to "
-                    "set your password."
+                    "This address is already known to Tribunal. We e-mailed you a link to "
+                    "prove it is yours and set your password."
                 ),
                 "info",
             )

@@ -52,7 +52,8 @@ class Order(db.Model):
     )
 
     def is_party(self, user: User) -> bool:
-        return user.id in (self.buyer_id, self.seller_id)
+        """Buyer or seller of this order, with the address the marketplace knows proven."""
+        return user.email_verified_at is not None and user.id in (self.buyer_id, self.seller_id)
 
 
 class OrderItem(db.Model):

@@ -1,8 +1,59 @@
-from flask import Blueprint
+"""A user's orders from the marketplace: the ones they bought and sold, and each one's page."""
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.orders.models import Order, OrderStatus
 
 bp = Blueprint("orders", __name__)
 
+PAGE_SIZE = 20
+
+STATUS_LABELS = {
+    OrderStatus.PLACED: _l("Placed"),
+    OrderStatus.SHIPPED: _l("Shipped"),
+    OrderStatus.DELIVERED: _l("Delivered"),
+    OrderStatus.COMPLETED: _l("Completed"),
+    OrderStatus.CANCELLED: _l("Cancelled"),
+    OrderStatus.REFUNDED: _l("Refunded"),
+}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+@bp.context_processor
+def _order_helpers() -> dict:
+    return {"status_label": status_label}
+
 
 @bp.get("/orders")
+@login_required
 def my_orders():
-    return "orders"
+    if current_user.email_verified_at is None:
+        # the orders are linked by address; until it is proven they stay hidden
+        return render_template("orders/unverified.html")
+    page = max(request.args.get("page", 1, type=int), 1)
+    statement = (
+        select(Order)
+        .where(or_(Order.buyer_id == current_user.id, Order.seller_id == current_user.id))
+        .options(selectinload(Order.buyer), selectinload(Order.seller))
+        .order_by(Order.placed_at.desc(), Order.id.desc())
+    )
+    pagination = db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
+    return render_template("orders/my_orders.html", pagination=pagination)
+
+
+@bp.get("/orders/<int:order_id>")
+@login_required
+def detail(order_id: int):
+    order = db.session.get(Order, order_id)
+    # 404 rather than 403 to strangers: they learn nothing, not even that the order exists
+    if order is None or not order.is_party(current_user):
+        abort(404)
+    return render_template("orders/detail.html", order=order)

@@ -1,0 +1,620 @@
+"""Importing the marketplace's orders: check the whole batch, then write all of it or none.
+
+``import_orders`` serves both the CLI (``flask orders import``) and the API
+(``POST /api/v1/orders``). It takes plain dicts, as decoded from JSON, and never commits:
+the caller does, once. A record is a full snapshot of the order, so importing it twice
+changes nothing, and a later snapshot may move the order along (status, shipping) but never
+change what was bought, by whom, from whom, or for how much.
+"""
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.audit import record_event
+from app.auth.models import User
+from app.auth.services import normalise_email
+from app.extensions import db
+from app.orders.models import Order, OrderItem, OrderStatus
+
+STATUSES = tuple(status.value for status in OrderStatus)
+MUTABLE_FIELDS = ("status", "shipped_at", "delivered_at", "carrier", "tracking_number")
+ITEM_FIELDS = ("title", "category", "quantity", "unit_price_fen")
+MAX_WHOLE_NUMBER = 2**31 - 1  # the largest value an INTEGER column holds on every backend
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+def _max_length(model, column: str) -> int:
+    return model.__table__.c[column].type.length
+
+
+# Longest text each field may hold: the width of the column it is stored in
+MAX_LENGTH = {
+    "marketplace_order_id": _max_length(Order, "marketplace_order_id"),
+    "carrier": _max_length(Order, "carrier"),
+    "tracking_number": _max_length(Order, "tracking_number"),
+    "title": _max_length(OrderItem, "title"),
+    "category": _max_length(OrderItem, "category"),
+    "id": _max_length(User, "marketplace_user_id"),
+    "email": _max_length(User, "email"),
+    "name": _max_length(User, "display_name"),
+    "shop_name": _max_length(User, "shop_name"),
+}
+
+
+@dataclass(frozen=True)
+class Party:
+    marketplace_user_id: str
+    email: str
+    name: str
+    shop_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    title: str
+    category: str
+    quantity: int
+    unit_price_fen: int
+
+
+@dataclass(frozen=True)
+class OrderRecord:
+    """One checked record: times aware and in UTC, e-mail addresses normalised."""
+
+    marketplace_order_id: str
+    buyer: Party
+    seller: Party
+    items: tuple[Item, ...]
+    amount_fen: int
+    currency: str
+    status: str
+    placed_at: datetime
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    carrier: str | None
+    tracking_number: str | None
+
+
+@dataclass(frozen=True)
+class RecordProblem:
+    """What is wrong with one field of one record. ``record`` counts from 0."""
+
+    record: int
+    marketplace_order_id: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"record {self.record}"
+        if self.marketplace_order_id:
+            where += f" ({self.marketplace_order_id})"
+        return ": ".join(part for part in (where, self.field, self.message) if part)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class OrderImportError(Exception):
+    """An import that was refused; nothing of its batch was written."""
+
+
+class OrderRecordError(OrderImportError):
+    """Records of the batch are invalid; ``errors`` lists every problem found, in order."""
+
+    def __init__(self, errors: list[RecordProblem]):
+        self.errors = sorted(errors, key=lambda problem: problem.record)
+        super().__init__("\n".join(str(problem) for problem in self.errors))
+
+
+class Outcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass
+class ImportResult:
+    """The marketplace order ids of the batch, by what the import did to each."""
+
+    created_ids: list[str] = field(default_factory=list)
+    updated_ids: list[str] = field(default_factory=list)
+    unchanged_ids: list[str] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return len(self.created_ids)
+
+    @property
+    def updated(self) -> int:
+        return len(self.updated_ids)
+
+    @property
+    def unchanged(self) -> int:
+        return len(self.unchanged_ids)
+
+    def add(self, outcome: Outcome, marketplace_order_id: str) -> None:
+        getattr(self, f"{outcome.value}_ids").append(marketplace_order_id)
+
+
+def import_orders(records: list[dict]) -> ImportResult:
+    """Create or update the orders of ``records``, and their buyers' and sellers' accounts.
+
+    Every record is checked, against the others and the database, before anything is
+    written; if any is wrong, ``OrderRecordError`` lists all the problems and nothing is
+    written. The writes run in a SAVEPOINT, so even a clash found while writing (another
+    import at the same moment) leaves nothing behind. The caller commits.
+    """
+    readers = [_RecordReader(index, raw) for index, raw in enumerate(records)]
+    checked: list[tuple[int, OrderRecord]] = []
+    problems: list[RecordProblem] = []
+    for reader in readers:
+        record = reader.read()
+        problems += reader.problems
+        if record is not None:
+            checked.append((reader.index, record))
+    problems += _repeated_order_ids(readers)
+    problems += _parties_within_batch(checked)
+    problems += _problems_with_stored_data(checked)
+    if problems:
+        raise OrderRecordError(problems)
+
+    result = ImportResult()
+    with db.session.begin_nested():
+        for index, record in checked:
+            result.add(_save(index, record), record.marketplace_order_id)
+    return result
+
+
+# Reading and checking one record
+
+
+class _RecordReader:
+    """Turns one raw record into an ``OrderRecord``, noting every problem on the way."""
+
+    def __init__(self, index: int, raw: Any):
+        self.index = index
+        self.raw = raw
+        self.problems: list[RecordProblem] = []
+        order_id = raw.get("marketplace_order_id") if isinstance(raw, dict) else None
+        self.order_id = order_id.strip() if isinstance(order_id, str) else None
+
+    def problem(self, path: str | None, message: str) -> None:
+        self.problems.append(RecordProblem(self.index, self.order_id or None, path, message))
+
+    def read(self) -> OrderRecord | None:
+        raw = self.raw
+        if not isinstance(raw, dict):
+            self.problem(None, "must be an object")
+            return None
+        order_id = self.text(raw, "marketplace_order_id")
+        buyer = self.party(raw, "buyer")
+        seller = self.party(raw, "seller")
+        items = self.items(raw)
+        amount_fen = self.whole_number(raw, "amount_fen", minimum=0)
+        currency = self.text(raw, "currency")
+        if currency is not None and not CURRENCY_CODE.fullmatch(currency):
+            self.problem("currency", "must be three capital letters, such as CNY")
+        status = self.text(raw, "status")
+        if status is not None and status not in STATUSES:
+            self.problem("status", f"must be one of {', '.join(STATUSES)}")
+        placed_at = self.time(raw, "placed_at")
+        shipped_at = self.time(raw, "shipped_at", required=False)
+        delivered_at = self.time(raw, "delivered_at", required=False)
+        self.check_time_order(raw, placed_at, shipped_at, delivered_at)
+        carrier = self.text(raw, "carrier", required=False)
+        tracking_number = self.text(raw, "tracking_number", required=False)
+        if buyer is not None and seller is not None:
+            self.check_parties_differ(buyer, seller)
+        if self.problems:
+            return None
+        return OrderRecord(
+            marketplace_order_id=order_id,
+            buyer=buyer,
+            seller=seller,
+            items=items,
+            amount_fen=amount_fen,
+            currency=currency,
+            status=status,
+            placed_at=placed_at,
+            shipped_at=shipped_at,
+            delivered_at=delivered_at,
+            carrier=carrier,
+            tracking_number=tracking_number,
+        )
+
+    def text(self, container: dict, key: str, path: str = "", required: bool = True) -> str | None:
+        """A string, stripped; empty or missing counts as absent."""
+        path = f"{path}.{key}" if path else key
+        value = container.get(key)
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            if required:
+                self.problem(path, "is required")
+            return None
+        if not isinstance(value, str):
+            self.problem(path, "must be text")
+            return None
+        limit = MAX_LENGTH.get(key)
+        if limit is not None and len(value) > limit:
+            self.problem(path, f"must be at most {limit} characters long")
+            return None
+        return value
+
+    def whole_number(self, container: dict, key: str, minimum: int, path: str = "") -> int | None:
+        """An integer; floats (even 3.0), booleans and numbers written as text are refused."""
+        path = f"{path}.{key}" if path else key
+        value = container.get(key)
+        if value is None:
+            self.problem(path, "is required")
+            return None
+        if type(value) is not int or value < minimum:
+            wanted = "above 0" if minimum == 1 else f"of at least {minimum}"
+            self.problem(path, f"must be a whole number {wanted}")
+            return None
+        if value > MAX_WHOLE_NUMBER:
+            self.problem(path, f"must be at most {MAX_WHOLE_NUMBER}")
+            return None
+        return value
+
+    def time(self, container: dict, key: str, required: bool = True) -> datetime | None:
+        """An ISO-8601 time with a UTC offset, converted to UTC; a time without one is
+        ambiguous (the marketplace's local time? UTC?) and is refused."""
+        value = container.get(key)
+        if value is None or value == "":
+            if required:
+                self.problem(key, "is required")
+            return None
+        example = "such as 2026-01-05T10:00:00+08:00"
+        if not isinstance(value, str):
+            self.problem(key, f"must be an ISO-8601 time as text, {example}")
+            return None
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            self.problem(key, f"must be an ISO-8601 time, {example}")
+            return None
+        if parsed.utcoffset() is None:
+            self.problem(key, f"must include a UTC offset (+08:00 or Z), {example}")
+            return None
+        return parsed.astimezone(UTC)
+
+    def check_time_order(self, raw: dict, placed_at, shipped_at, delivered_at) -> None:
+        if raw.get("delivered_at") not in (None, "") and raw.get("shipped_at") in (None, ""):
+            self.problem("delivered_at", "requires shipped_at")
+        if placed_at and shipped_at and shipped_at < placed_at:
+            self.problem("shipped_at", "must not be before placed_at")
+        if shipped_at and delivered_at and delivered_at < shipped_at:
+            self.problem("delivered_at", "must not be before shipped_at")
+
+    def party(self, raw: dict, role: str) -> Party | None:
+        value = raw.get(role)
+        if value is None:
+            self.problem(role, "is required")
+            return None
+        if not isinstance(value, dict):
+            self.problem(role, "must be an object with id, email and name")
+            return None
+        problems_before = len(self.problems)
+        marketplace_user_id = self.text(value, "id", role)
+        email = self.email(value, role)
+        name = self.text(value, "name", role)
+        shop_name = None
+        if role == "seller":
+            shop_name = self.text(value, "shop_name", role, required=False)
+        if len(self.problems) > problems_before:
+            return None
+        return Party(marketplace_user_id, email, name, shop_name)
+
+    def email(self, container: dict, role: str) -> str | None:
+        value = self.text(container, "email", role)
+        if value is None:
+            return None
+        try:
+            checked = validate_email(value, check_deliverability=False)
+        except EmailNotValidError as error:
+            self.problem(f"{role}.email", f"is not a valid e-mail address: {error}")
+            return None
+        return normalise_email(checked.normalized)
+
+    def check_parties_differ(self, buyer: Party, seller: Party) -> None:
+        if buyer.marketplace_user_id == seller.marketplace_user_id:
+            self.problem("seller.id", "must differ from the buyer's")
+        elif buyer.email == seller.email:
+            self.problem("seller.email", "must differ from the buyer's")
+
+    def items(self, raw: dict) -> tuple[Item, ...]:
+        value = raw.get("items")
+        if not isinstance(value, list) or not value:
+            self.problem("items", "must be a list of at least one item")
+            return ()
+        items = []
+        for position, entry in enumerate(value):
+            path = f"items[{position}]"
+            if not isinstance(entry, dict):
+                self.problem(path, "must be an object")
+                continue
+            item = Item(
+                title=self.text(entry, "title", path),
+                category=self.text(entry, "category", path),
+                quantity=self.whole_number(entry, "quantity", 1, path),
+                unit_price_fen=self.whole_number(entry, "unit_price_fen", 0, path),
+            )
+            items.append(item)
+        return tuple(items)
+
+
+# Checking records against each other and against what is stored
+
+
+def _repeated_order_ids(readers: list[_RecordReader]) -> list[RecordProblem]:
+    problems = []
+    first_seen: dict[str, int] = {}
+    for reader in readers:
+        order_id = reader.order_id
+        if not order_id:
+            continue
+        if order_id in first_seen:
+            first = first_seen[order_id]
+            message = f"appears more than once in this batch (first in record {first})"
+            problems.append(RecordProblem(reader.index, order_id, "marketplace_order_id", message))
+        first_seen.setdefault(order_id, reader.index)
+    return problems
+
+
+def _parties_within_batch(checked: list[tuple[int, OrderRecord]]) -> list[RecordProblem]:
+    """One marketplace user given with two addresses, or one address for two users."""
+    problems = []
+    email_of: dict[str, tuple[str, int]] = {}
+    user_id_of: dict[str, tuple[str, int]] = {}
+    for index, record in checked:
+        order_id = record.marketplace_order_id
+        for role in ("buyer", "seller"):
+            party: Party = getattr(record, role)
+            email, where = email_of.setdefault(party.marketplace_user_id, (party.email, index))
+            if email != party.email:
+                message = (
+                    f"differs from the address given for marketplace user "
+                    f"{party.marketplace_user_id} in record {where}"
+                )
+                problems.append(RecordProblem(index, order_id, f"{role}.email", message))
+                continue
+            user_id, where = user_id_of.setdefault(party.email, (party.marketplace_user_id, index))
+            if user_id != party.marketplace_user_id:
+                message = f"is given for another marketplace user ({user_id}) in record {where}"
+                problems.append(RecordProblem(index, order_id, f"{role}.email", message))
+    return problems
+
+
+def _problems_with_stored_data(checked: list[tuple[int, OrderRecord]]) -> list[RecordProblem]:
+    problems = []
+    for index, record in checked:
+        accounts = {}
+        for role in ("buyer", "seller"):
+            try:
+                accounts[role] = _find_account(getattr(record, role))
+            except _PartyConflict as conflict:
+                problems.append(_party_problem(index, record, role, conflict))
+        buyer, seller = accounts.get("buyer"), accounts.get("seller")
+        if buyer is not None and buyer is seller:
+            message = "is the same account as the buyer's"
+            problems.append(RecordProblem(index, record.marketplace_order_id, "seller.id", message))
+        order = _stored_order(record.marketplace_order_id)
+        if order is not None:
+            problems += _immutable_changes(index, record, order)
+    return problems
+
+
+class _PartyConflict(Exception):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+def _party_problem(index: int, record: OrderRecord, role: str, conflict: _PartyConflict):
+    field_path = f"{role}.{conflict.field}"
+    return RecordProblem(index, record.marketplace_order_id, field_path, str(conflict))
+
+
+def _find_account(party: Party) -> User | None:
+    """The party's account, by marketplace user id, else by e-mail address; None if new.
+
+    An account already tied to this marketplace id but holding another address, or holding
+    this address but tied to another marketplace id, is a conflict for a person to settle.
+    """
+    user = db.session.scalar(
+        select(User).where(User.marketplace_user_id == party.marketplace_user_id)
+    )
+    if user is not None:
+        if user.email != party.email:
+            raise _PartyConflict(
+                "email",
+                f"differs from the address Tribunal holds for marketplace user "
+                f"{party.marketplace_user_id}",
+            )
+        return user
+    user = db.session.scalar(select(User).where(User.email == party.email))
+    if user is not None and user.marketplace_user_id is not None:
+        raise _PartyConflict(
+            "email", f"belongs to another marketplace user ({user.marketplace_user_id})"
+        )
+    return user
+
+
+def _stored_order(marketplace_order_id: str) -> Order | None:
+    return db.session.scalar(
+        select(Order).where(Order.marketplace_order_id == marketplace_order_id)
+    )
+
+
+def _immutable_changes(index: int, record: OrderRecord, order: Order) -> list[RecordProblem]:
+    """What the record would change of the order that must never change once imported."""
+    stored: list[tuple[str, Any, Any]] = [
+        ("buyer.id", order.buyer.marketplace_user_id, record.buyer.marketplace_user_id),
+        ("seller.id", order.seller.marketplace_user_id, record.seller.marketplace_user_id),
+        ("amount_fen", order.amount_fen, record.amount_fen),
+        ("currency", order.currency, record.currency),
+        ("placed_at", order.placed_at, record.placed_at),
+    ]
+    if len(order.items) != len(record.items):
+        stored.append(("items", f"{len(order.items)} items", f"{len(record.items)} items"))
+    else:
+        for position, (old, new) in enumerate(zip(order.items, record.items, strict=True)):
+            for name in ITEM_FIELDS:
+                stored.append((f"items[{position}].{name}", getattr(old, name), getattr(new, name)))
+    return [
+        RecordProblem(
+            index,
+            record.marketplace_order_id,
+            path,
+            f"cannot change once imported (was {_shown(old)}, now {_shown(new)})",
+        )
+        for path, old, new in stored
+        if old != new
+    ]
+
+
+def _shown(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+# Writing
+
+
+def _save(index: int, record: OrderRecord) -> Outcome:
+    """Write one record in its own SAVEPOINT, reading again once if a concurrent import won.
+
+    Two imports of a new order can both find nothing and both insert. The unique constraints
+    (order id, user e-mail, marketplace user id) refuse the second insert; its SAVEPOINT is
+    rolled back and the record applied once more, now to the rows the other import wrote.
+    """
+    try:
+        with db.session.begin_nested():
+            return _apply(index, record)
+    except IntegrityError:
+        pass
+    try:
+        with db.session.begin_nested():
+            return _apply(index, record)
+    except IntegrityError as error:
+        message = "clashes with data written at the same moment; send it again"
+        problem = RecordProblem(index, record.marketplace_order_id, None, message)
+        raise OrderRecordError([problem]) from error
+
+
+def _apply(index: int, record: OrderRecord) -> Outcome:
+    order = _stored_order(record.marketplace_order_id)
+    if order is None:
+        _create_order(index, record)
+        return Outcome.CREATED
+    # Checked before writing; found here only if another import changed it since
+    problems = _immutable_changes(index, record, order)
+    if problems:
+        raise OrderRecordError(problems)
+    return _update_order(order, record)
+
+
+def _create_order(index: int, record: OrderRecord) -> Order:
+    order = Order(
+        marketplace_order_id=record.marketplace_order_id,
+        buyer=_account_for(index, record, "buyer"),
+        seller=_account_for(index, record, "seller"),
+        amount_fen=record.amount_fen,
+        currency=record.currency,
+        status=record.status,
+        placed_at=record.placed_at,
+        shipped_at=record.shipped_at,
+        delivered_at=record.delivered_at,
+        carrier=record.carrier,
+        tracking_number=record.tracking_number,
+        items=[
+            OrderItem(position=position, **asdict(item))
+            for position, item in enumerate(record.items, start=1)
+        ],
+    )
+    db.session.add(order)
+    db.session.flush()
+    record_event(
+        None,
+        "order.imported",
+        order,
+        after={
+            "marketplace_order_id": order.marketplace_order_id,
+            "buyer": record.buyer.marketplace_user_id,
+            "seller": record.seller.marketplace_user_id,
+            "amount_fen": order.amount_fen,
+            "currency": order.currency,
+            "status": order.status,
+        },
+    )
+    return order
+
+
+def _update_order(order: Order, record: OrderRecord) -> Outcome:
+    changes = {
+        name: (getattr(order, name), getattr(record, name))
+        for name in MUTABLE_FIELDS
+        if getattr(order, name) != getattr(record, name)
+    }
+    if not changes:
+        return Outcome.UNCHANGED
+    for name, (_old, new) in changes.items():
+        setattr(order, name, new)
+    record_event(
+        None,
+        "order.updated",
+        order,
+        before={name: _json_value(old) for name, (old, _new) in changes.items()},
+        after={name: _json_value(new) for name, (_old, new) in changes.items()},
+    )
+    return Outcome.UPDATED
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _account_for(index: int, record: OrderRecord, role: str) -> User:
+    """The party's account: found, found by e-mail and tied to the marketplace id, or made.
+
+    A new account has no password and an unconfirmed address: its owner claims it through
+    an e-mailed link (``app.auth.services.claim_account``).
+    """
+    party: Party = getattr(record, role)
+    try:
+        user = _find_account(party)
+    except _PartyConflict as conflict:  # checked before writing; a concurrent change
+        raise OrderRecordError([_party_problem(index, record, role, conflict)]) from conflict
+    if user is None:
+        user = User(
+            email=party.email,
+            display_name=party.name,
+            marketplace_user_id=party.marketplace_user_id,
+            shop_name=party.shop_name,
+            password_hash=None,
+            email_verified_at=None,
+        )
+        db.session.add(user)
+        db.session.flush()
+        record_event(
+            None, "user.imported", user, after={"marketplace_user_id": party.marketplace_user_id}
+        )
+        return user
+    if user.marketplace_user_id is None:
+        user.marketplace_user_id = party.marketplace_user_id
+        record_event(
+            None,
+            "user.linked_to_marketplace",
+            user,
+            after={"marketplace_user_id": party.marketplace_user_id},
+        )
+    if party.shop_name and not user.shop_name:
+        user.shop_name = party.shop_name
+    return user
