@@ -100,15 +100,6 @@ def test_audit_events_are_append_only():
     assert db.session.get(AuditEvent, event.id).action == "test.happened"
 
 
-def test_the_web_app_starts_no_scheduler():
-    import threading
-
-    before = {t.name for t in threading.enumerate()}
-    create_app("testing")
-    started = {t.name for t in threading.enumerate()} - before
-    assert not any("APScheduler" in name or "scheduler" in name.lower() for name in started)
-
-
 def test_user_model_repr_holds_no_personal_data():
     user = make_user(email="private@example.com", name="Private Person")
     assert "private" not in repr(user).lower()

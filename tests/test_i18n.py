@@ -37,3 +37,8 @@ def test_service_errors_are_translated(client):
     data = {"current_password": "wrong one!!", "password": "x" * 12, "confirm": "x" * 12}
     page = client.post("/account/password", data=data).get_data(as_text=True)
     assert "当前密码不正确" in page
+
+
+def test_the_login_prompt_is_translated(client):
+    response = client.get("/orders", headers={"Accept-Language": "zh-CN"}, follow_redirects=True)
+    assert "请先登录再查看此页面。" in response.get_data(as_text=True)

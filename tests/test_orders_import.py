@@ -2,7 +2,6 @@
 
 import copy
 import json
-import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -15,6 +14,7 @@ from app.extensions import db
 from app.orders import services
 from app.orders.models import Order, OrderItem
 from app.orders.services import OrderRecordError, import_orders
+from tests.concurrency import errors_in, run_at_once
 from tests.conftest import table_count
 from tests.factories import make_user
 
@@ -369,27 +369,9 @@ def test_a_clash_that_persists_after_the_retry_writes_nothing(monkeypatch):
 @pytest.mark.committing
 def test_simultaneous_imports_of_one_order_make_exactly_one_order(app):
     threads_count = 8
-    barrier = threading.Barrier(threads_count)
-    results, failures = [], []
+    results = run_at_once(app, lambda _n: import_orders([good_record()]), threads_count)
 
-    def run_import():
-        with app.app_context():
-            try:
-                barrier.wait(timeout=10)
-                results.append(import_orders([good_record()]))
-                db.session.commit()
-            except Exception as error:  # collected and asserted below
-                failures.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run_import) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert failures == []
+    assert errors_in(results) == []
     assert sum(r.created for r in results) == 1
     assert sum(r.unchanged for r in results) == threads_count - 1
     assert table_count(Order) == 1 and table_count(OrderItem) == 2

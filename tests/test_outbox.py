@@ -4,7 +4,6 @@ at once."""
 
 import logging
 import smtplib
-import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +14,7 @@ from app import clock, mail, outbox
 from app.extensions import db
 from app.notifications.models import InboxItem
 from app.outbox import OutboxMessage, deliver_outbox, message_id_for, queue_message, retry_delay
+from tests.concurrency import errors_in, run_at_once
 from tests.conftest import table_count
 from tests.factories import make_user
 
@@ -306,27 +306,11 @@ def test_two_sweeps_at_once_deliver_each_message_exactly_once(app, sent_mail):
     db.session.commit()
     db.session.remove()  # hold no SQLite transaction while the sweeps run
 
-    barrier = threading.Barrier(2)
-    errors = []
+    def sweep(_n: int) -> None:
+        while deliver_outbox(batch_size=7):
+            pass
 
-    def sweep():
-        with app.app_context():
-            try:
-                barrier.wait()
-                while deliver_outbox(batch_size=7):
-                    pass
-            except Exception as error:  # reported below, in the test's thread
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
+    assert errors_in(run_at_once(app, sweep, 2)) == []
     sends = Counter(message["Message-ID"] for message in sent_mail)
     assert sends == Counter({message_id_for(f"{key}:email"): 1 for key in keys})
     items = db.session.scalars(select(InboxItem.outbox_message_id)).all()

@@ -1,7 +1,5 @@
 """Staff roles: granted by an admin on the command line or the admin page, nowhere else."""
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -9,6 +7,7 @@ from app.audit import AuditEvent
 from app.auth.models import Role, RoleGrant, User
 from app.auth.services import grant_role
 from app.extensions import db
+from tests.concurrency import errors_in, run_at_once
 from tests.conftest import login
 from tests.factories import make_user
 
@@ -97,26 +96,12 @@ def test_mediator_desk_is_for_mediators(client):
 def test_concurrent_grants_of_the_same_role_make_one_grant(app):
     user_id = make_user().id
     db.session.commit()
-    barrier = threading.Barrier(6)
-    errors = []
-
-    def grant():
-        with app.app_context():
-            try:
-                barrier.wait()
-                target = db.session.get(User, user_id)
-                grant_role(target, Role.MEDIATOR, granted_by=None)
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=grant) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    outcomes = run_at_once(
+        app,
+        lambda _n: grant_role(db.session.get(User, user_id), Role.MEDIATOR, granted_by=None),
+        6,
+    )
+    assert errors_in(outcomes) == []
+    assert sorted(outcomes) == [False] * 5 + [True]
     count = db.session.scalar(select(func.count(RoleGrant.id)).where(RoleGrant.user_id == user_id))
     assert count == 1

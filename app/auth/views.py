@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import emails
@@ -23,6 +24,7 @@ from app.urls import safe_next_url
 bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please log in to see this page.")
 login_manager.login_message_category = "info"
 
 

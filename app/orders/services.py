@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.audit import record_event
@@ -429,18 +429,24 @@ def _find_account(party: Party) -> User | None:
     An account already tied to this marketplace id but holding another address, or holding
     this address but tied to another marketplace id, is a conflict for a person to settle.
     """
-    user = db.session.scalar(
-        select(User).where(User.marketplace_user_id == party.marketplace_user_id)
+    # one statement, so a concurrent import cannot slip in between two look-ups
+    candidates = db.session.scalars(
+        select(User).where(
+            or_(User.marketplace_user_id == party.marketplace_user_id, User.email == party.email)
+        )
+    ).all()
+    by_id = next(
+        (u for u in candidates if u.marketplace_user_id == party.marketplace_user_id), None
     )
-    if user is not None:
-        if user.email != party.email:
+    if by_id is not None:
+        if by_id.email != party.email:
             raise _PartyConflict(
                 "email",
                 f"differs from the address Tribunal holds for marketplace user "
                 f"{party.marketplace_user_id}",
             )
-        return user
-    user = db.session.scalar(select(User).where(User.email == party.email))
+        return by_id
+    user = next(iter(candidates), None)
     if user is not None and user.marketplace_user_id is not None:
         raise _PartyConflict(
             "email", f"belongs to another marketplace user ({user.marketplace_user_id})"
