@@ -15,9 +15,10 @@ run: setup
 	$(BIN)/honcho start
 
 test: setup
-	$(BIN)/pytest
+	@echo "== the suite on SQLite"
+	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL ($$(echo $$TEST_DATABASE_URL | sed 's/:[^:@/]*@/:***@/'))"; \
+		echo "== the suite on PostgreSQL ($$(echo $$TEST_DATABASE_URL | sed 's/:[^:@/]*@/:***@/'))"; \
 		$(BIN)/pytest; \
 	fi
 
