@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
+    from app.cases.views import bp as cases_bp
     from app.i18n import bp as i18n_bp
     from app.jury.views import bp as jury_bp
     from app.main import bp as main_bp
@@ -73,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp,
         i18n_bp,
         orders_bp,
+        cases_bp,
         notifications_bp,
         mediation_bp,
         jury_bp,
@@ -86,9 +88,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.api.cli import api_tokens_cli
     from app.auth.cli import users_cli
+    from app.cases.cli import evidence_cli
     from app.demo import demo_cli
     from app.orders.cli import orders_cli
     from app.scheduler.cli import scheduler_cli
 
-    for group in (users_cli, orders_cli, api_tokens_cli, scheduler_cli, demo_cli):
+    for group in (users_cli, orders_cli, api_tokens_cli, evidence_cli, scheduler_cli, demo_cli):
         app.cli.add_command(group)

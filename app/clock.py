@@ -4,6 +4,8 @@ Everything is timezone-aware UTC. Tests move the clock with ``freeze`` and ``adv
 ``reset`` returns to the real time.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 _frozen_at: datetime | None = None
@@ -31,3 +33,15 @@ def advance(delta: timedelta) -> datetime:
 def reset() -> None:
     global _frozen_at
     _frozen_at = None
+
+
+@contextmanager
+def frozen_at(at: datetime) -> Iterator[None]:
+    """Run a block as if it were ``at`` (demo data with a past), then restore the clock."""
+    global _frozen_at
+    previous = _frozen_at
+    freeze(at)
+    try:
+        yield
+    finally:
+        _frozen_at = previous

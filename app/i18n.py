@@ -1,17 +1,21 @@
 """Language choice: the visitor's pick if they made one, else the browser's."""
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from app.extensions import db
 from app.urls import safe_next_url
 
 bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
+    if not has_request_context():  # a sweep or a command: messages pick their own language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("locale")
     if chosen in languages:
@@ -40,4 +44,7 @@ def set_language():
     form = LanguageForm()
     if form.validate_on_submit():
         session["locale"] = form.locale.data
+        if current_user.is_authenticated:  # notifications follow the person's choice
+            current_user.locale = form.locale.data
+            db.session.commit()
     return redirect(safe_next_url(form.next.data) or url_for("main.index"))

@@ -7,6 +7,7 @@ from app import clock
 from app.auth.models import Role, User
 from app.auth.passwords import hash_password
 from app.auth.services import grant_role
+from app.cases.models import Case
 from app.extensions import db
 from app.orders.models import Order, OrderItem, OrderStatus
 
@@ -91,3 +92,24 @@ def make_order(
     db.session.add(order)
     db.session.flush()
     return order
+
+
+def make_case_row(order=None, *, state: str = "evidence", **fields) -> Case:
+    """A case row built directly for an order, in ``state``, for tests of what happens
+    inside a case (the transitions themselves are tested through the services)."""
+    order = order or make_order()
+    case = Case(
+        order=order,
+        buyer=order.buyer,
+        seller=order.seller,
+        state=state,
+        claim_type="damaged_in_transit",
+        responsible_party="seller",
+        description="The screen arrived cracked.",
+        remedy="full_refund",
+        severity="important",
+        **fields,
+    )
+    db.session.add(case)
+    db.session.flush()
+    return case

@@ -64,3 +64,38 @@ def test_cli_seeds_only_an_empty_database(app):
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code != 0
     assert db.session.scalar(select(func.count(User.id))) == before
+
+
+def test_demo_cases_cover_every_state_so_far_with_real_evidence(app, tmp_path, monkeypatch):
+    from app.cases.evidence import verify_chains
+    from app.cases.models import Case, EvidenceEntry
+
+    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
+    counts = seed_demo()
+    states = set(db.session.scalars(select(Case.state)))
+    assert states >= {
+        "filed",
+        "returned",
+        "awaiting_seller",
+        "evidence",
+        "mediation",
+        "decided",
+        "closed",
+    }
+    assert counts["cases"] == db.session.scalar(select(func.count(Case.id)))
+    kinds = {(e.party, e.kind) for e in db.session.scalars(select(EvidenceEntry))}
+    assert {
+        ("buyer", "image"),
+        ("buyer", "statement"),
+        ("seller", "pdf"),
+        ("seller", "statement"),
+    } <= kinds
+    assert any(e.is_late for e in db.session.scalars(select(EvidenceEntry)))
+    assert verify_chains() == []
+    # the demo buyer still has a delivered order without a case, to open one
+    buyer = db.session.scalar(select(User).where(User.email == "buyer@example.com"))
+    delivered = db.session.scalars(
+        select(Order).where(Order.buyer_id == buyer.id, Order.status == "delivered")
+    ).all()
+    cased = set(db.session.scalars(select(Case.order_id)))
+    assert any(order.id not in cased for order in delivered)

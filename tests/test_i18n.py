@@ -42,3 +42,17 @@ def test_service_errors_are_translated(client):
 def test_the_login_prompt_is_translated(client):
     response = client.get("/orders", headers={"Accept-Language": "zh-CN"}, follow_redirects=True)
     assert "请先登录再查看此页面。" in response.get_data(as_text=True)
+
+
+def test_a_person_s_language_is_remembered_for_notifications(client):
+    from app.extensions import db
+
+    user = make_user()
+    client.post(
+        "/login",
+        data={"email": user.email, "password": "correct horse battery"},
+        headers={"Accept-Language": "zh-CN"},
+    )
+    assert db.session.get(type(user), user.id).locale == "zh_Hans"
+    client.post("/language", data={"locale": "en"})
+    assert db.session.get(type(user), user.id).locale == "en"

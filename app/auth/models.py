@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     disabled_at: Mapped[datetime | None]
+    # the language notifications are written in; the last one the person chose or used
+    locale: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
     role_grants: Mapped[list["RoleGrant"]] = relationship(
         back_populates="user",

@@ -19,6 +19,7 @@ from app.auth.services import (
 )
 from app.extensions import db, limiter, login_manager
 from app.forms import apply_error
+from app.i18n import select_locale
 from app.urls import safe_next_url
 
 bp = Blueprint("auth", __name__)
@@ -44,6 +45,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            user.locale = select_locale()  # notifications speak the language they use
             db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next_url(form.next.data) or url_for("main.index"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from app.cases.sweeps import sweep_case_deadlines, sweep_deadline_reminders
 from app.extensions import db
 from app.outbox import deliver_outbox
 from app.scheduler.heartbeat import beat
@@ -29,6 +30,16 @@ class Sweep:
 SWEEPS: list[Sweep] = [
     Sweep(id="deliver-outbox", func=deliver_outbox, seconds_setting="SCHEDULER_OUTBOX_SECONDS"),
     Sweep(id="heartbeat", func=beat, seconds_setting="SCHEDULER_HEARTBEAT_SECONDS"),
+    Sweep(
+        id="case-deadlines",
+        func=sweep_case_deadlines,
+        seconds_setting="SCHEDULER_CASE_DEADLINES_SECONDS",
+    ),
+    Sweep(
+        id="case-reminders",
+        func=sweep_deadline_reminders,
+        seconds_setting="SCHEDULER_REMINDERS_SECONDS",
+    ),
 ]
 
 

@@ -1,4 +1,4 @@
-"""``flask demo seed``: a believable marketplace to try Tribunal with.
+"""The demo marketplace: people, shops and their orders.
 
 Every demo account logs in with the password ``DEMO_PASSWORD``. The data is generated from
 a fixed seed, so every fresh database gets the same people and orders.
@@ -7,10 +7,6 @@ a fixed seed, so every fresh database gets the same people and orders.
 import random
 from dataclasses import dataclass
 from datetime import timedelta
-
-import click
-from flask.cli import AppGroup
-from sqlalchemy import func, select
 
 from app import clock
 from app.auth.models import Role, User
@@ -21,8 +17,6 @@ from app.orders.models import Order, OrderItem, OrderStatus
 
 DEMO_PASSWORD = "tribunal-demo"  # noqa: S105  (published in the README on purpose)
 REVIEWER_COUNT = 64
-
-demo_cli = AppGroup("demo", help="Demo data.")
 
 
 @dataclass(frozen=True)
@@ -193,7 +187,7 @@ class _Seeder:
         return order
 
 
-def seed_demo(rng_seed: int = 2026) -> dict[str, int]:
+def seed_marketplace(rng_seed: int = 2026) -> dict[str, int]:
     """Create the demo marketplace in the current transaction; the caller commits."""
     rng = random.Random(rng_seed)
     seeder = _Seeder(rng)
@@ -243,22 +237,3 @@ def seed_demo(rng_seed: int = 2026) -> dict[str, int]:
             seeder.order(buyer, shop, OrderStatus.COMPLETED, days_ago=rng.randint(30, 400))
     db.session.flush()
     return {"users": len(seeder.users), "orders": seeder.order_number}
-
-
-@demo_cli.command("seed")
-@click.option("--if-empty", is_flag=True, help="Do nothing if the database has any account.")
-def seed_command(if_empty: bool) -> None:
-    """Fill an empty database with demo accounts and orders."""
-    if db.session.scalar(select(func.count(User.id))):
-        if if_empty:
-            click.echo("Demo data: the database already has accounts; nothing to do.")
-            return
-        raise click.ClickException(
-            "the database already has accounts; demo data needs an empty one"
-        )
-    counts = seed_demo()
-    db.session.commit()
-    click.echo(
-        f"Demo data: {counts['users']} accounts and {counts['orders']} orders. "
-        f"Every demo account's password is {DEMO_PASSWORD!r}."
-    )

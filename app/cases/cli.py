@@ -1,0 +1,53 @@
+"""``flask evidence verify``: check every evidence hash chain and every stored file."""
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.cases.evidence import ChainReport, check_chains
+from app.cases.models import Case
+from app.extensions import db
+
+evidence_cli = AppGroup("evidence", help="Evidence timelines: hash chains and stored files.")
+
+
+@evidence_cli.command("verify")
+@click.option(
+    "--case",
+    "case_ids",
+    type=int,
+    multiple=True,
+    metavar="ID",
+    help="Check only this case (may be given several times). Default: every case.",
+)
+def verify_command(case_ids: tuple[int, ...]) -> None:
+    """Recompute every chain link, entry hash, text hash and file SHA-256.
+
+    Prints each problem on its own line and exits with status 1 if there is any.
+    """
+    if case_ids:
+        _require_cases(case_ids)
+    _report(check_chains(case_ids or None))
+
+
+def _require_cases(case_ids: tuple[int, ...]) -> None:
+    found = set(db.session.scalars(select(Case.id).where(Case.id.in_(case_ids))))
+    missing = sorted(set(case_ids) - found)
+    if missing:
+        raise click.ClickException(f"no case {', '.join(map(str, missing))}")
+
+
+def _report(report: ChainReport) -> None:
+    """Print a verification's findings and set the exit status; shared by every kind of
+    verification this command runs."""
+    checked = (
+        f"{report.entries_checked} entr{'y' if report.entries_checked == 1 else 'ies'} "
+        f"and {report.files_checked} file{'' if report.files_checked == 1 else 's'} checked"
+    )
+    for problem in report.problems:
+        click.echo(problem)
+    if report.problems:
+        count = len(report.problems)
+        click.echo(f"{count} problem{'' if count == 1 else 's'} found; {checked}", err=True)
+        raise SystemExit(1)
+    click.echo(f"all evidence intact: {checked}")

@@ -1,0 +1,403 @@
+"""The two evidence timelines of a case: append-only, one hash chain per (case, party).
+
+Each entry records the SHA-256 of its content (the stored file's bytes, or the UTF-8 text)
+and the hash of the previous entry of its timeline; its own hash covers both, so changing,
+removing or reordering an entry breaks the chain where it happened. ``verify_chains``
+recomputes everything; ``flask evidence verify`` runs it.
+"""
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import BinaryIO
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError
+
+from app import clock
+from app.audit import record_event
+from app.auth.models import User
+from app.cases.files import (
+    EvidenceRejected,
+    StoredFile,
+    evidence_path,
+    file_sha256,
+    remove_stored_file,
+    store_evidence_file,
+)
+from app.cases.models import FILE_KINDS, Case, EvidenceEntry, EvidenceKind, Party
+from app.extensions import db
+
+GENESIS_HASH = "0" * 64
+# two appends at once pick the same sequence and one loses; it tries again with a fresh one
+APPEND_ATTEMPTS = 10
+TRACKING_NUMBER = re.compile(r"[A-Za-z0-9-]{6,40}")
+CARRIER_MAX_CHARS = 60
+TEXT_KINDS_MAX_CHARS = {
+    EvidenceKind.STATEMENT: "STATEMENT_MAX_CHARS",
+    EvidenceKind.CHAT_TRANSCRIPT: "CHAT_TRANSCRIPT_MAX_CHARS",
+    EvidenceKind.CORRECTION: "STATEMENT_MAX_CHARS",
+    EvidenceKind.RETRACTION: "STATEMENT_MAX_CHARS",
+}
+REFERRING_KINDS = frozenset({EvidenceKind.CORRECTION, EvidenceKind.RETRACTION})
+
+
+class EvidenceIsAppendOnly(Exception):
+    pass
+
+
+@event.listens_for(EvidenceEntry, "before_update")
+@event.listens_for(EvidenceEntry, "before_delete")
+def _refuse_change(_mapper, _connection, _target) -> None:
+    raise EvidenceIsAppendOnly("evidence entries are never changed or deleted")
+
+
+@dataclass(frozen=True)
+class NewEvidence:
+    # None for an uploaded file: its content decides whether it is an image, PDF or video
+    kind: EvidenceKind | None = None
+    text: str | None = None  # statement, transcript, note, or "CARRIER NUMBER"
+    upload: BinaryIO | None = None  # file kinds
+    filename: str | None = None
+    refers_to_id: int | None = None  # corrections and retractions
+
+
+@dataclass(frozen=True)
+class _Content:
+    """What an entry holds, checked: its text or its stored file, and the entry it refers to."""
+
+    kind: EvidenceKind
+    text: str | None = None
+    stored: StoredFile | None = None
+    refers_to_id: int | None = None
+
+
+# --- adding ---------------------------------------------------------------------------------
+
+
+def add_evidence(case: Case, author: User, new: NewEvidence) -> EvidenceEntry:
+    """Append an entry to the author's own timeline of ``case``; the caller commits.
+
+    The timeline is the author's side (``case.party_of``): nobody writes the other side's.
+    For files, the kind is the one the content shows, whichever file kind was asked for.
+    """
+    if not case.can_add_evidence(author):
+        raise EvidenceRejected(
+            _l("You cannot add evidence to this case: only its parties can, while it is open.")
+        )
+    party = case.party_of(author)
+    kind = EvidenceKind(new.kind) if new.kind is not None else None
+    _refuse_when_full(case, party)
+    content = _checked_content(case, party, kind, new)
+    try:
+        entry = _append(case, party, author, content)
+        record_event(
+            author,
+            "evidence.added",
+            case,
+            after={
+                "entry": entry.id,
+                "party": party.value,
+                "kind": entry.kind,
+                "late": entry.is_late,
+            },
+        )
+    except BaseException:
+        if content.stored is not None:  # no row will point at it
+            remove_stored_file(content.stored)
+        raise
+    return entry
+
+
+def _checked_content(
+    case: Case, party: Party, kind: EvidenceKind | None, new: NewEvidence
+) -> _Content:
+    if kind is None or kind in FILE_KINDS:
+        if new.text is not None and new.text.strip():
+            raise EvidenceRejected(
+                _l("A file carries no text of its own; add a statement to describe it."), "text"
+            )
+        if new.upload is None:
+            raise EvidenceRejected(_l("Choose a file to upload."), "file")
+        stored = store_evidence_file(new.upload, new.filename or "", case.id)
+        return _Content(EvidenceKind(stored.kind), stored=stored)
+    if new.upload is not None:
+        raise EvidenceRejected(
+            _l("Only photos, PDFs and videos are uploaded as files; this entry is text."), "file"
+        )
+    if kind is EvidenceKind.TRACKING_NUMBER:
+        return _Content(kind, text=_tracking_number(new.text))
+    text = _checked_text(kind, new.text)
+    if kind in REFERRING_KINDS:
+        return _Content(kind, text=text, refers_to_id=_own_entry(case, party, new.refers_to_id))
+    return _Content(kind, text=text)
+
+
+def _checked_text(kind: EvidenceKind, raw: str | None) -> str:
+    text = (raw or "").strip()
+    if not text:
+        messages = {
+            EvidenceKind.STATEMENT: _l("Write your statement."),
+            EvidenceKind.CHAT_TRANSCRIPT: _l("Paste the chat transcript."),
+            EvidenceKind.CORRECTION: _l("Say what you correct, and how."),
+            EvidenceKind.RETRACTION: _l("Say why you withdraw the entry."),
+        }
+        raise EvidenceRejected(messages[kind], "text")
+    limit = current_app.config[TEXT_KINDS_MAX_CHARS[kind]]
+    if len(text) > limit:
+        raise EvidenceRejected(
+            _l(
+                "This text has %(length)d characters; at most %(limit)d are allowed.",
+                length=len(text),
+                limit=limit,
+            ),
+            "text",
+        )
+    return text
+
+
+def _tracking_number(raw: str | None) -> str:
+    """The tracking number given as "CARRIER NUMBER" or just "NUMBER", with single spaces."""
+    words = (raw or "").split()
+    number = words[-1] if words else ""
+    carrier = " ".join(words[:-1])
+    problems = (
+        not TRACKING_NUMBER.fullmatch(number)
+        or len(carrier) > CARRIER_MAX_CHARS
+        or any(unicodedata.category(char) in ("Cc", "Cf") for char in carrier)
+    )
+    if problems:
+        raise EvidenceRejected(
+            _l(
+                'Give the carrier and the tracking number, e.g. "SF Express SF1234567890", or '
+                "just the number. The number has 6 to 40 letters, digits or dashes; the "
+                "carrier's name at most %(limit)d characters.",
+                limit=CARRIER_MAX_CHARS,
+            ),
+            "text",
+        )
+    return f"{carrier} {number}" if carrier else number
+
+
+def _own_entry(case: Case, party: Party, refers_to_id: int | None) -> int:
+    referred = db.session.get(EvidenceEntry, refers_to_id) if refers_to_id is not None else None
+    if referred is None or referred.case_id != case.id or referred.party != party.value:
+        raise EvidenceRejected(
+            _l("A correction or retraction must refer to an entry of your own timeline."),
+            "refers_to",
+        )
+    return referred.id
+
+
+def _limit_reached() -> EvidenceRejected:
+    return EvidenceRejected(
+        _l(
+            "Your timeline already holds %(limit)d entries, the most allowed per side.",
+            limit=current_app.config["EVIDENCE_MAX_ITEMS_PER_PARTY"],
+        )
+    )
+
+
+def _refuse_when_full(case: Case, party: Party) -> None:
+    """Early and cheap, before any file is stored; ``_append`` enforces it race-safely."""
+    if _last_sequence(case.id, party) >= current_app.config["EVIDENCE_MAX_ITEMS_PER_PARTY"]:
+        raise _limit_reached()
+
+
+def _last_entry(case_id: int, party: Party) -> EvidenceEntry | None:
+    return db.session.scalars(
+        select(EvidenceEntry)
+        .where(EvidenceEntry.case_id == case_id, EvidenceEntry.party == party.value)
+        .order_by(EvidenceEntry.sequence.desc())
+        .limit(1)
+    ).first()
+
+
+def _last_sequence(case_id: int, party: Party) -> int:
+    return db.session.scalar(
+        select(func.coalesce(func.max(EvidenceEntry.sequence), 0)).where(
+            EvidenceEntry.case_id == case_id, EvidenceEntry.party == party.value
+        )
+    )
+
+
+def _append(case: Case, party: Party, author: User, content: _Content) -> EvidenceEntry:
+    """Insert the entry at the next place of the chain.
+
+    The unique (case, party, sequence) constraint decides between two appends at once: the
+    loser's savepoint is rolled back and it links to the winner instead. The limit is
+    checked against the sequence itself, so a race can never pass it.
+    """
+    limit = current_app.config["EVIDENCE_MAX_ITEMS_PER_PARTY"]
+    for _attempt in range(APPEND_ATTEMPTS):
+        previous = _last_entry(case.id, party)
+        sequence = previous.sequence + 1 if previous is not None else 1
+        if sequence > limit:
+            raise _limit_reached()
+        entry = _new_entry(case, party, author, content, sequence, previous)
+        try:
+            with db.session.begin_nested():
+                db.session.add(entry)
+        except IntegrityError:
+            if _last_sequence(case.id, party) < sequence:
+                raise  # not a lost race but a real fault
+            continue
+        return entry
+    raise EvidenceRejected(
+        _l("Too many entries were being added at the same moment. Please try again.")
+    )
+
+
+def _new_entry(
+    case: Case,
+    party: Party,
+    author: User,
+    content: _Content,
+    sequence: int,
+    previous: EvidenceEntry | None,
+) -> EvidenceEntry:
+    now = clock.now()
+    stored = content.stored
+    entry = EvidenceEntry(
+        case_id=case.id,
+        party=party.value,
+        sequence=sequence,
+        author_id=author.id,
+        kind=content.kind.value,
+        text=content.text,
+        refers_to_id=content.refers_to_id,
+        stored_name=stored.stored_name if stored else None,
+        thumbnail_name=stored.thumbnail_name if stored else None,
+        original_name=stored.original_name if stored else None,
+        content_type=stored.content_type if stored else None,
+        size_bytes=stored.size_bytes if stored else None,
+        content_sha256=stored.sha256 if stored else text_sha256(content.text),
+        prev_hash=previous.entry_hash if previous is not None else GENESIS_HASH,
+        is_late=case.evidence_closed_at is not None and now > case.evidence_closed_at,
+        created_at=now,
+    )
+    entry.entry_hash = entry_hash(entry)
+    return entry
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def timeline(case: Case, party: Party) -> list[EvidenceEntry]:
+    """One side's entries in the order they were added (late ones included, marked)."""
+    return list(
+        db.session.scalars(
+            select(EvidenceEntry)
+            .where(EvidenceEntry.case_id == case.id, EvidenceEntry.party == Party(party).value)
+            .order_by(EvidenceEntry.sequence)
+        )
+    )
+
+
+# --- hashing and verifying ------------------------------------------------------------------
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def entry_hash(entry: EvidenceEntry) -> str:
+    """SHA-256 of the entry's canonical JSON: every field that says what was added, by whom,
+    where in the chain and when, plus the previous entry's hash. (A row of the table, with the
+    same attribute names, hashes the same.)"""
+    fields = {
+        "case_id": entry.case_id,
+        "party": entry.party,
+        "sequence": entry.sequence,
+        "kind": entry.kind,
+        "author_id": entry.author_id,
+        "content_sha256": entry.content_sha256,
+        "original_name": entry.original_name,
+        "content_type": entry.content_type,
+        "size_bytes": entry.size_bytes,
+        "refers_to_id": entry.refers_to_id,
+        "is_late": bool(entry.is_late),
+        "created_at": entry.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "prev_hash": entry.prev_hash,
+    }
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+@dataclass
+class ChainReport:
+    """What a verification found, and how much it looked at."""
+
+    problems: list[str] = field(default_factory=list)
+    entries_checked: int = 0
+    files_checked: int = 0
+
+
+def verify_chains(case_ids: Iterable[int] | None = None) -> list[str]:
+    """Every problem found in the evidence of ``case_ids`` (all cases if None); empty if all
+    is well."""
+    return check_chains(case_ids).problems
+
+
+def check_chains(case_ids: Iterable[int] | None = None) -> ChainReport:
+    """Walk every timeline in order: each link, each entry's hash, each text's hash, and each
+    stored file's SHA-256 (a missing file is a problem too).
+
+    Each entry is linked against the *stored* hash of the one before, so one altered entry is
+    reported once rather than breaking every entry after it. A timeline cut short at its end
+    leaves no trace in the chain itself.
+    """
+    table = EvidenceEntry.__table__
+    query = select(table).order_by(table.c.case_id, table.c.party, table.c.sequence)
+    if case_ids is not None:
+        query = query.where(table.c.case_id.in_(list(case_ids)))
+    report = ChainReport()
+    previous = None
+    # plain rows, not entities: what the database holds now, whatever the session has cached
+    for entry in db.session.execute(query.execution_options(yield_per=500)):
+        same_timeline = previous is not None and (previous.case_id, previous.party) == (
+            entry.case_id,
+            entry.party,
+        )
+        _check_entry(entry, previous if same_timeline else None, report)
+        previous = entry
+    return report
+
+
+def _check_entry(entry, previous, report: ChainReport) -> None:
+    def problem(text: str) -> None:
+        where = f"case {entry.case_id}, {entry.party} timeline, entry {entry.sequence}"
+        report.problems.append(f"{where} (id {entry.id}): {text}")
+
+    report.entries_checked += 1
+    expected_sequence = previous.sequence + 1 if previous is not None else 1
+    if entry.sequence != expected_sequence:
+        problem(f"expected entry {expected_sequence} here: entries are missing")
+    expected_prev = previous.entry_hash if previous is not None else GENESIS_HASH
+    if entry.prev_hash != expected_prev:
+        problem("does not link to the entry before it (previous hash differs)")
+    if entry_hash(entry) != entry.entry_hash:
+        problem("its fields do not match its entry hash")
+    if entry.kind in FILE_KINDS:
+        _check_file(entry, problem, report)
+    elif entry.text is None or text_sha256(entry.text) != entry.content_sha256:
+        problem("its text does not match its SHA-256")
+
+
+def _check_file(entry, problem, report: ChainReport) -> None:
+    report.files_checked += 1
+    try:
+        path = evidence_path(entry.stored_name)
+    except ValueError:
+        problem(f"file name {entry.stored_name!r} leads outside the evidence folder")
+        return
+    if not path.is_file():
+        problem(f"file {entry.stored_name} is missing")
+    elif file_sha256(path) != entry.content_sha256:
+        problem(f"file {entry.stored_name} does not match its SHA-256")

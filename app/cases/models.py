@@ -1,0 +1,353 @@
+"""Cases, the seller's counter-offers and the two evidence timelines (design: Case lifecycle,
+Claims, Evidence timelines)."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.auth.models import Role, User
+from app.extensions import db
+from app.orders.models import Order
+
+
+class CaseState(StrEnum):
+    FILED = "filed"
+    RETURNED = "returned"
+    AWAITING_SELLER = "awaiting_seller"
+    EVIDENCE = "evidence"
+    MEDIATION = "mediation"
+    PROPOSAL = "proposal"
+    PANEL = "panel"
+    DECIDED = "decided"
+    EXECUTING = "executing"
+    CLOSED = "closed"
+
+
+# The edges of the lifecycle; every transition is checked against this one table.
+ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
+    CaseState.FILED: frozenset({CaseState.RETURNED, CaseState.AWAITING_SELLER, CaseState.CLOSED}),
+    CaseState.RETURNED: frozenset({CaseState.FILED, CaseState.CLOSED}),
+    CaseState.AWAITING_SELLER: frozenset({CaseState.DECIDED, CaseState.EVIDENCE, CaseState.CLOSED}),
+    CaseState.EVIDENCE: frozenset({CaseState.MEDIATION, CaseState.CLOSED}),
+    CaseState.MEDIATION: frozenset(
+        {
+            CaseState.PROPOSAL,
+            CaseState.PANEL,
+            CaseState.DECIDED,
+            CaseState.EVIDENCE,
+            CaseState.CLOSED,
+        }
+    ),
+    CaseState.PROPOSAL: frozenset({CaseState.DECIDED, CaseState.MEDIATION, CaseState.CLOSED}),
+    CaseState.PANEL: frozenset({CaseState.DECIDED, CaseState.MEDIATION}),
+    CaseState.DECIDED: frozenset({CaseState.PANEL, CaseState.EXECUTING, CaseState.CLOSED}),
+    CaseState.EXECUTING: frozenset({CaseState.CLOSED, CaseState.MEDIATION}),
+    CaseState.CLOSED: frozenset(),
+}
+
+# Before a decision the buyer may withdraw (design: Case lifecycle)
+WITHDRAWABLE_STATES = frozenset(
+    {
+        CaseState.FILED,
+        CaseState.RETURNED,
+        CaseState.AWAITING_SELLER,
+        CaseState.EVIDENCE,
+        CaseState.MEDIATION,
+        CaseState.PROPOSAL,
+    }
+)
+# Parties add evidence to their timelines while the case is being worked on
+EVIDENCE_OPEN_STATES = frozenset(
+    {
+        CaseState.FILED,
+        CaseState.RETURNED,
+        CaseState.AWAITING_SELLER,
+        CaseState.EVIDENCE,
+        CaseState.MEDIATION,
+        CaseState.PROPOSAL,
+        CaseState.PANEL,
+    }
+)
+
+
+class ClaimType(StrEnum):
+    NOT_RECEIVED = "not_received"
+    NOT_AS_DESCRIBED = "not_as_described"
+    COUNTERFEIT = "counterfeit"
+    DAMAGED_IN_TRANSIT = "damaged_in_transit"
+    LATE_DELIVERY = "late_delivery"
+    FALSE_ADVERTISING = "false_advertising"
+    SERVICE_ATTITUDE = "service_attitude"
+    RETURN_EXCHANGE = "return_exchange"
+
+
+class ResponsibleParty(StrEnum):
+    SELLER = "seller"
+    LOGISTICS = "logistics"
+    PLATFORM = "platform"
+
+
+class Remedy(StrEnum):
+    FULL_REFUND = "full_refund"
+    PARTIAL_REFUND = "partial_refund"
+    RETURN_AND_REFUND = "return_and_refund"
+    REPLACEMENT = "replacement"
+    COMPENSATION = "compensation"
+
+
+REMEDIES_WITH_AMOUNT = frozenset({Remedy.PARTIAL_REFUND, Remedy.COMPENSATION})
+
+
+class Severity(StrEnum):
+    URGENT = "urgent"  # food safety, personal injury, fraud
+    IMPORTANT = "important"  # money or goods at stake
+    GENERAL = "general"
+
+
+SEVERITY_RANK = {Severity.URGENT: 0, Severity.IMPORTANT: 1, Severity.GENERAL: 2}
+
+
+class Outcome(StrEnum):
+    FOR_BUYER = "for_buyer"
+    FOR_SELLER = "for_seller"
+    SETTLED = "settled"
+
+
+class DecisionKind(StrEnum):
+    DEFAULT_JUDGMENT = "default_judgment"
+    SELLER_ACCEPTED = "seller_accepted"
+    COUNTER_OFFER_ACCEPTED = "counter_offer_accepted"
+
+
+class ClosedReason(StrEnum):
+    WITHDRAWN = "withdrawn"
+    NOT_RESUBMITTED = "not_resubmitted"
+    COMPLETED = "completed"
+
+
+class Party(StrEnum):
+    BUYER = "buyer"
+    SELLER = "seller"
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint(_in("state", CaseState), name="state_known"),
+        CheckConstraint(_in("claim_type", ClaimType), name="claim_type_known"),
+        CheckConstraint(_in("responsible_party", ResponsibleParty), name="responsible_known"),
+        CheckConstraint(_in("remedy", Remedy), name="remedy_known"),
+        CheckConstraint(_in("severity", Severity), name="severity_known"),
+        CheckConstraint("remedy_amount_fen IS NULL OR remedy_amount_fen >= 0", name="amount_ok"),
+        CheckConstraint(
+            f"({_in('remedy', REMEDIES_WITH_AMOUNT)}) = (remedy_amount_fen IS NOT NULL)",
+            name="amount_iff_remedy_needs_it",
+        ),
+        CheckConstraint("state <> 'returned' OR return_reason IS NOT NULL", name="returned_why"),
+        CheckConstraint(
+            "state NOT IN ('decided', 'executing') OR outcome IS NOT NULL", name="decided_how"
+        ),
+        CheckConstraint("state <> 'closed' OR closed_reason IS NOT NULL", name="closed_why"),
+        CheckConstraint("buyer_id <> seller_id", name="parties_differ"),
+        # one open case per order (design: Claims); a closed case leaves room for another
+        Index(
+            "uq_cases_open_order",
+            "order_id",
+            unique=True,
+            sqlite_where=text("state <> 'closed'"),
+            postgresql_where=text("state <> 'closed'"),
+        ),
+        Index("ix_cases_state_deadline_at", "state", "deadline_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default=CaseState.FILED.value)
+    # the current state's timer; a sweep acts on it (design: Rules for the scheduler)
+    deadline_at: Mapped[datetime | None]
+    # the deadline a 24-hour reminder was last sent for, so each deadline is reminded once
+    reminded_deadline_at: Mapped[datetime | None]
+
+    claim_type: Mapped[str] = mapped_column(String(30))
+    responsible_party: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text)
+    remedy: Mapped[str] = mapped_column(String(30))
+    remedy_amount_fen: Mapped[int | None]
+    # the buyer's word that food safety, personal injury or fraud is involved
+    safety_or_fraud: Mapped[bool] = mapped_column(default=False, server_default="0")
+    severity: Mapped[str] = mapped_column(String(12))
+    severity_confirmed_at: Mapped[datetime | None]
+
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    evidence_closed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    decision_kind: Mapped[str | None] = mapped_column(String(30))
+    decision_remedy: Mapped[str | None] = mapped_column(String(30))
+    decision_amount_fen: Mapped[int | None]
+    decided_at: Mapped[datetime | None]
+    closed_reason: Mapped[str | None] = mapped_column(String(20))
+    closed_at: Mapped[datetime | None]
+
+    filed_at: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+
+    order: Mapped[Order] = relationship()
+    buyer: Mapped[User] = relationship(foreign_keys=[buyer_id])
+    seller: Mapped[User] = relationship(foreign_keys=[seller_id])
+    mediator: Mapped[User | None] = relationship(foreign_keys=[mediator_id])
+    counter_offers: Mapped[list["CounterOffer"]] = relationship(
+        back_populates="case", order_by="CounterOffer.id"
+    )
+    evidence: Mapped[list["EvidenceEntry"]] = relationship(
+        back_populates="case", order_by="EvidenceEntry.id"
+    )
+
+    @property
+    def current_state(self) -> CaseState:
+        return CaseState(self.state)
+
+    def party_of(self, user: User) -> Party | None:
+        """Which side ``user`` is on, if any. A party must have proven its address."""
+        if user.email_verified_at is None:
+            return None
+        if user.id == self.buyer_id:
+            return Party.BUYER
+        if user.id == self.seller_id:
+            return Party.SELLER
+        return None
+
+    # Permission predicates: each view asks exactly one of these (STYLE: practice 4)
+
+    def can_view(self, user: User) -> bool:
+        return self.party_of(user) is not None or user.is_staff
+
+    def can_add_evidence(self, user: User) -> bool:
+        return self.party_of(user) is not None and self.current_state in EVIDENCE_OPEN_STATES
+
+    def can_withdraw(self, user: User) -> bool:
+        return self.party_of(user) is Party.BUYER and self.current_state in WITHDRAWABLE_STATES
+
+    def can_resubmit(self, user: User) -> bool:
+        return self.party_of(user) is Party.BUYER and self.current_state is CaseState.RETURNED
+
+    def can_review_intake(self, user: User) -> bool:
+        return (
+            user.has_role(Role.MEDIATOR)
+            and self.party_of(user) is None
+            and self.current_state is CaseState.FILED
+        )
+
+    def can_answer_claim(self, user: User) -> bool:
+        return (
+            self.party_of(user) is Party.SELLER
+            and self.current_state is CaseState.AWAITING_SELLER
+            and self.pending_counter_offer is None
+        )
+
+    def can_answer_counter_offer(self, user: User) -> bool:
+        return (
+            self.party_of(user) is Party.BUYER
+            and self.current_state is CaseState.AWAITING_SELLER
+            and self.pending_counter_offer is not None
+        )
+
+    @property
+    def pending_counter_offer(self) -> "CounterOffer | None":
+        return next((offer for offer in self.counter_offers if offer.answered_at is None), None)
+
+    def __repr__(self) -> str:
+        return f"<Case {self.id} {self.state}>"
+
+
+class CounterOffer(db.Model):
+    """The seller's counter-offer to a claim; the buyer accepts or refuses it."""
+
+    __tablename__ = "counter_offers"
+    __table_args__ = (
+        CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        CheckConstraint(_in("remedy", Remedy), name="remedy_known"),
+        # at most one offer waiting for an answer
+        Index(
+            "uq_counter_offers_pending",
+            "case_id",
+            unique=True,
+            sqlite_where=text("answered_at IS NULL"),
+            postgresql_where=text("answered_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    remedy: Mapped[str] = mapped_column(String(30))
+    amount_fen: Mapped[int]
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    answered_at: Mapped[datetime | None]
+    accepted: Mapped[bool | None]
+
+    case: Mapped[Case] = relationship(back_populates="counter_offers")
+
+
+class EvidenceKind(StrEnum):
+    STATEMENT = "statement"
+    IMAGE = "image"
+    PDF = "pdf"
+    VIDEO = "video"
+    CHAT_TRANSCRIPT = "chat_transcript"
+    TRACKING_NUMBER = "tracking_number"
+    CORRECTION = "correction"
+    RETRACTION = "retraction"
+
+
+FILE_KINDS = frozenset({EvidenceKind.IMAGE, EvidenceKind.PDF, EvidenceKind.VIDEO})
+
+
+class EvidenceEntry(db.Model):
+    """One entry of a party's timeline. Append-only, hash-chained per (case, party)."""
+
+    __tablename__ = "evidence_entries"
+    __table_args__ = (
+        # one entry per place in the chain: two appends at once cannot fork it
+        UniqueConstraint("case_id", "party", "sequence"),
+        CheckConstraint(_in("party", Party), name="party_known"),
+        CheckConstraint(_in("kind", EvidenceKind), name="kind_known"),
+        CheckConstraint("sequence >= 1", name="sequence_positive"),
+        CheckConstraint(
+            f"({_in('kind', FILE_KINDS)}) = (stored_name IS NOT NULL)", name="file_iff_file_kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    party: Mapped[str] = mapped_column(String(10))
+    sequence: Mapped[int]
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str | None] = mapped_column(Text)
+    # for a correction or retraction: the entry it corrects or withdraws
+    refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_entries.id"))
+    # files: stored under EVIDENCE_DIR with generated names
+    stored_name: Mapped[str | None] = mapped_column(String(200))
+    thumbnail_name: Mapped[str | None] = mapped_column(String(200))
+    original_name: Mapped[str | None] = mapped_column(String(200))
+    content_type: Mapped[str | None] = mapped_column(String(60))
+    size_bytes: Mapped[int | None]
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    is_late: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    case: Mapped[Case] = relationship(back_populates="evidence")
+    author: Mapped[User] = relationship()
+    refers_to: Mapped["EvidenceEntry | None"] = relationship(remote_side=[id])

@@ -1,0 +1,172 @@
+"""Who hears about each case transition, in their own language, through the outbox.
+
+Every message links to the case page. Keys combine the case, the audit event of the
+transition and the recipient, so a transition never notifies anyone twice.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from flask_babel import force_locale, format_datetime
+from flask_babel import gettext as _
+
+from app.audit import AuditEvent
+from app.auth.models import User
+from app.cases.models import Case, Outcome
+from app.extensions import db
+from app.outbox import queue_message
+
+Text = Callable[[], str]
+
+
+def _send(case: Case, key: str, recipients: Iterable[User | None], subject: Text, body: Text):
+    link = f"/cases/{case.id}"
+    for user in {r.id: r for r in recipients if r is not None}.values():
+        with force_locale(user.locale or "en"):
+            queue_message(user, f"{key}:{user.id}", subject(), body(), link=link)
+
+
+def _on(case: Case, event: AuditEvent) -> str:
+    db.session.flush()  # the event's id makes the key
+    return f"case-{case.id}:event-{event.id}"
+
+
+def _when(moment: datetime) -> str:
+    return f"{format_datetime(moment, 'medium')} UTC"
+
+
+def case_opened(case: Case, event: AuditEvent) -> None:
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer],
+        lambda: _("Case #%(id)d is open", id=case.id),
+        lambda: _(
+            "We received your case about order %(order)s. A mediator will review it; you can "
+            "add evidence to your timeline meanwhile.",
+            order=case.order.marketplace_order_id,
+        ),
+    )
+
+
+def case_returned(case: Case, event: AuditEvent) -> None:
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer],
+        lambda: _("Case #%(id)d needs more from you", id=case.id),
+        lambda: _(
+            "The mediator returned your case: %(reason)s Resubmit it by %(deadline)s, or it "
+            "will be withdrawn.",
+            reason=case.return_reason,
+            deadline=_when(case.deadline_at),
+        ),
+    )
+
+
+def case_resubmitted(case: Case, event: AuditEvent) -> None:
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer, case.mediator],
+        lambda: _("Case #%(id)d was resubmitted", id=case.id),
+        lambda: _("The case is back with the mediators for review."),
+    )
+
+
+def seller_must_answer(case: Case, event: AuditEvent) -> None:
+    key = _on(case, event)
+    _send(
+        case,
+        key,
+        [case.seller],
+        lambda: _("A buyer opened case #%(id)d about your order", id=case.id),
+        lambda: _(
+            "Answer by %(deadline)s: accept the claim, make a counter-offer, or contest it "
+            "with your evidence. If you do not answer, the case is decided for the buyer.",
+            deadline=_when(case.deadline_at),
+        ),
+    )
+    _send(
+        case,
+        key,
+        [case.buyer],
+        lambda: _("Case #%(id)d was accepted", id=case.id),
+        lambda: _(
+            "The seller has until %(deadline)s to answer your claim.",
+            deadline=_when(case.deadline_at),
+        ),
+    )
+
+
+def counter_offer_made(case: Case, event: AuditEvent) -> None:
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer],
+        lambda: _("The seller made an offer on case #%(id)d", id=case.id),
+        lambda: _(
+            "Accept or refuse it by %(deadline)s. If you do not answer, it counts as refused "
+            "and both sides can add evidence.",
+            deadline=_when(case.deadline_at),
+        ),
+    )
+
+
+def evidence_window_opened(case: Case, event: AuditEvent) -> None:
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer, case.seller],
+        lambda: _("Case #%(id)d is contested: add your evidence", id=case.id),
+        lambda: _(
+            "Both sides can add evidence until %(deadline)s. Then a mediator studies both "
+            "timelines.",
+            deadline=_when(case.deadline_at),
+        ),
+    )
+
+
+def mediation_started(case: Case, event: AuditEvent) -> None:
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer, case.seller, case.mediator],
+        lambda: _("Case #%(id)d is with the mediator", id=case.id),
+        lambda: _("The evidence window has closed. Evidence added from now on is marked late."),
+    )
+
+
+def case_decided(case: Case, event: AuditEvent) -> None:
+    messages = {
+        Outcome.FOR_BUYER.value: lambda: _("Case #%(id)d was decided for the buyer", id=case.id),
+        Outcome.FOR_SELLER.value: lambda: _("Case #%(id)d was decided for the seller", id=case.id),
+        Outcome.SETTLED.value: lambda: _("Case #%(id)d is settled", id=case.id),
+    }
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer, case.seller, case.mediator],
+        messages[case.outcome],
+        lambda: _("Open the case to see the decision and what happens next."),
+    )
+
+
+def case_withdrawn(case: Case, event: AuditEvent) -> None:
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer, case.seller, case.mediator],
+        lambda: _("Case #%(id)d was withdrawn", id=case.id),
+        lambda: _("The case is closed; nothing more is needed from anyone."),
+    )
+
+
+def deadline_reminder(case: Case, recipients: list[User], deadline: datetime) -> None:
+    _send(
+        case,
+        f"case-{case.id}:reminder-{deadline.isoformat()}",
+        recipients,
+        lambda: _("Case #%(id)d: a deadline is near", id=case.id),
+        lambda: _("Your next step on this case is due by %(deadline)s.", deadline=_when(deadline)),
+    )

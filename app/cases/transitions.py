@@ -1,0 +1,110 @@
+"""The one way a case changes state: a compare-and-set on its row (design: scheduler rule 3).
+
+``move`` issues ``UPDATE cases SET state = :to … WHERE id = :id AND state IN (:from)`` and
+proceeds only if exactly one row changed, so a view and a sweep (or two sweeps) racing over
+the same case produce exactly one outcome. Every move is checked against the lifecycle's
+edges and leaves an audit event in the same transaction.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, update
+
+from app import clock
+from app.audit import AuditEvent, record_event
+from app.auth.models import User
+from app.cases.models import ALLOWED_TRANSITIONS, Case, CaseState
+from app.extensions import db
+
+
+class CaseRefused(Exception):
+    """What someone asked of a case cannot be done; the message says why."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class StaleCase(CaseRefused):
+    """The case was no longer in the expected state: someone else (a sweep, the other party)
+    moved it first."""
+
+    def __init__(self):
+        super().__init__(_l("This step is no longer possible: the case has moved on."))
+
+
+def move(
+    case: Case,
+    to_state: CaseState,
+    actor: User | None,
+    action: str,
+    *,
+    expect: CaseState | Iterable[CaseState],
+    only_if: Iterable[ColumnElement[bool]] = (),
+    **changes: Any,
+) -> AuditEvent:
+    """Move ``case`` from one of ``expect`` to ``to_state``, setting ``changes`` with it.
+
+    ``only_if`` adds conditions the row must still meet (e.g. a deadline not yet passed).
+    Raises ``StaleCase`` if no row matched; the session then holds nothing of the move.
+    """
+    expected = {expect} if isinstance(expect, CaseState) else set(expect)
+    for state in expected:
+        if to_state not in ALLOWED_TRANSITIONS[state]:
+            raise ValueError(f"{state} -> {to_state} is not an edge of the case lifecycle")
+    before = case.state
+    db.session.flush()
+    result = db.session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.state.in_([s.value for s in expected]), *only_if)
+        .values(state=to_state.value, updated_at=clock.now(), **_column_values(changes))
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.expire(case)
+        raise StaleCase
+    db.session.expire(case)
+    after = {"state": to_state.value, **{k: _jsonable(v) for k, v in changes.items()}}
+    return record_event(actor, action, case, before={"state": before}, after=after)
+
+
+def touch(
+    case: Case,
+    actor: User | None,
+    action: str,
+    *,
+    expect: CaseState,
+    only_if: Iterable[ColumnElement[bool]] = (),
+    **changes: Any,
+) -> AuditEvent:
+    """Change fields of a case that stays in ``expect``, with the same compare-and-set."""
+    db.session.flush()
+    result = db.session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.state == expect.value, *only_if)
+        .values(updated_at=clock.now(), **_column_values(changes))
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.expire(case)
+        raise StaleCase
+    db.session.expire(case)
+    return record_event(actor, action, case, after={k: _jsonable(v) for k, v in changes.items()})
+
+
+def _column_values(changes: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value.value if isinstance(value, StrEnum) else value for key, value in changes.items()
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value

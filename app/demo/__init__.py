@@ -1,0 +1,42 @@
+"""``flask demo seed``: a believable marketplace, with cases in every state, to try Tribunal."""
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from app.auth.models import User
+from app.demo.cases import seed_cases
+from app.demo.marketplace import DEMO_PASSWORD, seed_marketplace
+from app.extensions import db
+
+__all__ = ["DEMO_PASSWORD", "demo_cli", "seed_demo"]
+
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+def seed_demo() -> dict[str, int]:
+    """Create the demo marketplace and its cases in the current transaction; the caller
+    commits."""
+    counts = seed_marketplace()
+    counts["cases"] = seed_cases()
+    return counts
+
+
+@demo_cli.command("seed")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database has any account.")
+def seed_command(if_empty: bool) -> None:
+    """Fill an empty database with demo accounts and orders."""
+    if db.session.scalar(select(func.count(User.id))):
+        if if_empty:
+            click.echo("Demo data: the database already has accounts; nothing to do.")
+            return
+        raise click.ClickException(
+            "the database already has accounts; demo data needs an empty one"
+        )
+    counts = seed_demo()
+    db.session.commit()
+    click.echo(
+        f"Demo data: {counts['users']} accounts, {counts['orders']} orders and "
+        f"{counts['cases']} cases. "
+        f"Every demo account's password is {DEMO_PASSWORD!r}."
+    )

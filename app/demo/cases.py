@@ -1,0 +1,287 @@
+"""Demo cases in every state so far, built with the real transitions and real evidence files.
+
+Each scenario travels back in time (``clock.frozen_at``) to open its case, so deadlines and
+timelines look as they would in life. One case is left a few minutes from its seller's
+deadline, so the running scheduler can be watched giving a default judgment.
+"""
+
+import io
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from app import clock
+from app.auth.models import User
+from app.cases import services
+from app.cases.evidence import NewEvidence, add_evidence
+from app.cases.models import Case, ClaimType, EvidenceKind, Remedy, ResponsibleParty, Severity
+from app.cases.sweeps import sweep_case_deadlines
+from app.demo.media import document_pdf, photo
+from app.extensions import db
+from app.orders.models import Order, OrderStatus
+
+HOUR = timedelta(hours=1)
+
+
+class _Demo:
+    def __init__(self):
+        self.now = clock.now()
+        users = db.session.scalars(select(User).where(User.email.like("%@example.com")))
+        self.people = {user.email.split("@")[0]: user for user in users}
+        self.mediator = self.people["mediator"]
+        self.cases: list[Case] = []
+
+    def order(self, buyer: str, seller: str, status: OrderStatus) -> Order:
+        return db.session.scalars(
+            select(Order)
+            .where(
+                Order.buyer_id == self.people[buyer].id,
+                Order.seller_id == self.people[seller].id,
+                Order.status == status.value,
+            )
+            .order_by(Order.id)
+        ).first()
+
+    def open(self, order: Order, ago: timedelta, claim: services.Claim) -> Case:
+        with clock.frozen_at(self.now - ago):
+            case = services.open_case(order, order.buyer, claim)
+        self.cases.append(case)
+        return case
+
+    def at(self, ago: timedelta, step: Callable[[], object]) -> None:
+        with clock.frozen_at(self.now - ago):
+            step()
+
+    def sweep_at(self, moment: datetime) -> None:
+        with clock.frozen_at(moment):
+            sweep_case_deadlines()
+
+    def evidence(self, case: Case, author: User, ago: timedelta, **fields) -> None:
+        with clock.frozen_at(self.now - ago):
+            add_evidence(case, author, NewEvidence(**fields))
+
+    def photo(self, case, author, ago, caption: str, seed: int) -> None:
+        self.evidence(
+            case,
+            author,
+            ago,
+            upload=io.BytesIO(photo(caption, seed)),
+            filename=f"IMG_{2000 + seed}.jpg",
+        )
+
+    def pdf(self, case, author, ago, name: str, title: str, lines: list[str]) -> None:
+        self.evidence(
+            case,
+            author,
+            ago,
+            upload=io.BytesIO(document_pdf(title, lines)),
+            filename=name,
+        )
+
+    def say(self, case, author, ago, text: str) -> None:
+        self.evidence(case, author, ago, kind=EvidenceKind.STATEMENT, text=text)
+
+
+def _claim(kind: ClaimType, description: str, remedy=Remedy.FULL_REFUND, amount=None, **extra):
+    return services.Claim(kind, ResponsibleParty.SELLER, description, remedy, amount, **extra)
+
+
+def _contested(demo: _Demo) -> Case:
+    """buyer ↔ seller, evidence window open: photos, a courier PDF and statements."""
+    order = demo.order("buyer", "seller", OrderStatus.COMPLETED)
+    case = demo.open(
+        order,
+        50 * HOUR,
+        _claim(
+            ClaimType.DAMAGED_IN_TRANSIT,
+            "耳机盒子到货时被压坏，左耳机无法充电。The box was crushed on arrival and the left "
+            "earbud does not charge.",
+        ),
+    )
+    buyer, seller = order.buyer, order.seller
+    demo.photo(case, buyer, 50 * HOUR, "Parcel on arrival", 11)
+    demo.photo(case, buyer, 49 * HOUR, "Left earbud, charging light off", 12)
+    demo.at(46 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
+    demo.at(
+        30 * HOUR,
+        lambda: services.seller_contests(
+            case,
+            seller,
+            "包裹出库时完好，有出库称重记录。The parcel left our warehouse intact; the courier "
+            "report shows no damage at hand-over.",
+        ),
+    )
+    demo.pdf(
+        case,
+        seller,
+        29 * HOUR,
+        "courier-report.pdf",
+        "SF Express hand-over report",
+        ["Waybill: SF1049392011", "Weight at pick-up: 0.42 kg", "Condition: no visible damage"],
+    )
+    demo.say(case, buyer, 20 * HOUR, "The courier left the box at the door in the rain.")
+    demo.photo(case, buyer, 19 * HOUR, "Water stain on the box", 13)
+    return case
+
+
+def _awaiting_silent_seller(demo: _Demo) -> Case:
+    """buyer ↔ seller, a few minutes before the seller's deadline: the scheduler will give
+    the default judgment while you watch."""
+    order = demo.order("buyer", "seller", OrderStatus.SHIPPED)
+    window = current_app.config["SELLER_RESPONSE_WINDOW"]
+    opened = window + 2 * HOUR - timedelta(minutes=5)
+    case = demo.open(
+        order, opened, _claim(ClaimType.NOT_RECEIVED, "Tracking has not moved for nine days.")
+    )
+    demo.at(
+        opened - 2 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT)
+    )
+    return case
+
+
+def _filed(demo: _Demo) -> Case:
+    order = demo.order("buyer", "seller", OrderStatus.PLACED)
+    case = demo.open(
+        order,
+        3 * HOUR,
+        _claim(ClaimType.LATE_DELIVERY, "Promised dispatch in 48 hours; nothing after 3 days."),
+    )
+    demo.say(case, order.buyer, 3 * HOUR, "The shop page promised dispatch within 48 hours.")
+    return case
+
+
+def _returned(demo: _Demo) -> Case:
+    order = demo.order("buyer", "seller2", OrderStatus.DELIVERED)
+    case = demo.open(
+        order,
+        20 * HOUR,
+        _claim(
+            ClaimType.NOT_AS_DESCRIBED,
+            "茶叶味道不对。The tea tastes wrong.",
+            Remedy.PARTIAL_REFUND,
+            5000,
+        ),
+    )
+    demo.at(
+        18 * HOUR,
+        lambda: services.return_case(
+            case, demo.mediator, "Please add a photo of the packaging and its batch number."
+        ),
+    )
+    return case
+
+
+def _mediation(demo: _Demo) -> Case:
+    order = demo.order("buyer", "seller2", OrderStatus.COMPLETED)
+    case = demo.open(
+        order,
+        160 * HOUR,
+        _claim(
+            ClaimType.COUNTERFEIT,
+            "The seal and the leaf grade differ from the listing.",
+            safety_or_fraud=True,
+        ),
+    )
+    buyer, seller = order.buyer, order.seller
+    demo.photo(case, buyer, 160 * HOUR, "Seal on the tea cake", 21)
+    demo.at(158 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.URGENT))
+    demo.at(
+        150 * HOUR,
+        lambda: services.seller_contests(case, seller, "Our tea is genuine; see the certificate."),
+    )
+    demo.pdf(
+        case,
+        seller,
+        149 * HOUR,
+        "certificate.pdf",
+        "Certificate of origin",
+        ["Producer: Menghai Tea Factory", "Batch: 2024-0611", "Grade: first flush"],
+    )
+    demo.say(case, buyer, 100 * HOUR, "The batch number on my cake is 2023-1102, not 2024-0611.")
+    demo.sweep_at(demo.now - 78 * HOUR)
+    demo.say(case, buyer, 10 * HOUR, "I also found the shop's old listing with another grade.")
+    return case
+
+
+def _default_judgment(demo: _Demo) -> Case:
+    order = demo.order("buyer", "seller2", OrderStatus.SHIPPED)
+    case = demo.open(order, 100 * HOUR, _claim(ClaimType.NOT_RECEIVED, "Never arrived."))
+    demo.at(98 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
+    demo.sweep_at(demo.now - 20 * HOUR)
+    return case
+
+
+def _settled(demo: _Demo) -> Case:
+    order = demo.order("buyer", "seller2", OrderStatus.PLACED)
+    case = demo.open(order, 60 * HOUR, _claim(ClaimType.LATE_DELIVERY, "Still not shipped."))
+    demo.at(58 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.GENERAL))
+    demo.at(
+        40 * HOUR,
+        lambda: services.seller_counter_offers(
+            case,
+            order.seller,
+            Remedy.COMPENSATION,
+            1000,
+            "Sorry for the delay: ¥10 off, shipping today.",
+        ),
+    )
+    demo.at(30 * HOUR, lambda: services.buyer_accepts_counter_offer(case, order.buyer))
+    return case
+
+
+def _counter_offer_pending(demo: _Demo) -> Case:
+    order = demo.order("buyer2", "seller", OrderStatus.DELIVERED)
+    case = demo.open(
+        order,
+        30 * HOUR,
+        _claim(ClaimType.NOT_AS_DESCRIBED, "The keyboard has brown switches, not red."),
+    )
+    demo.photo(case, order.buyer, 30 * HOUR, "Switches under the keycaps", 31)
+    demo.at(28 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
+    demo.at(
+        10 * HOUR,
+        lambda: services.seller_counter_offers(
+            case, order.seller, Remedy.PARTIAL_REFUND, 5000, "We can refund ¥50 and you keep it."
+        ),
+    )
+    return case
+
+
+def _seller_accepted(demo: _Demo) -> Case:
+    order = demo.order("buyer2", "seller", OrderStatus.COMPLETED)
+    case = demo.open(order, 40 * HOUR, _claim(ClaimType.DAMAGED_IN_TRANSIT, "Cracked screen."))
+    demo.photo(case, order.buyer, 40 * HOUR, "Cracked screen", 41)
+    demo.at(38 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
+    demo.at(30 * HOUR, lambda: services.seller_accepts_claim(case, order.seller))
+    return case
+
+
+def _withdrawn(demo: _Demo) -> Case:
+    order = demo.order("buyer2", "seller", OrderStatus.SHIPPED)
+    case = demo.open(order, 70 * HOUR, _claim(ClaimType.NOT_RECEIVED, "Not here yet."))
+    demo.at(50 * HOUR, lambda: services.withdraw_case(case, order.buyer))
+    return case
+
+
+SCENARIOS = (
+    _contested,
+    _awaiting_silent_seller,
+    _filed,
+    _returned,
+    _mediation,
+    _default_judgment,
+    _settled,
+    _counter_offer_pending,
+    _seller_accepted,
+    _withdrawn,
+)
+
+
+def seed_cases() -> int:
+    demo = _Demo()
+    for scenario in SCENARIOS:
+        scenario(demo)
+    db.session.flush()
+    return len(demo.cases)
