@@ -62,9 +62,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.cases.views import bp as cases_bp
+    from app.execution.public_views import bp as public_bp
+    from app.execution.views import bp as execution_bp
     from app.i18n import bp as i18n_bp
     from app.jury.views import bp as jury_bp
     from app.main import bp as main_bp
+    from app.mediation.closing_views import bp as closing_bp
     from app.mediation.views import bp as mediation_bp
     from app.notifications.views import bp as notifications_bp
     from app.orders.views import bp as orders_bp
@@ -77,8 +80,11 @@ def _register_blueprints(app: Flask) -> None:
         cases_bp,
         notifications_bp,
         mediation_bp,
+        execution_bp,
         jury_bp,
+        closing_bp,
         admin_bp,
+        public_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
@@ -90,8 +96,18 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.cases.cli import evidence_cli
     from app.demo import demo_cli
+    from app.mediation.cli import cases_cli
     from app.orders.cli import orders_cli
     from app.scheduler.cli import scheduler_cli
 
-    for group in (users_cli, orders_cli, api_tokens_cli, evidence_cli, scheduler_cli, demo_cli):
+    groups = (
+        users_cli,
+        orders_cli,
+        api_tokens_cli,
+        cases_cli,
+        evidence_cli,
+        scheduler_cli,
+        demo_cli,
+    )
+    for group in groups:
         app.cli.add_command(group)

@@ -112,6 +112,7 @@ class Config:
     PROPOSAL_WINDOW = _hours("PROPOSAL_WINDOW_HOURS", 48)
     APPEAL_WINDOW = _hours("APPEAL_WINDOW_HOURS", 48)
     SURVEY_WINDOW = _days("SURVEY_WINDOW_DAYS", 7)
+    RATING_COMMENT_MAX_CHARS = _env_int("RATING_COMMENT_MAX_CHARS", 2000)
     REMINDER_BEFORE_DEADLINE = _hours("REMINDER_BEFORE_DEADLINE_HOURS", 24)
 
     # Evidence limits (design: Evidence timelines)
@@ -130,6 +131,13 @@ class Config:
     REFUND_DEADLINE = _hours("REFUND_DEADLINE_HOURS", 48)
     RETURN_SHIPMENT_DEADLINE = _days("RETURN_SHIPMENT_DAYS", 7)
     RECEIPT_CONFIRMATION_DEADLINE = _days("RECEIPT_CONFIRMATION_DAYS", 7)
+    REPLACEMENT_SHIPMENT_DEADLINE = _days("REPLACEMENT_SHIPMENT_DAYS", 7)
+    # after a step is marked done, the other side may dispute it for this long
+    OBLIGATION_DISPUTE_WINDOW = _hours("OBLIGATION_DISPUTE_HOURS", 48)
+    # deducted from the deposit when a seller misses an obligation that has no amount
+    ENFORCEMENT_PENALTY_FEN = _env_int("ENFORCEMENT_PENALTY_FEN", 5000)
+    QUESTION_DEFAULT_HOURS = _env_int("QUESTION_DEFAULT_HOURS", 48)
+    SCHEDULER_EXECUTION_SECONDS = _env_int("SCHEDULER_EXECUTION_SECONDS", 60)
 
     # Crowd review (design: Crowd review)
     REVIEWER_MIN_ACCOUNT_AGE = _days("REVIEWER_MIN_ACCOUNT_AGE_DAYS", 90)

@@ -17,6 +17,11 @@ NAMING_CONVENTION = {
 }
 
 
+def sql_in(column: str, values) -> str:
+    """``column IN ('a', 'b')`` for a CheckConstraint that keeps an enum column honest."""
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime on every backend.
 

@@ -1,15 +1,21 @@
-"""Who may reach every route of the cases blueprint, in one explicit table.
+"""Who may reach every route of a case, in one explicit table: the cases blueprint, and
+every route under /cases/ or /mediation/ whichever blueprint it is in (mediation, execution,
+closing).
 
 Anonymous visitors are sent to log in; people who may not even view a case (or the order)
 get 404; people who may view it but not do this get 403; the one who may act gets through.
-A route added to the blueprint without a row here fails ``test_every_route_has_a_row``.
+A route added without a row here fails ``test_every_route_has_a_row``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
 
 from app.auth.models import Role
+from app.cases.models import Party
+from app.execution import services as execution
+from app.mediation import services as mediation
 from tests.case_factories import RETURN_REASON, add_photo, make_case
 from tests.conftest import login
 from tests.factories import make_order, make_user
@@ -28,12 +34,14 @@ CLAIM = {
 @dataclass(frozen=True)
 class Row:
     """A route, the case state it is tried in (None: an order without a case), what is sent
-    (None: a GET), and the status each role gets (strangers 404 unless said otherwise)."""
+    (None: a GET), and the status each role gets (strangers 404 unless said otherwise).
+    ``setup`` prepares what the route acts on (a question, a step) and names it for the URL."""
 
     state: str | None
     url: str
     data: dict | None
     status: dict[str, int] = field(default_factory=dict)
+    setup: Callable | None = None
 
     def expected(self, role: str) -> int:
         if role == "anonymous":
@@ -51,6 +59,37 @@ def only(role: str, status: int, others: int = 403, staff: int = 403) -> dict[st
 
 
 VIEWERS = {"buyer": 200, "seller": 200, "mediator": 200, "admin": 200}
+PARTIES = {"buyer": 302, "seller": 302, "mediator": 403, "admin": 403}
+STAFF = {"buyer": 403, "seller": 403, "mediator": 302, "admin": 302}
+
+
+def question_to_buyer(case, people) -> dict:
+    question = mediation.ask_question(case, people["mediator"], Party.BUYER, "When?", 48)
+    return {"question": question.id}
+
+
+def refund_step(case, people) -> dict:
+    [refund] = execution.obligations_of(case)
+    return {"obligation": refund.id}
+
+
+def refund_marked_done(case, people) -> dict:
+    [refund] = execution.obligations_of(case)
+    execution.mark_done(refund, case.seller, "Refunded, ref. RF-1.", None)
+    return {"obligation": refund.id}
+
+
+SETTLEMENT = {
+    "proposal-outcome": "partial_refund",
+    "proposal-amount": "50",
+    "proposal-rationale": "Half back is fair.",
+}
+DECISION = {"decision-outcome": "full_refund", "decision-rationale": "The box was crushed."}
+PANEL = {
+    "panel-summary": "Each side blames the other.",
+    "panel-question": "Was it damaged before delivery?",
+    "panel-options": "For the buyer\nFor the seller",
+}
 
 TABLE: dict[tuple[str, str], Row] = {
     ("cases.my_cases", "GET"): Row(None, "/cases", None, everyone(200)),
@@ -107,6 +146,79 @@ TABLE: dict[tuple[str, str], Row] = {
     ("cases.refuse_counter_offer", "POST"): Row(
         "counter_offer", "/cases/{case}/counter-offer/refuse", {}, only("buyer", 302)
     ),
+    # the mediator's desk: staff only, whoever's case it is
+    ("mediation.desk", "GET"): Row(
+        None, "/mediation/", None, everyone(403) | {"mediator": 200, "admin": 200}
+    ),
+    ("mediation.reassign", "POST"): Row(
+        "mediation",
+        "/mediation/cases/{case}/reassign",
+        {"mediator": "{mediator}"},
+        only("admin", 302),
+    ),
+    # the mediator's work on a case; notes are for all staff
+    ("mediation.add_note", "POST"): Row(
+        "mediation", "/cases/{case}/mediation/notes", {"note-text": "Check the courier."}, STAFF
+    ),
+    ("mediation.ask_question", "POST"): Row(
+        "mediation",
+        "/cases/{case}/mediation/questions",
+        {"question-party": "buyer", "question-text": "When?", "question-hours": "48"},
+        only("mediator", 302),
+    ),
+    ("mediation.reopen_evidence", "POST"): Row(
+        "mediation", "/cases/{case}/mediation/reopen-evidence", {}, only("mediator", 302)
+    ),
+    ("mediation.propose", "POST"): Row(
+        "mediation", "/cases/{case}/mediation/proposal", SETTLEMENT, only("mediator", 302)
+    ),
+    ("mediation.decide", "POST"): Row(
+        "mediation", "/cases/{case}/mediation/decision", DECISION, only("mediator", 302)
+    ),
+    ("mediation.route_to_panel", "POST"): Row(
+        "mediation", "/cases/{case}/mediation/panel", PANEL, only("mediator", 302)
+    ),
+    # the parties' answers
+    ("mediation.accept_proposal", "POST"): Row(
+        "proposal", "/cases/{case}/proposal/accept", {}, PARTIES
+    ),
+    ("mediation.reject_proposal", "POST"): Row(
+        "proposal", "/cases/{case}/proposal/reject", {}, PARTIES
+    ),
+    ("mediation.answer_question", "POST"): Row(
+        "mediation",
+        "/cases/{case}/questions/{question}/answer",
+        {"answer-{question}-text": "On Monday."},
+        only("buyer", 302),
+        setup=question_to_buyer,
+    ),
+    # carrying out a full refund: the seller pays, the buyer confirms or disputes
+    ("execution.mark_done", "POST"): Row(
+        "executing",
+        "/cases/{case}/obligations/{obligation}/done",
+        {"done-{obligation}-proof": "Refunded, ref. RF-1."},
+        only("seller", 302),
+        setup=refund_step,
+    ),
+    ("execution.confirm", "POST"): Row(
+        "executing",
+        "/cases/{case}/obligations/{obligation}/confirm",
+        {},
+        only("buyer", 302),
+        setup=refund_marked_done,
+    ),
+    ("execution.dispute", "POST"): Row(
+        "executing",
+        "/cases/{case}/obligations/{obligation}/dispute",
+        {"dispute-{obligation}-reason": "Nothing arrived."},
+        only("buyer", 302),
+        setup=refund_marked_done,
+    ),
+    # after closing: the parties rate, parties and staff take the dossier
+    ("closing.rate", "POST"): Row(
+        "closed_completed", "/cases/{case}/rating", {"score": "4"}, PARTIES
+    ),
+    ("closing.dossier", "GET"): Row("closed_completed", "/cases/{case}/dossier.zip", None, VIEWERS),
 }
 
 
@@ -114,7 +226,7 @@ def test_every_route_has_a_row(app):
     routes = {
         (rule.endpoint, method)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("cases.")
+        if rule.endpoint.startswith("cases.") or rule.rule.startswith(("/cases/", "/mediation/"))
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert routes == set(TABLE)
@@ -134,24 +246,34 @@ def people():
     }
 
 
-def url_for_row(row: Row, people) -> str:
+def request_for_row(row: Row, people) -> tuple[str, dict | None]:
+    """The row's URL and data, for a case made for it."""
     buyer, seller = people["buyer"], people["seller"]
+    names = {"mediator": people["mediator"].id}
     if row.state is None:
-        return row.url.format(order=make_order(buyer, seller).id)
-    case = make_case(row.state, buyer=buyer, seller=seller, mediator=people["mediator"])
-    entry = add_photo(case, buyer) if "{entry}" in row.url else None
-    return row.url.format(case=case.id, entry=entry.id if entry else None)
+        names["order"] = make_order(buyer, seller).id
+    else:
+        case = make_case(row.state, buyer=buyer, seller=seller, mediator=people["mediator"])
+        names["case"] = case.id
+        if "{entry}" in row.url:
+            names["entry"] = add_photo(case, buyer).id
+        if row.setup is not None:
+            names |= row.setup(case, people)
+    data = None
+    if row.data is not None:
+        data = {key.format(**names): str(value).format(**names) for key, value in row.data.items()}
+    return row.url.format(**names), data
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", list(TABLE), ids="-".join)
 def test_who_may_reach_each_route(client, people, route, role):
     row = TABLE[route]
-    url = url_for_row(row, people)
+    url, data = request_for_row(row, people)
     if role != "anonymous":
         login(client, people[role])
 
-    response = client.get(url) if row.data is None else client.post(url, data=row.data)
+    response = client.get(url) if data is None else client.post(url, data=data)
 
     expected = row.expected(role)
     assert response.status_code == expected, response.get_data(as_text=True)[:500]
@@ -166,6 +288,9 @@ def test_a_case_that_does_not_exist_is_not_found(client, people, role):
     assert client.get("/cases/999999").status_code == 404
     assert client.post("/cases/999999/withdraw").status_code == 404
     assert client.get("/cases/999999/evidence/1/file").status_code == 404
+    assert client.post("/cases/999999/mediation/notes").status_code == 404
+    assert client.post("/cases/999999/proposal/accept").status_code == 404
+    assert client.post("/cases/999999/obligations/1/done").status_code == 404
 
 
 def test_an_unverified_buyer_cannot_see_their_own_case(client, people):

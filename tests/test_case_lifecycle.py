@@ -23,6 +23,7 @@ from app.cases.models import (
 )
 from app.cases.services import CaseRefused, Claim
 from app.cases.sweeps import sweep_case_deadlines, sweep_deadline_reminders
+from app.execution.services import obligations_of
 from app.extensions import db
 from app.orders.models import OrderStatus
 from app.outbox import OutboxMessage
@@ -269,13 +270,16 @@ def test_no_withdrawal_after_a_decision(order, people):
 # The seller's answer
 
 
-def test_the_seller_accepts_the_claim_and_the_case_is_decided_for_the_buyer(order, people):
+def test_the_seller_accepts_the_claim_and_the_refund_is_due_at_once(order, people):
     case = awaiting_seller(order, people)
     services.seller_accepts_claim(case, people["seller"])
-    assert case.current_state is CaseState.DECIDED
+    # agreed by both: nothing to appeal, execution starts at once
+    assert case.current_state is CaseState.EXECUTING
     assert (case.outcome, case.decision_kind) == (Outcome.FOR_BUYER, "seller_accepted")
     assert (case.decision_remedy, case.decision_amount_fen) == ("full_refund", 20000)
-    assert case.deadline_at == clock.now() + 48 * HOUR  # the appeal window
+    [refund] = obligations_of(case)
+    assert (refund.kind, refund.debtor, refund.amount_fen) == ("refund", "seller", 20000)
+    assert refund.due_at == case.deadline_at == clock.now() + 48 * HOUR
 
 
 def test_a_counter_offer_accepted_settles_the_case(order, people):
@@ -288,7 +292,7 @@ def test_a_counter_offer_accepted_settles_the_case(order, people):
     assert case.deadline_at == clock.now() + 72 * HOUR
     assert not case.can_answer_claim(people["seller"])  # one offer at a time
     services.buyer_accepts_counter_offer(case, people["buyer"])
-    assert case.current_state is CaseState.DECIDED and case.outcome == Outcome.SETTLED
+    assert case.current_state is CaseState.EXECUTING and case.outcome == Outcome.SETTLED
     assert (case.decision_remedy, case.decision_amount_fen) == ("partial_refund", 8000)
     assert case.counter_offers[0].accepted is True
 

@@ -15,7 +15,6 @@ from app.auth.models import Role
 from app.cases.models import (
     Case,
     CaseState,
-    ClaimType,
     EvidenceEntry,
     Outcome,
     Remedy,
@@ -495,7 +494,7 @@ def test_the_seller_accepts_the_claim(client):
     login(client, case.seller)
     assert client.post(f"/cases/{case.id}/answer/accept").status_code == 302
     case = reload(case)
-    assert case.current_state is CaseState.DECIDED and case.outcome == Outcome.FOR_BUYER
+    assert case.current_state is CaseState.EXECUTING and case.outcome == Outcome.FOR_BUYER
     html = page(client, f"/cases/{case.id}")
     assert "Decided for the buyer" in html and "The seller accepted the claim." in html
 
@@ -559,7 +558,7 @@ def test_the_buyer_accepts_a_counter_offer(client):
     login(client, case.buyer)
     assert client.post(f"/cases/{case.id}/counter-offer/accept").status_code == 302
     case = reload(case)
-    assert case.current_state is CaseState.DECIDED and case.outcome == Outcome.SETTLED
+    assert case.current_state is CaseState.EXECUTING and case.outcome == Outcome.SETTLED
     assert case.decision_amount_fen == 9950
     assert "Accepted by the buyer" in page(client, f"/cases/{case.id}")
 
@@ -733,26 +732,3 @@ def test_my_cases_lists_the_cases_i_am_party_to_newest_first(client):
     assert html.index(f"/cases/{sold_by_me.id}") < html.index(f"/cases/{bought.id}")
     assert "Collecting evidence" in html and "The evidence window closes" in html
     assert "Filed" in html and "left" in html
-
-
-def test_the_desk_lists_intake_urgent_first_then_oldest_and_flags_overdue(client):
-    mediator = make_user(roles=(Role.MEDIATOR,))
-    oldest = make_case("filed", amount_fen=12345)
-    clock.advance(timedelta(hours=2))
-    urgent = make_case("filed", safety_or_fraud=True)
-    clock.advance(timedelta(hours=23))
-    newest = make_case("filed", claim_type=ClaimType.SERVICE_ATTITUDE)
-    handled = make_case("awaiting_seller", mediator=mediator)
-    someone_elses = make_case("evidence")
-    login(client, mediator)
-
-    html = page(client, "/mediation/")
-
-    intake, mine = html.split("Cases you handle")
-    positions = [intake.index(f'href="/cases/{c.id}"') for c in (urgent, oldest, newest)]
-    assert positions == sorted(positions)
-    assert "Urgent" in intake and "General" in intake and "¥123.45" in intake
-    assert "1 day 1 hour ago" in intake
-    assert intake.count("Overdue") == 1  # only the oldest is past its 24 hours
-    assert f'href="/cases/{handled.id}"' in mine and "Waiting for the seller" in mine
-    assert f'href="/cases/{someone_elses.id}"' not in html

@@ -79,9 +79,14 @@ def test_demo_cases_cover_every_state_so_far_with_real_evidence(app, tmp_path, m
         "awaiting_seller",
         "evidence",
         "mediation",
+        "proposal",
+        "panel",
         "decided",
+        "executing",
         "closed",
     }
+    closed_reasons = set(db.session.scalars(select(Case.closed_reason)))
+    assert {"withdrawn", "completed"} <= closed_reasons
     assert counts["cases"] == db.session.scalar(select(func.count(Case.id)))
     kinds = {(e.party, e.kind) for e in db.session.scalars(select(EvidenceEntry))}
     assert {
@@ -99,3 +104,13 @@ def test_demo_cases_cover_every_state_so_far_with_real_evidence(app, tmp_path, m
     ).all()
     cased = set(db.session.scalars(select(Case.order_id)))
     assert any(order.id not in cased for order in delivered)
+
+
+def test_the_demo_has_rated_cases_and_a_penalised_shop(app, tmp_path, monkeypatch):
+    from app.execution.ledger import penalised_shops
+    from app.mediation.models import Rating
+
+    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
+    seed_demo()
+    assert db.session.scalar(select(func.count(Rating.id))) >= 2
+    assert [shop.shop_name for shop in penalised_shops()] == ["娜娜美妆 Nana Beauty"]

@@ -102,6 +102,47 @@ def _schemas() -> dict:
                 for name in ("created", "updated", "unchanged")
             },
         },
+        "SellingStatus": {
+            "type": "object",
+            "description": (
+                "Whether the marketplace must restrict the seller's selling. A restriction "
+                "follows an obligation the seller missed, and lasts until an administrator "
+                "lifts it once the obligation is settled."
+            ),
+            "required": [
+                "marketplace_user_id",
+                "restricted",
+                "restrictions",
+                "deposit_balance_fen",
+            ],
+            "properties": {
+                "marketplace_user_id": _text("id", "The marketplace's user id."),
+                "restricted": {
+                    "type": "boolean",
+                    "description": "True while at least one restriction is active.",
+                },
+                "restrictions": {
+                    "type": "array",
+                    "description": "The active restrictions, oldest first.",
+                    "items": {
+                        "type": "object",
+                        "required": ["since", "reason", "case"],
+                        "properties": {
+                            "since": _time("When the restriction began (UTC)."),
+                            "reason": {"type": "string"},
+                            "case": {"type": "integer", "description": "Tribunal's case id."},
+                        },
+                    },
+                },
+                "deposit_balance_fen": {
+                    "type": "integer",
+                    "description": (
+                        "The seller's deposit in fen: payments in less deductions. Below zero "
+                        "the seller owes the platform."
+                    ),
+                },
+            },
+        },
         "Problem": {
             "type": "object",
             "description": "Problem details (RFC 9457).",
@@ -154,7 +195,10 @@ def openapi_document(max_orders_per_request: int) -> dict:
         "info": {
             "title": "Tribunal marketplace API",
             "version": "1.0.0",
-            "description": "How the marketplace sends its orders to Tribunal.",
+            "description": (
+                "How the marketplace sends its orders to Tribunal and reads whether a "
+                "seller's selling is restricted."
+            ),
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerToken": []}],
@@ -197,6 +241,33 @@ def openapi_document(max_orders_per_request: int) -> dict:
                             "Invalid records; every problem is listed and nothing was imported.",
                             {"$ref": "#/components/schemas/InvalidOrdersProblem"},
                         ),
+                    },
+                }
+            },
+            "/sellers/{marketplace_user_id}/selling-status": {
+                "get": {
+                    "operationId": "getSellingStatus",
+                    "summary": "A seller's selling restrictions and deposit balance",
+                    "parameters": [
+                        {
+                            "name": "marketplace_user_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": _text("id"),
+                            "description": "The seller's user id on the marketplace.",
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The seller's selling status.",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/SellingStatus"}
+                                }
+                            },
+                        },
+                        "401": _problem_response("No token, or a wrong or revoked one."),
+                        "404": _problem_response("No seller has this marketplace user id."),
                     },
                 }
             },

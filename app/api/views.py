@@ -3,11 +3,14 @@
 import json
 
 from flask import Blueprint, abort, current_app, jsonify, request
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.api.auth import token_required
 from app.api.openapi import openapi_document
 from app.api.problems import INVALID_ORDERS, problem, problem_for
+from app.auth.models import User
+from app.execution.ledger import active_restrictions, deposit_balance
 from app.extensions import db
 from app.orders.services import OrderRecordError, import_orders
 
@@ -34,6 +37,29 @@ def post_orders():
         )
     db.session.commit()
     return jsonify(created=result.created, updated=result.updated, unchanged=result.unchanged)
+
+
+@bp.get("/sellers/<marketplace_user_id>/selling-status")
+@token_required
+def selling_status(marketplace_user_id: str):
+    """Whether the marketplace must restrict a seller's selling, and the deposit's balance."""
+    seller = db.session.scalar(select(User).where(User.marketplace_user_id == marketplace_user_id))
+    if seller is None:
+        return problem(404, "No seller has this marketplace user id.")
+    restrictions = active_restrictions(seller)
+    return jsonify(
+        marketplace_user_id=seller.marketplace_user_id,
+        restricted=bool(restrictions),
+        restrictions=[
+            {
+                "since": restriction.created_at.isoformat(),
+                "reason": restriction.reason,
+                "case": restriction.case_id,
+            }
+            for restriction in restrictions
+        ],
+        deposit_balance_fen=deposit_balance(seller),
+    )
 
 
 @bp.get("/openapi.json")

@@ -66,6 +66,8 @@ class NewEvidence:
     upload: BinaryIO | None = None  # file kinds
     filename: str | None = None
     refers_to_id: int | None = None  # corrections and retractions
+    # an answer to a mediator's question before its own deadline is never late
+    answers_question: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def add_evidence(case: Case, author: User, new: NewEvidence) -> EvidenceEntry:
     _refuse_when_full(case, party)
     content = _checked_content(case, party, kind, new)
     try:
-        entry = _append(case, party, author, content)
+        entry = _append(case, party, author, content, on_time=new.answers_question)
         record_event(
             author,
             "evidence.added",
@@ -227,7 +229,9 @@ def _last_sequence(case_id: int, party: Party) -> int:
     )
 
 
-def _append(case: Case, party: Party, author: User, content: _Content) -> EvidenceEntry:
+def _append(
+    case: Case, party: Party, author: User, content: _Content, on_time: bool = False
+) -> EvidenceEntry:
     """Insert the entry at the next place of the chain.
 
     The unique (case, party, sequence) constraint decides between two appends at once: the
@@ -240,7 +244,7 @@ def _append(case: Case, party: Party, author: User, content: _Content) -> Eviden
         sequence = previous.sequence + 1 if previous is not None else 1
         if sequence > limit:
             raise _limit_reached()
-        entry = _new_entry(case, party, author, content, sequence, previous)
+        entry = _new_entry(case, party, author, content, sequence, previous, on_time)
         try:
             with db.session.begin_nested():
                 db.session.add(entry)
@@ -261,6 +265,7 @@ def _new_entry(
     content: _Content,
     sequence: int,
     previous: EvidenceEntry | None,
+    on_time: bool,
 ) -> EvidenceEntry:
     now = clock.now()
     stored = content.stored
@@ -279,7 +284,9 @@ def _new_entry(
         size_bytes=stored.size_bytes if stored else None,
         content_sha256=stored.sha256 if stored else text_sha256(content.text),
         prev_hash=previous.entry_hash if previous is not None else GENESIS_HASH,
-        is_late=case.evidence_closed_at is not None and now > case.evidence_closed_at,
+        is_late=not on_time
+        and case.evidence_closed_at is not None
+        and now > case.evidence_closed_at,
         created_at=now,
     )
     entry.entry_hash = entry_hash(entry)

@@ -134,11 +134,15 @@ DECISION_KIND_LABELS = {
     DecisionKind.DEFAULT_JUDGMENT: _l("The seller did not answer in time (default judgment)."),
     DecisionKind.SELLER_ACCEPTED: _l("The seller accepted the claim."),
     DecisionKind.COUNTER_OFFER_ACCEPTED: _l("The buyer accepted the seller's counter-offer."),
+    DecisionKind.PROPOSAL_ACCEPTED: _l("Both sides accepted the mediator's proposal."),
+    DecisionKind.MEDIATOR: _l("The mediator decided."),
+    DecisionKind.PANEL: _l("A panel of reviewers decided."),
 }
 CLOSED_REASON_LABELS = {
     ClosedReason.WITHDRAWN: _l("The buyer withdrew the case."),
     ClosedReason.NOT_RESUBMITTED: _l("The case was not resubmitted in time."),
     ClosedReason.COMPLETED: _l("Everything decided was carried out."),
+    ClosedReason.CLAIM_LAPSED: _l("The buyer did not ship the return in time: the claim lapsed."),
 }
 PARTY_LABELS = {Party.BUYER: _l("Buyer"), Party.SELLER: _l("Seller")}
 
@@ -150,7 +154,7 @@ def label(labels: dict, value) -> str:
     return labels.get(value, value)
 
 
-def _choices(labels: dict) -> list[SelectChoice]:
+def choices_of(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(key.value, text) for key, text in labels.items()]
 
 
@@ -203,7 +207,7 @@ class YuanField(StringField):
 # Long texts: a limit the browser knows too, and a character counter (static/js/upload.js)
 
 
-def _counted(field, limit: int, rows: int = 6, **extra) -> None:
+def counted(field, limit: int, rows: int = 6, **extra) -> None:
     field.render_kw = {
         "maxlength": limit,
         "rows": rows,
@@ -228,16 +232,18 @@ def _statement_limit() -> int:
 
 
 class ClaimForm(FlaskForm):
-    claim_type = SelectField(_l("What went wrong"), choices=_choices(CLAIM_TYPE_LABELS))
-    responsible_party = SelectField(_l("Who is responsible"), choices=_choices(RESPONSIBLE_LABELS))
+    claim_type = SelectField(_l("What went wrong"), choices=choices_of(CLAIM_TYPE_LABELS))
+    responsible_party = SelectField(
+        _l("Who is responsible"), choices=choices_of(RESPONSIBLE_LABELS)
+    )
     description = TextAreaField(_l("Describe what happened"), **LONG_TEXT)
-    remedy = SelectField(_l("What you ask for"), choices=_choices(REMEDY_LABELS))
+    remedy = SelectField(_l("What you ask for"), choices=choices_of(REMEDY_LABELS))
     remedy_amount = YuanField(_l("Amount in yuan"))
     safety_or_fraud = BooleanField(_l("This involves food safety, personal injury or fraud"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _counted(self.description, _statement_limit(), rows=8)
+        counted(self.description, _statement_limit(), rows=8)
         self.remedy_amount.render_kw = {"inputmode": "decimal", "autocomplete": "off"}
 
     def claim(self) -> Claim:
@@ -282,7 +288,7 @@ def _optional_int(value) -> int | None:
 
 
 class EvidenceForm(FlaskForm):
-    kind = SelectField(_l("Kind of evidence"), choices=_choices(EVIDENCE_KIND_LABELS))
+    kind = SelectField(_l("Kind of evidence"), choices=choices_of(EVIDENCE_KIND_LABELS))
     text = TextAreaField(_l("Text"), **LONG_TEXT)
     file = FileField(_l("File"))
     refers_to = SelectField(_l("Entry it corrects or retracts"), coerce=_optional_int)
@@ -297,7 +303,7 @@ class EvidenceForm(FlaskForm):
             EvidenceKind.RETRACTION.value: config["STATEMENT_MAX_CHARS"],
         }
         # the browser's limit follows the chosen kind (the longest until a kind is known)
-        _counted(self.text, max(limits.values()), **{"data-limits": json.dumps(limits)})
+        counted(self.text, max(limits.values()), **{"data-limits": json.dumps(limits)})
         self.file.render_kw = {"accept": ACCEPTED_FILES}
 
     def set_entries(self, entries, describe) -> None:
@@ -311,7 +317,7 @@ class EvidenceForm(FlaskForm):
 
 
 class IntakeAcceptForm(FlaskForm):
-    severity = SelectField(_l("Severity"), choices=_choices(SEVERITY_LABELS))
+    severity = SelectField(_l("Severity"), choices=choices_of(SEVERITY_LABELS))
 
 
 class ReturnCaseForm(FlaskForm):
@@ -319,14 +325,14 @@ class ReturnCaseForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _counted(self.reason, _statement_limit(), rows=3)
+        counted(self.reason, _statement_limit(), rows=3)
 
 
 # The seller's answer
 
 
 class CounterOfferForm(FlaskForm):
-    remedy = SelectField(_l("What you offer"), choices=_choices(REMEDY_LABELS))
+    remedy = SelectField(_l("What you offer"), choices=choices_of(REMEDY_LABELS))
     amount = YuanField(
         _l("Amount in yuan"),
         validators=[InputRequired(_l("Enter an amount in yuan, such as 12.50 (0 if none)."))],
@@ -335,7 +341,7 @@ class CounterOfferForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _counted(self.message, _statement_limit(), rows=4)
+        counted(self.message, _statement_limit(), rows=4)
         self.amount.render_kw = {"inputmode": "decimal", "autocomplete": "off"}
 
 
@@ -344,7 +350,7 @@ class ContestForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _counted(self.statement, _statement_limit())
+        counted(self.statement, _statement_limit())
 
 
 class ConfirmForm(FlaskForm):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.auth.models import Role, User
+from app.db import sql_in
 from app.extensions import db
 from app.orders.models import Order
 
@@ -73,6 +74,11 @@ EVIDENCE_OPEN_STATES = frozenset(
 )
 
 
+# a question can be asked only where its answer can be added to a timeline
+QUESTION_STATES = EVIDENCE_OPEN_STATES - {CaseState.FILED, CaseState.RETURNED}
+PROPOSING_STATES = frozenset({CaseState.MEDIATION, CaseState.PROPOSAL})
+
+
 class ClaimType(StrEnum):
     NOT_RECEIVED = "not_received"
     NOT_AS_DESCRIBED = "not_as_described"
@@ -120,12 +126,26 @@ class DecisionKind(StrEnum):
     DEFAULT_JUDGMENT = "default_judgment"
     SELLER_ACCEPTED = "seller_accepted"
     COUNTER_OFFER_ACCEPTED = "counter_offer_accepted"
+    PROPOSAL_ACCEPTED = "proposal_accepted"
+    MEDIATOR = "mediator"
+    PANEL = "panel"
+
+
+# decisions both sides agreed to: nothing to appeal, execution starts at once
+AGREED_DECISIONS = frozenset(
+    {
+        DecisionKind.SELLER_ACCEPTED,
+        DecisionKind.COUNTER_OFFER_ACCEPTED,
+        DecisionKind.PROPOSAL_ACCEPTED,
+    }
+)
 
 
 class ClosedReason(StrEnum):
     WITHDRAWN = "withdrawn"
     NOT_RESUBMITTED = "not_resubmitted"
-    COMPLETED = "completed"
+    COMPLETED = "completed"  # every obligation met (or enforced)
+    CLAIM_LAPSED = "claim_lapsed"  # the buyer missed the return shipment
 
 
 class Party(StrEnum):
@@ -133,21 +153,17 @@ class Party(StrEnum):
     SELLER = "seller"
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
-
-
 class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
-        CheckConstraint(_in("state", CaseState), name="state_known"),
-        CheckConstraint(_in("claim_type", ClaimType), name="claim_type_known"),
-        CheckConstraint(_in("responsible_party", ResponsibleParty), name="responsible_known"),
-        CheckConstraint(_in("remedy", Remedy), name="remedy_known"),
-        CheckConstraint(_in("severity", Severity), name="severity_known"),
+        CheckConstraint(sql_in("state", CaseState), name="state_known"),
+        CheckConstraint(sql_in("claim_type", ClaimType), name="claim_type_known"),
+        CheckConstraint(sql_in("responsible_party", ResponsibleParty), name="responsible_known"),
+        CheckConstraint(sql_in("remedy", Remedy), name="remedy_known"),
+        CheckConstraint(sql_in("severity", Severity), name="severity_known"),
         CheckConstraint("remedy_amount_fen IS NULL OR remedy_amount_fen >= 0", name="amount_ok"),
         CheckConstraint(
-            f"({_in('remedy', REMEDIES_WITH_AMOUNT)}) = (remedy_amount_fen IS NOT NULL)",
+            f"({sql_in('remedy', REMEDIES_WITH_AMOUNT)}) = (remedy_amount_fen IS NOT NULL)",
             name="amount_iff_remedy_needs_it",
         ),
         CheckConstraint("state <> 'returned' OR return_reason IS NOT NULL", name="returned_why"),
@@ -194,6 +210,7 @@ class Case(db.Model):
     decision_kind: Mapped[str | None] = mapped_column(String(30))
     decision_remedy: Mapped[str | None] = mapped_column(String(30))
     decision_amount_fen: Mapped[int | None]
+    decision_reasons: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None]
     closed_reason: Mapped[str | None] = mapped_column(String(20))
     closed_at: Mapped[datetime | None]
@@ -261,6 +278,32 @@ class Case(db.Model):
             and self.pending_counter_offer is not None
         )
 
+    # The mediator's work (design: Mediation)
+
+    def mediates(self, user: User) -> bool:
+        """A mediator who is not a party to this case."""
+        return user.has_role(Role.MEDIATOR) and self.party_of(user) is None
+
+    def can_see_internals(self, user: User) -> bool:
+        """Internal notes, the audit trail and every question: staff who are not parties."""
+        return user.is_staff and self.party_of(user) is None
+
+    def can_ask_question(self, user: User) -> bool:
+        return self.mediates(user) and self.current_state in QUESTION_STATES
+
+    def can_reopen_evidence(self, user: User) -> bool:
+        return self.mediates(user) and self.current_state is CaseState.MEDIATION
+
+    def can_propose(self, user: User) -> bool:
+        return self.mediates(user) and self.current_state in PROPOSING_STATES
+
+    def can_decide(self, user: User) -> bool:
+        """Decide, or route to a panel."""
+        return self.mediates(user) and self.current_state is CaseState.MEDIATION
+
+    def can_reassign(self, user: User) -> bool:
+        return user.has_role(Role.ADMIN) and self.party_of(user) is None
+
     @property
     def pending_counter_offer(self) -> "CounterOffer | None":
         return next((offer for offer in self.counter_offers if offer.answered_at is None), None)
@@ -275,7 +318,7 @@ class CounterOffer(db.Model):
     __tablename__ = "counter_offers"
     __table_args__ = (
         CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
-        CheckConstraint(_in("remedy", Remedy), name="remedy_known"),
+        CheckConstraint(sql_in("remedy", Remedy), name="remedy_known"),
         # at most one offer waiting for an answer
         Index(
             "uq_counter_offers_pending",
@@ -319,11 +362,11 @@ class EvidenceEntry(db.Model):
     __table_args__ = (
         # one entry per place in the chain: two appends at once cannot fork it
         UniqueConstraint("case_id", "party", "sequence"),
-        CheckConstraint(_in("party", Party), name="party_known"),
-        CheckConstraint(_in("kind", EvidenceKind), name="kind_known"),
+        CheckConstraint(sql_in("party", Party), name="party_known"),
+        CheckConstraint(sql_in("kind", EvidenceKind), name="kind_known"),
         CheckConstraint("sequence >= 1", name="sequence_positive"),
         CheckConstraint(
-            f"({_in('kind', FILE_KINDS)}) = (stored_name IS NOT NULL)", name="file_iff_file_kind"
+            f"({sql_in('kind', FILE_KINDS)}) = (stored_name IS NOT NULL)", name="file_iff_file_kind"
         ),
     )
 

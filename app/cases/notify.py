@@ -170,3 +170,101 @@ def deadline_reminder(case: Case, recipients: list[User], deadline: datetime) ->
         lambda: _("Case #%(id)d: a deadline is near", id=case.id),
         lambda: _("Your next step on this case is due by %(deadline)s.", deadline=_when(deadline)),
     )
+
+
+def execution_started(case: Case, event: AuditEvent) -> None:
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer, case.seller],
+        lambda: _("Case #%(id)d: what happens now", id=case.id),
+        lambda: _(
+            "The decision is being carried out. Open the case to see each step, who owes it "
+            "and by when; mark your steps done there."
+        ),
+    )
+
+
+def obligation_opened(case: Case, obligation) -> None:
+    debtor = case.buyer if obligation.debtor == "buyer" else case.seller
+    _send(
+        case,
+        f"case-{case.id}:obligation-{obligation.id}:opened",
+        [debtor],
+        lambda: _("Case #%(id)d: your next step is due", id=case.id),
+        lambda: _(
+            "Complete it by %(deadline)s and mark it done on the case page.",
+            deadline=_when(obligation.due_at),
+        ),
+    )
+
+
+def obligation_done(case: Case, obligation) -> None:
+    creditor = case.seller if obligation.debtor == "buyer" else case.buyer
+    _send(
+        case,
+        f"case-{case.id}:obligation-{obligation.id}:done",
+        [creditor],
+        lambda: _("Case #%(id)d: the other side marked a step done", id=case.id),
+        lambda: _(
+            "Check it. If it was not done, dispute it on the case page by %(deadline)s.",
+            deadline=_when(obligation.dispute_until),
+        ),
+    )
+
+
+def case_closed(case: Case, event: AuditEvent) -> None:
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer, case.seller],
+        lambda: _("Case #%(id)d is closed", id=case.id),
+        lambda: _("Please rate how the case was handled: it takes a minute and helps us."),
+    )
+
+
+def proposal_made(case: Case, event: AuditEvent, expires_at: datetime) -> None:
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer, case.seller],
+        lambda: _("Case #%(id)d: the mediator proposes a settlement", id=case.id),
+        lambda: _(
+            "Accept or reject it by %(deadline)s. If either side rejects it or does not "
+            "answer, the case goes back to the mediator.",
+            deadline=_when(expires_at),
+        ),
+    )
+
+
+def proposal_failed(case: Case, event: AuditEvent) -> None:
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer, case.seller, case.mediator],
+        lambda: _("Case #%(id)d: the settlement was not accepted", id=case.id),
+        lambda: _("The case is back with the mediator, who will decide how to go on."),
+    )
+
+
+def question_asked(case: Case, recipient: User, question_id: int, due_at: datetime) -> None:
+    _send(
+        case,
+        f"case-{case.id}:question-{question_id}",
+        [recipient],
+        lambda: _("Case #%(id)d: the mediator asks you a question", id=case.id),
+        lambda: _("Answer it on the case page by %(deadline)s.", deadline=_when(due_at)),
+    )
+
+
+def routed_to_panel(case: Case, event: AuditEvent) -> None:
+    _send(
+        case,
+        _on(case, event),
+        [case.buyer, case.seller],
+        lambda: _("Case #%(id)d goes to a reviewer panel", id=case.id),
+        lambda: _(
+            "Volunteer reviewers from the marketplace will read both timelines, without your "
+            "names or contact details, and vote on the question the mediator put to them."
+        ),
+    )

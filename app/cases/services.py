@@ -18,6 +18,7 @@ from app.auth.models import User
 from app.cases import notify
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import (
+    AGREED_DECISIONS,
     REMEDIES_WITH_AMOUNT,
     WITHDRAWABLE_STATES,
     Case,
@@ -33,7 +34,9 @@ from app.cases.models import (
     Severity,
 )
 from app.cases.transitions import CaseRefused, move, touch
+from app.execution.services import start_execution
 from app.extensions import db
+from app.mediation.assignment import choose_mediator
 from app.orders.models import Order, OrderStatus
 
 CLOSED_ORDER_STATUSES = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
@@ -135,6 +138,8 @@ def open_case(order: Order, buyer: User, claim: Claim) -> Case:
         severity=suggested_severity(claim).value,
         filed_at=now,
     )
+    mediator = choose_mediator(case)
+    case.mediator_id = mediator.id if mediator is not None else None
     try:
         with db.session.begin_nested():
             db.session.add(case)
@@ -157,7 +162,7 @@ def accept_intake(case: Case, mediator: User, severity: Severity) -> None:
         expect=CaseState.FILED,
         severity=severity,
         severity_confirmed_at=now,
-        mediator_id=case.mediator_id or mediator.id,
+        mediator_id=mediator.id,  # whoever accepts it at intake handles it
         deadline_at=now + _config("SELLER_RESPONSE_WINDOW"),
     )
     notify.seller_must_answer(case, event)
@@ -228,8 +233,23 @@ def _before_deadline():
     return [Case.deadline_at > clock.now()]
 
 
-def _decide(case: Case, actor, action, outcome, kind, remedy, amount, *, expect, only_if=()):
+def record_decision(
+    case: Case,
+    actor: User | None,
+    action: str,
+    outcome: Outcome,
+    kind: DecisionKind,
+    remedy: str,
+    amount: int | None,
+    *,
+    expect,
+    only_if=(),
+    reasons: str | None = None,
+) -> None:
+    """Decide the case. A decision both sides agreed to is carried out at once; an imposed
+    one waits for its appeal window to close."""
     now = clock.now()
+    agreed = kind in AGREED_DECISIONS
     event = move(
         case,
         CaseState.DECIDED,
@@ -241,10 +261,13 @@ def _decide(case: Case, actor, action, outcome, kind, remedy, amount, *, expect,
         decision_kind=kind,
         decision_remedy=remedy,
         decision_amount_fen=amount,
+        decision_reasons=reasons,
         decided_at=now,
-        deadline_at=now + _config("APPEAL_WINDOW"),
+        deadline_at=now if agreed else now + _config("APPEAL_WINDOW"),
     )
     notify.case_decided(case, event)
+    if agreed:
+        start_execution(case)
 
 
 def _claimed_amount(case: Case) -> int:
@@ -254,7 +277,7 @@ def _claimed_amount(case: Case) -> int:
 def seller_accepts_claim(case: Case, seller: User) -> None:
     if not case.can_answer_claim(seller):
         raise CaseRefused(_l("Only the seller can answer the claim, while it waits for them."))
-    _decide(
+    record_decision(
         case,
         seller,
         "case.seller_accepted",
@@ -328,7 +351,7 @@ def buyer_accepts_counter_offer(case: Case, buyer: User) -> None:
     if not case.can_answer_counter_offer(buyer):
         raise CaseRefused(_l("There is no offer waiting for your answer."))
     offer = case.pending_counter_offer
-    _decide(
+    record_decision(
         case,
         buyer,
         "case.counter_offer_accepted",
@@ -384,7 +407,7 @@ def expire_seller_deadline(case: Case) -> None:
         _answer(offer, accepted=False)
         notify.evidence_window_opened(case, event)
         return
-    _decide(
+    record_decision(
         case,
         None,
         "case.default_judgment",

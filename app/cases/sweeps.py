@@ -2,8 +2,9 @@
 
 Each sweep reads the cases whose deadline has passed (or, for reminders, is near) and calls
 the same transition function a person's action would, one case at a time inside a
-savepoint. A case someone else moved first (``StaleCase``) is skipped, so two sweeps at once
-give each case one outcome, and a sweep after downtime catches up on everything due.
+savepoint. A case someone else moved first (``StaleCase``, a ``CaseRefused``) is skipped,
+so two sweeps at once give each case one outcome, and a sweep after downtime catches up on
+everything due.
 """
 
 import logging
@@ -15,8 +16,10 @@ from sqlalchemy import select
 from app import clock
 from app.cases import services
 from app.cases.models import Case, CaseState
-from app.cases.transitions import StaleCase
+from app.cases.transitions import CaseRefused
+from app.execution.services import finish_appeal_window
 from app.extensions import db
+from app.mediation.services import expire_proposal
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +27,8 @@ ON_DEADLINE: dict[CaseState, Callable[[Case], None]] = {
     CaseState.RETURNED: services.expire_returned,
     CaseState.AWAITING_SELLER: services.expire_seller_deadline,
     CaseState.EVIDENCE: services.close_evidence_window,
+    CaseState.PROPOSAL: expire_proposal,
+    CaseState.DECIDED: finish_appeal_window,
 }
 REMINDED_STATES = (CaseState.RETURNED, CaseState.AWAITING_SELLER, CaseState.EVIDENCE)
 
@@ -63,7 +68,7 @@ def _apply(case_id: int, transition: Callable[[Case], None]) -> bool:
         with db.session.begin_nested():
             case = db.session.get(Case, case_id, populate_existing=True)
             transition(case)
-    except StaleCase:
+    except CaseRefused:
         return False  # another sweep or a person got there first
     except Exception as error:  # one broken case must not stop the others
         logger.error("case %s: %s failed: %s", case_id, transition.__name__, type(error).__name__)

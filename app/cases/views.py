@@ -26,6 +26,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -71,6 +72,7 @@ from app.cases.models import (
 from app.cases.services import CaseRefused
 from app.extensions import db
 from app.forms import apply_error
+from app.mediation.forms import SETTLEMENT_OUTCOME_LABELS
 from app.orders.models import Order
 
 bp = Blueprint("cases", __name__)
@@ -138,6 +140,8 @@ def case_helpers() -> dict:
         "state_meaning": lambda v: label(STATE_MEANINGS, v),
         "kind_label": lambda v: label(EVIDENCE_KIND_LABELS, v),
         "outcome_label": lambda v: label(OUTCOME_LABELS, v),
+        # a decision's remedy: one of the claim's remedies, or "claim rejected"
+        "settlement_outcome_label": lambda v: label(SETTLEMENT_OUTCOME_LABELS, v),
         "decision_kind_label": lambda v: label(DECISION_KIND_LABELS, v),
         "closed_reason_label": lambda v: label(CLOSED_REASON_LABELS, v),
         "party_label": lambda v: label(PARTY_LABELS, v),
@@ -166,10 +170,11 @@ def order_cases(order: Order) -> list[Case]:
     ).all()
 
 
-# Loading with the one question each route asks
+# Loading with the one question each route asks (the mediation, execution and closing
+# blueprints build their case routes from these too)
 
 
-def _viewable_case(case_id: int) -> Case:
+def viewable_case(case_id: int) -> Case:
     case = db.session.get(Case, case_id)
     # 404 rather than 403 to strangers: they learn nothing, not even that the case exists
     if case is None or not case.can_view(current_user):
@@ -177,25 +182,52 @@ def _viewable_case(case_id: int) -> Case:
     return case
 
 
-def _require(allowed: bool) -> None:
+def require(allowed: bool) -> None:
     if not allowed:
         abort(403)
 
 
-def _back_to(case: Case):
+def back_to(case: Case):
     return redirect(url_for("cases.show", case_id=case.id))
 
 
-def _attempt(transition: Callable[[], object]) -> Exception | None:
+def attempt(
+    transition: Callable[[], object], refused: tuple[type[Exception], ...] = (CaseRefused,)
+) -> Exception | None:
     """Run one service call and commit; or roll back and return why it was refused (a case
     someone else moved first is refused in words too: ``StaleCase`` is a ``CaseRefused``)."""
     try:
         transition()
-    except CaseRefused as error:
+    except refused as error:
         db.session.rollback()
         return error
     db.session.commit()
     return None
+
+
+def form_action(case: Case, name: str, form, transition: Callable[[], object], success: str):
+    """A posted form of the case page: if it is filled in, make its one service call and go
+    back to the case; otherwise (or if refused) the case page again, 400, with the form as
+    posted and the refusal beside its field. ``name`` is the form's name on the page."""
+    if form.validate_on_submit():
+        error = attempt(transition)
+        if error is None:
+            flash(success, "success")
+            return back_to(case)
+        apply_error(form, error)
+    return render_case(case, 400, **{name: form})
+
+
+def button_action(case: Case, transition: Callable[[], object], success: str):
+    """A button with nothing to fill in: do it, or say why not, then back to the case."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    error = attempt(transition)
+    if error is None:
+        flash(success, "success")
+    else:
+        flash(str(error), "error")
+    return back_to(case)
 
 
 # My cases
@@ -232,7 +264,7 @@ def new(order_id: int):
         case = _open_with_evidence(order, form)
         if case is not None:
             flash(_("Your case is open. A mediator will review it soon."), "success")
-            return _back_to(case)
+            return back_to(case)
     status = 400 if form.is_submitted() else 200
     return _render_new(order, form, None), status
 
@@ -309,12 +341,19 @@ def _undo(entries: list[EvidenceEntry]) -> None:
 @bp.get("/cases/<int:case_id>")
 @login_required
 def show(case_id: int):
-    return _render_case(_viewable_case(case_id))
+    return render_case(viewable_case(case_id))
 
 
-def _render_case(case: Case, status: int = 200, **active_forms):
+def render_case(case: Case, status: int = 200, **active_forms):
     """The case page, with a fresh (empty) form for each action the viewer may take; a form
-    that was just posted with an error replaces its fresh one."""
+    that was just posted with an error replaces its fresh one.
+
+    The mediation and execution panels are built by their own blueprints, which render this
+    page with their forms' errors (hence the imports here, not at the top).
+    """
+    from app.execution.views import execution_panel
+    from app.mediation.views import mediation_panel
+
     viewer = current_user
     may = SimpleNamespace(
         add_evidence=case.can_add_evidence(viewer),
@@ -333,12 +372,20 @@ def _render_case(case: Case, status: int = 200, **active_forms):
         "counter_offer_form": CounterOfferForm(formdata=None) if may.answer_claim else None,
         "contest_form": ContestForm(formdata=None) if may.answer_claim else None,
     }
-    for name, form in active_forms.items():
+    posted = dict(active_forms)
+    for name in FORM_PERMISSIONS.keys() & posted.keys():
+        form = posted.pop(name)
         if getattr(may, FORM_PERMISSIONS[name]):
             forms[name] = form
         else:  # the case moved on and the form is gone: say why it did not work
-            for message in [*form.form_errors, *(e for f in form for e in f.errors)]:
-                flash(message, "error")
+            flash_errors(form)
+    # each panel takes from ``posted`` the forms it still shows
+    panels = {
+        "mediation": mediation_panel(case, viewer, posted),
+        "execution": execution_panel(case, viewer, posted),
+    }
+    for form in posted.values():
+        flash_errors(form)
     return render_template(
         "cases/show.html",
         case=case,
@@ -348,8 +395,24 @@ def _render_case(case: Case, status: int = 200, **active_forms):
         text_kinds=[kind for kind in EvidenceKind if kind not in FILE_KINDS],
         file_kinds=[kind for kind in EvidenceKind if kind in FILE_KINDS],
         referring_kinds=[kind for kind in EvidenceKind if kind in evidence.REFERRING_KINDS],
+        **panels,
         **forms,
     ), status
+
+
+def page_form(posted: dict, name: str, allowed: bool, fresh: Callable[[], FlaskForm]):
+    """A form of a panel of the case page: the one just posted under ``name`` (taken out of
+    ``posted``), else a fresh one; None if the viewer may not use it."""
+    if not allowed:
+        return None
+    form = posted.pop(name, None)
+    return form if form is not None else fresh()
+
+
+def flash_errors(form) -> None:
+    """The errors of a form the page no longer shows, as messages above the page."""
+    for message in [*form.form_errors, *(e for f in form for e in f.errors)]:
+        flash(message, "error")
 
 
 def _timelines(case: Case) -> SimpleNamespace:
@@ -388,8 +451,8 @@ def _evidence_form(case: Case, **kwargs) -> EvidenceForm:
 @bp.post("/cases/<int:case_id>/evidence")
 @login_required
 def add_evidence(case_id: int):
-    case = _viewable_case(case_id)
-    _require(case.can_add_evidence(current_user))
+    case = viewable_case(case_id)
+    require(case.can_add_evidence(current_user))
     form = _evidence_form(case)
     if form.validate_on_submit():
         upload = form.file.data
@@ -412,8 +475,8 @@ def add_evidence(case_id: int):
             raise
         else:
             flash(_("Your evidence is added to your timeline."), "success")
-            return _back_to(case)
-    return _render_case(case, 400, evidence_form=form)
+            return back_to(case)
+    return render_case(case, 400, evidence_form=form)
 
 
 def _renamed(error: EvidenceRejected, fields: dict[str, str]) -> EvidenceRejected:
@@ -442,7 +505,7 @@ def evidence_thumbnail(case_id: int, entry_id: int):
 
 
 def _viewable_entry(case_id: int, entry_id: int) -> EvidenceEntry:
-    case = _viewable_case(case_id)
+    case = viewable_case(case_id)
     entry = db.session.get(EvidenceEntry, entry_id)
     if entry is None or entry.case_id != case.id:
         abort(404)
@@ -486,30 +549,30 @@ def _download_name(entry: EvidenceEntry, content_type: str | None = None) -> str
 @bp.route("/cases/<int:case_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(case_id: int):
-    case = _viewable_case(case_id)
-    _require(case.can_withdraw(current_user))
+    case = viewable_case(case_id)
+    require(case.can_withdraw(current_user))
     form = ConfirmForm()
     if form.validate_on_submit():
-        error = _attempt(lambda: services.withdraw_case(case, current_user))
+        error = attempt(lambda: services.withdraw_case(case, current_user))
         if error is None:
             flash(_("Your case is withdrawn and closed."), "success")
         else:
             flash(str(error), "error")
-        return _back_to(case)
+        return back_to(case)
     return render_template("cases/withdraw.html", case=case, form=form)
 
 
 @bp.route("/cases/<int:case_id>/resubmit", methods=["GET", "POST"])
 @login_required
 def resubmit(case_id: int):
-    case = _viewable_case(case_id)
-    _require(case.can_resubmit(current_user))
+    case = viewable_case(case_id)
+    require(case.can_resubmit(current_user))
     form = ClaimForm() if request.method == "POST" else ClaimForm(data=ClaimForm.data_of(case))
     if form.validate_on_submit():
-        error = _attempt(lambda: services.resubmit_case(case, current_user, form.claim()))
+        error = attempt(lambda: services.resubmit_case(case, current_user, form.claim()))
         if error is None:
             flash(_("Your case is resubmitted for review."), "success")
-            return _back_to(case)
+            return back_to(case)
         apply_error(form, error)
     status = 400 if form.is_submitted() else 200
     return render_template(
@@ -556,32 +619,32 @@ def accept_claim(case_id: int):
 @bp.post("/cases/<int:case_id>/answer/counter-offer")
 @login_required
 def counter_offer(case_id: int):
-    case = _viewable_case(case_id)
-    _require(case.can_answer_claim(current_user))
+    case = viewable_case(case_id)
+    require(case.can_answer_claim(current_user))
     form = CounterOfferForm()
     if form.validate_on_submit():
         remedy, amount, message = Remedy(form.remedy.data), form.amount.fen, form.message.data
-        error = _attempt(
+        error = attempt(
             lambda: services.seller_counter_offers(
                 case, current_user, remedy, amount, message or ""
             )
         )
         if error is None:
             flash(_("Your offer is sent to the buyer."), "success")
-            return _back_to(case)
+            return back_to(case)
         apply_error(form, error)
-    return _render_case(case, 400, counter_offer_form=form)
+    return render_case(case, 400, counter_offer_form=form)
 
 
 @bp.post("/cases/<int:case_id>/answer/contest")
 @login_required
 def contest(case_id: int):
-    case = _viewable_case(case_id)
-    _require(case.can_answer_claim(current_user))
+    case = viewable_case(case_id)
+    require(case.can_answer_claim(current_user))
     form = ContestForm()
     if form.validate_on_submit():
         try:
-            error = _attempt(
+            error = attempt(
                 lambda: services.seller_contests(case, current_user, form.statement.data or "")
             )
         except EvidenceRejected as rejected:  # the statement, as the first entry of the timeline
@@ -589,9 +652,9 @@ def contest(case_id: int):
             error = _renamed(rejected, {"text": "statement"})
         if error is None:
             flash(_("You contested the claim: both sides can now add evidence."), "success")
-            return _back_to(case)
+            return back_to(case)
         apply_error(form, error)
-    return _render_case(case, 400, contest_form=form)
+    return render_case(case, 400, contest_form=form)
 
 
 # Mediator: intake
@@ -600,44 +663,36 @@ def contest(case_id: int):
 @bp.post("/cases/<int:case_id>/intake/accept")
 @login_required
 def accept_intake(case_id: int):
-    case = _viewable_case(case_id)
-    _require(case.can_review_intake(current_user))
+    case = viewable_case(case_id)
+    require(case.can_review_intake(current_user))
     form = IntakeAcceptForm()
     if form.validate_on_submit():
         severity = Severity(form.severity.data)
-        error = _attempt(lambda: services.accept_intake(case, current_user, severity))
+        error = attempt(lambda: services.accept_intake(case, current_user, severity))
         if error is None:
             flash(_("The case is accepted; the seller is asked to answer."), "success")
-            return _back_to(case)
+            return back_to(case)
         apply_error(form, error)
-    return _render_case(case, 400, intake_form=form)
+    return render_case(case, 400, intake_form=form)
 
 
 @bp.post("/cases/<int:case_id>/intake/return")
 @login_required
 def return_case(case_id: int):
-    case = _viewable_case(case_id)
-    _require(case.can_review_intake(current_user))
+    case = viewable_case(case_id)
+    require(case.can_review_intake(current_user))
     form = ReturnCaseForm()
     if form.validate_on_submit():
         reason = form.reason.data or ""
-        error = _attempt(lambda: services.return_case(case, current_user, reason))
+        error = attempt(lambda: services.return_case(case, current_user, reason))
         if error is None:
             flash(_("The case is returned to the buyer."), "success")
-            return _back_to(case)
+            return back_to(case)
         apply_error(form, error)
-    return _render_case(case, 400, return_form=form)
+    return render_case(case, 400, return_form=form)
 
 
 def _button_action(case_id: int, predicate, transition, success: str):
-    """A button with nothing to fill in: do it, or say why not, then back to the case."""
-    case = _viewable_case(case_id)
-    _require(predicate(case, current_user))
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    error = _attempt(lambda: transition(case, current_user))
-    if error is None:
-        flash(success, "success")
-    else:
-        flash(str(error), "error")
-    return _back_to(case)
+    case = viewable_case(case_id)
+    require(predicate(case, current_user))
+    return button_action(case, lambda: transition(case, current_user), success)

@@ -19,7 +19,14 @@ from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import Case, ClaimType, EvidenceKind, Remedy, ResponsibleParty, Severity
 from app.cases.sweeps import sweep_case_deadlines
 from app.demo.media import document_pdf, photo
+from app.execution import services as execution
+from app.execution.services import obligations_of
+from app.execution.sweeps import sweep_obligations
 from app.extensions import db
+from app.mediation import services as mediation
+from app.mediation.closing import rate_case
+from app.mediation.models import SettlementOutcome
+from app.mediation.services import Settlement
 from app.orders.models import Order, OrderStatus
 
 HOUR = timedelta(hours=1)
@@ -82,6 +89,33 @@ class _Demo:
 
     def say(self, case, author, ago, text: str) -> None:
         self.evidence(case, author, ago, kind=EvidenceKind.STATEMENT, text=text)
+
+
+def _in_mediation(demo: _Demo, order: Order, ago: timedelta, claim) -> Case:
+    """Open, accept, contest, and let the evidence window close: the case reaches mediation
+    ``ago - 80 h`` ago."""
+    case = demo.open(order, ago, claim)
+    demo.at(ago - 2 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
+    demo.at(
+        ago - 6 * HOUR,
+        lambda: services.seller_contests(case, order.seller, "We shipped exactly what was listed."),
+    )
+    demo.sweep_at(demo.now - ago + 80 * HOUR)
+    return case
+
+
+def _trade_order(demo: _Demo, shop: str) -> Order:
+    """A recent delivered order of one of the extra shops, for cases between people beyond
+    the demo's named buyers and sellers."""
+    return db.session.scalars(
+        select(Order)
+        .where(
+            Order.seller_id == demo.people[shop].id,
+            Order.status.in_([OrderStatus.DELIVERED.value, OrderStatus.COMPLETED.value]),
+            Order.placed_at > demo.now - timedelta(days=70),
+        )
+        .order_by(Order.placed_at.desc(), Order.id)
+    ).first()
 
 
 def _claim(kind: ClaimType, description: str, remedy=Remedy.FULL_REFUND, amount=None, **extra):
@@ -265,6 +299,124 @@ def _withdrawn(demo: _Demo) -> Case:
     return case
 
 
+def _proposal(demo: _Demo) -> Case:
+    """buyer2 ↔ seller2: the mediator's proposal waits for the seller; the buyer accepted."""
+    order = demo.order("buyer2", "seller2", OrderStatus.DELIVERED)
+    case = _in_mediation(
+        demo,
+        order,
+        100 * HOUR,
+        _claim(ClaimType.NOT_AS_DESCRIBED, "The tea is last year's harvest."),
+    )
+    demo.at(
+        15 * HOUR,
+        lambda: mediation.propose_settlement(
+            case,
+            demo.mediator,
+            Settlement(
+                SettlementOutcome.PARTIAL_REFUND,
+                6000,
+                "The listing said 2026 harvest; the tin says 2025.",
+            ),
+        ),
+    )
+    demo.at(10 * HOUR, lambda: mediation.answer_proposal(case, order.buyer, True))
+    return case
+
+
+def _panel(demo: _Demo) -> Case:
+    """buyer2 ↔ seller2: contested, proposal rejected, routed to a reviewer panel."""
+    order = demo.order("buyer2", "seller2", OrderStatus.COMPLETED)
+    case = _in_mediation(
+        demo,
+        order,
+        130 * HOUR,
+        _claim(ClaimType.FALSE_ADVERTISING, "Listed as organic; it is not."),
+    )
+    demo.photo(case, order.buyer, 128 * HOUR, "Label without the organic mark", 51)
+    demo.at(
+        40 * HOUR,
+        lambda: mediation.propose_settlement(
+            case,
+            demo.mediator,
+            Settlement(SettlementOutcome.PARTIAL_REFUND, 3000, "Split the difference."),
+        ),
+    )
+    demo.at(35 * HOUR, lambda: mediation.answer_proposal(case, order.seller, False))
+    demo.at(
+        30 * HOUR,
+        lambda: mediation.route_to_panel(
+            case,
+            demo.mediator,
+            "The buyer says the tea was sold as organic without certification; the seller says "
+            "'organic' described the farming method, not a certificate.",
+            "Was the listing misleading enough to justify a refund?",
+            ["Refund the buyer in full", "Reject the claim"],
+        ),
+    )
+    return case
+
+
+def _closed_and_rated(demo: _Demo) -> Case:
+    """An everyday case carried out to the end: refund paid, confirmed, closed and rated."""
+    order = _trade_order(demo, "shop01")
+    case = demo.open(order, 9 * 24 * HOUR, _claim(ClaimType.DAMAGED_IN_TRANSIT, "Cracked lid."))
+    demo.photo(case, order.buyer, 9 * 24 * HOUR, "Cracked lid", 61)
+    demo.at(8 * 24 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.GENERAL))
+    demo.at(7 * 24 * HOUR, lambda: services.seller_accepts_claim(case, order.seller))
+    [refund] = obligations_of(case)
+    demo.at(
+        6 * 24 * HOUR,
+        lambda: execution.mark_done(refund, order.seller, "Refunded via Alipay, ref 8841.", None),
+    )
+    demo.at(5 * 24 * HOUR, lambda: execution.confirm(refund, order.buyer))
+    demo.at(
+        4 * 24 * HOUR, lambda: rate_case(case, order.buyer, 5, "Quick and fair. 很快，很公平。")
+    )
+    demo.at(3 * 24 * HOUR, lambda: rate_case(case, order.seller, 4, "Clear process."))
+    return case
+
+
+def _penalised_seller(demo: _Demo) -> Case:
+    """A shop that agreed to refund and never paid: the deposit paid instead, the shop is
+    restricted and listed as penalised."""
+    order = _trade_order(demo, "shop03")
+    case = demo.open(
+        order,
+        5 * 24 * HOUR,
+        _claim(ClaimType.COUNTERFEIT, "Fake brand lipstick.", safety_or_fraud=True),
+    )
+    demo.at(
+        5 * 24 * HOUR - 3 * HOUR,
+        lambda: services.accept_intake(case, demo.mediator, Severity.URGENT),
+    )
+    demo.at(4 * 24 * HOUR, lambda: services.seller_accepts_claim(case, order.seller))
+    with clock.frozen_at(demo.now - 30 * HOUR):
+        sweep_obligations()
+    return case
+
+
+def _executing(demo: _Demo) -> Case:
+    """A return and refund under way: the buyer shipped, the seller must confirm receipt."""
+    order = _trade_order(demo, "shop02")
+    case = demo.open(
+        order,
+        4 * 24 * HOUR,
+        _claim(ClaimType.NOT_AS_DESCRIBED, "Wrong size.", Remedy.RETURN_AND_REFUND),
+    )
+    demo.at(
+        4 * 24 * HOUR - 2 * HOUR,
+        lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT),
+    )
+    demo.at(3 * 24 * HOUR, lambda: services.seller_accepts_claim(case, order.seller))
+    ship = obligations_of(case)[0]
+    demo.at(
+        2 * 24 * HOUR,
+        lambda: execution.mark_done(ship, order.buyer, "Returned by SF Express.", "SF7788990011"),
+    )
+    return case
+
+
 SCENARIOS = (
     _contested,
     _awaiting_silent_seller,
@@ -276,6 +428,11 @@ SCENARIOS = (
     _counter_offer_pending,
     _seller_accepted,
     _withdrawn,
+    _proposal,
+    _panel,
+    _closed_and_rated,
+    _penalised_seller,
+    _executing,
 )
 
 

@@ -12,11 +12,13 @@ from app import clock
 from app.auth.models import Role, User
 from app.auth.passwords import hash_password
 from app.auth.services import grant_role
+from app.execution.ledger import pay_in
 from app.extensions import db
 from app.orders.models import Order, OrderItem, OrderStatus
 
 DEMO_PASSWORD = "tribunal-demo"  # noqa: S105  (published in the README on purpose)
 REVIEWER_COUNT = 64
+DEMO_DEPOSIT_FEN = 200_000
 
 
 @dataclass(frozen=True)
@@ -236,4 +238,6 @@ def seed_marketplace(rng_seed: int = 2026) -> dict[str, int]:
             buyer = rng.choice([r for r in reviewers if r is not shop])
             seeder.order(buyer, shop, OrderStatus.COMPLETED, days_ago=rng.randint(30, 400))
     db.session.flush()
+    for shop in [*sellers, *reviewer_shops]:  # every shop keeps a deposit with the platform
+        pay_in(shop, DEMO_DEPOSIT_FEN, "Deposit paid on joining the marketplace")
     return {"users": len(seeder.users), "orders": seeder.order_number}

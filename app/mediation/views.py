@@ -1,42 +1,453 @@
-"""The mediator's desk: filed cases waiting for intake, and the cases this mediator handles."""
+"""The mediator's desk, the mediator's work on a case, and the parties' answers to the
+mediator's proposals and questions (design: Mediation).
 
-from flask import Blueprint, render_template
-from flask_login import current_user
-from sqlalchemy import case, select
+As on every case route: someone who may not view the case gets 404 (they learn nothing),
+someone who may view it but not do this gets 403. Each action asks one predicate, calls
+exactly one service function and commits once.
+"""
+
+from types import SimpleNamespace
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import and_, or_, select
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import Role
-from app.authz import role_required
-from app.cases.models import SEVERITY_RANK, Case, CaseState
+from app import clock
+from app.audit import AuditEvent
+from app.auth.models import Role, User
+from app.cases.files import EvidenceRejected
+from app.cases.forms import PARTY_LABELS, label
+from app.cases.models import SEVERITY_RANK, Case, CaseState, Party
+from app.cases.transitions import CaseRefused
+from app.cases.views import (
+    attempt,
+    back_to,
+    button_action,
+    duration,
+    form_action,
+    page_form,
+    render_case,
+    require,
+    viewable_case,
+)
+from app.execution.forms import OBLIGATION_KIND_LABELS
+from app.execution.models import Obligation
+from app.execution.services import PLANS
 from app.extensions import db
+from app.forms import apply_error
+from app.mediation import services
+from app.mediation.assignment import on_duty_mediators
+from app.mediation.forms import (
+    AUDIT_ACTION_LABELS,
+    PROPOSAL_ANSWER_LABELS,
+    AnswerQuestionForm,
+    DecisionForm,
+    NoteForm,
+    PanelForm,
+    QuestionForm,
+    QueueFilterForm,
+    ReassignForm,
+    SettlementForm,
+    default_ballot,
+)
+from app.mediation.models import (
+    OUTCOMES_WITH_AMOUNT,
+    CaseNote,
+    CaseQuestion,
+    PanelReferral,
+    SettlementProposal,
+)
 
-bp = Blueprint("mediation", __name__, url_prefix="/mediation")
+bp = Blueprint("mediation", __name__)
 
+QUEUE_PAGE_SIZE = 25
+OPEN_STATES = [state.value for state in CaseState if state is not CaseState.CLOSED]
+# a passed deadline in these states is the mediators' own SLA missed; in the others, a timer
+# the scheduler has yet to act on
+SLA_STATES = frozenset({CaseState.FILED.value, CaseState.MEDIATION.value})
 # urgent first, then important, then general (design: Claims)
-SEVERITY_ORDER = case(
+SEVERITY_ORDER = sql_case(
     {severity.value: rank for severity, rank in SEVERITY_RANK.items()},
     value=Case.severity,
     else_=len(SEVERITY_RANK),
 )
 
 
-@bp.get("/")
-@role_required(Role.MEDIATOR)
+def _may_answer(proposal: SettlementProposal | None, user: User) -> bool:
+    return proposal is not None and proposal.can_answer(user)
+
+
+# The desk
+
+
+@bp.get("/mediation/")
+@login_required
 def desk():
-    waiting_for_intake = db.session.scalars(
+    require(current_user.is_staff)
+    filters = QueueFilterForm(formdata=request.args)
+    if not filters.validate():
+        filters = QueueFilterForm(formdata=None)
+    page = max(request.args.get("page", 1, type=int), 1)
+    queue = db.paginate(_queue(filters), page=page, per_page=QUEUE_PAGE_SIZE, error_out=False)
+    may_reassign = current_user.has_role(Role.ADMIN)
+    return render_template(
+        "mediation/desk.html",
+        waiting_for_intake=_waiting_for_intake(),
+        filters=filters,
+        filter_args=_filter_args(filters),
+        queue=queue,
+        sla_states=SLA_STATES,
+        mediators=on_duty_mediators() if may_reassign else [],
+        may_reassign=may_reassign,
+    )
+
+
+def _waiting_for_intake() -> list[Case]:
+    return db.session.scalars(
         select(Case)
         .where(Case.state == CaseState.FILED.value)
         .options(selectinload(Case.order))
         .order_by(SEVERITY_ORDER, Case.filed_at, Case.id)
     ).all()
-    handled = db.session.scalars(
+
+
+def _queue(filters: QueueFilterForm):
+    """Every open case, urgent first, then the nearest deadline; narrowed by the filters."""
+    statement = (
         select(Case)
-        .where(Case.mediator_id == current_user.id, Case.state != CaseState.CLOSED.value)
-        .options(selectinload(Case.order))
+        .where(Case.state.in_(OPEN_STATES))
+        .options(selectinload(Case.order), selectinload(Case.mediator))
         .order_by(SEVERITY_ORDER, Case.deadline_at.is_(None), Case.deadline_at, Case.id)
-    ).all()
-    return render_template(
-        "mediation/desk.html",
-        waiting_for_intake=waiting_for_intake,
-        handled=handled,
     )
+    if filters.assigned.data == "mine":
+        statement = statement.where(Case.mediator_id == current_user.id)
+    elif filters.assigned.data == "unassigned":
+        statement = statement.where(Case.mediator_id.is_(None))
+    if filters.claim_type.data:
+        statement = statement.where(Case.claim_type == filters.claim_type.data)
+    if filters.overdue.data:
+        statement = statement.where(Case.deadline_at <= clock.now())
+    return statement
+
+
+def _filter_args(filters: QueueFilterForm) -> dict[str, str]:
+    """The filters as query parameters, for the page links."""
+    args = {"assigned": filters.assigned.data, "claim_type": filters.claim_type.data}
+    if filters.overdue.data:
+        args["overdue"] = "y"
+    return {key: value for key, value in args.items() if value}
+
+
+@bp.post("/mediation/cases/<int:case_id>/reassign")
+@login_required
+def reassign(case_id: int):
+    case = viewable_case(case_id)
+    require(case.can_reassign(current_user))
+    form = ReassignForm()
+    form.set_mediators(on_duty_mediators())
+    if form.validate_on_submit():
+        mediator = db.session.get(User, form.mediator.data)
+        error = attempt(lambda: services.reassign(case, current_user, mediator))
+        if error is None:
+            flash(
+                _(
+                    "Case #%(id)d is now handled by %(name)s.",
+                    id=case.id,
+                    name=mediator.display_name,
+                ),
+                "success",
+            )
+        else:
+            flash(str(error), "error")
+    else:
+        flash(_("Choose an on-duty mediator from the list."), "error")
+    return redirect(url_for("mediation.desk", **request.args.to_dict()))
+
+
+# The mediator's work on a case
+
+
+@bp.post("/cases/<int:case_id>/mediation/notes")
+@login_required
+def add_note(case_id: int):
+    case = viewable_case(case_id)
+    require(case.can_see_internals(current_user))
+    form = NoteForm()
+    return form_action(
+        case,
+        "note_form",
+        form,
+        lambda: services.add_note(case, current_user, form.text.data or ""),
+        _("Your note is added. Only staff can read it."),
+    )
+
+
+@bp.post("/cases/<int:case_id>/mediation/questions")
+@login_required
+def ask_question(case_id: int):
+    case = viewable_case(case_id)
+    require(case.can_ask_question(current_user))
+    form = QuestionForm()
+    return form_action(
+        case,
+        "question_form",
+        form,
+        lambda: services.ask_question(
+            case, current_user, form.chosen_party, form.text.data or "", form.hours.data
+        ),
+        _("Your question is sent. The answer will appear on that side's timeline."),
+    )
+
+
+@bp.post("/cases/<int:case_id>/mediation/reopen-evidence")
+@login_required
+def reopen_evidence(case_id: int):
+    case = viewable_case(case_id)
+    require(case.can_reopen_evidence(current_user))
+    return button_action(
+        case,
+        lambda: services.reopen_evidence_window(case, current_user),
+        _("The evidence window is open again: both sides can add evidence."),
+    )
+
+
+@bp.post("/cases/<int:case_id>/mediation/proposal")
+@login_required
+def propose(case_id: int):
+    case = viewable_case(case_id)
+    require(case.can_propose(current_user))
+    form = SettlementForm()
+    return form_action(
+        case,
+        "proposal_form",
+        form,
+        lambda: services.propose_settlement(case, current_user, form.settlement()),
+        _("Your proposal is sent to both sides."),
+    )
+
+
+@bp.post("/cases/<int:case_id>/mediation/decision")
+@login_required
+def decide(case_id: int):
+    case = viewable_case(case_id)
+    require(case.can_decide(current_user))
+    form = DecisionForm()
+    return form_action(
+        case,
+        "decision_form",
+        form,
+        lambda: services.decide(case, current_user, form.settlement()),
+        _("The case is decided. Both sides are told, with your reasons."),
+    )
+
+
+@bp.post("/cases/<int:case_id>/mediation/panel")
+@login_required
+def route_to_panel(case_id: int):
+    case = viewable_case(case_id)
+    require(case.can_decide(current_user))
+    form = PanelForm()
+    return form_action(
+        case,
+        "panel_form",
+        form,
+        lambda: services.route_to_panel(
+            case, current_user, form.summary.data or "", form.question.data or "", form.ballot()
+        ),
+        _("The case goes to a reviewer panel."),
+    )
+
+
+# The parties' answers
+
+
+@bp.post("/cases/<int:case_id>/proposal/accept")
+@login_required
+def accept_proposal(case_id: int):
+    return _answer_proposal(case_id, True, _("You accepted the proposal."))
+
+
+@bp.post("/cases/<int:case_id>/proposal/reject")
+@login_required
+def reject_proposal(case_id: int):
+    return _answer_proposal(
+        case_id, False, _("You rejected the proposal: the case goes back to the mediator.")
+    )
+
+
+def _answer_proposal(case_id: int, accept: bool, success: str):
+    case = viewable_case(case_id)
+    require(_may_answer(services.open_proposal(case), current_user))
+    return button_action(
+        case, lambda: services.answer_proposal(case, current_user, accept), success
+    )
+
+
+@bp.post("/cases/<int:case_id>/questions/<int:question_id>/answer")
+@login_required
+def answer_question(case_id: int, question_id: int):
+    case = viewable_case(case_id)
+    question = db.session.get(CaseQuestion, question_id)
+    if question is None or question.case_id != case.id:
+        abort(404)
+    require(question.can_answer(current_user))
+    form = AnswerQuestionForm(question.id)
+    if form.validate_on_submit():
+        text = form.text.data or ""
+        error = attempt(
+            lambda: services.answer_question(question, current_user, text),
+            refused=(CaseRefused, EvidenceRejected),  # the answer is an entry of the timeline
+        )
+        if error is None:
+            flash(_("Your answer is added to your timeline."), "success")
+            return back_to(case)
+        apply_error(form, error)
+    return render_case(case, 400, **{_answer_form_name(question): form})
+
+
+def _answer_form_name(question: CaseQuestion) -> str:
+    return f"answer_form_{question.id}"
+
+
+# What the case page shows of mediation
+
+
+def mediation_panel(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
+    """The open proposal and the questions put to the viewer, with the forms the viewer may
+    use; for staff, the mediator's section. Takes from ``posted`` the forms it shows."""
+    proposal = services.open_proposal(case)
+    party = case.party_of(viewer)
+    return SimpleNamespace(
+        proposal=proposal,
+        proposal_plan=_plan(proposal.outcome) if proposal else [],
+        may_answer_proposal=_may_answer(proposal, viewer),
+        questions=_questions_to(case, viewer, party, posted) if party else [],
+        staff=_staff_section(case, viewer, posted) if case.can_see_internals(viewer) else None,
+        answer_label=lambda answer: label(PROPOSAL_ANSWER_LABELS, answer),
+    )
+
+
+def _plan(outcome: str) -> list[SimpleNamespace]:
+    """The steps a settlement would create: who does what, within how long."""
+    return [
+        SimpleNamespace(
+            who=label(PARTY_LABELS, step.debtor),
+            what=label(OBLIGATION_KIND_LABELS, step.kind),
+            within=_(
+                "within %(duration)s", duration=duration(current_app.config[step.deadline_setting])
+            ),
+        )
+        for step in PLANS[outcome]
+    ]
+
+
+def _questions_to(case: Case, viewer: User, party: Party, posted: dict) -> list:
+    """Every question put to the viewer's side, oldest first, each open one with its form."""
+    questions = db.session.scalars(
+        select(CaseQuestion)
+        .where(CaseQuestion.case_id == case.id, CaseQuestion.party == party.value)
+        .order_by(CaseQuestion.id)
+    ).all()
+    return [
+        SimpleNamespace(
+            question=question,
+            form=page_form(
+                posted,
+                _answer_form_name(question),
+                question.can_answer(viewer),
+                lambda q=question: AnswerQuestionForm(q.id, formdata=None),
+            ),
+        )
+        for question in questions
+    ]
+
+
+def _staff_section(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
+    may_decide = case.can_decide(viewer)
+    return SimpleNamespace(
+        notes=_notes(case),
+        audit=_audit_trail(case),
+        open_questions=[
+            question for side in Party for question in services.open_questions(case, side)
+        ],
+        referral=_latest_referral(case),
+        note_form=page_form(posted, "note_form", True, lambda: NoteForm(formdata=None)),
+        question_form=page_form(
+            posted,
+            "question_form",
+            case.can_ask_question(viewer),
+            lambda: QuestionForm(formdata=None, hours=_question_default_hours()),
+        ),
+        may_reopen_evidence=case.can_reopen_evidence(viewer),
+        proposal_form=page_form(
+            posted,
+            "proposal_form",
+            case.can_propose(viewer),
+            lambda: SettlementForm(formdata=None),
+        ),
+        decision_form=page_form(
+            posted, "decision_form", may_decide, lambda: DecisionForm(formdata=None)
+        ),
+        panel_form=page_form(
+            posted,
+            "panel_form",
+            may_decide,
+            lambda: PanelForm(formdata=None, options=default_ballot()),
+        ),
+        outcomes_with_amount=" ".join(sorted(o.value for o in OUTCOMES_WITH_AMOUNT)),
+        action_label=lambda action: label(AUDIT_ACTION_LABELS, action),
+    )
+
+
+def _question_default_hours() -> int:
+    return current_app.config["QUESTION_DEFAULT_HOURS"]
+
+
+def _notes(case: Case) -> list[CaseNote]:
+    return db.session.scalars(
+        select(CaseNote)
+        .where(CaseNote.case_id == case.id)
+        .options(selectinload(CaseNote.author))
+        .order_by(CaseNote.created_at.desc(), CaseNote.id.desc())
+    ).all()
+
+
+def _audit_trail(case: Case) -> list[SimpleNamespace]:
+    """The events of the case and of its obligations, newest first, with who did each."""
+    obligation_ids = db.session.scalars(select(Obligation.id).where(Obligation.case_id == case.id))
+    rows = db.session.execute(
+        select(AuditEvent, User)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(
+            or_(
+                and_(AuditEvent.subject_type == "cases", AuditEvent.subject_id == str(case.id)),
+                and_(
+                    AuditEvent.subject_type == "obligations",
+                    AuditEvent.subject_id.in_([str(i) for i in obligation_ids]),
+                ),
+            )
+        )
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    ).all()
+    return [SimpleNamespace(event=event, actor=actor) for event, actor in rows]
+
+
+def _latest_referral(case: Case) -> PanelReferral | None:
+    return db.session.scalars(
+        select(PanelReferral)
+        .where(PanelReferral.case_id == case.id)
+        .order_by(PanelReferral.id.desc())
+        .limit(1)
+    ).first()

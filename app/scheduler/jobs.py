@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from flask import Flask
 
 from app.cases.sweeps import sweep_case_deadlines, sweep_deadline_reminders
+from app.execution.sweeps import sweep_obligations
 from app.extensions import db
 from app.outbox import deliver_outbox
 from app.scheduler.heartbeat import beat
@@ -34,6 +35,11 @@ SWEEPS: list[Sweep] = [
         id="case-deadlines",
         func=sweep_case_deadlines,
         seconds_setting="SCHEDULER_CASE_DEADLINES_SECONDS",
+    ),
+    Sweep(
+        id="execution",
+        func=sweep_obligations,
+        seconds_setting="SCHEDULER_EXECUTION_SECONDS",
     ),
     Sweep(
         id="case-reminders",

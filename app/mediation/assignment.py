@@ -1,0 +1,53 @@
+"""Who handles a new case: the on-duty mediator with the fewest open cases, preferring those
+who know the order's categories (design: Mediation)."""
+
+from sqlalchemy import func, select
+
+from app.auth.models import Role, RoleGrant, User
+from app.cases.models import Case, CaseState
+from app.extensions import db
+from app.mediation.models import MediatorProfile
+
+
+def on_duty_mediators() -> list[User]:
+    """Mediators who have not said they are off duty (no profile means on duty)."""
+    return db.session.scalars(
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .outerjoin(MediatorProfile, MediatorProfile.user_id == User.id)
+        .where(
+            RoleGrant.role == Role.MEDIATOR.value,
+            User.disabled_at.is_(None),
+            MediatorProfile.on_duty.is_not(False),
+        )
+        .order_by(User.id)
+    ).all()
+
+
+def choose_mediator(case: Case) -> User | None:
+    candidates = [m for m in on_duty_mediators() if case.party_of(m) is None]
+    if not candidates:
+        return None
+    open_counts = dict(
+        db.session.execute(
+            select(Case.mediator_id, func.count(Case.id))
+            .where(
+                Case.mediator_id.in_([m.id for m in candidates]),
+                Case.state != CaseState.CLOSED.value,
+            )
+            .group_by(Case.mediator_id)
+        ).all()
+    )
+    categories = {item.category for item in case.order.items}
+    skills = {
+        profile.user_id: set(profile.skills or [])
+        for profile in db.session.scalars(
+            select(MediatorProfile).where(MediatorProfile.user_id.in_([m.id for m in candidates]))
+        )
+    }
+
+    def rank(mediator: User) -> tuple[int, int, int]:
+        knows_the_goods = bool(categories & skills.get(mediator.id, set()))
+        return (0 if knows_the_goods else 1, open_counts.get(mediator.id, 0), mediator.id)
+
+    return min(candidates, key=rank)

@@ -1,0 +1,137 @@
+"""After a case closes: the parties' ratings and the dossier download (design: Closing).
+
+Both live on the case page through ``closing/_case_panel.html``, which asks
+``closing_panel(case, current_user)`` what to show. As on every case route, someone who may
+not view the case gets 404, someone who may view it but not do this gets 403.
+"""
+
+import tempfile
+from types import SimpleNamespace
+
+from flask import Blueprint, flash, redirect, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from app.audit import record_event
+from app.auth.models import User
+from app.cases.forms import LONG_TEXT, counted
+from app.cases.models import Case, CaseState
+from app.cases.views import attempt, flash_errors, require, viewable_case
+from app.extensions import db
+from app.mediation.closing import (
+    ClosingRefused,
+    can_download_dossier,
+    can_rate,
+    comment_limit,
+    rate_case,
+    rating_of,
+    ratings_of,
+    survey_closes_at,
+)
+from app.mediation.dossier import dossier_file_name, write_dossier
+
+bp = Blueprint("closing", __name__)
+
+SCORE_LABELS = {
+    1: _l("1 – Very poor"),
+    2: _l("2 – Poor"),
+    3: _l("3 – Fair"),
+    4: _l("4 – Good"),
+    5: _l("5 – Very good"),
+}
+
+
+class RatingForm(FlaskForm):
+    score = RadioField(
+        _l("How well was your case handled?"),
+        choices=[SelectChoice(score, text) for score, text in SCORE_LABELS.items()],
+        coerce=int,
+        validators=[InputRequired(_l("Choose a score from 1 (very poor) to 5 (very good)."))],
+    )
+    comment = TextAreaField(_l("Comment (optional)"), **LONG_TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        counted(self.comment, comment_limit(), rows=4)
+
+
+# The panel on the case page
+
+
+@bp.app_template_global()
+def closing_panel(case: Case, user: User) -> SimpleNamespace | None:
+    """What the closing panel shows ``user`` on ``case``'s page; None before closing."""
+    if not user.is_authenticated or case.current_state is not CaseState.CLOSED:
+        return None
+    party = case.party_of(user)
+    may_rate = can_rate(case, user)
+    return SimpleNamespace(
+        ratings=ratings_of(case),
+        own_rating=rating_of(case, party) if party is not None else None,
+        form=RatingForm(formdata=None) if may_rate else None,
+        survey_closes_at=survey_closes_at(case),
+        may_download=can_download_dossier(case, user),
+    )
+
+
+def _back_to(case: Case):
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="closing"))
+
+
+@bp.post("/cases/<int:case_id>/rating")
+@login_required
+def rate(case_id: int):
+    case = viewable_case(case_id)
+    require(case.party_of(current_user) is not None)  # staff see the case, have nothing to rate
+    form = RatingForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back_to(case)
+    error = attempt(
+        lambda: rate_case(case, current_user, form.score.data, form.comment.data),
+        refused=(ClosingRefused,),
+    )
+    if error is None:
+        flash(_("Thank you: your rating is recorded."), "success")
+    else:
+        flash(str(error), "error")
+    return _back_to(case)
+
+
+@bp.get("/cases/<int:case_id>/dossier.zip")
+@login_required
+def dossier(case_id: int):
+    case = viewable_case(case_id)
+    require(can_download_dossier(case, current_user))
+    # on disk rather than in memory: a dossier holds every video of the case
+    output = tempfile.TemporaryFile()  # noqa: SIM115  (send_file closes it)
+    try:
+        write_dossier(case, output)
+    except ClosingRefused as error:
+        output.close()
+        db.session.rollback()
+        flash(str(error), "error")
+        return _back_to(case)
+    except BaseException:
+        output.close()
+        raise
+    record_event(current_user, "case.dossier_exported", case)
+    db.session.commit()
+    size = output.tell()
+    output.seek(0)
+    response = send_file(
+        output,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=dossier_file_name(case),
+        conditional=False,
+        etag=False,
+    )
+    response.content_length = size
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,200 @@
+"""The mediator's forms and the parties' answers, and the words the mediation pages use.
+
+Forms only turn what was typed into plain values; the services decide what is allowed, and
+their refusals are shown beside the field they name (``app.forms.apply_error``).
+"""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from app.cases.forms import (
+    CLAIM_TYPE_LABELS,
+    LONG_TEXT,
+    PARTY_LABELS,
+    YuanField,
+    choices_of,
+    counted,
+)
+from app.cases.models import Party
+from app.mediation.models import Answer, SettlementOutcome
+from app.mediation.services import MAX_TEXT, Settlement
+
+SETTLEMENT_OUTCOME_LABELS = {
+    SettlementOutcome.FULL_REFUND: _l("Full refund"),
+    SettlementOutcome.PARTIAL_REFUND: _l("Partial refund"),
+    SettlementOutcome.RETURN_AND_REFUND: _l("Return and refund"),
+    SettlementOutcome.REPLACEMENT: _l("Replacement"),
+    SettlementOutcome.COMPENSATION: _l("Compensation"),
+    SettlementOutcome.CLAIM_REJECTED: _l("Claim rejected"),
+}
+PROPOSAL_ANSWER_LABELS = {
+    Answer.ACCEPTED: _l("Accepted"),
+    Answer.REJECTED: _l("Rejected"),
+}
+# the audit trail in words; an action without words here is shown as it is stored
+AUDIT_ACTION_LABELS = {
+    "case.opened": _l("Opened the case"),
+    "case.intake_accepted": _l("Accepted the case at intake"),
+    "case.returned": _l("Returned the case to the buyer"),
+    "case.resubmitted": _l("Resubmitted the case"),
+    "case.not_resubmitted": _l("Closed: not resubmitted in time"),
+    "case.withdrawn": _l("Withdrew the case"),
+    "case.seller_accepted": _l("Accepted the claim"),
+    "case.counter_offered": _l("Made a counter-offer"),
+    "case.counter_offer_accepted": _l("Accepted the counter-offer"),
+    "case.counter_offer_refused": _l("Refused the counter-offer"),
+    "case.counter_offer_lapsed": _l("The counter-offer was not answered in time"),
+    "case.contested": _l("Contested the claim"),
+    "case.default_judgment": _l("Decided for the buyer: the seller did not answer in time"),
+    "case.evidence_closed": _l("The evidence window closed"),
+    "case.evidence_reopened": _l("Reopened the evidence window"),
+    "case.reminded": _l("Sent a deadline reminder"),
+    "evidence.added": _l("Added evidence"),
+    "case.note_added": _l("Wrote an internal note"),
+    "case.question_asked": _l("Asked a party a question"),
+    "case.question_answered": _l("Answered the mediator's question"),
+    "case.proposed": _l("Proposed a settlement"),
+    "case.proposal_superseded": _l("Replaced the open proposal with a new one"),
+    "proposal.answered": _l("Answered the settlement proposal"),
+    "case.proposal_rejected": _l("The proposal was rejected: back to the mediator"),
+    "case.proposal_expired": _l("The proposal expired unanswered: back to the mediator"),
+    "case.settled": _l("Settled: both sides accepted the proposal"),
+    "case.decided_by_mediator": _l("Decided the case"),
+    "case.routed_to_panel": _l("Sent the case to a reviewer panel"),
+    "case.reassigned": _l("Gave the case to another mediator"),
+    "case.execution_started": _l("Started carrying out the decision"),
+    "obligation.done": _l("Marked a step done"),
+    "obligation.confirmed": _l("Confirmed a step"),
+    "obligation.confirmed_by_silence": _l("A step counted as confirmed: no answer in time"),
+    "obligation.missed": _l("A step's deadline passed without it being done"),
+    "obligation.enforced": _l("Enforced a missed step: deposit deducted, selling restricted"),
+    "case.obligation_disputed": _l("Disputed a step marked done: back to the mediator"),
+    "case.claim_lapsed": _l("Closed: the buyer did not ship the return in time"),
+    "case.closed": _l("Closed the case"),
+    "case.rated": _l("Rated the handling of the case"),
+}
+
+
+def default_ballot() -> str:
+    """The ballot options a referral starts from, one per line."""
+    return "\n".join([_("Decide for the buyer"), _("Decide for the seller")])
+
+
+# The queue
+
+
+class QueueFilterForm(FlaskForm):
+    """The desk's filters: a GET form, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    assigned = SelectField(
+        _l("Mediator"),
+        choices=[
+            SelectChoice("", _l("Anyone, or no one")),
+            SelectChoice("mine", _l("Mine")),
+            SelectChoice("unassigned", _l("Unassigned")),
+        ],
+        default="",
+    )
+    claim_type = SelectField(
+        _l("What went wrong"),
+        choices=[SelectChoice("", _l("Any"))] + choices_of(CLAIM_TYPE_LABELS),
+        default="",
+    )
+    overdue = BooleanField(_l("Only overdue cases"))
+
+
+class ReassignForm(FlaskForm):
+    mediator = SelectField(_l("Mediator"), coerce=int)
+
+    def set_mediators(self, mediators) -> None:
+        self.mediator.choices = [SelectChoice(m.id, m.display_name) for m in mediators]
+
+
+# The mediator's work on a case
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(_l("Internal note"), **LONG_TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="note", **kwargs)
+        counted(self.text, MAX_TEXT, rows=3)
+
+
+class QuestionForm(FlaskForm):
+    party = SelectField(_l("Ask"), choices=choices_of(PARTY_LABELS))
+    text = TextAreaField(_l("Question"), **LONG_TEXT)
+    hours = IntegerField(
+        _l("Hours to answer"),
+        validators=[InputRequired(_l("Give the number of hours the party has to answer."))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="question", **kwargs)
+        counted(self.text, MAX_TEXT, rows=3)
+        self.hours.render_kw = {"inputmode": "numeric", "min": 1, "max": 24 * 14}
+
+    @property
+    def chosen_party(self) -> Party:
+        return Party(self.party.data)
+
+
+class SettlementForm(FlaskForm):
+    """A settlement proposal; the decision form has the same fields."""
+
+    PREFIX = "proposal"
+
+    outcome = SelectField(_l("Outcome"), choices=choices_of(SETTLEMENT_OUTCOME_LABELS))
+    amount = YuanField(_l("Amount in yuan"))
+    rationale = TextAreaField(_l("Rationale"), **LONG_TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix=self.PREFIX, **kwargs)
+        counted(self.rationale, MAX_TEXT, rows=5)
+        self.amount.render_kw = {"inputmode": "decimal", "autocomplete": "off"}
+
+    def settlement(self) -> Settlement:
+        return Settlement(
+            outcome=SettlementOutcome(self.outcome.data),
+            amount_fen=self.amount.fen,
+            rationale=self.rationale.data or "",
+        )
+
+
+class DecisionForm(SettlementForm):
+    PREFIX = "decision"
+
+    rationale = TextAreaField(_l("Reasons"), **LONG_TEXT)
+
+
+class PanelForm(FlaskForm):
+    summary = TextAreaField(_l("Neutral summary"), **LONG_TEXT)
+    question = TextAreaField(_l("Question for the panel"), **LONG_TEXT)
+    options = TextAreaField(_l("Ballot options, one per line"), **LONG_TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="panel", **kwargs)
+        counted(self.summary, MAX_TEXT, rows=5)
+        counted(self.question, MAX_TEXT, rows=2)
+        self.options.render_kw = {"rows": 3}
+
+    def ballot(self) -> list[str]:
+        return (self.options.data or "").splitlines()
+
+
+# The parties' side
+
+
+class AnswerQuestionForm(FlaskForm):
+    text = TextAreaField(_l("Your answer"), **LONG_TEXT)
+
+    def __init__(self, question_id: int, *args, **kwargs):
+        super().__init__(*args, prefix=f"answer-{question_id}", **kwargs)
+        counted(self.text, MAX_TEXT, rows=4)

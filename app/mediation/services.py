@@ -1,0 +1,375 @@
+"""The mediator's transitions: notes, questions, reopening the evidence window, settlement
+proposals and the parties' answers, decisions, and routing to a panel (design: Mediation).
+
+Every function checks who may act, moves the case by compare-and-set, writes its audit event
+and queues its notifications; the caller commits.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from app import clock
+from app.audit import record_event
+from app.auth.models import User
+from app.cases import notify
+from app.cases.evidence import NewEvidence, add_evidence
+from app.cases.files import EvidenceRejected
+from app.cases.models import Case, CaseState, DecisionKind, EvidenceKind, Outcome, Party
+from app.cases.services import record_decision
+from app.cases.transitions import CaseRefused, move
+from app.execution.services import cancel_outstanding
+from app.extensions import db
+from app.mediation.models import (
+    OUTCOMES_WITH_AMOUNT,
+    Answer,
+    CaseNote,
+    CaseQuestion,
+    PanelReferral,
+    ProposalStatus,
+    SettlementOutcome,
+    SettlementProposal,
+)
+
+MAX_TEXT = 5000
+
+
+@dataclass(frozen=True)
+class Settlement:
+    outcome: SettlementOutcome
+    amount_fen: int | None
+    rationale: str
+
+
+def _config(name: str):
+    return current_app.config[name]
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise CaseRefused(
+            _l("Only the case's mediator can do this, and only at this stage of the case.")
+        )
+
+
+def _text(value: str, field: str, missing) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise CaseRefused(missing, field)
+    if len(value) > MAX_TEXT:
+        raise CaseRefused(_l("Keep it within %(limit)d characters.", limit=MAX_TEXT), field)
+    return value
+
+
+# Notes and questions
+
+
+def add_note(case: Case, mediator: User, text: str) -> CaseNote:
+    if not case.can_see_internals(mediator):
+        raise CaseRefused(_l("Only staff can write internal notes."))
+    note = CaseNote(
+        case_id=case.id, author_id=mediator.id, text=_text(text, "text", _l("Write the note."))
+    )
+    db.session.add(note)
+    db.session.flush()
+    record_event(mediator, "case.note_added", case, after={"note": note.id})
+    return note
+
+
+def ask_question(case: Case, mediator: User, party: Party, text: str, hours: int) -> CaseQuestion:
+    _require(case.can_ask_question(mediator))
+    if not 1 <= hours <= 24 * 14:
+        raise CaseRefused(_l("Give between 1 hour and 14 days to answer."), "hours")
+    due_at = clock.now() + timedelta(hours=hours)
+    question = CaseQuestion(
+        case_id=case.id,
+        asked_by_id=mediator.id,
+        party=party.value,
+        text=_text(text, "text", _l("Write the question.")),
+        due_at=due_at,
+    )
+    db.session.add(question)
+    db.session.flush()
+    record_event(mediator, "case.question_asked", case, after={"question": question.id})
+    recipient = case.buyer if party is Party.BUYER else case.seller
+    notify.question_asked(case, recipient, question.id, due_at)
+    return question
+
+
+def open_questions(case: Case, party: Party) -> list[CaseQuestion]:
+    return db.session.scalars(
+        select(CaseQuestion)
+        .where(
+            CaseQuestion.case_id == case.id,
+            CaseQuestion.party == party.value,
+            CaseQuestion.answered_at.is_(None),
+        )
+        .order_by(CaseQuestion.id)
+    ).all()
+
+
+def answer_question(question: CaseQuestion, user: User, text: str) -> None:
+    """The party answers on its own timeline; an answer before the question's deadline is
+    never marked late, even after the evidence window closed."""
+    case = question.case
+    if not question.can_answer(user):
+        raise CaseRefused(_l("Only the side the question was put to can answer it, once."))
+    now = clock.now()
+    try:
+        entry = add_evidence(
+            case,
+            user,
+            NewEvidence(
+                EvidenceKind.STATEMENT,
+                text=_text(text, "text", _l("Write your answer.")),
+                answers_question=now <= question.due_at,
+            ),
+        )
+    except EvidenceRejected as error:
+        raise CaseRefused(error.args[0], "text") from error
+    result = db.session.execute(
+        update(CaseQuestion)
+        .where(CaseQuestion.id == question.id, CaseQuestion.answered_at.is_(None))
+        .values(answered_at=now, answer_entry_id=entry.id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise CaseRefused(_l("This question was already answered."))
+    db.session.expire(question)
+    record_event(user, "case.question_answered", case, after={"question": question.id})
+
+
+def reopen_evidence_window(case: Case, mediator: User) -> None:
+    _require(case.can_reopen_evidence(mediator))
+    event = move(
+        case,
+        CaseState.EVIDENCE,
+        mediator,
+        "case.evidence_reopened",
+        expect=CaseState.MEDIATION,
+        evidence_closed_at=None,
+        deadline_at=clock.now() + _config("EVIDENCE_WINDOW"),
+    )
+    notify.evidence_window_opened(case, event)
+
+
+# Settlement proposals
+
+
+def _check_settlement(case: Case, settlement: Settlement) -> None:
+    if settlement.outcome in OUTCOMES_WITH_AMOUNT:
+        amount = settlement.amount_fen
+        if amount is None or not 0 < amount <= case.order.amount_fen:
+            raise CaseRefused(
+                _l("Give an amount above zero and at most the order's total."), "amount"
+            )
+    elif settlement.amount_fen is not None:
+        raise CaseRefused(_l("This outcome takes no amount."), "amount")
+    _text(settlement.rationale, "rationale", _l("Explain the reasons."))
+
+
+def _amount_for(case: Case, settlement: Settlement) -> int | None:
+    if settlement.outcome in OUTCOMES_WITH_AMOUNT:
+        return settlement.amount_fen
+    if settlement.outcome in (SettlementOutcome.FULL_REFUND, SettlementOutcome.RETURN_AND_REFUND):
+        return case.order.amount_fen
+    return None
+
+
+def open_proposal(case: Case) -> SettlementProposal | None:
+    return db.session.scalar(
+        select(SettlementProposal).where(
+            SettlementProposal.case_id == case.id,
+            SettlementProposal.status == ProposalStatus.OPEN.value,
+        )
+    )
+
+
+def propose_settlement(case: Case, mediator: User, settlement: Settlement) -> SettlementProposal:
+    """Propose a settlement; a newer proposal supersedes the one still open."""
+    _require(case.can_propose(mediator))
+    _check_settlement(case, settlement)
+    now = clock.now()
+    expires_at = now + _config("PROPOSAL_WINDOW")
+    previous = open_proposal(case)
+    if previous is not None:
+        _close_proposal(previous, ProposalStatus.SUPERSEDED)
+        event = record_event(mediator, "case.proposal_superseded", case)
+        db.session.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.state == CaseState.PROPOSAL.value)
+            .values(deadline_at=expires_at)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.expire(case)
+    else:
+        event = move(
+            case,
+            CaseState.PROPOSAL,
+            mediator,
+            "case.proposed",
+            expect=CaseState.MEDIATION,
+            deadline_at=expires_at,
+        )
+    proposal = SettlementProposal(
+        case_id=case.id,
+        mediator_id=mediator.id,
+        outcome=settlement.outcome.value,
+        amount_fen=_amount_for(case, settlement),
+        rationale=settlement.rationale.strip(),
+        expires_at=expires_at,
+        created_at=now,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    notify.proposal_made(case, event, expires_at)
+    return proposal
+
+
+def answer_proposal(case: Case, user: User, accept: bool) -> None:
+    """A party's answer. Both accepting settles the case; one rejection ends the proposal.
+
+    The answer is a compare-and-set on the proposal row, so the other party's answer and the
+    expiry sweep, at the same instant, serialise on that row: exactly one outcome.
+    """
+    party = case.party_of(user)
+    proposal = open_proposal(case)
+    if proposal is None or not proposal.can_answer(user):
+        raise CaseRefused(_l("There is no settlement proposal waiting for your answer."))
+    column = f"{party.value}_answer"
+    now = clock.now()
+    answer = Answer.ACCEPTED if accept else Answer.REJECTED
+    result = db.session.execute(
+        update(SettlementProposal)
+        .where(
+            SettlementProposal.id == proposal.id,
+            SettlementProposal.status == ProposalStatus.OPEN.value,
+            SettlementProposal.expires_at > now,
+            getattr(SettlementProposal, column).is_(None),
+        )
+        .values({column: answer.value, f"{party.value}_answered_at": now})
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise CaseRefused(_l("This step is no longer possible: the case has moved on."))
+    record_event(
+        user, "proposal.answered", case, after={"proposal": proposal.id, "answer": answer.value}
+    )
+    db.session.refresh(proposal)
+    if answer is Answer.REJECTED:
+        _proposal_failed(case, proposal, ProposalStatus.REJECTED, user)
+    elif proposal.buyer_answer == proposal.seller_answer == Answer.ACCEPTED.value:
+        _close_proposal(proposal, ProposalStatus.ACCEPTED)
+        record_decision(
+            case,
+            user,
+            "case.settled",
+            Outcome.SETTLED,
+            DecisionKind.PROPOSAL_ACCEPTED,
+            proposal.outcome,
+            proposal.amount_fen,
+            expect=CaseState.PROPOSAL,
+        )
+
+
+def expire_proposal(case: Case) -> None:
+    """The proposal's 48 hours are over without both acceptances: silence is rejection."""
+    proposal = open_proposal(case)
+    if proposal is None or proposal.expires_at > clock.now():
+        raise CaseRefused(_l("No proposal is due."))
+    _proposal_failed(case, proposal, ProposalStatus.EXPIRED, None)
+
+
+def _proposal_failed(case, proposal, status: ProposalStatus, actor: User | None) -> None:
+    _close_proposal(proposal, status)
+    event = move(
+        case,
+        CaseState.MEDIATION,
+        actor,
+        f"case.proposal_{status.value}",
+        expect=CaseState.PROPOSAL,
+        deadline_at=clock.now() + _config("MEDIATION_SLA"),
+    )
+    notify.proposal_failed(case, event)
+
+
+def _close_proposal(proposal: SettlementProposal, status: ProposalStatus) -> None:
+    result = db.session.execute(
+        update(SettlementProposal)
+        .where(
+            SettlementProposal.id == proposal.id,
+            SettlementProposal.status == ProposalStatus.OPEN.value,
+        )
+        .values(status=status.value, closed_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise CaseRefused(_l("This step is no longer possible: the case has moved on."))
+    db.session.expire(proposal)
+
+
+# Decisions and panels
+
+
+def decide(case: Case, mediator: User, settlement: Settlement) -> None:
+    """The mediator decides with written reasons; the losing side may appeal in 48 hours."""
+    _require(case.can_decide(mediator))
+    _check_settlement(case, settlement)
+    cancel_outstanding(case)  # a decision after a disputed execution replaces its steps
+    rejected = settlement.outcome is SettlementOutcome.CLAIM_REJECTED
+    record_decision(
+        case,
+        mediator,
+        "case.decided_by_mediator",
+        Outcome.FOR_SELLER if rejected else Outcome.FOR_BUYER,
+        DecisionKind.MEDIATOR,
+        settlement.outcome.value,
+        _amount_for(case, settlement),
+        expect=CaseState.MEDIATION,
+        reasons=settlement.rationale.strip(),
+    )
+
+
+def route_to_panel(
+    case: Case, mediator: User, summary: str, question: str, options: list[str]
+) -> PanelReferral:
+    """Send a contested case to a reviewer panel with a neutral summary, the question and
+    the ballot options. The panel itself is drawn by the crowd-review work."""
+    _require(case.can_decide(mediator))
+    options = [option.strip() for option in options if option and option.strip()]
+    if len(options) < 2 or len(set(options)) != len(options):
+        raise CaseRefused(_l("Give at least two different ballot options."), "options")
+    referral = PanelReferral(
+        case_id=case.id,
+        mediator_id=mediator.id,
+        summary=_text(summary, "summary", _l("Write a neutral summary.")),
+        question=_text(question, "question", _l("Write the question for the panel.")),
+        options=options,
+    )
+    event = move(
+        case,
+        CaseState.PANEL,
+        mediator,
+        "case.routed_to_panel",
+        expect=CaseState.MEDIATION,
+        deadline_at=clock.now() + _config("PANEL_DEADLINE"),
+    )
+    db.session.add(referral)
+    db.session.flush()
+    notify.routed_to_panel(case, event)
+    return referral
+
+
+def reassign(case: Case, admin: User, mediator: User) -> None:
+    if not case.can_reassign(admin):
+        raise CaseRefused(_l("Only an admin who is not a party can reassign a case."))
+    if not case.mediates(mediator):
+        raise CaseRefused(_l("Choose a mediator who is not a party to the case."), "mediator")
+    before = case.mediator_id
+    case.mediator_id = mediator.id
+    record_event(
+        admin, "case.reassigned", case, before={"mediator": before}, after={"mediator": mediator.id}
+    )
