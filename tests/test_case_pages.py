@@ -35,6 +35,7 @@ from tests.case_factories import (
 from tests.conftest import login
 from tests.factories import make_order, make_user
 from tests.hostile import ACCEPTED_POLYGLOTS, HOSTILE_FILENAMES, REFUSED_UPLOADS
+from tests.pages import field_error, page, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
@@ -42,12 +43,6 @@ START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def _frozen_clock():
     clock.freeze(START)
-
-
-def page(client, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, response.get_data(as_text=True)
-    return response.get_data(as_text=True)
 
 
 def count(model) -> int:
@@ -59,11 +54,6 @@ def stored_files(app) -> set[Path]:
     return {path for path in root.rglob("*") if path.is_file()} if root.exists() else set()
 
 
-def reload(case: Case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
-
-
 def claim_data(**overrides) -> dict:
     return {
         "claim_type": "damaged_in_transit",
@@ -72,12 +62,6 @@ def claim_data(**overrides) -> dict:
         "remedy": "partial_refund",
         "remedy_amount": "12.50",
     } | overrides
-
-
-def field_error(html: str, field_id: str) -> str:
-    match = re.search(rf'<small id="{field_id}-errors" class="field-errors">(.*?)</small>', html)
-    assert match, f"no error beside {field_id}"
-    return match.group(1)
 
 
 # Opening a case

@@ -10,12 +10,12 @@ from app import clock
 from app.auth.models import Role
 from app.cases.models import Case, CaseState
 from app.execution.services import obligations_of
-from app.extensions import db
 from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement
 from tests.case_factories import DECISION_REASONS, make_case
 from tests.conftest import login
 from tests.factories import make_user
+from tests.pages import as_user, field_error, page, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -26,28 +26,6 @@ RETURN_AND_REFUND = Settlement(SettlementOutcome.RETURN_AND_REFUND, None, DECISI
 @pytest.fixture(autouse=True)
 def _frozen_clock():
     clock.freeze(START)
-
-
-def page(client, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, response.get_data(as_text=True)
-    return response.get_data(as_text=True)
-
-
-def reload(case: Case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
-
-
-def field_error(html: str, field_id: str) -> str:
-    match = re.search(rf'<small id="{field_id}-errors" class="field-errors">(.*?)</small>', html)
-    assert match, f"no error beside {field_id}"
-    return match.group(1)
-
-
-def as_user(client, user):
-    client.post("/logout")
-    login(client, user)
 
 
 def step_html(html: str, obligation) -> str:

@@ -24,6 +24,7 @@ from tests.case_factories import (
 )
 from tests.conftest import csrf_token_from, login
 from tests.factories import make_case_row, make_user
+from tests.pages import as_user, field_error, page, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -33,28 +34,6 @@ NOTE = "Seller has three similar cases this month; check the courier photos."
 @pytest.fixture(autouse=True)
 def _frozen_clock():
     clock.freeze(START)
-
-
-def page(client, url: str, status: int = 200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, response.get_data(as_text=True)
-    return response.get_data(as_text=True)
-
-
-def reload(case: Case) -> Case:
-    db.session.expire_all()
-    return db.session.get(Case, case.id)
-
-
-def field_error(html: str, field_id: str) -> str:
-    match = re.search(rf'<small id="{field_id}-errors" class="field-errors">(.*?)</small>', html)
-    assert match, f"no error beside {field_id}"
-    return match.group(1)
-
-
-def as_user(client, user):
-    client.post("/logout")
-    login(client, user)
 
 
 def queue_part(html: str) -> str:

@@ -82,17 +82,7 @@ def start_execution(case: Case) -> None:
     now = clock.now()
     plan = PLANS[case.decision_remedy]
     if not plan:
-        event = move(
-            case,
-            CaseState.CLOSED,
-            None,
-            "case.closed",
-            expect=CaseState.DECIDED,
-            closed_reason=ClosedReason.COMPLETED,
-            closed_at=now,
-            deadline_at=None,
-        )
-        notify.case_closed(case, event)
+        _close(case, "case.closed", ClosedReason.COMPLETED, expect=CaseState.DECIDED)
         return
     event = move(
         case, CaseState.EXECUTING, None, "case.execution_started", expect=CaseState.DECIDED
@@ -262,17 +252,7 @@ def expire(obligation: Obligation) -> None:
         return
     # a buyer who misses the return loses the claim
     cancel_outstanding(case)
-    event = move(
-        case,
-        CaseState.CLOSED,
-        None,
-        "case.claim_lapsed",
-        expect=CaseState.EXECUTING,
-        closed_reason=ClosedReason.CLAIM_LAPSED,
-        closed_at=now,
-        deadline_at=None,
-    )
-    notify.case_closed(case, event)
+    _close(case, "case.claim_lapsed", ClosedReason.CLAIM_LAPSED, expect=CaseState.EXECUTING)
 
 
 def close_if_complete(case: Case) -> bool:
@@ -289,21 +269,26 @@ def close_if_complete(case: Case) -> bool:
         ):
             continue
         return False
-    event = move(
-        case,
-        CaseState.CLOSED,
-        None,
-        "case.closed",
-        expect=CaseState.EXECUTING,
-        closed_reason=ClosedReason.COMPLETED,
-        closed_at=now,
-        deadline_at=None,
-    )
-    notify.case_closed(case, event)
+    _close(case, "case.closed", ClosedReason.COMPLETED, expect=CaseState.EXECUTING)
     return True
 
 
 # Helpers
+
+
+def _close(case: Case, action: str, reason: ClosedReason, *, expect: CaseState) -> None:
+    event = move(
+        case,
+        CaseState.CLOSED,
+        None,
+        action,
+        expect=expect,
+        closed_reason=reason,
+        closed_at=clock.now(),
+        deadline_at=None,
+    )
+    notify.case_closed(case, event)
+
 
 MAX_TEXT = 2000
 
