@@ -5,6 +5,15 @@ from app.audit import AuditEvent  # noqa: F401
 from app.auth.models import RoleGrant, User  # noqa: F401
 from app.cases.models import Case, CounterOffer, EvidenceEntry  # noqa: F401
 from app.execution.models import DepositEntry, Obligation, SellingRestriction  # noqa: F401
+from app.jury.models import (  # noqa: F401
+    Appeal,
+    Panel,
+    PracticeAnswer,
+    Reviewer,
+    Seat,
+    Tally,
+    Vote,
+)
 from app.mediation.models import (  # noqa: F401
     CaseNote,
     CaseQuestion,

@@ -560,8 +560,8 @@ def test_the_mediator_routes_a_case_to_a_panel_with_the_ballot_prefilled(client)
 @pytest.mark.parametrize(
     ("options", "field", "message"),
     [
-        ("Decide for the buyer", "panel-options", "Give at least two different ballot options."),
-        ("Same\nSame", "panel-options", "Give at least two different ballot options."),
+        ("Decide for the buyer", "panel-options", "Give two different options: the first grants the claim, the second rejects it."),
+        ("Same\nSame", "panel-options", "Give two different options: the first grants the claim, the second rejects it."),
     ],
 )
 def test_a_panel_needs_two_different_options(client, options, field, message):

@@ -340,8 +340,12 @@ def route_to_panel(
     the ballot options. The panel itself is drawn by the crowd-review work."""
     _require(case.can_decide(mediator))
     options = [option.strip() for option in options if option and option.strip()]
-    if len(options) < 2 or len(set(options)) != len(options):
-        raise CaseRefused(_l("Give at least two different ballot options."), "options")
+    # the ballot: the first option grants the buyer's claim as filed, the second rejects it
+    if len(options) != 2 or len(set(options)) != 2:
+        raise CaseRefused(
+            _l("Give two different options: the first grants the claim, the second rejects it."),
+            "options",
+        )
     referral = PanelReferral(
         case_id=case.id,
         mediator_id=mediator.id,

@@ -1,0 +1,160 @@
+"""Crowd review: reviewers, practice answers, panels, seats, votes, the tally and appeals
+(design: Crowd review).
+
+The invariants live in unique constraints: one seat per reviewer per panel, one vote per
+seat, one tally per panel, one panel per round of a case, one appeal per case.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.auth.models import User
+from app.cases.models import Case
+from app.db import sql_in
+from app.extensions import db
+
+
+class ReviewerStatus(StrEnum):
+    PRACTISING = "practising"  # enrolled, taking the practice cases
+    ACTIVE = "active"  # passed; drawn onto panels
+    SUSPENDED = "suspended"  # low score after enough cases
+
+
+class Reviewer(db.Model):
+    """A user's reviewer record: enrolment, practice, and the reputation that the counting
+    updates on each final verdict."""
+
+    __tablename__ = "reviewers"
+    __table_args__ = (CheckConstraint(sql_in("status", ReviewerStatus), name="status_known"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), default=ReviewerStatus.PRACTISING.value)
+    enrolled_at: Mapped[datetime] = mapped_column(default=clock.now)
+    activated_at: Mapped[datetime | None]
+    practice_answered: Mapped[int] = mapped_column(default=0)
+    practice_correct: Mapped[int] = mapped_column(default=0)
+    resolved: Mapped[int] = mapped_column(default=0)  # final verdicts they voted on
+    coherent: Mapped[int] = mapped_column(default=0)  # ... voting with the verdict
+    no_shows: Mapped[int] = mapped_column(default=0)  # seats replaced for not voting
+    score: Mapped[int] = mapped_column(default=0)
+
+    user: Mapped[User] = relationship()
+
+
+class PracticeAnswer(db.Model):
+    __tablename__ = "practice_answers"
+    __table_args__ = (UniqueConstraint("user_id", "practice_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    practice_key: Mapped[str] = mapped_column(String(40))
+    option: Mapped[str] = mapped_column(String(200))
+    correct: Mapped[bool]
+    answered_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class PanelRound(StrEnum):
+    FIRST = "first"
+    APPEAL = "appeal"
+
+
+class PanelStatus(StrEnum):
+    OPEN = "open"
+    DECIDED = "decided"
+    RETURNED = "returned"  # back to the mediator: pool too small, or too few votes
+
+
+class Panel(db.Model):
+    __tablename__ = "panels"
+    __table_args__ = (
+        UniqueConstraint("case_id", "round"),
+        CheckConstraint(sql_in("round", PanelRound), name="round_known"),
+        CheckConstraint(sql_in("status", PanelStatus), name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    round: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default=PanelStatus.OPEN.value, index=True)
+    seats: Mapped[int]  # how many seats the panel has
+    majority: Mapped[int]  # votes for one option that decide at once
+    options: Mapped[list] = mapped_column(JSON)
+    question: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    # the draw can be replayed: the seed and the pool as it stood
+    seed: Mapped[str] = mapped_column(String(64))
+    pool: Mapped[list] = mapped_column(JSON)
+    drawn_at: Mapped[datetime] = mapped_column(default=clock.now)
+    deadline_at: Mapped[datetime] = mapped_column(index=True)
+    replacement_rounds: Mapped[int] = mapped_column(default=0)
+    closed_at: Mapped[datetime | None]
+    return_reason: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()
+    seat_rows: Mapped[list["Seat"]] = relationship(back_populates="panel", order_by="Seat.id")
+
+
+class SeatStatus(StrEnum):
+    OPEN = "open"
+    VOTED = "voted"
+    RECUSED = "recused"
+    REPLACED = "replaced"  # did not vote in time
+
+
+class Seat(db.Model):
+    __tablename__ = "seats"
+    __table_args__ = (
+        UniqueConstraint("panel_id", "reviewer_id"),
+        CheckConstraint(sql_in("status", SeatStatus), name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=SeatStatus.OPEN.value)
+    seated_at: Mapped[datetime] = mapped_column(default=clock.now)
+    vote_due_at: Mapped[datetime] = mapped_column(index=True)
+
+    panel: Mapped[Panel] = relationship(back_populates="seat_rows")
+    reviewer: Mapped[User] = relationship()
+    vote: Mapped["Vote | None"] = relationship(back_populates="seat", uselist=False)
+
+
+class Vote(db.Model):
+    __tablename__ = "votes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seat_id: Mapped[int] = mapped_column(ForeignKey("seats.id"), unique=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
+    option: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    cast_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    seat: Mapped[Seat] = relationship(back_populates="vote")
+
+
+class Tally(db.Model):
+    """The count that decided a panel, written once with the case's state change."""
+
+    __tablename__ = "tallies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), unique=True)
+    counts: Mapped[dict] = mapped_column(JSON)
+    verdict: Mapped[str | None] = mapped_column(String(200))  # None: returned as advice
+    votes_cast: Mapped[int]
+    counted_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class Appeal(db.Model):
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    party: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
