@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.execution.public_views import bp as public_bp
     from app.execution.views import bp as execution_bp
     from app.i18n import bp as i18n_bp
+    from app.jury.seat_views import bp as panels_bp
     from app.jury.views import bp as jury_bp
     from app.main import bp as main_bp
     from app.mediation.closing_views import bp as closing_bp
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
         mediation_bp,
         execution_bp,
         jury_bp,
+        panels_bp,
         closing_bp,
         admin_bp,
         public_bp,
@@ -96,6 +98,7 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.cases.cli import evidence_cli
     from app.demo import demo_cli
+    from app.jury.cli import jury_cli
     from app.mediation.cli import cases_cli
     from app.orders.cli import orders_cli
     from app.scheduler.cli import scheduler_cli
@@ -106,6 +109,7 @@ def _register_cli(app: Flask) -> None:
         api_tokens_cli,
         cases_cli,
         evidence_cli,
+        jury_cli,
         scheduler_cli,
         demo_cli,
     )

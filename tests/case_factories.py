@@ -27,7 +27,7 @@ from app.extensions import db
 from app.mediation import services as mediation
 from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement
-from tests.factories import make_order, make_user
+from tests.factories import make_order, make_reviewers, make_user
 
 STATES = (
     "filed",
@@ -119,6 +119,7 @@ def _from_mediation(case: Case, state: str, mediator: User, settlement) -> None:
         )
         mediation.propose_settlement(case, mediator, settlement or half)
     elif state == "panel":
+        make_reviewers(current_app.config["PANEL_SEATS"])
         mediation.route_to_panel(
             case, mediator, PANEL_SUMMARY, PANEL_QUESTION, ["For the buyer", "For the seller"]
         )

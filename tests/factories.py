@@ -113,3 +113,14 @@ def make_case_row(order=None, *, state: str = "evidence", **fields) -> Case:
     db.session.add(case)
     db.session.flush()
     return case
+
+
+def make_reviewers(count: int) -> list[User]:
+    """Active reviewers: long-standing, verified, enrolled and past their practice."""
+    from app.jury.models import Reviewer, ReviewerStatus
+
+    reviewers = [make_user(age=timedelta(days=400)) for _ in range(count)]
+    for user in reviewers:
+        db.session.add(Reviewer(user_id=user.id, status=ReviewerStatus.ACTIVE.value))
+    db.session.flush()
+    return reviewers

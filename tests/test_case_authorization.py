@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from flask import current_app
 
 from app.auth.models import Role
 from app.cases.models import Party
@@ -18,7 +19,7 @@ from app.execution import services as execution
 from app.mediation import services as mediation
 from tests.case_factories import RETURN_REASON, add_photo, make_case
 from tests.conftest import login
-from tests.factories import make_order, make_user
+from tests.factories import make_order, make_reviewers, make_user
 
 ROLES = ("anonymous", "buyer", "seller", "other_buyer", "other_seller", "mediator", "admin")
 STRANGERS = {"other_buyer": 404, "other_seller": 404}
@@ -90,6 +91,13 @@ PANEL = {
     "panel-question": "Was it damaged before delivery?",
     "panel-options": "For the buyer\nFor the seller",
 }
+
+
+def reviewer_pool(_case, _people) -> dict:
+    """Enough active reviewers to draw a panel."""
+    make_reviewers(current_app.config["PANEL_SEATS"])
+    return {}
+
 
 TABLE: dict[tuple[str, str], Row] = {
     ("cases.my_cases", "GET"): Row(None, "/cases", None, everyone(200)),
@@ -176,7 +184,11 @@ TABLE: dict[tuple[str, str], Row] = {
         "mediation", "/cases/{case}/mediation/decision", DECISION, only("mediator", 302)
     ),
     ("mediation.route_to_panel", "POST"): Row(
-        "mediation", "/cases/{case}/mediation/panel", PANEL, only("mediator", 302)
+        "mediation",
+        "/cases/{case}/mediation/panel",
+        PANEL,
+        only("mediator", 302),
+        setup=reviewer_pool,
     ),
     # the parties' answers
     ("mediation.accept_proposal", "POST"): Row(

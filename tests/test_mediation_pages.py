@@ -23,7 +23,7 @@ from tests.case_factories import (
     make_case,
 )
 from tests.conftest import csrf_token_from, login
-from tests.factories import make_case_row, make_user
+from tests.factories import make_case_row, make_reviewers, make_user
 from tests.pages import as_user, field_error, page, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -531,8 +531,9 @@ def test_a_decision_without_reasons_is_refused_beside_them(client):
     )
 
 
-def test_the_mediator_routes_a_case_to_a_panel_with_the_ballot_prefilled(client):
+def test_the_mediator_routes_a_case_to_a_panel_with_the_ballot_prefilled(app, client):
     case = make_case("mediation")
+    make_reviewers(app.config["PANEL_SEATS"])
     login(client, case.mediator)
     html = page(client, f"/cases/{case.id}")
     assert re.search(
@@ -560,8 +561,16 @@ def test_the_mediator_routes_a_case_to_a_panel_with_the_ballot_prefilled(client)
 @pytest.mark.parametrize(
     ("options", "field", "message"),
     [
-        ("Decide for the buyer", "panel-options", "Give two different options: the first grants the claim, the second rejects it."),
-        ("Same\nSame", "panel-options", "Give two different options: the first grants the claim, the second rejects it."),
+        (
+            "Decide for the buyer",
+            "panel-options",
+            "Give two different options: the first grants the claim, the second rejects it.",
+        ),
+        (
+            "Same\nSame",
+            "panel-options",
+            "Give two different options: the first grants the claim, the second rejects it.",
+        ),
     ],
 )
 def test_a_panel_needs_two_different_options(client, options, field, message):

@@ -24,11 +24,12 @@ from app.cases.sweeps import sweep_case_deadlines
 from app.cases.transitions import CaseRefused
 from app.execution.services import obligations_of
 from app.extensions import db
+from app.jury.models import Panel
 from app.mediation import services
 from app.mediation.assignment import choose_mediator
 from app.mediation.models import MediatorProfile, PanelReferral, SettlementOutcome
 from app.mediation.services import Settlement
-from tests.factories import make_order, make_user
+from tests.factories import make_order, make_reviewers, make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -279,8 +280,9 @@ def test_a_decision_for_the_buyer_is_carried_out_after_the_appeal_window(people)
     assert [o.amount_fen for o in obligations_of(case)] == [20000]
 
 
-def test_routing_to_a_panel(people):
+def test_routing_to_a_panel_draws_the_panel(app, people):
     case = in_mediation(people)
+    make_reviewers(app.config["PANEL_SEATS"])
     with pytest.raises(CaseRefused, match="two different"):
         services.route_to_panel(case, people["mediator"], "Summary.", "Who is right?", ["Buyer"])
     referral = services.route_to_panel(
@@ -293,6 +295,8 @@ def test_routing_to_a_panel(people):
     assert case.current_state is CaseState.PANEL
     assert case.deadline_at == clock.now() + 72 * HOUR
     assert db.session.get(PanelReferral, referral.id).options == ["Yes", "No"]
+    panel = db.session.scalar(select(Panel).where(Panel.case_id == case.id))
+    assert (panel.seats, panel.majority, len(panel.seat_rows)) == (17, 9, 17)
     actions = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.subject_id == str(case.id))
     )
@@ -308,3 +312,12 @@ def test_an_admin_reassigns(people):
     assert case.mediator_id == other.id
     with pytest.raises(CaseRefused):
         services.reassign(case, make_user(roles=(Role.ADMIN,)), people["buyer"])
+
+
+def test_a_pool_too_small_keeps_the_case_with_the_mediator(app, people):
+    case = in_mediation(people)
+    make_reviewers(app.config["PANEL_SEATS"] - 1)
+    with pytest.raises(CaseRefused, match="reviewers"):
+        services.route_to_panel(case, people["mediator"], "Summary.", "Who?", ["Yes", "No"])
+    assert case.current_state is CaseState.MEDIATION
+    assert db.session.scalar(select(Panel)) is None

@@ -14,6 +14,7 @@ from app.auth.passwords import hash_password
 from app.auth.services import grant_role
 from app.execution.ledger import pay_in
 from app.extensions import db
+from app.jury.models import Reviewer, ReviewerStatus
 from app.orders.models import Order, OrderItem, OrderStatus
 
 DEMO_PASSWORD = "tribunal-demo"  # noqa: S105  (published in the README on purpose)
@@ -238,6 +239,18 @@ def seed_marketplace(rng_seed: int = 2026) -> dict[str, int]:
             buyer = rng.choice([r for r in reviewers if r is not shop])
             seeder.order(buyer, shop, OrderStatus.COMPLETED, days_ago=rng.randint(30, 400))
     db.session.flush()
+    for reviewer in reviewers:  # enrolled long ago, practice passed
+        activated = reviewer.created_at + timedelta(days=30)
+        db.session.add(
+            Reviewer(
+                user=reviewer,
+                status=ReviewerStatus.ACTIVE.value,
+                enrolled_at=activated - timedelta(days=1),
+                activated_at=activated,
+                practice_answered=5,
+                practice_correct=rng.choice((4, 5)),
+            )
+        )
     for shop in [*sellers, *reviewer_shops]:  # every shop keeps a deposit with the platform
         pay_in(shop, DEMO_DEPOSIT_FEN, "Deposit paid on joining the marketplace")
     return {"users": len(seeder.users), "orders": seeder.order_number}

@@ -1,19 +1,142 @@
-"""Crowd review: who may review, and (later) seats, ballots and the reviewer's record."""
+"""Crowd review, the reviewer's side: who may apply, enrolment and the practice cases, and
+the reviewer's own record. The seats and ballots live in ``seat_views``."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import clock
+from app.cases.views import attempt, flash_errors
 from app.jury.eligibility import reviewer_requirements
+from app.jury.enrolment import (
+    EnrolmentRefused,
+    PracticeOutcome,
+    answer_practice,
+    enrol,
+    may_restart_practice_at,
+    practice_accuracy,
+    practice_answers,
+    practice_progress,
+    practice_set,
+    restart_practice,
+    reviewer_of,
+)
+from app.jury.forms import EnrolForm, RestartPracticeForm, practice_form
+from app.jury.models import ReviewerStatus
+from app.jury.practice import OPTION_LABELS, practice_case
+from app.jury.reputation import history, level
 
 bp = Blueprint("jury", __name__, url_prefix="/review")
+
+
+def _back():
+    return redirect(url_for("jury.index"))
 
 
 @bp.get("/")
 @login_required
 def index():
     requirements = reviewer_requirements(current_user)
-    return render_template(
-        "jury/index.html",
-        requirements=requirements,
-        eligible=all(r.met for r in requirements),
+    reviewer = reviewer_of(current_user)
+    context = {
+        "requirements": requirements,
+        "eligible": all(r.met for r in requirements),
+        "reviewer": reviewer,
+        "enrol_form": EnrolForm(formdata=None),
+        "option_labels": OPTION_LABELS,
+    }
+    if reviewer is not None and reviewer.status == ReviewerStatus.PRACTISING.value:
+        progress = practice_progress(reviewer)
+        answers = practice_answers(current_user)
+        restart_at = may_restart_practice_at(reviewer)
+        context.update(
+            progress=progress,
+            practice=[
+                (case, answers.get(case.key), practice_form(case, formdata=None))
+                for case in practice_set(current_user)
+            ],
+            restart_at=restart_at,
+            may_restart=restart_at is not None and clock.now() >= restart_at,
+            restart_form=RestartPracticeForm(formdata=None),
+            failed=progress.outcome is PracticeOutcome.FAILED,
+        )
+    elif reviewer is not None:
+        context.update(
+            level=level(reviewer.score),
+            accuracy=practice_accuracy(reviewer),
+            history=history(current_user),
+        )
+    return render_template("jury/index.html", **context)
+
+
+@bp.post("/enrol")
+@login_required
+def apply():
+    form = EnrolForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back()
+    error = attempt(lambda: enrol(current_user), refused=(EnrolmentRefused,))
+    if error is None:
+        flash(_("You are enrolled. Answer the practice cases below."), "success")
+    else:
+        flash(str(error), "error")
+    return _back()
+
+
+@bp.post("/practice/<key>")
+@login_required
+def answer(key: str):
+    case = practice_case(key)
+    if case is None:
+        abort(404)
+    form = practice_form(case)
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back()
+    error = attempt(
+        lambda: answer_practice(current_user, key, form.option.data),
+        refused=(EnrolmentRefused,),
     )
+    if error is not None:
+        flash(str(error), "error")
+        return _back()
+    reviewer = reviewer_of(current_user)
+    progress = practice_progress(reviewer)
+    if progress.outcome is PracticeOutcome.PASSED:
+        flash(
+            _(
+                "You passed: %(correct)d of %(total)d correct. You can now be drawn onto panels.",
+                correct=progress.correct,
+                total=progress.required,
+            ),
+            "success",
+        )
+    elif progress.outcome is PracticeOutcome.FAILED:
+        flash(
+            _(
+                "You did not pass: %(correct)d of %(total)d correct, %(needed)d needed.",
+                correct=progress.correct,
+                total=progress.required,
+                needed=progress.pass_mark,
+            ),
+            "error",
+        )
+    else:
+        flash(_("Your answer is recorded."), "success")
+    return _back()
+
+
+@bp.post("/practice/restart")
+@login_required
+def restart():
+    form = RestartPracticeForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return _back()
+    error = attempt(lambda: restart_practice(current_user), refused=(EnrolmentRefused,))
+    if error is None:
+        flash(_("Your earlier answers are cleared. Answer the practice cases again."), "success")
+    else:
+        flash(str(error), "error")
+    return _back()

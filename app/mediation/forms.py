@@ -177,7 +177,9 @@ class DecisionForm(SettlementForm):
 class PanelForm(FlaskForm):
     summary = TextAreaField(_l("Neutral summary"), **LONG_TEXT)
     question = TextAreaField(_l("Question for the panel"), **LONG_TEXT)
-    options = TextAreaField(_l("Ballot options: the first grants the claim, the second rejects it"), **LONG_TEXT)
+    options = TextAreaField(
+        _l("Ballot options: the first grants the claim, the second rejects it"), **LONG_TEXT
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="panel", **kwargs)

@@ -23,6 +23,8 @@ from app.cases.services import record_decision
 from app.cases.transitions import CaseRefused, move
 from app.execution.services import cancel_outstanding
 from app.extensions import db
+from app.jury.drawing import PoolTooSmall, open_panel
+from app.jury.models import PanelRound
 from app.mediation.models import (
     OUTCOMES_WITH_AMOUNT,
     Answer,
@@ -337,7 +339,8 @@ def route_to_panel(
     case: Case, mediator: User, summary: str, question: str, options: list[str]
 ) -> PanelReferral:
     """Send a contested case to a reviewer panel with a neutral summary, the question and
-    the ballot options. The panel itself is drawn by the crowd-review work."""
+    the ballot. The panel is drawn at once; if the pool is too small, nothing changes and
+    the mediator is told why."""
     _require(case.can_decide(mediator))
     options = [option.strip() for option in options if option and option.strip()]
     # the ballot: the first option grants the buyer's claim as filed, the second rejects it
@@ -346,20 +349,28 @@ def route_to_panel(
             _l("Give two different options: the first grants the claim, the second rejects it."),
             "options",
         )
+    summary = _text(summary, "summary", _l("Write a neutral summary."))
+    question = _text(question, "question", _l("Write the question for the panel."))
+    try:
+        with db.session.begin_nested():
+            event = move(
+                case,
+                CaseState.PANEL,
+                mediator,
+                "case.routed_to_panel",
+                expect=CaseState.MEDIATION,
+                deadline_at=clock.now() + _config("PANEL_DEADLINE"),
+            )
+            open_panel(case, PanelRound.FIRST, summary, question, options)
+    except PoolTooSmall as error:
+        db.session.expire(case)
+        raise CaseRefused(error.message, "options") from error
     referral = PanelReferral(
         case_id=case.id,
         mediator_id=mediator.id,
-        summary=_text(summary, "summary", _l("Write a neutral summary.")),
-        question=_text(question, "question", _l("Write the question for the panel.")),
+        summary=summary,
+        question=question,
         options=options,
-    )
-    event = move(
-        case,
-        CaseState.PANEL,
-        mediator,
-        "case.routed_to_panel",
-        expect=CaseState.MEDIATION,
-        deadline_at=clock.now() + _config("PANEL_DEADLINE"),
     )
     db.session.add(referral)
     db.session.flush()

@@ -1,0 +1,46 @@
+"""``flask jury replay-draw CASE``: recompute each panel's draw from its recorded seed and
+pool, and check it against the reviewers actually seated (design: Crowd review, Drawing)."""
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.cases.models import Case
+from app.extensions import db
+from app.jury.drawing import first_drawn, replay_draw
+from app.jury.models import Panel
+
+jury_cli = AppGroup("jury", help="Crowd review: panels and their draws.")
+
+
+@jury_cli.command("replay-draw")
+@click.argument("case_id", metavar="CASE", type=int)
+def replay_draw_command(case_id: int) -> None:
+    """Replay the draw of every panel of CASE; exit with status 1 if any differs."""
+    if db.session.get(Case, case_id) is None:
+        raise click.UsageError(f"no case {case_id}")
+    panels = db.session.scalars(select(Panel).where(Panel.case_id == case_id).order_by(Panel.id))
+    mismatches = 0
+    found = False
+    for panel in panels:
+        found = True
+        replayed = replay_draw(panel)
+        drawn = first_drawn(panel)
+        matches = replayed == drawn
+        mismatches += not matches
+        click.echo(f"panel {panel.id} ({panel.round})")
+        click.echo(f"  seed:     {panel.seed}")
+        click.echo(f"  pool:     {len(panel.pool)} reviewers")
+        click.echo(f"  replayed: {_ids(replayed)}")
+        if matches:
+            click.echo("  matches the seats drawn")
+        else:
+            click.echo(f"  MISMATCH: seats drawn {_ids(drawn)}")
+    if not found:
+        click.echo(f"case {case_id} has no panel")
+    if mismatches:
+        raise click.exceptions.Exit(1)
+
+
+def _ids(user_ids: list[int]) -> str:
+    return " ".join(str(user_id) for user_id in user_ids) or "(none)"

@@ -1,0 +1,272 @@
+"""The counting sweep: verdicts, panels returned to the mediator, and seat replacements
+(design: Crowd review, Counting; Rules for the scheduler 2-4).
+
+``count_due_panels`` runs every ``COUNTING_SWEEP_SECONDS``. Each open panel is handled in
+its own savepoint, from the committed votes:
+
+* an option with ``panel.majority`` votes wins at once;
+* at the panel's deadline the leading option wins if at least ``panel.majority`` votes were
+  cast and it leads alone; otherwise the case goes back to the mediator with the counts as
+  advice;
+* before that, seats unvoted past their due time are replaced (a no-show), and so are
+  recused seats, in at most ``SEAT_REPLACEMENT_ROUNDS`` rounds.
+
+A panel closes by compare-and-set (OPEN → DECIDED or RETURNED) and its tally is unique per
+panel, written with the case's decision and the outbox rows in one transaction, so two
+sweeps at once give one verdict and one set of notifications.
+
+Reputation: ``reputation.apply_verdict`` is called on every verdict, first round or appeal,
+when the panel closes; an appealed first-round verdict is not revisited.
+"""
+
+import logging
+from collections.abc import Callable
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import clock
+from app.auth.models import User
+from app.cases.models import CaseState, DecisionKind, Outcome
+from app.cases.services import record_decision
+from app.cases.transitions import CaseRefused, move
+from app.extensions import db
+from app.jury import drawing, reputation
+from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
+from app.outbox import queue_message
+
+logger = logging.getLogger(__name__)
+
+CLAIM_REJECTED = "claim_rejected"
+
+
+class PanelAlreadyClosed(CaseRefused):
+    """Another sweep closed the panel first."""
+
+    def __init__(self):
+        super().__init__("panel already closed")
+
+
+# The decision rule, shared with the simulator
+
+
+def decide_from_counts(counts: dict[str, int], majority: int, at_deadline: bool) -> str | None:
+    """The winning option, or None. An option with ``majority`` votes wins at any time; at
+    the deadline the sole leader wins if at least ``majority`` votes were cast."""
+    reached = [option for option, votes in counts.items() if votes >= majority]
+    if len(reached) == 1:
+        return reached[0]
+    if not at_deadline or sum(counts.values()) < majority:
+        return None
+    most = max(counts.values(), default=0)
+    leaders = [option for option, votes in counts.items() if votes == most]
+    return leaders[0] if len(leaders) == 1 else None
+
+
+# The sweep
+
+
+def count_due_panels() -> int:
+    """Count every open panel; returns how many panels closed (a verdict or a return)."""
+    ids = db.session.scalars(
+        select(Panel.id)
+        .where(Panel.status == PanelStatus.OPEN.value)
+        .order_by(Panel.id)
+        .limit(current_app.config["SWEEP_BATCH_SIZE"])
+    ).all()
+    return sum(_count_one(panel_id) for panel_id in ids)
+
+
+def _count_one(panel_id: int) -> bool:
+    try:
+        with db.session.begin_nested():
+            panel = db.session.get(Panel, panel_id, populate_existing=True)
+            return count_panel(panel)
+    except (CaseRefused, IntegrityError):
+        return False  # another sweep got there first
+    except Exception as error:  # one broken panel must not stop the others
+        logger.error("panel %s: counting failed: %s", panel_id, type(error).__name__)
+        return False
+
+
+def count_panel(panel: Panel) -> bool:
+    """Decide, return or replenish one panel; True if it closed."""
+    if panel.status != PanelStatus.OPEN.value:
+        return False
+    now = clock.now()
+    counts = vote_counts(panel)
+    at_deadline = now >= panel.deadline_at
+    verdict = decide_from_counts(counts, panel.majority, at_deadline)
+    if verdict is not None:
+        give_verdict(panel, counts, verdict)
+        return True
+    if at_deadline:
+        return_to_mediator(panel, counts)
+        return True
+    replace_seats(panel)
+    return False
+
+
+def vote_counts(panel: Panel) -> dict[str, int]:
+    """Committed votes per option, in ballot order."""
+    counted = dict(
+        db.session.execute(
+            select(Vote.option, func.count(Vote.id))
+            .where(Vote.panel_id == panel.id)
+            .group_by(Vote.option)
+        ).all()
+    )
+    return {option: counted.get(option, 0) for option in panel.options}
+
+
+def give_verdict(panel: Panel, counts: dict[str, int], verdict: str) -> None:
+    case = panel.case
+    _close(panel, PanelStatus.DECIDED, counts, verdict)
+    votes_cast = sum(counts.values())
+    if panel.options.index(verdict) == 0:  # the claim as filed
+        outcome, remedy = Outcome.FOR_BUYER, case.remedy
+        amount = (
+            case.remedy_amount_fen if case.remedy_amount_fen is not None else case.order.amount_fen
+        )
+    else:
+        outcome, remedy, amount = Outcome.FOR_SELLER, CLAIM_REJECTED, None
+    record_decision(
+        case,
+        None,
+        "case.panel_verdict",
+        outcome,
+        DecisionKind.PANEL,
+        remedy,
+        amount,
+        expect=CaseState.PANEL,
+        reasons=f"Panel verdict: {counts[verdict]} of {votes_cast} votes for “{verdict}”.",
+    )
+    _notify(
+        panel,
+        "verdict",
+        [case.buyer, case.seller],
+        lambda: _("Case #%(id)d: the reviewer panel has decided", id=case.id),
+        lambda: _(
+            "%(votes)d of %(cast)d reviewers voted for “%(verdict)s”. Open the case to read "
+            "their reasons.",
+            votes=counts[verdict],
+            cast=votes_cast,
+            verdict=verdict,
+        ),
+    )
+    reputation.apply_verdict(panel, verdict)
+
+
+def return_to_mediator(panel: Panel, counts: dict[str, int]) -> None:
+    """No verdict by the deadline: the case goes back to the mediator, the votes as advice."""
+    case = panel.case
+    _close(panel, PanelStatus.RETURNED, counts, None)
+    move(
+        case,
+        CaseState.MEDIATION,
+        None,
+        "case.panel_returned",
+        expect=CaseState.PANEL,
+        deadline_at=clock.now() + current_app.config["MEDIATION_SLA"],
+    )
+    _notify(
+        panel,
+        "returned",
+        [case.buyer, case.seller, case.mediator],
+        lambda: _("Case #%(id)d: the reviewer panel reached no verdict", id=case.id),
+        lambda: _(
+            "Too few reviewers agreed before the panel's deadline. The case is back with the "
+            "mediator, who will take the votes as advice."
+        ),
+    )
+
+
+def _close(panel: Panel, status: PanelStatus, counts: dict[str, int], verdict: str | None):
+    now = clock.now()
+    reason = None if verdict is not None else "no verdict by the deadline"
+    db.session.flush()
+    result = db.session.execute(
+        update(Panel)
+        .where(Panel.id == panel.id, Panel.status == PanelStatus.OPEN.value)
+        .values(status=status.value, closed_at=now, return_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise PanelAlreadyClosed
+    db.session.expire(panel)
+    db.session.add(
+        Tally(panel_id=panel.id, counts=counts, verdict=verdict, votes_cast=sum(counts.values()))
+    )
+    db.session.flush()  # the unique tally: a second writer fails here
+
+
+# Seat replacement
+
+
+def replace_seats(panel: Panel) -> int:
+    """Replace no-shows and recused seats; returns how many seats were drawn."""
+    now = clock.now()
+    overdue = db.session.scalars(
+        select(Seat).where(
+            Seat.panel_id == panel.id,
+            Seat.status == SeatStatus.OPEN.value,
+            Seat.vote_due_at <= now,
+        )
+    ).all()
+    for seat in overdue:
+        if _seat_cas(seat, SeatStatus.OPEN, SeatStatus.REPLACED):
+            reputation.record_no_show(seat.reviewer_id)
+    live = db.session.scalar(
+        select(func.count(Seat.id)).where(
+            Seat.panel_id == panel.id,
+            Seat.status.in_([SeatStatus.OPEN.value, SeatStatus.VOTED.value]),
+        )
+    )
+    missing = panel.seats - live
+    rounds = panel.replacement_rounds
+    if missing <= 0 or rounds >= current_app.config["SEAT_REPLACEMENT_ROUNDS"]:
+        return 0
+    result = db.session.execute(
+        update(Panel)
+        .where(
+            Panel.id == panel.id,
+            Panel.status == PanelStatus.OPEN.value,
+            Panel.replacement_rounds == rounds,
+        )
+        .values(replacement_rounds=rounds + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise PanelAlreadyClosed
+    db.session.expire(panel)
+    return len(drawing.draw_replacements(panel, missing))
+
+
+def _seat_cas(seat: Seat, from_status: SeatStatus, to_status: SeatStatus) -> bool:
+    result = db.session.execute(
+        update(Seat)
+        .where(Seat.id == seat.id, Seat.status == from_status.value)
+        .values(status=to_status.value)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(seat)
+    return result.rowcount == 1
+
+
+# Notifications
+
+
+def _notify(
+    panel: Panel,
+    what: str,
+    recipients: list[User | None],
+    subject: Callable[[], str],
+    body: Callable[[], str],
+) -> None:
+    link = f"/cases/{panel.case_id}"
+    for user in {r.id: r for r in recipients if r is not None}.values():
+        with force_locale(user.locale or "en"):
+            queue_message(user, f"panel-{panel.id}:{what}:{user.id}", subject(), body(), link=link)

@@ -1,0 +1,215 @@
+"""Becoming a reviewer: apply, answer the practice cases, pass or try again later
+(design: Crowd review, Enrolment).
+
+A user who meets every requirement (``eligibility.is_eligible``) enrols as *practising*,
+answers each of the first ``PRACTICE_CASES`` practice cases once, and becomes *active* with
+at least ``PRACTICE_PASS_MARK`` correct answers. One who falls short stays practising and may
+start the practice again ``PRACTICE_RETRY_AFTER`` after the last answer.
+
+The invariants rest on the database: one reviewer row per user (its primary key), one answer
+per user and case (a unique constraint), counters moved by ``UPDATE … SET n = n + 1`` and
+activation by a compare-and-set, so two requests at once cannot both count.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import clock
+from app.audit import record_event
+from app.auth.models import User
+from app.extensions import db
+from app.jury.eligibility import is_eligible
+from app.jury.models import PracticeAnswer, Reviewer, ReviewerStatus
+from app.jury.practice import PRACTICE_CASES, PracticeCase
+
+PRACTICE_RETRY_AFTER = timedelta(days=7)
+
+
+class EnrolmentRefused(Exception):
+    """An enrolment step that cannot be done. ``message`` is meant for the person
+    (translatable); ``field`` names the form field at fault, or None."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class PracticeOutcome(StrEnum):
+    IN_PROGRESS = "in_progress"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class PracticeProgress:
+    answered: int
+    correct: int
+    required: int  # how many cases are set
+    pass_mark: int
+    outcome: PracticeOutcome
+
+
+def _practice_count() -> int:
+    return current_app.config["PRACTICE_CASES"]
+
+
+def _pass_mark() -> int:
+    return current_app.config["PRACTICE_PASS_MARK"]
+
+
+def _retry_after() -> timedelta:
+    return current_app.config.get("PRACTICE_RETRY_AFTER", PRACTICE_RETRY_AFTER)
+
+
+def reviewer_of(user: User) -> Reviewer | None:
+    return db.session.get(Reviewer, user.id)
+
+
+def enrol(user: User) -> Reviewer:
+    """Enrol ``user`` as a practising reviewer, or return their existing reviewer record."""
+    existing = reviewer_of(user)
+    if existing is not None:
+        return existing
+    if not is_eligible(user):
+        raise EnrolmentRefused(_l("You cannot apply yet: every requirement must be met."))
+    reviewer = Reviewer(user_id=user.id, status=ReviewerStatus.PRACTISING.value)
+    try:
+        with db.session.begin_nested():
+            db.session.add(reviewer)
+    except IntegrityError:  # a second request enrolled the same user first
+        return db.session.get(Reviewer, user.id, populate_existing=True)
+    record_event(user, "reviewer.enrolled", user, after={"status": reviewer.status})
+    db.session.flush()
+    return reviewer
+
+
+def practice_set(user: User | None = None) -> list[PracticeCase]:
+    """The practice cases every applicant answers: the first ``PRACTICE_CASES``, in order."""
+    return list(PRACTICE_CASES[: _practice_count()])
+
+
+def practice_answers(user: User) -> dict[str, PracticeAnswer]:
+    rows = db.session.scalars(select(PracticeAnswer).where(PracticeAnswer.user_id == user.id))
+    return {row.practice_key: row for row in rows}
+
+
+def practice_progress(reviewer: Reviewer) -> PracticeProgress:
+    required, pass_mark = _practice_count(), _pass_mark()
+    if reviewer.status != ReviewerStatus.PRACTISING.value:
+        outcome = PracticeOutcome.PASSED
+    elif reviewer.practice_answered >= required:
+        outcome = PracticeOutcome.FAILED
+    else:
+        outcome = PracticeOutcome.IN_PROGRESS
+    return PracticeProgress(
+        reviewer.practice_answered, reviewer.practice_correct, required, pass_mark, outcome
+    )
+
+
+def practice_accuracy(reviewer: Reviewer) -> float | None:
+    """Share of practice cases answered correctly, or None before the first answer."""
+    if not reviewer.practice_answered:
+        return None
+    return reviewer.practice_correct / reviewer.practice_answered
+
+
+def answer_practice(user: User, key: str, option: str) -> PracticeAnswer:
+    """Record ``user``'s answer to practice case ``key``; once per case. The last answer of the
+    set activates a reviewer who reached the pass mark."""
+    reviewer = reviewer_of(user)
+    if reviewer is None:
+        raise EnrolmentRefused(_l("Apply to become a reviewer first."))
+    if reviewer.status != ReviewerStatus.PRACTISING.value:
+        raise EnrolmentRefused(_l("You have already passed the practice cases."))
+    case = next((c for c in practice_set(user) if c.key == key), None)
+    if case is None:
+        raise EnrolmentRefused(_l("There is no such practice case."))
+    if option not in case.options:
+        raise EnrolmentRefused(_l("Choose one of the answers."), field="option")
+    answer = PracticeAnswer(
+        user_id=user.id, practice_key=key, option=option, correct=option == case.correct
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(answer)
+    except IntegrityError:
+        raise EnrolmentRefused(_l("You have already answered this practice case.")) from None
+    db.session.execute(
+        update(Reviewer)
+        .where(Reviewer.user_id == user.id)
+        .values(
+            practice_answered=Reviewer.practice_answered + 1,
+            practice_correct=Reviewer.practice_correct + int(answer.correct),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    activated = db.session.execute(
+        update(Reviewer)
+        .where(
+            Reviewer.user_id == user.id,
+            Reviewer.status == ReviewerStatus.PRACTISING.value,
+            Reviewer.practice_answered >= _practice_count(),
+            Reviewer.practice_correct >= _pass_mark(),
+        )
+        .values(status=ReviewerStatus.ACTIVE.value, activated_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(reviewer)
+    if activated.rowcount == 1:
+        record_event(
+            user,
+            "reviewer.activated",
+            user,
+            after={"practice_correct": reviewer.practice_correct},
+        )
+    db.session.flush()
+    return answer
+
+
+def may_restart_practice_at(reviewer: Reviewer):
+    """When a reviewer who failed the practice may start again; None if they have not failed."""
+    if practice_progress(reviewer).outcome is not PracticeOutcome.FAILED:
+        return None
+    last = db.session.scalar(
+        select(func.max(PracticeAnswer.answered_at)).where(
+            PracticeAnswer.user_id == reviewer.user_id
+        )
+    )
+    last = last or reviewer.enrolled_at
+    if last.tzinfo is None:  # SQLite returns naive datetimes from an aggregate
+        last = last.replace(tzinfo=clock.now().tzinfo)
+    return last + _retry_after()
+
+
+def restart_practice(user: User) -> Reviewer:
+    """Clear the answers of a reviewer who failed the practice, once the wait is over."""
+    reviewer = reviewer_of(user)
+    retry_at = may_restart_practice_at(reviewer) if reviewer is not None else None
+    if retry_at is None:
+        raise EnrolmentRefused(_l("There is no failed practice to start again."))
+    if clock.now() < retry_at:
+        raise EnrolmentRefused(_l("You can start the practice again after a week."))
+    db.session.execute(delete(PracticeAnswer).where(PracticeAnswer.user_id == user.id))
+    changed = db.session.execute(
+        update(Reviewer)
+        .where(
+            Reviewer.user_id == user.id,
+            Reviewer.status == ReviewerStatus.PRACTISING.value,
+            Reviewer.practice_answered == reviewer.practice_answered,
+        )
+        .values(practice_answered=0, practice_correct=0)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        raise EnrolmentRefused(_l("Your practice changed meanwhile; please reload the page."))
+    db.session.refresh(reviewer)
+    record_event(user, "reviewer.practice_restarted", user)
+    db.session.flush()
+    return reviewer

@@ -1,0 +1,31 @@
+"""Forms of the reviewer pages: apply, answer a practice case, start the practice again."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from app.jury.practice import OPTION_LABELS, PracticeCase
+
+
+class EnrolForm(FlaskForm):
+    """Apply to become a reviewer (the form only carries the CSRF token)."""
+
+
+class RestartPracticeForm(FlaskForm):
+    """Start the practice cases again (the form only carries the CSRF token)."""
+
+
+class PracticeAnswerForm(FlaskForm):
+    option = RadioField(
+        _l("Your answer"),
+        choices=[SelectChoice(key, label) for key, label in OPTION_LABELS.items()],
+        validators=[InputRequired(_l("Choose one of the answers."))],
+    )
+
+
+def practice_form(case: PracticeCase, **kwargs) -> PracticeAnswerForm:
+    """The answer form of one practice case; the prefix keeps field ids unique on a page that
+    shows several."""
+    return PracticeAnswerForm(prefix=case.key, **kwargs)

@@ -1,0 +1,190 @@
+"""A reviewer's reputation (design: Crowd review, Reputation).
+
+The score follows Kleros: ``round(100 · coherent / (resolved + 10))``, where *resolved*
+counts the final verdicts a reviewer voted on and *coherent* those where they voted with the
+verdict. The ten phantom cases in the denominator keep a newcomer's score low until they have
+a record.
+
+A no-show — a seat replaced because its reviewer did not vote — costs ``NO_SHOW_PENALTY``
+points, for good: the stored score is the **effective score**
+``max(0, round(100 · coherent / (resolved + 10)) − 5 · no_shows)``. Levels and suspension
+read the effective score. Rounding is half up.
+
+A reviewer with at least ``REPUTATION_SUSPEND_AFTER_CASES`` resolved cases whose effective
+score is below the first level is suspended: no longer drawn onto panels.
+
+Counters move in the database (``SET n = n + 1``) and the score is recomputed there from the
+row as it stands, so two panels closing at once for the same reviewer both count.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import case, select, update
+
+from app.audit import record_event
+from app.auth.models import User
+from app.extensions import db
+from app.jury.models import Panel, Reviewer, ReviewerStatus, Seat, Tally, Vote
+
+NO_SHOW_PENALTY = 5
+PHANTOM_CASES = 10
+
+
+def score(coherent: int, resolved: int) -> int:
+    """Kleros' score, rounded half up: 0/0 → 0, 10/10 → 50, 30/30 → 75."""
+    denominator = resolved + PHANTOM_CASES
+    return (200 * coherent + denominator) // (2 * denominator)
+
+
+def effective_score(coherent: int, resolved: int, no_shows: int) -> int:
+    return max(0, score(coherent, resolved) - NO_SHOW_PENALTY * no_shows)
+
+
+def level(value: int) -> int:
+    """0 below the first threshold of ``REPUTATION_LEVELS`` (25/50/70/90), up to 4."""
+    return sum(1 for threshold in current_app.config["REPUTATION_LEVELS"] if value >= threshold)
+
+
+def _effective_score_sql():
+    """``effective_score`` as a SQL expression over the reviewer's row (integer arithmetic,
+    the same on SQLite and PostgreSQL)."""
+    denominator = Reviewer.resolved + PHANTOM_CASES
+    raw = (200 * Reviewer.coherent + denominator) // (2 * denominator) - (
+        NO_SHOW_PENALTY * Reviewer.no_shows
+    )
+    return case((raw < 0, 0), else_=raw)
+
+
+def _recompute(user_ids: list[int]) -> None:
+    db.session.execute(
+        update(Reviewer)
+        .where(Reviewer.user_id.in_(user_ids))
+        .values(score=_effective_score_sql())
+        .execution_options(synchronize_session=False)
+    )
+    _suspend_if_low(user_ids)
+
+
+def _suspend_if_low(user_ids: list[int]) -> None:
+    config = current_app.config
+    low = (
+        Reviewer.status == ReviewerStatus.ACTIVE.value,
+        Reviewer.resolved >= config["REPUTATION_SUSPEND_AFTER_CASES"],
+        Reviewer.score < config["REPUTATION_LEVELS"][0],
+    )
+    candidates = db.session.scalars(
+        select(Reviewer.user_id).where(Reviewer.user_id.in_(user_ids), *low)
+    ).all()
+    for user_id in candidates:
+        changed = db.session.execute(
+            update(Reviewer)
+            .where(Reviewer.user_id == user_id, *low)
+            .values(status=ReviewerStatus.SUSPENDED.value)
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount == 1:
+            record_event(
+                None,
+                "reviewer.suspended",
+                db.session.get(User, user_id),
+                before={"status": ReviewerStatus.ACTIVE.value},
+                after={"status": ReviewerStatus.SUSPENDED.value},
+            )
+
+
+def _expire_reviewers(user_ids: list[int]) -> None:
+    for user_id in user_ids:
+        reviewer = db.session.identity_map.get((Reviewer, (user_id,), None))
+        if reviewer is not None:
+            db.session.expire(reviewer)
+
+
+def apply_verdict(panel: Panel, verdict_option: str | None) -> None:
+    """Count ``panel``'s final verdict into the reputation of everyone who voted on it.
+
+    A None verdict (the case went back to the mediator) changes nothing. The caller applies a
+    panel once — the tally is written once — and only this panel's seats are counted.
+    """
+    if verdict_option is None:
+        return
+    votes = db.session.execute(
+        select(Seat.reviewer_id, Vote.option)
+        .join(Vote, Vote.seat_id == Seat.id)
+        .where(Seat.panel_id == panel.id, Vote.panel_id == panel.id)
+    ).all()
+    if not votes:
+        return
+    coherent_ids = [user_id for user_id, option in votes if option == verdict_option]
+    all_ids = [user_id for user_id, _option in votes]
+    db.session.execute(
+        update(Reviewer)
+        .where(Reviewer.user_id.in_(all_ids))
+        .values(
+            resolved=Reviewer.resolved + 1,
+            coherent=case(
+                (Reviewer.user_id.in_(coherent_ids or [-1]), Reviewer.coherent + 1),
+                else_=Reviewer.coherent,
+            ),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    _recompute(all_ids)
+    _expire_reviewers(all_ids)
+
+
+def record_no_show(user_id: int) -> None:
+    """A reviewer's seat was replaced for not voting: one more no-show, a lower score."""
+    db.session.execute(
+        update(Reviewer)
+        .where(Reviewer.user_id == user_id)
+        .values(no_shows=Reviewer.no_shows + 1)
+        .execution_options(synchronize_session=False)
+    )
+    _recompute([user_id])
+    _expire_reviewers([user_id])
+
+
+@dataclass(frozen=True)
+class SeatRecord:
+    """One panel a reviewer sat on, as their own record shows it: no party is named."""
+
+    case_id: int
+    round: str
+    seated_at: datetime
+    seat_status: str
+    vote: str | None
+    verdict: str | None
+    counted: bool  # the panel's tally is written
+    coherent: bool | None  # None until there is a verdict and a vote
+
+
+def history(user: User) -> list[SeatRecord]:
+    """The panels ``user`` sat on, newest first."""
+    rows = db.session.execute(
+        select(Seat, Panel, Vote, Tally)
+        .join(Panel, Panel.id == Seat.panel_id)
+        .outerjoin(Vote, Vote.seat_id == Seat.id)
+        .outerjoin(Tally, Tally.panel_id == Panel.id)
+        .where(Seat.reviewer_id == user.id)
+        .order_by(Seat.seated_at.desc(), Seat.id.desc())
+    ).all()
+    records = []
+    for seat, panel, vote, tally in rows:
+        verdict = tally.verdict if tally is not None else None
+        records.append(
+            SeatRecord(
+                case_id=panel.case_id,
+                round=panel.round,
+                seated_at=seat.seated_at,
+                seat_status=seat.status,
+                vote=vote.option if vote is not None else None,
+                verdict=verdict,
+                counted=tally is not None,
+                coherent=(vote.option == verdict)
+                if vote is not None and verdict is not None
+                else None,
+            )
+        )
+    return records

@@ -1,0 +1,336 @@
+"""A reviewer's seats: the list, the anonymised case with its ballot, and the photos; and the
+panel's outcome as the parties see it (design: Crowd review).
+
+A seat is shown to its reviewer only; anyone else gets 404. Every text a reviewer reads
+passes through ``Redactor``: the page is built from redacted view objects, never from the
+rows themselves, so a template cannot print a name by mistake.
+"""
+
+import mimetypes
+from types import SimpleNamespace
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import InputRequired, ValidationError
+
+from app.cases import evidence, files
+from app.cases.forms import ConfirmForm
+from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
+from app.cases.views import FILE_RESPONSE_CSP
+from app.extensions import db
+from app.forms import apply_error
+from app.jury import voting
+from app.jury.models import Panel, PanelStatus, Seat, SeatStatus
+from app.jury.redaction import Redactor, file_label
+from app.jury.voting import JuryRefused
+
+bp = Blueprint("panels", __name__, url_prefix="/review/seats")
+
+
+class BallotForm(FlaskForm):
+    # the options are posted by their place on the ballot: their text never leaves redacted
+    option = RadioField(
+        _l("Your vote"), choices=[], validators=[InputRequired(_l("Choose one of the options."))]
+    )
+    reason = TextAreaField(
+        _l("Your reason"), validators=[InputRequired(_l("Give the reason for your vote."))]
+    )
+
+    def __init__(self, options: list[str], redactor: Redactor, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option.choices = [
+            (str(place), redactor.redact(text)) for place, text in enumerate(options)
+        ]
+
+    def validate_reason(self, field) -> None:
+        minimum = current_app.config["VOTE_REASON_MIN_CHARS"]
+        if len((field.data or "").strip()) < minimum:
+            raise ValidationError(
+                _("Give a reason of at least %(minimum)d characters.", minimum=minimum)
+            )
+
+
+# Loading: the one question each route asks
+
+
+def own_seat(seat_id: int) -> Seat:
+    seat = db.session.get(Seat, seat_id)
+    if seat is None or seat.reviewer_id != current_user.id:
+        abort(404)  # someone else's seat does not exist, as far as they can tell
+    return seat
+
+
+# The seats
+
+
+@bp.get("")
+@login_required
+def my_seats():
+    seats = db.session.scalars(
+        select(Seat)
+        .where(Seat.reviewer_id == current_user.id)
+        .order_by(Seat.vote_due_at.desc(), Seat.id.desc())
+    ).all()
+    open_seats = [seat for seat in seats if voting.can_vote(seat, current_user)]
+    past_seats = [seat for seat in seats if seat not in open_seats]
+    return render_template(
+        "panels/my_seats.html",
+        open_seats=[_seat_summary(seat) for seat in reversed(open_seats)],
+        past_seats=[_seat_summary(seat) for seat in past_seats],
+    )
+
+
+def _seat_summary(seat: Seat) -> SimpleNamespace:
+    panel = seat.panel
+    return SimpleNamespace(
+        id=seat.id,
+        case_id=panel.case_id,
+        question=Redactor(panel.case).redact(panel.question),
+        vote_due_at=seat.vote_due_at,
+        status=seat.status,
+        panel_status=panel.status,
+    )
+
+
+@bp.get("/<int:seat_id>")
+@login_required
+def show(seat_id: int):
+    seat = own_seat(seat_id)
+    return _render_seat(seat)
+
+
+def _render_seat(seat: Seat, form: BallotForm | None = None, status: int = 200):
+    panel = seat.panel
+    redactor = Redactor(panel.case)
+    may_vote = voting.can_vote(seat, current_user)
+    if may_vote and form is None:
+        form = BallotForm(panel.options, redactor)
+    closed = panel.status != PanelStatus.OPEN.value
+    results = voting.panel_results(panel) if closed else None
+    return (
+        render_template(
+            "panels/seat.html",
+            seat=seat,
+            panel=panel,
+            case=anonymised_case(panel.case, redactor),
+            summary=redactor.redact(panel.summary),
+            question=redactor.redact(panel.question),
+            options=[redactor.redact(option) for option in panel.options],
+            own_vote=_own_vote(seat, redactor),
+            may_vote=may_vote,
+            form=form if may_vote else None,
+            recuse_form=ConfirmForm() if may_vote else None,
+            results=_results_view(results, redactor.redact),
+        ),
+        status,
+    )
+
+
+def _own_vote(seat: Seat, redactor: Redactor) -> SimpleNamespace | None:
+    vote = seat.vote
+    if vote is None:
+        return None
+    return SimpleNamespace(option=redactor.redact(vote.option), reason=redactor.redact(vote.reason))
+
+
+def _results_view(results, clean=str) -> SimpleNamespace | None:
+    """A closed panel's counts and reasons, without who gave them, each text ``clean``ed."""
+    if results is None:
+        return None
+    return SimpleNamespace(
+        verdict=clean(results.verdict) if results.verdict else None,
+        counts=[(clean(option), count) for option, count in results.counts.items()],
+        votes_cast=results.votes_cast,
+        reasons=[(clean(option), clean(reason)) for option, reason in results.reasons],
+    )
+
+
+def anonymised_case(case: Case, redactor: Redactor) -> SimpleNamespace:
+    """What a reviewer reads of a case: no names, numbers or addresses, file names replaced."""
+    order = case.order
+    return SimpleNamespace(
+        id=case.id,
+        claim_type=case.claim_type,
+        responsible_party=case.responsible_party,
+        description=redactor.redact(case.description),
+        remedy=case.remedy,
+        remedy_amount_fen=case.remedy_amount_fen,
+        currency=order.currency,
+        amount_fen=order.amount_fen,
+        items=[
+            SimpleNamespace(
+                title=redactor.redact(item.title),
+                category=redactor.redact(item.category),
+                quantity=item.quantity,
+            )
+            for item in order.items
+        ],
+        timelines=anonymised_timelines(case, redactor),
+    )
+
+
+def anonymised_timelines(case: Case, redactor: Redactor) -> SimpleNamespace:
+    """Both timelines on one time axis, late entries apart, as on the case page."""
+    entries = sorted(
+        [*evidence.timeline(case, Party.BUYER), *evidence.timeline(case, Party.SELLER)],
+        key=lambda entry: (entry.created_at, entry.id),
+    )
+    file_numbers: dict[str, int] = {}
+    shown = []
+    for entry in entries:
+        name = None
+        if entry.stored_name is not None:
+            file_numbers[entry.kind] = file_numbers.get(entry.kind, 0) + 1
+            name = file_label(entry.kind, file_numbers[entry.kind])
+        shown.append(_anonymised_entry(entry, redactor, name))
+    return SimpleNamespace(
+        on_time=[entry for entry in shown if not entry.is_late],
+        late=[entry for entry in shown if entry.is_late],
+        retracted={e.refers_to_id for e in entries if e.kind == EvidenceKind.RETRACTION},
+        corrected={e.refers_to_id for e in entries if e.kind == EvidenceKind.CORRECTION},
+    )
+
+
+def _anonymised_entry(entry: EvidenceEntry, redactor: Redactor, name: str | None):
+    is_tracking = entry.kind == EvidenceKind.TRACKING_NUMBER
+    return SimpleNamespace(
+        id=entry.id,
+        party=entry.party,
+        sequence=entry.sequence,
+        kind=entry.kind,
+        is_late=entry.is_late,
+        created_at=entry.created_at,
+        refers_to_id=entry.refers_to_id,
+        text=None if is_tracking else redactor.redact(entry.text),
+        carrier=redactor.carrier(entry) if is_tracking else None,
+        file_label=name,
+        has_thumbnail=entry.kind == EvidenceKind.IMAGE and entry.thumbnail_name is not None,
+        size_bytes=entry.size_bytes,
+    )
+
+
+@bp.get("/<int:seat_id>/evidence/<int:entry_id>/thumbnail")
+@login_required
+def evidence_thumbnail(seat_id: int, entry_id: int):
+    seat = own_seat(seat_id)
+    entry = db.session.get(EvidenceEntry, entry_id)
+    if entry is None or entry.case_id != seat.panel.case_id or entry.thumbnail_name is None:
+        abort(404)
+    path = files.evidence_path(entry.thumbnail_name)
+    if not path.is_file():
+        abort(404)
+    content_type = mimetypes.guess_type(entry.thumbnail_name)[0] or "image/jpeg"
+    extension = mimetypes.guess_extension(content_type) or ""
+    # a generic name: the uploader's file name may carry a name or an order number
+    response = send_file(
+        path,
+        mimetype=content_type,
+        download_name=f"photo-{entry.id}{extension}",
+        conditional=True,
+        etag=True,
+    )
+    response.headers["Content-Security-Policy"] = FILE_RESPONSE_CSP
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Voting
+
+
+@bp.post("/<int:seat_id>/vote")
+@login_required
+def vote(seat_id: int):
+    seat = own_seat(seat_id)
+    panel = seat.panel
+    if not voting.can_vote(seat, current_user):
+        flash(_("You can no longer vote on this seat."), "error")
+        return redirect(url_for("panels.show", seat_id=seat.id))
+    form = BallotForm(panel.options, Redactor(panel.case))
+    if form.validate_on_submit():
+        try:
+            option = panel.options[int(form.option.data)]
+            voting.cast_vote(seat, current_user, option, form.reason.data)
+        except JuryRefused as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your vote is cast. Thank you."), "success")
+            return redirect(url_for("panels.show", seat_id=seat.id))
+    return _render_seat(seat, form, 400)
+
+
+@bp.post("/<int:seat_id>/recuse")
+@login_required
+def recuse(seat_id: int):
+    seat = own_seat(seat_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        voting.recuse(seat, current_user)
+    except JuryRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("panels.show", seat_id=seat.id))
+    db.session.commit()
+    flash(_("You have stepped down from this seat; another reviewer takes it."), "success")
+    return redirect(url_for("panels.my_seats"))
+
+
+# What the parties see
+
+
+def panel_outcomes(case: Case, user) -> list[SimpleNamespace]:
+    """Each closed panel of ``case``, for its parties and staff: the verdict, the counts and
+    the reasons, never who gave them. Empty for anyone else, and while no panel has closed."""
+    if user is None or not user.is_authenticated or not case.can_view(user):
+        return []
+    panels = db.session.scalars(
+        select(Panel)
+        .where(Panel.case_id == case.id, Panel.status != PanelStatus.OPEN.value)
+        .order_by(Panel.id)
+    ).all()
+    outcomes = []
+    for panel in panels:
+        results = voting.panel_results(panel)
+        if results is not None:
+            outcomes.append(
+                SimpleNamespace(
+                    round=panel.round,
+                    returned=panel.status == PanelStatus.RETURNED.value,
+                    closed_at=panel.closed_at,
+                    results=_results_view(results),
+                )
+            )
+    return outcomes
+
+
+SEAT_STATUS_LABELS = {
+    SeatStatus.OPEN: _l("Waiting for your vote"),
+    SeatStatus.VOTED: _l("You voted"),
+    SeatStatus.RECUSED: _l("You stepped down"),
+    SeatStatus.REPLACED: _l("Replaced: no vote in time"),
+}
+
+
+@bp.app_context_processor
+def _panel_template_helpers() -> dict:
+    return {
+        "panel_outcomes": panel_outcomes,
+        "seat_status_label": lambda value: str(SEAT_STATUS_LABELS.get(value, value)),
+    }

@@ -1,0 +1,144 @@
+"""The appeal: the losing side, once, within 48 hours, to a fresh 35-seat panel whose
+verdict is final."""
+
+from datetime import timedelta
+
+import pytest
+from flask import current_app
+from sqlalchemy import select
+
+from app import clock
+from app.cases.models import CaseState, DecisionKind, Outcome
+from app.extensions import db
+from app.jury.appeals import appeal, can_appeal
+from app.jury.counting import count_due_panels
+from app.jury.models import Appeal, Panel, PanelRound, PanelStatus, Seat
+from app.jury.voting import JuryRefused
+from app.outbox import OutboxMessage
+from tests.case_factories import make_case
+from tests.conftest import table_count
+from tests.factories import make_user
+from tests.test_jury_voting import (
+    FOR_BUYER,
+    FOR_SELLER,
+    START,
+    make_panel,
+    make_pool,
+    panel_of,
+    votes,
+)
+
+REASON = "The panel overlooked the courier's photo of the crushed box."
+
+
+@pytest.fixture
+def decided_for_seller():
+    """A case a first panel decided for the seller; a pool large enough for an appeal."""
+    clock.freeze(START)
+    panel = make_panel()
+    votes(panel, FOR_SELLER, 9)
+    assert count_due_panels() == 1
+    make_pool(current_app.config["APPEAL_PANEL_SEATS"])
+    case = panel.case
+    db.session.refresh(case)
+    assert case.state == CaseState.DECIDED.value and case.outcome == Outcome.FOR_SELLER.value
+    return case
+
+
+def test_the_losing_buyer_appeals_to_a_fresh_panel_of_35(decided_for_seller):
+    case = decided_for_seller
+    first = panel_of(case)
+    assert can_appeal(case, case.buyer)
+
+    panel = appeal(case, case.buyer, "  " + REASON)
+
+    db.session.refresh(case)
+    assert case.state == CaseState.PANEL.value
+    assert case.outcome is None and case.decision_kind is None
+    assert panel.round == PanelRound.APPEAL.value and panel.status == PanelStatus.OPEN.value
+    assert (panel.seats, panel.majority) == (35, 18)
+    assert panel.options == first.options and panel.question == first.question
+    reviewers = set(db.session.scalars(select(Seat.reviewer_id).where(Seat.panel_id == panel.id)))
+    first_reviewers = {seat.reviewer_id for seat in first.seat_rows}
+    assert len(reviewers) == 35 and not reviewers & first_reviewers
+    row = db.session.scalar(select(Appeal).where(Appeal.case_id == case.id))
+    assert row.party == "buyer" and row.reason == REASON
+    keys = db.session.scalars(
+        select(OutboxMessage.idempotency_key).where(
+            OutboxMessage.idempotency_key.startswith(f"panel-{panel.id}:appeal-opened")
+        )
+    ).all()
+    assert len(keys) == 3 * 2  # both parties and the mediator
+    assert not can_appeal(case, case.buyer)
+
+
+def test_only_the_losing_side_may_appeal(decided_for_seller):
+    case = decided_for_seller
+    for user in (case.seller, case.mediator, make_user()):
+        assert not can_appeal(case, user)
+        with pytest.raises(JuryRefused):
+            appeal(case, user, REASON)
+    assert table_count(Appeal) == 0
+
+
+def test_the_appeal_window_is_48_hours(decided_for_seller):
+    case = decided_for_seller
+    clock.advance(current_app.config["APPEAL_WINDOW"] - timedelta(seconds=1))
+    assert can_appeal(case, case.buyer)
+    clock.advance(timedelta(seconds=1))
+
+    assert not can_appeal(case, case.buyer)
+    with pytest.raises(JuryRefused):
+        appeal(case, case.buyer, REASON)
+    db.session.refresh(case)
+    assert case.state == CaseState.DECIDED.value
+
+
+def test_a_reason_is_needed(decided_for_seller):
+    case = decided_for_seller
+    with pytest.raises(JuryRefused) as refused:
+        appeal(case, case.buyer, "They were wrong.")
+    assert refused.value.field == "reason"
+    assert table_count(Appeal) == 0
+
+
+def test_a_mediators_decision_cannot_be_appealed_here():
+    case = make_case("decided")
+    # decided for the buyer by the mediator: not a panel verdict
+    assert case.decision_kind == DecisionKind.MEDIATOR.value
+    assert not can_appeal(case, case.seller)
+
+
+def test_a_pool_too_small_refuses_and_changes_nothing(decided_for_seller, app, monkeypatch):
+    case = decided_for_seller
+    monkeypatch.setitem(app.config, "APPEAL_PANEL_SEATS", 500)
+
+    with pytest.raises(JuryRefused) as refused:
+        appeal(case, case.buyer, REASON)
+
+    assert "Too few eligible reviewers" in str(refused.value)
+    db.session.refresh(case)
+    assert case.state == CaseState.DECIDED.value
+    assert case.outcome == Outcome.FOR_SELLER.value
+    assert table_count(Appeal) == 0
+    assert panel_of(case, PanelRound.APPEAL) is None
+    assert can_appeal(case, case.buyer)  # may try again once the pool has grown
+
+
+def test_the_appeal_panels_verdict_is_final(decided_for_seller):
+    case = decided_for_seller
+    panel = appeal(case, case.buyer, REASON)
+    votes(panel, FOR_BUYER, 18)
+
+    assert count_due_panels() == 1
+
+    db.session.refresh(case)
+    assert case.state == CaseState.DECIDED.value
+    assert case.decision_kind == DecisionKind.PANEL.value
+    assert case.outcome == Outcome.FOR_BUYER.value
+    assert db.session.get(Panel, panel.id).status == PanelStatus.DECIDED.value
+    for user in (case.buyer, case.seller):
+        assert not can_appeal(case, user)
+        with pytest.raises(JuryRefused):
+            appeal(case, user, REASON)
+    assert table_count(Appeal) == 1

@@ -1,0 +1,202 @@
+"""A reviewer's vote and recusal: one final vote per seat, with a reason, in time."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import current_app
+from sqlalchemy import select
+
+from app import clock
+from app.audit import AuditEvent
+from app.auth.models import User
+from app.extensions import db
+from app.jury.models import (
+    Panel,
+    PanelRound,
+    PanelStatus,
+    Reviewer,
+    ReviewerStatus,
+    Seat,
+    SeatStatus,
+    Vote,
+)
+from app.jury.voting import JuryRefused, can_vote, cast_vote, panel_results, recuse
+from tests.case_factories import make_case
+from tests.concurrency import errors_in, run_at_once
+from tests.conftest import table_count
+from tests.factories import make_user
+
+START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+FOR_BUYER, FOR_SELLER = "For the buyer", "For the seller"
+REASON = "Both timelines show the box was crushed in transit."
+
+
+# Panels drawn the real way: a pool of active reviewers, then the mediator routes the case
+
+
+def make_pool(count: int) -> list[User]:
+    """``count`` active reviewers who never traded with anyone (a balanced pool)."""
+    users = [make_user() for _ in range(count)]
+    for user in users:
+        db.session.add(
+            Reviewer(user_id=user.id, status=ReviewerStatus.ACTIVE.value, activated_at=clock.now())
+        )
+    db.session.flush()
+    return users
+
+
+def make_panel(**case_fields) -> Panel:
+    """A case routed to a first-round panel, drawn from a fresh pool sized by the config."""
+    make_pool(current_app.config["PANEL_SEATS"])
+    case = make_case("panel", **case_fields)
+    return panel_of(case)
+
+
+def panel_of(case, round: PanelRound = PanelRound.FIRST) -> Panel:
+    return db.session.scalar(
+        select(Panel).where(Panel.case_id == case.id, Panel.round == round.value)
+    )
+
+
+def open_seats(panel: Panel) -> list[Seat]:
+    return db.session.scalars(
+        select(Seat)
+        .where(Seat.panel_id == panel.id, Seat.status == SeatStatus.OPEN.value)
+        .order_by(Seat.id)
+    ).all()
+
+
+def vote(seat: Seat, option: str, reason: str = REASON) -> Vote:
+    return cast_vote(seat, seat.reviewer, option, reason)
+
+
+def votes(panel: Panel, option: str, count: int) -> None:
+    for seat in open_seats(panel)[:count]:
+        vote(seat, option)
+
+
+@pytest.fixture
+def panel():
+    clock.freeze(START)
+    return make_panel()
+
+
+# Voting
+
+
+def test_a_vote_is_recorded_and_final(panel):
+    seat = panel.seat_rows[0]
+    assert can_vote(seat, seat.reviewer)
+
+    cast = vote(seat, FOR_BUYER, "  " + REASON + "  ")
+
+    assert cast.option == FOR_BUYER and cast.reason == REASON
+    assert seat.status == SeatStatus.VOTED.value
+    assert not can_vote(seat, seat.reviewer)
+    with pytest.raises(JuryRefused):
+        vote(seat, FOR_SELLER)
+    assert table_count(Vote) == 1
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "jury.vote_cast"))
+
+
+def test_only_the_seat_holder_votes(panel):
+    seat, other = panel.seat_rows[:2]
+    assert not can_vote(seat, other.reviewer)
+    with pytest.raises(JuryRefused):
+        cast_vote(seat, other.reviewer, FOR_BUYER, REASON)
+    with pytest.raises(JuryRefused):
+        cast_vote(seat, panel.case.buyer, FOR_BUYER, REASON)
+
+
+@pytest.mark.parametrize("reason", ["Too short reason.", " " * 30, "x" * 19 + "   "])
+def test_a_reason_under_twenty_characters_is_refused(panel, reason):
+    seat = panel.seat_rows[0]
+    with pytest.raises(JuryRefused) as refused:
+        vote(seat, FOR_BUYER, reason)
+    assert refused.value.field == "reason"
+    assert seat.status == SeatStatus.OPEN.value
+    vote(seat, FOR_BUYER, "x" * 20)  # exactly twenty is enough
+
+
+def test_an_overlong_reason_or_an_unknown_option_is_refused(panel):
+    seat = panel.seat_rows[0]
+    with pytest.raises(JuryRefused) as refused:
+        vote(seat, FOR_BUYER, "x" * 2001)
+    assert refused.value.field == "reason"
+    with pytest.raises(JuryRefused) as refused:
+        vote(seat, "Split the difference")
+    assert refused.value.field == "option"
+    assert table_count(Vote) == 0
+
+
+def test_voting_after_the_seats_due_time_is_refused(panel):
+    seat = panel.seat_rows[0]
+    clock.advance(current_app.config["SEAT_VOTE_WINDOW"] - timedelta(seconds=1))
+    assert can_vote(seat, seat.reviewer)
+    clock.advance(timedelta(seconds=1))
+
+    assert not can_vote(seat, seat.reviewer)
+    with pytest.raises(JuryRefused):
+        vote(seat, FOR_BUYER)
+    assert table_count(Vote) == 0
+
+
+def test_voting_on_a_closed_panel_is_refused(panel):
+    seat = panel.seat_rows[0]
+    panel.status = PanelStatus.DECIDED.value
+    db.session.flush()
+    with pytest.raises(JuryRefused):
+        vote(seat, FOR_BUYER)
+
+
+def test_a_reviewer_may_recuse_instead(panel):
+    seat = panel.seat_rows[0]
+    recuse(seat, seat.reviewer)
+
+    assert seat.status == SeatStatus.RECUSED.value
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "jury.recused"))
+    assert event.subject_id == str(seat.id) and event.actor_id == seat.reviewer_id
+    with pytest.raises(JuryRefused):
+        vote(seat, FOR_BUYER)
+    with pytest.raises(JuryRefused):
+        recuse(seat, seat.reviewer)
+    with pytest.raises(JuryRefused):
+        recuse(panel.seat_rows[1], seat.reviewer)  # not their seat
+
+
+def test_results_are_hidden_until_the_panel_closes_and_never_name_reviewers(panel):
+    votes(panel, FOR_BUYER, 2)
+    votes(panel, FOR_SELLER, 1)
+    assert panel_results(panel) is None
+
+    panel.status = PanelStatus.RETURNED.value
+    db.session.flush()
+    results = panel_results(panel)
+
+    assert results.counts == {FOR_BUYER: 2, FOR_SELLER: 1}
+    assert results.votes_cast == 3
+    assert results.reasons == [(FOR_BUYER, REASON), (FOR_BUYER, REASON), (FOR_SELLER, REASON)]
+    shown = repr(results)
+    for seat in panel.seat_rows:
+        assert seat.reviewer.display_name not in shown and seat.reviewer.email not in shown
+
+
+@pytest.mark.committing
+def test_eight_votes_at_once_on_one_seat_give_one_vote(app):
+    clock.freeze(START)
+    panel = make_panel()
+    seat_id = panel.seat_rows[0].id
+    db.session.commit()
+    db.session.remove()
+
+    def cast(n: int):
+        seat = db.session.get(Seat, seat_id)
+        option = FOR_BUYER if n % 2 else FOR_SELLER
+        return cast_vote(seat, seat.reviewer, option, f"{REASON} ({n})").id
+
+    outcomes = run_at_once(app, cast, 8)
+
+    errors = errors_in(outcomes)
+    assert len(errors) == 7 and all(isinstance(e, JuryRefused) for e in errors)
+    assert db.session.scalars(select(Vote.seat_id)).all() == [seat_id]
+    assert db.session.get(Seat, seat_id).status == SeatStatus.VOTED.value
