@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.execution.public_views import bp as public_bp
     from app.execution.views import bp as execution_bp
     from app.i18n import bp as i18n_bp
+    from app.jury.appeal_views import bp as appeals_bp
     from app.jury.seat_views import bp as panels_bp
     from app.jury.views import bp as jury_bp
     from app.main import bp as main_bp
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
         execution_bp,
         jury_bp,
         panels_bp,
+        appeals_bp,
         closing_bp,
         admin_bp,
         public_bp,

@@ -183,6 +183,13 @@ TABLE: dict[tuple[str, str], Row] = {
     ("mediation.decide", "POST"): Row(
         "mediation", "/cases/{case}/mediation/decision", DECISION, only("mediator", 302)
     ),
+    # only the losing side of a panel's verdict appeals; a mediator's decision has no appeal
+    ("appeals.appeal", "POST"): Row(
+        "decided",
+        "/cases/{case}/appeal",
+        {"reason": "The panel misread the courier's report entirely."},
+        {"buyer": 403, "seller": 403, "mediator": 403, "admin": 403},
+    ),
     ("mediation.route_to_panel", "POST"): Row(
         "mediation",
         "/cases/{case}/mediation/panel",

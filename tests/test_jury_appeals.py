@@ -142,3 +142,22 @@ def test_the_appeal_panels_verdict_is_final(decided_for_seller):
         with pytest.raises(JuryRefused):
             appeal(case, user, REASON)
     assert table_count(Appeal) == 1
+
+
+def test_the_buyer_appeals_from_the_case_page(client, decided_for_seller):
+    from tests.conftest import login
+
+    case = decided_for_seller
+    login(client, case.buyer)
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Appeal the verdict" in html
+    response = client.post(f"/cases/{case.id}/appeal", data={"reason": "too short"})
+    assert response.status_code == 302
+    assert table_count(Appeal) == 0
+    client.post(f"/cases/{case.id}/appeal", data={"reason": REASON})
+    db.session.expire_all()
+    assert db.session.get(type(case), case.id).current_state is CaseState.PANEL
+    assert table_count(Appeal) == 1
+    client.post("/logout")
+    login(client, case.seller)
+    assert "Appeal the verdict" not in client.get(f"/cases/{case.id}").get_data(as_text=True)

@@ -1,7 +1,9 @@
 """``flask jury replay-draw CASE``: recompute each panel's draw from its recorded seed and
-pool, and check it against the reviewers actually seated (design: Crowd review, Drawing)."""
+pool, and check it against the reviewers actually seated (design: Crowd review, Drawing).
+``flask jury simulate``: how panel size and reviewer accuracy shape verdicts."""
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -9,6 +11,7 @@ from app.cases.models import Case
 from app.extensions import db
 from app.jury.drawing import first_drawn, replay_draw
 from app.jury.models import Panel
+from app.jury.simulate import format_result, simulate
 
 jury_cli = AppGroup("jury", help="Crowd review: panels and their draws.")
 
@@ -44,3 +47,26 @@ def replay_draw_command(case_id: int) -> None:
 
 def _ids(user_ids: list[int]) -> str:
     return " ".join(str(user_id) for user_id in user_ids) or "(none)"
+
+
+@jury_cli.command("simulate")
+@click.option("--seats", type=click.IntRange(1, 201), default=None, help="Seats on a panel.")
+@click.option(
+    "--majority",
+    type=click.IntRange(1, 201),
+    default=None,
+    help="Votes for one option that decide at once (default: a simple majority of the seats).",
+)
+@click.option("--accuracy", type=click.FloatRange(0, 1), default=0.7, show_default=True)
+@click.option("--cases", type=click.IntRange(1, 1_000_000), default=2000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def simulate_command(seats, majority, accuracy, cases, seed) -> None:
+    """Simulate panels of reviewers who each vote right with probability ACCURACY, counted by
+    the real counting rule: how often the verdict is right, and how many votes it takes."""
+    seats = seats or current_app.config["PANEL_SEATS"]
+    if majority is None:
+        same_as_configured = seats == current_app.config["PANEL_SEATS"]
+        majority = current_app.config["PANEL_MAJORITY"] if same_as_configured else seats // 2 + 1
+    if majority > seats:
+        raise click.UsageError("the majority cannot be more than the seats")
+    click.echo(format_result(simulate(seats, majority, accuracy, cases, seed)))

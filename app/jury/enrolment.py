@@ -28,8 +28,6 @@ from app.jury.eligibility import is_eligible
 from app.jury.models import PracticeAnswer, Reviewer, ReviewerStatus
 from app.jury.practice import PRACTICE_CASES, PracticeCase
 
-PRACTICE_RETRY_AFTER = timedelta(days=7)
-
 
 class EnrolmentRefused(Exception):
     """An enrolment step that cannot be done. ``message`` is meant for the person
@@ -65,7 +63,7 @@ def _pass_mark() -> int:
 
 
 def _retry_after() -> timedelta:
-    return current_app.config.get("PRACTICE_RETRY_AFTER", PRACTICE_RETRY_AFTER)
+    return current_app.config["PRACTICE_RETRY_AFTER"]
 
 
 def reviewer_of(user: User) -> Reviewer | None:

@@ -15,6 +15,7 @@ from flask import Flask
 from app.cases.sweeps import sweep_case_deadlines, sweep_deadline_reminders
 from app.execution.sweeps import sweep_obligations
 from app.extensions import db
+from app.jury.counting import count_due_panels
 from app.outbox import deliver_outbox
 from app.scheduler.heartbeat import beat
 
@@ -35,6 +36,11 @@ SWEEPS: list[Sweep] = [
         id="case-deadlines",
         func=sweep_case_deadlines,
         seconds_setting="SCHEDULER_CASE_DEADLINES_SECONDS",
+    ),
+    Sweep(
+        id="count-panels",
+        func=count_due_panels,
+        seconds_setting="COUNTING_SWEEP_SECONDS",
     ),
     Sweep(
         id="execution",
