@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from app import clock
 from app.auth.models import Role, User
 from app.auth.services import authenticate
 from app.demo import DEMO_PASSWORD, seed_demo
@@ -114,3 +115,16 @@ def test_the_demo_has_rated_cases_and_a_penalised_shop(app, tmp_path, monkeypatc
     seed_demo()
     assert db.session.scalar(select(func.count(Rating.id))) >= 2
     assert [shop.shop_name for shop in penalised_shops()] == ["娜娜美妆 Nana Beauty"]
+
+
+def test_the_demo_panel_waits_for_its_deciding_vote(app, tmp_path, monkeypatch):
+    from app.demo import waiting_seats
+    from app.jury.models import Panel, Vote
+
+    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
+    seed_demo()
+    panel = db.session.scalar(select(Panel))
+    assert db.session.scalar(select(func.count(Vote.id))) == 8
+    waiting = waiting_seats()
+    assert len(waiting) == panel.seats - 8
+    assert all(seat.vote_due_at > clock.now() for seat in waiting)

@@ -8,10 +8,18 @@ from app.auth.models import User
 from app.demo.cases import seed_cases
 from app.demo.marketplace import DEMO_PASSWORD, seed_marketplace
 from app.extensions import db
+from app.jury.models import Seat, SeatStatus
 
 __all__ = ["DEMO_PASSWORD", "demo_cli", "seed_demo"]
 
 demo_cli = AppGroup("demo", help="Demo data.")
+
+
+def waiting_seats() -> list[Seat]:
+    """The demo panel's seats still open: any one of them casts the deciding vote."""
+    return db.session.scalars(
+        select(Seat).where(Seat.status == SeatStatus.OPEN.value).order_by(Seat.id)
+    ).all()
 
 
 def seed_demo() -> dict[str, int]:
@@ -35,6 +43,8 @@ def seed_command(if_empty: bool) -> None:
         )
     counts = seed_demo()
     db.session.commit()
+    for seat in waiting_seats():
+        click.echo(f"Case #{seat.panel.case_id} waits for the vote of {seat.reviewer.email}")
     click.echo(
         f"Demo data: {counts['users']} accounts, {counts['orders']} orders and "
         f"{counts['cases']} cases. "

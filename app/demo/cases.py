@@ -23,6 +23,8 @@ from app.execution import services as execution
 from app.execution.services import obligations_of
 from app.execution.sweeps import sweep_obligations
 from app.extensions import db
+from app.jury.models import Panel
+from app.jury.voting import cast_vote
 from app.mediation import services as mediation
 from app.mediation.closing import rate_case
 from app.mediation.models import SettlementOutcome
@@ -344,7 +346,7 @@ def _panel(demo: _Demo) -> Case:
     )
     demo.at(35 * HOUR, lambda: mediation.answer_proposal(case, order.seller, False))
     demo.at(
-        30 * HOUR,
+        10 * HOUR,
         lambda: mediation.route_to_panel(
             case,
             demo.mediator,
@@ -354,6 +356,18 @@ def _panel(demo: _Demo) -> Case:
             ["Refund the buyer in full", "Reject the claim"],
         ),
     )
+    # eight reviewers have voted for the buyer: the ninth vote decides
+    panel = db.session.scalar(select(Panel).where(Panel.case_id == case.id))
+    for number, seat in enumerate(panel.seat_rows[:8]):
+        demo.at(
+            (9 - number) * HOUR,
+            lambda seat=seat: cast_vote(
+                seat,
+                seat.reviewer,
+                panel.options[0],
+                "The listing says organic without any certificate; that misleads buyers.",
+            ),
+        )
     return case
 
 
