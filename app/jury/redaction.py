@@ -49,6 +49,16 @@ def _placeholders() -> dict[str, str]:
     }
 
 
+def _shop_terms(shop: str | None) -> set[str]:
+    """A shop's name and each of its scripts' runs ("Green Leaf Tea House", "绿叶茶社"), but
+    not its single words: those are everyday words ("tea", "house") a reviewer needs."""
+    shop = (shop or "").strip()
+    if not shop:
+        return set()
+    runs = re.findall(r"[\u4e00-\u9fff]+|[^\u4e00-\u9fff]+", shop)
+    return {shop} | {run.strip() for run in runs if len(run.strip()) > 1}
+
+
 def _name_terms(values: Iterable[str | None]) -> set[str]:
     """A name, each of its parts longer than one character, and a Chinese given name."""
     terms: set[str] = set()
@@ -91,7 +101,7 @@ class Redactor:
         self.names: list[tuple[str, re.Pattern]] = []
         for key, user in (("buyer", buyer), ("seller", seller)):
             local_part = (user.email or "").split("@")[0]
-            terms = _name_terms([user.display_name, user.shop_name])
+            terms = _name_terms([user.display_name]) | _shop_terms(user.shop_name)
             if len(local_part) >= 3:
                 terms.add(local_part)
             pattern = _term_pattern(terms)
