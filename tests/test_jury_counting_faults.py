@@ -107,3 +107,52 @@ def test_two_counting_processes_at_once_decide_each_panel_once(app):
         assert _verdicts(case_id) == 1
     keys = db.session.scalars(select(OutboxMessage.idempotency_key)).all()
     assert len(keys) == len(set(keys))
+
+
+KILLED_COUNTER = COUNTER.replace(
+    "from app.jury.counting import count_due_panels",
+    "from app.jury import counting\n"
+    "from app.jury.counting import count_due_panels\n"
+    "import os, signal\n"
+    "counting._notify = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)",
+)
+
+
+@pytest.mark.committing
+def test_a_counting_process_killed_mid_verdict_loses_and_doubles_nothing(app):
+    clock.freeze(START)
+    panel = make_panel()
+    votes(panel, FOR_BUYER, 9)
+    panel_id, case_id = panel.id, panel.case_id
+    db.session.commit()
+    db.session.remove()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    args = [url, clock.now().isoformat()]
+
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_COUNTER, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+    assert killed.returncode == -9, killed.stderr  # SIGKILL with the verdict half written
+    assert table_count(Tally) == 0 and _verdicts(case_id) == 0
+    assert db.session.get(Panel, panel_id).status == PanelStatus.OPEN.value
+    db.session.remove()  # hold no SQLite transaction while the restarted process counts
+
+    restarted = subprocess.run(
+        [sys.executable, "-c", COUNTER, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        timeout=120,
+    )
+    assert restarted.returncode == 0, restarted.stderr
+    assert restarted.stdout.strip() == "1"
+    db.session.expire_all()
+    assert table_count(Tally) == 1 and _verdicts(case_id) == 1
+    assert db.session.get(Case, case_id).current_state is CaseState.DECIDED
