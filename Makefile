@@ -19,7 +19,7 @@ test: setup
 	env -u TEST_DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the suite on PostgreSQL ($$(echo $$TEST_DATABASE_URL | sed 's/:[^:@/]*@/:***@/'))"; \
-		$(BIN)/pytest; \
+		$(BIN)/pytest -m "not browser"; \
 	fi
 
 setup: install translations migrate seed

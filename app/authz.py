@@ -9,7 +9,7 @@ from app.auth.models import Role
 
 
 def role_required(role: Role):
-    """Logged in and holding ``role``; otherwise 401 (anonymous) or 403."""
+    """Logged in and holding ``role``; otherwise the login page (anonymous) or 403."""
 
     def decorator(view):
         @wraps(view)

@@ -335,6 +335,8 @@ def test_an_appeal_panel_is_larger_and_leaves_out_the_first_panels_reviewers(cas
         _reviewer()
     first = open_panel(case, PanelRound.FIRST, "Summary.", "Who?", ["Grant", "Reject"])
     first_reviewers = {seat.reviewer_id for seat in first.seat_rows}
+    first.status = "decided"  # the first panel has given its verdict
+    db.session.flush()
 
     appeal = open_panel(case, PanelRound.APPEAL, "Summary.", "Who?", ["Grant", "Reject"])
 

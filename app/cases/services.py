@@ -34,7 +34,7 @@ from app.cases.models import (
     Severity,
 )
 from app.cases.transitions import CaseRefused, move, touch
-from app.execution.services import start_execution
+from app.execution.services import cancel_outstanding, start_execution
 from app.extensions import db
 from app.mediation.assignment import choose_mediator
 from app.orders.models import Order, OrderStatus
@@ -250,6 +250,7 @@ def record_decision(
     one waits for its appeal window to close."""
     now = clock.now()
     agreed = kind in AGREED_DECISIONS
+    cancel_outstanding(case)  # a decision after a disputed execution replaces its steps
     event = move(
         case,
         CaseState.DECIDED,

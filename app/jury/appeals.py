@@ -27,8 +27,12 @@ LOSER = {Party.BUYER: Outcome.FOR_SELLER.value, Party.SELLER: Outcome.FOR_BUYER.
 
 
 def first_panel(case: Case) -> Panel | None:
+    """The first-round panel whose verdict stands (a case may have had a returned one)."""
     return db.session.scalar(
-        select(Panel).where(Panel.case_id == case.id, Panel.round == PanelRound.FIRST.value)
+        select(Panel)
+        .where(Panel.case_id == case.id, Panel.round == PanelRound.FIRST.value)
+        .order_by(Panel.id.desc())
+        .limit(1)
     )
 
 

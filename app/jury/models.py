@@ -2,13 +2,22 @@
 (design: Crowd review).
 
 The invariants live in unique constraints: one seat per reviewer per panel, one vote per
-seat, one tally per panel, one panel per round of a case, one appeal per case.
+seat, one tally per panel, one open panel per case, one appeal per case.
 """
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -71,7 +80,14 @@ class PanelStatus(StrEnum):
 class Panel(db.Model):
     __tablename__ = "panels"
     __table_args__ = (
-        UniqueConstraint("case_id", "round"),
+        # one panel at work per case; a case routed again after a returned panel gets another
+        Index(
+            "uq_panels_open_case",
+            "case_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
         CheckConstraint(sql_in("round", PanelRound), name="round_known"),
         CheckConstraint(sql_in("status", PanelStatus), name="status_known"),
     )

@@ -31,7 +31,7 @@ from app.cases import evidence, files
 from app.cases.forms import ConfirmForm
 from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
 from app.cases.views import FILE_RESPONSE_CSP
-from app.extensions import db
+from app.extensions import db, limiter
 from app.forms import apply_error
 from app.jury import voting
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus
@@ -253,6 +253,7 @@ def evidence_thumbnail(seat_id: int, entry_id: int):
 
 
 @bp.post("/<int:seat_id>/vote")
+@limiter.limit(lambda: current_app.config["VOTE_RATE_LIMIT"], methods=["POST"])
 @login_required
 def vote(seat_id: int):
     seat = own_seat(seat_id)

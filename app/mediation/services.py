@@ -21,7 +21,6 @@ from app.cases.files import EvidenceRejected
 from app.cases.models import Case, CaseState, DecisionKind, EvidenceKind, Outcome, Party
 from app.cases.services import record_decision
 from app.cases.transitions import CaseRefused, move
-from app.execution.services import cancel_outstanding
 from app.extensions import db
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import PanelRound
@@ -320,7 +319,6 @@ def decide(case: Case, mediator: User, settlement: Settlement) -> None:
     """The mediator decides with written reasons; the losing side may appeal in 48 hours."""
     _require(case.can_decide(mediator))
     _check_settlement(case, settlement)
-    cancel_outstanding(case)  # a decision after a disputed execution replaces its steps
     rejected = settlement.outcome is SettlementOutcome.CLAIM_REJECTED
     record_decision(
         case,

@@ -2,7 +2,7 @@
 
 Revision ID: 0004_crowd_review
 Revises: 0003_mediation_execution
-Create Date: 2026-11-23 14:41:05.464233
+Create Date: 2026-11-23 15:05:53.035667
 
 """
 from alembic import op
@@ -78,13 +78,13 @@ def upgrade():
     sa.CheckConstraint("round IN ('first', 'appeal')", name=op.f('ck_panels_round_known')),
     sa.CheckConstraint("status IN ('open', 'decided', 'returned')", name=op.f('ck_panels_status_known')),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_panels_case_id_cases')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_panels')),
-    sa.UniqueConstraint('case_id', 'round', name=op.f('uq_panels_case_id_round'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_panels'))
     )
     with op.batch_alter_table('panels', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_panels_case_id'), ['case_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_panels_deadline_at'), ['deadline_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_panels_status'), ['status'], unique=False)
+        batch_op.create_index('uq_panels_open_case', ['case_id'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
 
     op.create_table('seats',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -147,6 +147,7 @@ def downgrade():
 
     op.drop_table('seats')
     with op.batch_alter_table('panels', schema=None) as batch_op:
+        batch_op.drop_index('uq_panels_open_case', sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
         batch_op.drop_index(batch_op.f('ix_panels_status'))
         batch_op.drop_index(batch_op.f('ix_panels_deadline_at'))
         batch_op.drop_index(batch_op.f('ix_panels_case_id'))

@@ -1,0 +1,301 @@
+"""Browser journeys against the real site: gunicorn and the scheduler as subprocesses, on a
+fresh SQLite file loaded with the demo data, driven by Playwright's Chromium.
+
+These tests never touch the suite's test database: ``_database`` below replaces the
+autouse fixture of ``tests/conftest.py`` for this directory.
+"""
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "tribunal-demo"  # every demo account's password
+
+
+def pytest_collection_modifyitems(items):
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _database():
+    """The browser tests talk to their own server and database: nothing to roll back."""
+    yield
+
+
+# Delivered orders from seller@example.com to buyer@example.com, one per journey, imported
+# through the marketplace import as production receives them (the demo holds only one).
+JOURNEY_ORDERS = {
+    "full": "TB2099000000001",
+    "default_judgment": "TB2099000000002",
+    "default_judgment_zh": "TB2099000000003",
+    "settlement": "TB2099000000004",
+    "appeal": "TB2099000000005",
+}
+
+
+def journey_orders() -> list[dict]:
+    now = datetime.now(UTC)
+    records = []
+    for number, order_id in enumerate(JOURNEY_ORDERS.values()):
+        records.append(
+            {
+                "marketplace_order_id": order_id,
+                "buyer": {
+                    "id": "mkt-00004",
+                    "email": "buyer@example.com",
+                    "name": "林晓雨 Lin Xiaoyu",
+                },
+                "seller": {
+                    "id": "mkt-00006",
+                    "email": "seller@example.com",
+                    "name": "张伟 Zhang Wei",
+                    "shop_name": "小张数码 Zhang's Digital",
+                },
+                "items": [
+                    {
+                        "title": f"蓝牙耳机 Bluetooth earbuds #{number + 1}",
+                        "category": "electronics",
+                        "quantity": 1,
+                        "unit_price_fen": 29900,
+                    }
+                ],
+                "amount_fen": 29900,
+                "currency": "CNY",
+                "status": "delivered",
+                "placed_at": (now - timedelta(days=6, minutes=number)).isoformat(),
+                "shipped_at": (now - timedelta(days=5)).isoformat(),
+                "delivered_at": (now - timedelta(days=2)).isoformat(),
+                "carrier": "SF Express",
+                "tracking_number": f"SF20990000{number:04d}",
+            }
+        )
+    return records
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Site:
+    """The running site: its address and its database file."""
+
+    def __init__(self, url: str, db_path: Path):
+        self.url = url
+        self.db_path = db_path
+
+    def sql(self, statement: str, params: tuple = ()) -> list[tuple]:
+        connection = sqlite3.connect(self.db_path, timeout=30)
+        try:
+            rows = connection.execute(statement, params).fetchall()
+            connection.commit()
+            return rows
+        finally:
+            connection.close()
+
+    def case_state(self, case_id: int) -> str:
+        return self.sql("SELECT state FROM cases WHERE id = ?", (case_id,))[0][0]
+
+    def expire_deadline(self, case_id: int) -> None:
+        """Move the case's running deadline into the past, as if the time had passed."""
+        past = (datetime.now(UTC) - timedelta(minutes=1)).replace(tzinfo=None)
+        self.sql(
+            "UPDATE cases SET deadline_at = ? WHERE id = ?",
+            (past.strftime("%Y-%m-%d %H:%M:%S.%f"), case_id),
+        )
+
+    def wait_for_state(self, case_id: int, *states: str, timeout: float = 25) -> str:
+        """Poll until the scheduler has moved the case into one of ``states``."""
+        end = time.monotonic() + timeout
+        while True:
+            state = self.case_state(case_id)
+            if state in states:
+                return state
+            if time.monotonic() > end:
+                raise AssertionError(f"case {case_id} stayed {state!r}, expected {states}")
+            time.sleep(0.3)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    base = tmp_path_factory.mktemp("browser-site")
+    db_path = base / "tribunal.db"
+    port = _free_port()
+    env = {
+        **os.environ,
+        "TRIBUNAL_CONFIG": "development",
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "EVIDENCE_DIR": str(base / "evidence"),
+        "SECRET_KEY": "browser-journeys-not-secret",
+        "SESSION_COOKIE_SECURE": "0",
+        "MAIL_BACKEND": "memory",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "RATELIMIT_ENABLED": "0",
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+        "SCHEDULER_CASE_DEADLINES_SECONDS": "2",
+        "COUNTING_SWEEP_SECONDS": "2",
+        "SCHEDULER_OUTBOX_SECONDS": "2",
+        "SCHEDULER_EXECUTION_SECONDS": "2",
+        # quick password hashes: ~40 logins a run
+        "ARGON2_TIME_COST": "2",
+        "ARGON2_MEMORY_COST_KIB": "19456",
+        "ARGON2_PARALLELISM": "1",
+    }
+    env.pop("TEST_DATABASE_URL", None)
+    flask = [str(BIN / "flask"), "--app", "wsgi"]
+    log = open(base / "setup.log", "w")  # noqa: SIM115
+    orders = base / "orders.json"
+    orders.write_text(json.dumps(journey_orders()))
+    for command in (["db", "upgrade"], ["demo", "seed"], ["orders", "import", str(orders)]):
+        done = subprocess.run(flask + command, cwd=ROOT, env=env, stdout=log, stderr=log)
+        if done.returncode:
+            log.flush()
+            raise RuntimeError(f"flask {command} failed:\n{(base / 'setup.log').read_text()}")
+    processes = [
+        subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+                "--worker-class",
+                "gthread",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=open(base / "web.log", "w"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            flask + ["scheduler", "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=open(base / "scheduler.log", "w"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+        ),
+    ]
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url + "/login", processes, base)
+        yield Site(url, db_path)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_until_up(url: str, processes, base: Path, timeout: float = 30) -> None:
+    import urllib.request
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        for process in processes:
+            if process.poll() is not None:
+                logs = "\n".join(p.read_text() for p in base.glob("*.log"))
+                raise RuntimeError(f"a site process exited:\n{logs[-4000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer in {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Actor:
+    """One person in their own browser context (own cookies), on the running site."""
+
+    def __init__(self, browser, site: Site, journey: str, email: str, locale: str = "en-GB"):
+        self.site = site
+        self.journey = journey
+        self.email = email
+        self.context = browser.new_context(
+            locale=locale,
+            extra_http_headers={"Accept-Language": locale},
+            viewport={"width": 1280, "height": 900},
+        )
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+
+    def go(self, path: str):
+        response = self.page.goto(self.site.url + path)
+        assert response is not None and response.status < 400, (path, response and response.status)
+        return self.page
+
+    def login(self) -> "Actor":
+        page = self.go("/login")
+        page.fill("#email", self.email)
+        page.fill("#password", PASSWORD)
+        page.locator("form button[type=submit]").first.click()
+        page.wait_for_load_state()
+        assert "/login" not in page.url, f"{self.email} could not log in"
+        return self
+
+    def shot(self, step: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{self.journey}-{step}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def actors(browser, site, request):
+    """``actors(email)`` opens a logged-in browser context for that person."""
+    opened: list[Actor] = []
+    journey = getattr(request.function, "journey", request.node.name.removeprefix("test_"))
+
+    def open_actor(email: str, locale: str = "en-GB", name: str | None = None) -> Actor:
+        actor = Actor(browser, site, name or journey, email, locale)
+        opened.append(actor)
+        return actor.login()
+
+    yield open_actor
+    for actor in opened:
+        actor.close()

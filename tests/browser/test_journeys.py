@@ -1,0 +1,303 @@
+"""Journeys through the real site in a browser: each person logs in in their own context,
+clicks through the pages and reads what they say. Timers are reached by moving the case's
+deadline into the past in the database and waiting for the scheduler process to act.
+
+Run: ``.venv/bin/pytest -q tests/browser -m browser -p no:cacheprovider``
+"""
+
+import re
+
+import pytest
+from PIL import Image, ImageDraw
+
+from tests.browser.conftest import JOURNEY_ORDERS
+
+pytestmark = pytest.mark.browser
+
+BUYER = "buyer@example.com"
+SELLER = "seller@example.com"
+MEDIATOR = "mediator@example.com"
+
+
+@pytest.fixture(scope="module")
+def photo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("files") / "earbud-case-cracked.jpg"
+    image = Image.new("RGB", (640, 480), (236, 240, 244))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((160, 120, 480, 360), fill=(40, 44, 52))
+    draw.line((200, 140, 440, 340), fill=(250, 250, 250), width=6)
+    image.save(path, "JPEG", quality=85)
+    return path
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory):
+    path = tmp_path_factory.mktemp("files") / "quality-inspection.pdf"
+    image = Image.new("RGB", (595, 842), "white")
+    draw = ImageDraw.Draw(image)
+    draw.text((60, 60), "Quality inspection report: passed, shipped intact", fill="black")
+    image.save(path, "PDF")
+    return path
+
+
+def case_id_of(page) -> int:
+    match = re.search(r"/cases/(\d+)", page.url)
+    assert match, page.url
+    return int(match.group(1))
+
+
+def open_case(buyer, order_id: str, description: str, photo=None, remedy="full_refund") -> int:
+    """My orders → the order → Open a case; returns the new case's id."""
+    page = buyer.go("/orders")
+    page.get_by_role("link", name=order_id).click()
+    page.locator("a[href$='/case/new']").click()
+    page.select_option("#claim_type", "not_as_described")
+    page.select_option("#responsible_party", "seller")
+    page.fill("#description", description)
+    page.select_option("#remedy", remedy)
+    if photo is not None:
+        page.set_input_files("#evidence_files", str(photo))
+    page.locator("main form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/cases/\d+$"))
+    return case_id_of(page)
+
+
+def accept_at_intake(mediator, case_id: int, shot: str | None = None) -> None:
+    page = mediator.go("/mediation/")
+    assert (
+        page.get_by_text(f"#{case_id}").count()
+        or page.locator(f"a[href='/cases/{case_id}']").count()
+    ), "the new case is not on the mediator desk"
+    if shot:
+        mediator.shot(shot)
+    page = mediator.go(f"/cases/{case_id}")
+    page.select_option("#severity", "important")
+    page.locator(f"form[action='/cases/{case_id}/intake/accept'] button").click()
+    page.wait_for_load_state()
+    assert mediator.site.case_state(case_id) == "awaiting_seller"
+
+
+def contest(seller, case_id: int, pdf=None) -> None:
+    """The seller contests the claim, then adds a PDF to the seller's timeline."""
+    page = seller.go(f"/cases/{case_id}")
+    expect_text(page, "Answer the claim")
+    page.fill("#statement", "The earbuds passed inspection and left our shop intact.")
+    page.locator(f"form[action='/cases/{case_id}/answer/contest'] button").click()
+    page.wait_for_load_state()
+    assert seller.site.case_state(case_id) == "evidence"
+    if pdf is not None:
+        page.select_option("#kind", "pdf")
+        page.set_input_files("#file", str(pdf))
+        page.locator(f"form[action='/cases/{case_id}/evidence'] button[type=submit]").click()
+        page.wait_for_load_state()
+        expect_text(page, "PDF document")
+
+
+def to_mediation(site, case_id: int) -> None:
+    site.expire_deadline(case_id)  # the 72-hour evidence window closes
+    site.wait_for_state(case_id, "mediation")
+
+
+def propose(mediator, case_id: int, outcome: str, amount: str | None, rationale: str) -> None:
+    page = mediator.go(f"/cases/{case_id}")
+    page.select_option("#proposal-outcome", outcome)
+    if amount is not None:
+        page.fill("#proposal-amount", amount)
+    page.fill("#proposal-rationale", rationale)
+    page.locator(f"form[action='/cases/{case_id}/mediation/proposal'] button").click()
+    page.wait_for_load_state()
+    assert mediator.site.case_state(case_id) == "proposal", page.locator("main").inner_text()
+
+
+def answer_proposal(party, case_id: int, answer: str) -> None:
+    page = party.go(f"/cases/{case_id}")
+    expect_text(page, "The mediator's settlement proposal")
+    page.locator(f"form[action='/cases/{case_id}/proposal/{answer}'] button").click()
+    page.wait_for_load_state()
+
+
+def expect_text(page, text: str) -> None:
+    main = page.locator("main").inner_text()
+    assert text in main, f"{text!r} not on {page.url}:\n{main[:1500]}"
+
+
+def journey(name: str):
+    """Names the journey's screenshots: test-artifacts/screenshots/<name>-<step>.png."""
+
+    def mark(test):
+        test.journey = name
+        return test
+
+    return mark
+
+
+@journey("default-judgment")
+def test_silent_seller_loses_by_default_judgment(actors, site):
+    buyer = actors(BUYER)
+    case_id = open_case(
+        buyer, JOURNEY_ORDERS["default_judgment"], "The earbuds stopped charging on day two."
+    )
+    expect_text(buyer.page, "Filed")
+    mediator = actors(MEDIATOR)
+    accept_at_intake(mediator, case_id)
+
+    page = buyer.go(f"/cases/{case_id}")
+    expect_text(page, "Waiting for the seller")
+    expect_text(page, "The seller answers by")
+    buyer.shot("1-awaiting-seller")
+
+    site.expire_deadline(case_id)  # 72 hours of silence
+    site.wait_for_state(case_id, "decided", "executing")
+
+    page = buyer.go(f"/cases/{case_id}")
+    expect_text(page, "Decided for the buyer")
+    expect_text(page, "The seller did not answer in time (default judgment).")
+    buyer.shot("2-decided-for-buyer")
+
+
+@journey("default-judgment-zh")
+def test_silent_seller_loses_by_default_judgment_in_chinese(actors, site):
+    buyer = actors(BUYER, locale="zh-CN")
+    case_id = open_case(buyer, JOURNEY_ORDERS["default_judgment_zh"], "耳机第二天就无法充电了。")
+    mediator = actors(MEDIATOR)
+    accept_at_intake(mediator, case_id)
+    site.expire_deadline(case_id)
+    site.wait_for_state(case_id, "decided", "executing")
+
+    page = buyer.go(f"/cases/{case_id}")
+    assert page.locator("html").get_attribute("lang", timeout=1000) in ("zh-Hans", "zh", "zh-CN")
+    main = page.locator("main").inner_text()
+    assert re.search(r"[\u4e00-\u9fff]", main), main[:500]
+    assert "判定买家胜诉" in main, main[:1500]  # "Decided for the buyer"
+    assert "Decided for the buyer" not in main, "the page is still in English"
+    buyer.shot("1-decided-for-buyer")
+
+
+@journey("settlement")
+def test_settlement_accepted_by_both_sides(actors, site, pdf):
+    buyer = actors(BUYER)
+    case_id = open_case(buyer, JOURNEY_ORDERS["settlement"], "One earbud is much quieter.")
+    mediator = actors(MEDIATOR)
+    accept_at_intake(mediator, case_id)
+    seller = actors(SELLER)
+    contest(seller, case_id, pdf)
+    to_mediation(site, case_id)
+
+    propose(mediator, case_id, "partial_refund", "80.00", "A partial refund for the weak earbud.")
+    mediator.shot("1-proposal-sent")
+    answer_proposal(buyer, case_id, "accept")
+    expect_text(buyer.page, "Accepted")
+    answer_proposal(seller, case_id, "accept")
+    site.wait_for_state(case_id, "executing")
+
+    for party in (buyer, seller):
+        page = party.go(f"/cases/{case_id}")
+        expect_text(page, "Settled")
+        expect_text(page, "Both sides accepted the mediator's proposal.")
+        expect_text(page, "Carrying out the decision")
+        expect_text(page, "¥80.00")
+    buyer.shot("2-settled-executing")
+
+
+@journey("full-path")
+def test_full_path_from_claim_through_panel_to_closed_and_rated(actors, site, photo, pdf):
+    # the buyer opens a case with a photo, from My orders
+    buyer = actors(BUYER)
+    case_id = open_case(
+        buyer,
+        JOURNEY_ORDERS["full"],
+        "The charging case arrived cracked and the left earbud does not pair.",
+        photo=photo,
+    )
+    expect_text(buyer.page, "Filed")
+    assert buyer.page.locator("main img").count() >= 1, "the photo is not on the timeline"
+
+    # the mediator accepts it at intake, from the desk
+    mediator = actors(MEDIATOR)
+    accept_at_intake(mediator, case_id, shot="1-mediator-desk")
+
+    # the seller contests with a PDF; the evidence window closes
+    seller = actors(SELLER)
+    contest(seller, case_id, pdf)
+    seller.shot("2-case-both-timelines")
+    to_mediation(site, case_id)
+
+    # a partial refund is proposed and the buyer rejects it
+    propose(mediator, case_id, "partial_refund", "100.00", "Half back: the damage is disputed.")
+    answer_proposal(buyer, case_id, "reject")
+    assert site.case_state(case_id) == "mediation"
+
+    # the mediator routes the case to a panel
+    page = mediator.go(f"/cases/{case_id}")
+    page.fill(
+        "#panel-summary",
+        "The buyer says the case arrived cracked; the seller shows a passed inspection.",
+    )
+    page.fill("#panel-question", "Should the buyer get a full refund?")
+    page.fill("#panel-options", "Grant the buyer a full refund\nReject the claim")
+    page.locator(f"form[action='/cases/{case_id}/mediation/panel'] button").click()
+    page.wait_for_load_state()
+    assert site.case_state(case_id) == "panel", page.locator("main").inner_text()[:1500]
+    mediator.shot("3-sent-to-panel")
+
+    # nine seated reviewers vote for the buyer
+    seats = site.sql(
+        "SELECT seats.id, users.email FROM seats JOIN panels ON panels.id = seats.panel_id "
+        "JOIN users ON users.id = seats.reviewer_id "
+        "WHERE panels.case_id = ? AND seats.status = 'open' ORDER BY seats.id LIMIT 9",
+        (case_id,),
+    )
+    assert len(seats) == 9, seats
+    for number, (seat_id, email) in enumerate(seats):
+        reviewer = actors(email)
+        page = reviewer.go("/review/seats")
+        page.locator(f"a[href='/review/seats/{seat_id}']").first.click()
+        page.wait_for_load_state()
+        expect_text(page, "get a full refund?")
+        main = page.locator("main").inner_text()
+        assert "林晓雨" not in main and "Zhang Wei" not in main, "a name reached the reviewer"
+        page.locator("input[name=option]").first.check()
+        page.fill("#reason", "The photo shows a crack the inspection report cannot explain.")
+        if number == 0:
+            reviewer.shot("4-reviewer-ballot")
+        page.locator(f"form[action='/review/seats/{seat_id}/vote'] button").click()
+        page.wait_for_load_state()
+        expect_text(page, "You voted:")
+        reviewer.close()
+
+    # the scheduler counts; both parties see the verdict
+    site.wait_for_state(case_id, "decided")
+    for party in (buyer, seller):
+        page = party.go(f"/cases/{case_id}")
+        expect_text(page, "Decided for the buyer")
+        expect_text(page, "A panel of reviewers decided.")
+    buyer.shot("5-panel-verdict")
+
+    # the appeal window closes; the seller refunds, the buyer confirms
+    site.expire_deadline(case_id)
+    site.wait_for_state(case_id, "executing")
+    page = seller.go(f"/cases/{case_id}")
+    expect_text(page, "Carrying out the decision")
+    page.locator("textarea[id$='-proof']").first.fill(
+        "Refunded through Alipay, reference 2099112300001."
+    )
+    page.locator(f"form[action^='/cases/{case_id}/obligations/'][action$='/done'] button").click()
+    page.wait_for_load_state()
+    page = buyer.go(f"/cases/{case_id}")
+    expect_text(page, "Refunded through Alipay")
+    page.locator(
+        f"form[action^='/cases/{case_id}/obligations/'][action$='/confirm'] button"
+    ).click()
+    page.wait_for_load_state()
+    site.wait_for_state(case_id, "closed")
+
+    # both rate how the case was handled
+    for party, score in ((buyer, "5"), (seller, "3")):
+        page = party.go(f"/cases/{case_id}")
+        expect_text(page, "Everything decided was carried out.")
+        page.locator(f"input[name=score][value='{score}']").check()
+        page.fill("#comment", "Clear steps and quick answers.")
+        page.locator(f"form[action='/cases/{case_id}/rating'] button").click()
+        page.wait_for_load_state()
+        expect_text(page, "You rated how this case was handled. Thank you.")
+    buyer.shot("6-closed-and-rated")

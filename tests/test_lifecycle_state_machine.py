@@ -1,0 +1,691 @@
+"""A stateful model of the whole case lifecycle (design: Case lifecycle, Rules for the
+scheduler): Hypothesis drives people's actions, the clock and the sweeps, in any order, and
+checks after every step what must always hold, whatever happened before.
+
+Each rule calls the real service; a ``CaseRefused`` (or a subclass) means "not allowed now"
+and is part of the model, anything else is a failure. Every example runs in a savepoint of
+the test's rolled-back transaction, so examples do not see each other's rows.
+"""
+
+from collections import Counter, deque
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+from sqlalchemy import select
+
+from app import clock
+from app.audit import AuditEvent
+from app.auth.models import Role, User
+from app.cases import services
+from app.cases.models import (
+    ALLOWED_TRANSITIONS,
+    Case,
+    CaseState,
+    ClaimType,
+    Remedy,
+    ResponsibleParty,
+    Severity,
+)
+from app.cases.services import Claim
+from app.cases.sweeps import sweep_case_deadlines, sweep_deadline_reminders
+from app.cases.transitions import CaseRefused
+from app.execution import services as execution
+from app.execution.ledger import deposit_balance, pay_in
+from app.execution.models import DepositEntry, Obligation, ObligationKind, ObligationStatus
+from app.execution.sweeps import sweep_obligations
+from app.extensions import db
+from app.jury import appeals
+from app.jury.counting import count_due_panels
+from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
+from app.jury.voting import cast_vote
+from app.mediation import services as mediation
+from app.mediation.models import (
+    ProposalStatus,
+    SettlementOutcome,
+    SettlementProposal,
+)
+from app.mediation.services import Settlement
+from tests.factories import make_order, make_reviewers, make_user
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+OPTIONS = ["For the buyer", "For the seller"]
+REASON = "I read both timelines and the photos carefully."
+DEPOSIT_FEN = 50_000
+
+PICK = st.integers(min_value=0, max_value=10_000)
+
+CLAIMS = st.sampled_from(
+    [
+        Claim(
+            ClaimType.DAMAGED_IN_TRANSIT, ResponsibleParty.SELLER, "Cracked.", Remedy.FULL_REFUND
+        ),
+        Claim(
+            ClaimType.NOT_AS_DESCRIBED,
+            ResponsibleParty.SELLER,
+            "Wrong colour.",
+            Remedy.PARTIAL_REFUND,
+            remedy_amount_fen=5000,
+        ),
+        Claim(
+            ClaimType.NOT_AS_DESCRIBED,
+            ResponsibleParty.SELLER,
+            "Not what was shown.",
+            Remedy.RETURN_AND_REFUND,
+        ),
+        Claim(ClaimType.COUNTERFEIT, ResponsibleParty.SELLER, "A fake.", Remedy.REPLACEMENT),
+        Claim(
+            ClaimType.LATE_DELIVERY,
+            ResponsibleParty.LOGISTICS,
+            "Two weeks late.",
+            Remedy.COMPENSATION,
+            remedy_amount_fen=2000,
+        ),
+    ]
+)
+SETTLEMENTS = st.sampled_from(
+    [
+        Settlement(SettlementOutcome.FULL_REFUND, None, "The photos show the damage."),
+        Settlement(SettlementOutcome.PARTIAL_REFUND, 9950, "Half the price is fair."),
+        Settlement(SettlementOutcome.RETURN_AND_REFUND, None, "Send it back for a refund."),
+        Settlement(SettlementOutcome.REPLACEMENT, None, "A new pair makes it right."),
+        Settlement(SettlementOutcome.COMPENSATION, 3000, "Something for the delay."),
+        Settlement(SettlementOutcome.CLAIM_REJECTED, None, "The parcel left intact."),
+    ]
+)
+DURATIONS = st.sampled_from(
+    [
+        timedelta(hours=1),
+        timedelta(hours=3),
+        timedelta(hours=12),
+        timedelta(hours=23),
+        timedelta(hours=25),
+        timedelta(hours=47),
+        timedelta(hours=49),
+        timedelta(hours=71),
+        timedelta(hours=73),
+        timedelta(days=5),
+        timedelta(days=7, hours=1),
+        timedelta(days=10),
+    ]
+) | st.integers(min_value=1, max_value=240).map(lambda h: timedelta(hours=h))
+
+PANEL_CONFIG = {
+    "PANEL_SEATS": 3,
+    "PANEL_MAJORITY": 2,
+    "APPEAL_PANEL_SEATS": 5,
+    "APPEAL_PANEL_MAJORITY": 3,
+}
+
+
+def reachable(start: str, end: str) -> bool:
+    """Whether ``end`` can be reached from ``start`` along zero or more allowed edges."""
+    seen, queue = {start}, deque([start])
+    while queue:
+        state = queue.popleft()
+        if state == end:
+            return True
+        for nxt in ALLOWED_TRANSITIONS[CaseState(state)]:
+            if nxt.value not in seen:
+                seen.add(nxt.value)
+                queue.append(nxt.value)
+    return False
+
+
+# what the runs reached, for the curious (pytest -s): carried-out calls and states seen
+REACHED: Counter = Counter()
+
+
+def _refused(call, *args, **kwargs) -> bool:
+    """Call a service; True if it was carried out, False if it was refused (not allowed now)."""
+    try:
+        call(*args, **kwargs)
+    except CaseRefused:
+        return False
+    REACHED[call.__name__] += 1
+    return True
+
+
+def case_claim(case: Case) -> Claim:
+    """The case's claim as filed, to resubmit it."""
+    return Claim(
+        ClaimType(case.claim_type),
+        ResponsibleParty(case.responsible_party),
+        case.description,
+        Remedy(case.remedy),
+        case.remedy_amount_fen,
+    )
+
+
+class CaseLifecycle(RuleBasedStateMachine):
+    def __init__(self):
+        super().__init__()
+        self.savepoint = db.session.begin_nested()
+        self.case_ids: list[int] = []
+        self.orders = []
+        self.history: dict[int, list[str]] = {}
+        self.log: list[str] = []
+
+    def teardown(self):
+        if self.savepoint.is_active:
+            self.savepoint.rollback()
+        db.session.expire_all()
+
+    @initialize()
+    def world(self):
+        clock.freeze(START)
+        self.buyer = make_user(name="Li Na")
+        self.seller = make_user(name="Wang Wei", shop_name="Earbud Shop")
+        self.mediator = make_user(name="Mediator Zhou", roles=(Role.MEDIATOR,))
+        make_reviewers(12)
+        self.orders = [make_order(self.buyer, self.seller) for _ in range(3)]
+        pay_in(self.seller, DEPOSIT_FEN, "Opening deposit")
+        db.session.flush()
+        for order in self.orders[:2]:
+            claim = Claim(
+                ClaimType.DAMAGED_IN_TRANSIT,
+                ResponsibleParty.SELLER,
+                "Cracked.",
+                Remedy.FULL_REFUND,
+            )
+            case = services.open_case(order, self.buyer, claim)
+            db.session.flush()
+            self.case_ids.append(case.id)
+            self.history[case.id] = [case.state]
+
+    # Picking rows
+
+    def case(self, pick: int, *states: CaseState) -> Case:
+        """A case in one of ``states`` if there is one (so that most calls can succeed), else
+        any case (so that refusals are exercised too); ``pick`` chooses among them."""
+        ids = self.case_ids
+        if states and pick % 5:  # one call in five goes to any case at all
+            ids = (
+                db.session.scalars(
+                    select(Case.id)
+                    .where(Case.id.in_(self.case_ids), Case.state.in_([s.value for s in states]))
+                    .order_by(Case.id)
+                ).all()
+                or self.case_ids
+            )
+        case_id = ids[(pick // 5) % len(ids)]
+        return db.session.get(Case, case_id, populate_existing=True)
+
+    def _pick(self, rows, pick):
+        return rows[pick % len(rows)] if rows else None
+
+    def obligation(self, pick: int, status: ObligationStatus) -> Obligation | None:
+        """An obligation in ``status`` if there is one, else (and one call in five) any."""
+        query = select(Obligation).where(Obligation.case_id.in_(self.case_ids))
+        rows = []
+        if pick % 5:
+            rows = db.session.scalars(
+                query.where(Obligation.status == status.value)
+                .order_by(Obligation.id)
+                .execution_options(populate_existing=True)
+            ).all()
+        rows = (
+            rows
+            or db.session.scalars(
+                query.order_by(Obligation.id).execution_options(populate_existing=True)
+            ).all()
+        )
+        return self._pick(rows, pick // 5)
+
+    def open_seat(self, pick: int) -> Seat | None:
+        rows = db.session.scalars(
+            select(Seat)
+            .join(Panel, Panel.id == Seat.panel_id)
+            .where(
+                Panel.case_id.in_(self.case_ids),
+                Panel.status == PanelStatus.OPEN.value,
+                Seat.status == SeatStatus.OPEN.value,
+            )
+            .order_by(Seat.id)
+            .execution_options(populate_existing=True)
+        ).all()
+        return self._pick(rows, pick)
+
+    def party(self, buyer: bool) -> User:
+        return self.buyer if buyer else self.seller
+
+    def note(self, text: str) -> None:
+        self.log.append(text)
+
+    # Opening and intake
+
+    @rule(pick=PICK, fresh=st.booleans(), claim=CLAIMS)
+    def open_case(self, pick, fresh, claim):
+        if fresh:
+            order = make_order(self.buyer, self.seller)
+            self.orders.append(order)
+        else:
+            order = self._pick(self.orders, pick)
+        try:
+            case = services.open_case(order, self.buyer, claim)
+        except CaseRefused:
+            return
+        db.session.flush()
+        self.case_ids.append(case.id)
+        self.history[case.id] = [case.state]
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK, urgent=st.booleans())
+    def accept_intake(self, pick, urgent):
+        severity = Severity.URGENT if urgent else Severity.IMPORTANT
+        _refused(services.accept_intake, self.case(pick, CaseState.FILED), self.mediator, severity)
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK)
+    def return_case(self, pick):
+        _refused(
+            services.return_case,
+            self.case(pick, CaseState.FILED),
+            self.mediator,
+            "Add a photo of the box.",
+        )
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK, claim=CLAIMS)
+    def resubmit(self, pick, claim):
+        _refused(services.resubmit_case, self.case(pick, CaseState.RETURNED), self.buyer, claim)
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK)
+    def withdraw(self, pick):
+        _refused(services.withdraw_case, self.case(pick), self.buyer)
+
+    # The seller's answer and the counter-offer
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK)
+    def seller_accepts(self, pick):
+        _refused(
+            services.seller_accepts_claim, self.case(pick, CaseState.AWAITING_SELLER), self.seller
+        )
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK, amount=st.sampled_from([0, 5000, 9950, 19900]))
+    def seller_counter_offers(self, pick, amount):
+        _refused(
+            services.seller_counter_offers,
+            self.case(pick, CaseState.AWAITING_SELLER),
+            self.seller,
+            Remedy.PARTIAL_REFUND,
+            amount,
+            "Half back and keep the earbuds.",
+        )
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK)
+    def seller_contests(self, pick):
+        _refused(
+            services.seller_contests,
+            self.case(pick, CaseState.AWAITING_SELLER),
+            self.seller,
+            "It left us intact.",
+        )
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK, accept=st.booleans())
+    def buyer_answers_counter_offer(self, pick, accept):
+        call = (
+            services.buyer_accepts_counter_offer if accept else services.buyer_refuses_counter_offer
+        )
+        _refused(call, self.case(pick, CaseState.AWAITING_SELLER), self.buyer)
+
+    # Mediation
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK, settlement=SETTLEMENTS)
+    def propose(self, pick, settlement):
+        _refused(
+            mediation.propose_settlement,
+            self.case(pick, CaseState.MEDIATION, CaseState.PROPOSAL),
+            self.mediator,
+            settlement,
+        )
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK, buyer=st.booleans(), accept=st.booleans())
+    def answer_proposal(self, pick, buyer, accept):
+        _refused(
+            mediation.answer_proposal,
+            self.case(pick, CaseState.PROPOSAL),
+            self.party(buyer),
+            accept,
+        )
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK, settlement=SETTLEMENTS)
+    def decide(self, pick, settlement):
+        _refused(mediation.decide, self.case(pick, CaseState.MEDIATION), self.mediator, settlement)
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK)
+    def route_to_panel(self, pick):
+        _refused(
+            mediation.route_to_panel,
+            self.case(pick, CaseState.MEDIATION),
+            self.mediator,
+            "The buyer says it arrived cracked; the seller says it left intact.",
+            "Was the earbud damaged before it reached the buyer?",
+            list(OPTIONS),
+        )
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK)
+    def reopen_evidence(self, pick):
+        _refused(
+            mediation.reopen_evidence_window, self.case(pick, CaseState.MEDIATION), self.mediator
+        )
+
+    # Panels
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK, option=st.sampled_from(OPTIONS))
+    def vote(self, pick, option):
+        seat = self.open_seat(pick)
+        if seat is None:
+            return
+        reviewer = db.session.get(User, seat.reviewer_id)
+        _refused(cast_vote, seat, reviewer, option, REASON)
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK, buyer=st.booleans())
+    def appeal(self, pick, buyer):
+        _refused(
+            appeals.appeal,
+            self.case(pick, CaseState.DECIDED),
+            self.party(buyer),
+            "The panel missed the receipt.",
+        )
+
+    # Execution
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK)
+    def mark_done(self, pick):
+        obligation = self.obligation(pick, ObligationStatus.OPEN)
+        if obligation is None:
+            return
+        debtor = self.party(obligation.debtor == "buyer")
+        tracking = "SF0000123" if obligation.kind == ObligationKind.RETURN_SHIPMENT.value else None
+        _refused(execution.mark_done, obligation, debtor, "Done, reference R-1.", tracking)
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK)
+    def confirm(self, pick):
+        obligation = self.obligation(pick, ObligationStatus.DONE)
+        if obligation is None:
+            return
+        creditor = self.party(obligation.debtor != "buyer")
+        _refused(execution.confirm, obligation, creditor)
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK)
+    def dispute(self, pick):
+        obligation = self.obligation(pick, ObligationStatus.DONE)
+        if obligation is None:
+            return
+        creditor = self.party(obligation.debtor != "buyer")
+        _refused(execution.dispute, obligation, creditor, "Nothing arrived.")
+
+    # A push along the lifecycle: the next step a person (or a timer) would take for a case
+    # in its current state, so that runs reach panels, appeals and execution, not only intake
+
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK, choice=st.integers(min_value=0, max_value=5), settlement=SETTLEMENTS)
+    def push(self, pick, choice, settlement):
+        live = [s for s in CaseState if s is not CaseState.CLOSED]
+        case = self.case(pick * 5 + 1, *live)
+        state = case.current_state
+        if state is CaseState.FILED:
+            if choice:
+                self.accept_intake(pick * 5 + 1, urgent=False)
+        elif state is CaseState.RETURNED:
+            _refused(services.resubmit_case, case, self.buyer, case_claim(case))
+        elif state is CaseState.AWAITING_SELLER:
+            if case.pending_counter_offer is not None:
+                call = [services.buyer_refuses_counter_offer, services.buyer_accepts_counter_offer]
+                _refused(call[choice % 2], case, self.buyer)
+            elif choice < 4:
+                _refused(services.seller_contests, case, self.seller, "It left us intact.")
+            else:
+                _refused(services.seller_accepts_claim, case, self.seller)
+        elif state is CaseState.MEDIATION:
+            if choice < 3:
+                self.route_to_panel(pick * 5 + 1)
+            elif choice < 5:
+                _refused(mediation.decide, case, self.mediator, settlement)
+            else:
+                _refused(mediation.propose_settlement, case, self.mediator, settlement)
+        elif state is CaseState.PANEL:
+            for _ in range(choice % 3 + 1):
+                self.vote(pick + choice, OPTIONS[choice % 2])
+        elif state is CaseState.DECIDED and choice < 3:
+            _refused(appeals.appeal, case, self.party(choice % 2 == 0), "The panel got it wrong.")
+        else:  # a timer: evidence window, proposal, appeal window, execution steps
+            deadline = case.deadline_at
+            if deadline is not None and deadline > clock.now():
+                clock.advance(deadline - clock.now() + timedelta(minutes=1))
+            sweep_case_deadlines()
+            sweep_obligations()
+            count_due_panels()
+
+    # Time and the sweeps
+
+    @rule(delta=DURATIONS)
+    def time_passes(self, delta):
+        clock.advance(delta)
+
+    @rule(twice=st.booleans())
+    def sweep_deadlines(self, twice):
+        for _ in range(2 if twice else 1):
+            sweep_case_deadlines()
+
+    @rule(twice=st.booleans())
+    def sweep_reminders(self, twice):
+        for _ in range(2 if twice else 1):
+            sweep_deadline_reminders()
+
+    @rule(twice=st.booleans())
+    def sweep_obligations(self, twice):
+        for _ in range(2 if twice else 1):
+            sweep_obligations()
+
+    @rule(twice=st.booleans())
+    def count_panels(self, twice):
+        for _ in range(2 if twice else 1):
+            count_due_panels()
+
+    # Invariants
+
+    @invariant()
+    def states_move_along_allowed_edges(self):
+        db.session.flush()
+        rows = db.session.execute(
+            select(Case.id, Case.state).where(Case.id.in_(self.case_ids))
+        ).all()
+        for case_id, state in rows:
+            previous = self.history[case_id][-1]
+            assert reachable(previous, state), (
+                f"case {case_id} went {previous} -> {state}, not along allowed edges"
+            )
+            if state != previous:
+                self.history[case_id].append(state)
+                REACHED[f"state:{state}"] += 1
+
+    @invariant()
+    def audit_trail_moves_along_allowed_edges(self):
+        if not self.case_ids:
+            return
+        current = dict(
+            db.session.execute(select(Case.id, Case.state).where(Case.id.in_(self.case_ids))).all()
+        )
+        events = db.session.scalars(
+            select(AuditEvent)
+            .where(
+                AuditEvent.subject_type == "cases",
+                AuditEvent.subject_id.in_([str(i) for i in self.case_ids]),
+                AuditEvent.action.like("case.%"),
+            )
+            .order_by(AuditEvent.id)
+        ).all()
+        trail: dict[int, list[tuple[str, str | None, str]]] = {}
+        for event in events:
+            after = (event.after or {}).get("state")
+            if after is None:
+                continue
+            before = (event.before or {}).get("state")
+            trail.setdefault(int(event.subject_id), []).append((event.action, before, after))
+        for case_id in self.case_ids:
+            steps = trail.get(case_id, [])
+            assert steps and steps[0] == ("case.opened", None, CaseState.FILED.value), (
+                f"case {case_id}: trail does not start with its opening: {steps}"
+            )
+            state = steps[0][2]
+            for action, before, after in steps[1:]:
+                assert before == state, (
+                    f"case {case_id}: {action} recorded before={before} but the trail "
+                    f"had it in {state}; trail {steps}"
+                )
+                assert CaseState(after) in ALLOWED_TRANSITIONS[CaseState(before)], (
+                    f"case {case_id}: {action} {before} -> {after} is not an allowed edge"
+                )
+                state = after
+            assert state == current[case_id], (
+                f"case {case_id}: trail ends in {state}, the row is {current[case_id]}; {steps}"
+            )
+
+    @invariant()
+    def one_tally_and_verdict_per_panel_counting_every_vote(self):
+        if not self.case_ids:
+            return
+        panels = db.session.scalars(
+            select(Panel)
+            .where(Panel.case_id.in_(self.case_ids))
+            .execution_options(populate_existing=True)
+        ).all()
+        decided_per_case: Counter = Counter()
+        for panel in panels:
+            tallies = db.session.scalars(select(Tally).where(Tally.panel_id == panel.id)).all()
+            assert len(tallies) <= 1, f"panel {panel.id} has {len(tallies)} tallies"
+            assert (panel.status == PanelStatus.OPEN.value) == (not tallies), (
+                f"panel {panel.id} is {panel.status} with {len(tallies)} tallies"
+            )
+            votes = db.session.execute(
+                select(Vote.seat_id, Vote.option).where(Vote.panel_id == panel.id)
+            ).all()
+            seats = [seat_id for seat_id, _ in votes]
+            assert len(seats) == len(set(seats)), f"panel {panel.id}: a seat voted twice"
+            if tallies:
+                tally = tallies[0]
+                unique = Counter(option for _, option in set(votes))
+                assert {o: tally.counts.get(o, 0) for o in panel.options} == {
+                    o: unique.get(o, 0) for o in panel.options
+                }, f"panel {panel.id}: tally {tally.counts} but votes {dict(unique)}"
+                assert tally.votes_cast == len(set(votes))
+                if tally.verdict is not None:
+                    decided_per_case[panel.case_id] += 1
+        verdict_events = Counter(
+            int(subject_id)
+            for subject_id in db.session.scalars(
+                select(AuditEvent.subject_id).where(
+                    AuditEvent.subject_type == "cases",
+                    AuditEvent.subject_id.in_([str(i) for i in self.case_ids]),
+                    AuditEvent.action == "case.panel_verdict",
+                )
+            )
+        )
+        assert verdict_events == decided_per_case, (
+            f"verdict events {dict(verdict_events)} but panels with a verdict "
+            f"{dict(decided_per_case)}"
+        )
+
+    @invariant()
+    def deposit_balance_is_the_sum_of_its_entries(self):
+        if not hasattr(self, "seller"):
+            return
+        for seller in (self.seller, self.buyer):
+            amounts = db.session.scalars(
+                select(DepositEntry.amount_fen).where(DepositEntry.seller_id == seller.id)
+            ).all()
+            assert deposit_balance(seller) == sum(amounts)
+
+    @invariant()
+    def obligations_only_for_decided_cases(self):
+        if not self.case_ids:
+            return
+        rows = db.session.execute(
+            select(
+                Obligation.id,
+                Obligation.status,
+                Case.id,
+                Case.state,
+                Case.outcome,
+                Case.decision_kind,
+                Case.decision_remedy,
+                Case.decided_at,
+            )
+            .join(Case, Case.id == Obligation.case_id)
+            .where(Case.id.in_(self.case_ids))
+        ).all()
+        for ob_id, ob_status, case_id, state, outcome, kind, remedy, decided_at in rows:
+            assert None not in (outcome, kind, remedy, decided_at), (
+                f"obligation {ob_id} ({ob_status}) on case {case_id} in {state} which has no "
+                f"decision: outcome={outcome} kind={kind} remedy={remedy} decided_at={decided_at}"
+            )
+
+    @invariant()
+    def at_most_one_open_proposal_per_case(self):
+        if not self.case_ids:
+            return
+        counts = Counter(
+            db.session.scalars(
+                select(SettlementProposal.case_id).where(
+                    SettlementProposal.case_id.in_(self.case_ids),
+                    SettlementProposal.status == ProposalStatus.OPEN.value,
+                )
+            )
+        )
+        assert all(n <= 1 for n in counts.values()), f"open proposals per case {dict(counts)}"
+
+    @invariant()
+    def a_closed_case_says_why(self):
+        if not self.case_ids:
+            return
+        rows = db.session.execute(
+            select(Case.id, Case.closed_reason, Case.closed_at).where(
+                Case.id.in_(self.case_ids), Case.state == CaseState.CLOSED.value
+            )
+        ).all()
+        for case_id, reason, closed_at in rows:
+            assert reason is not None and closed_at is not None, f"case {case_id} closed silently"
+
+
+def test_the_lifecycle_state_machine(app):
+    saved = {key: app.config[key] for key in PANEL_CONFIG}
+    app.config.update(PANEL_CONFIG)
+    try:
+        run_state_machine_as_test(
+            CaseLifecycle,
+            settings=settings(
+                max_examples=60,
+                stateful_step_count=40,
+                deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+            ),
+        )
+    finally:
+        app.config.update(saved)
+        clock.reset()
+    print(sorted(REACHED.items()))
