@@ -168,7 +168,7 @@ def test_silent_seller_loses_by_default_judgment_in_chinese(actors, site):
     assert page.locator("html").get_attribute("lang", timeout=1000) in ("zh-Hans", "zh", "zh-CN")
     main = page.locator("main").inner_text()
     assert re.search(r"[\u4e00-\u9fff]", main), main[:500]
-    assert "判定买家胜诉" in main, main[:1500]  # "Decided for the buyer"
+    assert "裁决买家胜诉" in main, main[:1500]  # "Decided for the buyer"
     assert "Decided for the buyer" not in main, "the page is still in English"
     buyer.shot("1-decided-for-buyer")
 
