@@ -301,3 +301,57 @@ def test_full_path_from_claim_through_panel_to_closed_and_rated(actors, site, ph
         page.wait_for_load_state()
         expect_text(page, "You rated how this case was handled. Thank you.")
     buyer.shot("6-closed-and-rated")
+
+
+@journey("appeal")
+def test_the_losing_buyer_appeals_to_a_larger_panel(actors, site, pdf):
+    buyer, seller, mediator = actors(BUYER), actors(SELLER), actors(MEDIATOR)
+    case_id = open_case(buyer, JOURNEY_ORDERS["appeal"], "The earbuds stopped charging.")
+    accept_at_intake(mediator, case_id)
+    contest(seller, case_id, pdf)
+    to_mediation(site, case_id)
+    page = mediator.go(f"/cases/{case_id}")
+    page.fill(
+        "#panel-summary", "The buyer says the earbuds stopped charging; the seller disagrees."
+    )
+    page.fill("#panel-question", "Should the buyer get a full refund?")
+    page.fill("#panel-options", "Grant the buyer a full refund\nReject the claim")
+    page.locator(f"form[action='/cases/{case_id}/mediation/panel'] button").click()
+    page.wait_for_load_state()
+    assert site.case_state(case_id) == "panel"
+
+    # nine reviewers reject the claim
+    seats = site.sql(
+        "SELECT seats.id, users.email FROM seats JOIN panels ON panels.id = seats.panel_id "
+        "JOIN users ON users.id = seats.reviewer_id "
+        "WHERE panels.case_id = ? AND seats.status = 'open' ORDER BY seats.id LIMIT 9",
+        (case_id,),
+    )
+    for seat_id, email in seats:
+        reviewer = actors(email)
+        page = reviewer.go(f"/review/seats/{seat_id}")
+        page.locator("input[name=option]").nth(1).check()
+        page.fill("#reason", "The charging fault is not shown in any of the evidence.")
+        page.locator(f"form[action='/review/seats/{seat_id}/vote'] button").click()
+        page.wait_for_load_state()
+        reviewer.close()
+    site.wait_for_state(case_id, "decided")
+
+    # the buyer lost, and appeals from the case page; the seller may not
+    page = seller.go(f"/cases/{case_id}")
+    assert "Appeal the verdict" not in page.locator("main").inner_text()
+    page = buyer.go(f"/cases/{case_id}")
+    expect_text(page, "Appeal the verdict")
+    buyer.shot("1-appeal-form")
+    page.fill("#reason", "The panel did not see the charging log I added; it shows the fault.")
+    page.locator(f"form[action='/cases/{case_id}/appeal'] button").click()
+    page.wait_for_load_state()
+    expect_text(page, "Your appeal is in")
+    assert site.case_state(case_id) == "panel"
+    [(seats_on_appeal,)] = site.sql(
+        "SELECT COUNT(*) FROM seats JOIN panels ON panels.id = seats.panel_id "
+        "WHERE panels.case_id = ? AND panels.round = 'appeal'",
+        (case_id,),
+    )
+    assert seats_on_appeal == 35
+    buyer.shot("2-appealed")
