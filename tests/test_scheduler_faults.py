@@ -413,6 +413,9 @@ def test_two_schedulers_at_once_while_votes_arrive_decide_each_panel_once(app, s
         tallies = db.session.scalars(select(Tally).where(Tally.panel_id == panel_id)).all()
         assert len(tallies) == 1 and tallies[0].verdict == FOR_BUYER
         assert tallies[0].counts[FOR_BUYER] >= majority
+        # no vote slipped in between the count and the close: the tally holds every vote
+        stored = db.session.scalar(select(func.count(Vote.id)).where(Vote.panel_id == panel_id))
+        assert tallies[0].votes_cast == stored
     for panel_id in split:
         panel = db.session.get(Panel, panel_id)
         assert panel.status == PanelStatus.OPEN.value

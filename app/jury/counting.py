@@ -83,7 +83,8 @@ def count_due_panels() -> int:
 def _count_one(panel_id: int) -> bool:
     try:
         with db.session.begin_nested():
-            panel = db.session.get(Panel, panel_id, populate_existing=True)
+            # locked while it is counted: no vote can slip in between the count and the close
+            panel = db.session.get(Panel, panel_id, populate_existing=True, with_for_update=True)
             return count_panel(panel)
     except (CaseRefused, IntegrityError):
         return False  # another sweep got there first

@@ -96,6 +96,10 @@ def _move_seat(seat: Seat, to_status: SeatStatus) -> None:
         Panel.deadline_at > now,
     )
     db.session.flush()
+    # a vote and the count of its panel never overlap: the counting holds the panel's row
+    # (FOR UPDATE) while it counts and closes it; a vote holds it shared. SQLite's
+    # BEGIN IMMEDIATE already serialises the two.
+    db.session.execute(select(Panel.id).where(Panel.id == seat.panel_id).with_for_update(read=True))
     result = db.session.execute(
         update(Seat)
         .where(
