@@ -1,18 +1,20 @@
 """The counting sweep: verdicts at the majority, the deadline rule, seat replacement, and
 exactly one verdict when sweeps race."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app import clock
 from app.cases.models import CaseState, DecisionKind, Outcome, Remedy
 from app.extensions import db
 from app.jury import drawing, reputation
-from app.jury.counting import count_due_panels, decide_from_counts
+from app.jury.counting import count_due_panels, decide_from_counts, has_work
 from app.jury.models import Panel, PanelStatus, Reviewer, Seat, SeatStatus, Tally
+from app.jury.voting import recuse
 from app.outbox import OutboxMessage
 from tests.concurrency import errors_in, run_at_once
 from tests.conftest import table_count
@@ -129,6 +131,64 @@ def test_nine_votes_for_the_buyer_decide_the_case_once(panel, seams):
     assert seams.verdicts == [(panel.id, FOR_BUYER)]
 
 
+def test_panels_waiting_for_votes_never_fill_the_sweeps_batch(app, monkeypatch, seams):
+    """Only panels with work are picked: idle panels ahead of a due one, more of them than a
+    batch holds, must neither be touched nor starve it."""
+    clock.freeze(START)
+    monkeypatch.setitem(app.config, "SWEEP_BATCH_SIZE", 2)
+    *idle, due = [make_panel() for _ in range(4)]
+    for panel in (*idle, due):  # making a case moves the clock: all start together now
+        panel.deadline_at = clock.now() + current_app.config["PANEL_DEADLINE"]
+        for seat in panel.seat_rows:
+            seat.vote_due_at = clock.now() + current_app.config["SEAT_VOTE_WINDOW"]
+    for panel in idle:
+        votes(panel, FOR_BUYER, 8)  # one short of the majority
+        votes(panel, FOR_SELLER, 4)
+    votes(due, FOR_BUYER, 9)
+
+    statements = []
+    listener = lambda *args: statements.append(args[2:4])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert count_due_panels() == 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+
+    assert due.status == PanelStatus.DECIDED.value
+    assert [p.status for p in idle] == [PanelStatus.OPEN.value] * 3
+    assert seams.verdicts == [(due.id, FOR_BUYER)]
+    loaded = {
+        next(iter(params.values())) if isinstance(params, dict) else params[0]
+        for sql, params in statements
+        if re.search(r"FROM panels\s+WHERE panels.id = \S+( FOR UPDATE)?$", sql.strip())
+    }
+    assert loaded == {due.id}, "only the due panel is loaded and counted"
+
+
+@pytest.mark.parametrize(
+    "work",
+    ["deadline passed", "seat overdue", "seat recused", "majority reached"],
+)
+def test_each_kind_of_work_makes_a_panel_due(panel, seams, work):
+    votes(panel, FOR_BUYER, 3)
+    assert count_due_panels() == 0
+    if work == "deadline passed":
+        clock.advance(current_app.config["PANEL_DEADLINE"])
+    elif work == "seat overdue":
+        clock.advance(current_app.config["SEAT_VOTE_WINDOW"])
+    elif work == "seat recused":
+        recuse(open_seats(panel)[0], open_seats(panel)[0].reviewer)
+    else:
+        votes(panel, FOR_BUYER, 6)
+    assert has_work_ids() == [panel.id]
+
+
+def has_work_ids() -> list[int]:
+    return db.session.scalars(
+        select(Panel.id).where(Panel.status == PanelStatus.OPEN.value, has_work(clock.now()))
+    ).all()
+
+
 def test_a_verdict_for_the_seller_rejects_the_claim(panel):
     votes(panel, FOR_SELLER, 9)
     count_due_panels()
@@ -242,8 +302,6 @@ def test_unvoted_seats_are_replaced_after_a_day_at_most_twice(panel, seams):
 
 
 def test_recused_seats_are_replaced(panel, seams):
-    from app.jury.voting import recuse
-
     make_pool(2)
     first, second = panel.seat_rows[:2]
     recuse(first, first.reviewer)

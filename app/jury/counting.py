@@ -25,7 +25,7 @@ from collections.abc import Callable
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -41,6 +41,7 @@ from app.outbox import queue_message
 logger = logging.getLogger(__name__)
 
 CLAIM_REJECTED = "claim_rejected"
+LIVE_SEAT_STATUSES = (SeatStatus.OPEN.value, SeatStatus.VOTED.value)
 
 
 class PanelAlreadyClosed(CaseRefused):
@@ -70,14 +71,54 @@ def decide_from_counts(counts: dict[str, int], majority: int, at_deadline: bool)
 
 
 def count_due_panels() -> int:
-    """Count every open panel; returns how many panels closed (a verdict or a return)."""
+    """Count the panels with work to do; returns how many closed (a verdict or a return)."""
     ids = db.session.scalars(
         select(Panel.id)
-        .where(Panel.status == PanelStatus.OPEN.value)
+        .where(Panel.status == PanelStatus.OPEN.value, has_work(clock.now()))
         .order_by(Panel.id)
         .limit(current_app.config["SWEEP_BATCH_SIZE"])
     ).all()
     return sum(_count_one(panel_id) for panel_id in ids)
+
+
+def has_work(now) -> ColumnElement[bool]:
+    """An open panel has work for the sweep when one option has the majority, its deadline
+    has passed, a seat is overdue, or a seat is empty and a replacement round is left.
+
+    Panels merely waiting for votes are not touched, so a sweep costs what is due, and a
+    batch is never filled by panels that have nothing to do.
+    """
+    majority_reached = (
+        select(Vote.option)
+        .where(Vote.panel_id == Panel.id)
+        .group_by(Vote.option)
+        .having(func.count(Vote.id) >= Panel.majority)
+        .correlate(Panel)
+        .exists()
+    )
+    overdue_seat = (
+        select(Seat.id)
+        .where(
+            Seat.panel_id == Panel.id,
+            Seat.status == SeatStatus.OPEN.value,
+            Seat.vote_due_at <= now,
+        )
+        .correlate(Panel)
+        .exists()
+    )
+    live_seats = (
+        select(func.count(Seat.id))
+        .where(Seat.panel_id == Panel.id, Seat.status.in_(LIVE_SEAT_STATUSES))
+        .correlate(Panel)
+        .scalar_subquery()
+    )
+    rounds_left = Panel.replacement_rounds < current_app.config["SEAT_REPLACEMENT_ROUNDS"]
+    return or_(
+        Panel.deadline_at <= now,
+        majority_reached,
+        overdue_seat,
+        and_(rounds_left, live_seats < Panel.seats),
+    )
 
 
 def _count_one(panel_id: int) -> bool:
@@ -222,8 +263,7 @@ def replace_seats(panel: Panel) -> int:
             reputation.record_no_show(seat.reviewer_id)
     live = db.session.scalar(
         select(func.count(Seat.id)).where(
-            Seat.panel_id == panel.id,
-            Seat.status.in_([SeatStatus.OPEN.value, SeatStatus.VOTED.value]),
+            Seat.panel_id == panel.id, Seat.status.in_(LIVE_SEAT_STATUSES)
         )
     )
     missing = panel.seats - live
