@@ -241,7 +241,8 @@ def my_cases():
         cases = db.session.scalars(
             select(Case)
             .where(or_(Case.buyer_id == current_user.id, Case.seller_id == current_user.id))
-            .options(selectinload(Case.order))
+            # the deadline's label asks each case for a counter-offer waiting for an answer
+            .options(selectinload(Case.order), selectinload(Case.counter_offers))
             .order_by(Case.filed_at.desc(), Case.id.desc())
         ).all()
     return render_template("cases/my_cases.html", cases=cases)

@@ -24,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
@@ -83,6 +84,17 @@ def my_seats():
     seats = db.session.scalars(
         select(Seat)
         .where(Seat.reviewer_id == current_user.id)
+        # what each summary reads: the panel, and its case as the Redactor needs it
+        .options(
+            selectinload(Seat.panel)
+            .selectinload(Panel.case)
+            .options(
+                selectinload(Case.order),
+                selectinload(Case.buyer),
+                selectinload(Case.seller),
+                selectinload(Case.evidence),
+            )
+        )
         .order_by(Seat.vote_due_at.desc(), Seat.id.desc())
     ).all()
     open_seats = [seat for seat in seats if voting.can_vote(seat, current_user)]

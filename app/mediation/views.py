@@ -128,7 +128,12 @@ def _queue(filters: QueueFilterForm):
     statement = (
         select(Case)
         .where(Case.state.in_(OPEN_STATES))
-        .options(selectinload(Case.order), selectinload(Case.mediator))
+        .options(
+            selectinload(Case.order),
+            selectinload(Case.mediator),
+            # the deadline's label asks each case for a counter-offer waiting for an answer
+            selectinload(Case.counter_offers),
+        )
         .order_by(SEVERITY_ORDER, Case.deadline_at.is_(None), Case.deadline_at, Case.id)
     )
     if filters.assigned.data == "mine":
