@@ -21,12 +21,14 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,6 +38,8 @@ from app.extensions import db
 from app.notifications.models import InboxItem
 
 CHANNELS = ("inbox", "email")
+# INSERT … ON CONFLICT, as each backend spells it
+UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 UNSENT = "sent_at IS NULL AND failed_at IS NULL"
 
 logger = logging.getLogger(__name__)
@@ -74,6 +78,18 @@ class OutboxMessage(db.Model):
     recipient: Mapped[User] = relationship()
 
 
+@dataclass(frozen=True)
+class Message:
+    """One notification to queue: a copy goes out on each of ``channels``."""
+
+    recipient_id: int
+    key: str
+    subject: str
+    body: str
+    link: str | None = None
+    channels: tuple[str, ...] = CHANNELS
+
+
 def queue_message(
     recipient: User,
     key: str,
@@ -83,45 +99,63 @@ def queue_message(
     channels: Iterable[str] = CHANNELS,
     link: str | None = None,
 ) -> list[OutboxMessage]:
-    """Queue one message per channel in the caller's transaction (which commits).
+    """Queue one message per channel in the caller's transaction (which commits)."""
+    return queue_messages([Message(recipient.id, key, subject, body, link, tuple(channels))])
 
-    Each channel's idempotency key is ``f"{key}:{channel}"``. A key already queued —
-    committed, flushed, or still pending in this session — is not queued again, so calling
-    twice queues once. Returns the messages queued by this call.
+
+def queue_for_each(
+    recipients: Iterable[User | None],
+    key: str,
+    subject: Callable[[], str],
+    body: Callable[[], str],
+    *,
+    link: str | None = None,
+) -> list[OutboxMessage]:
+    """The same notification to each distinct recipient (None skipped), written in their
+    own language, under the key ``f"{key}:{user.id}"``."""
+    messages = []
+    for user in {r.id: r for r in recipients if r is not None}.values():
+        with force_locale(user.locale or "en"):
+            messages.append(Message(user.id, f"{key}:{user.id}", subject(), body(), link))
+    return queue_messages(messages)
+
+
+def queue_messages(messages: Iterable[Message]) -> list[OutboxMessage]:
+    """Queue every message, one row per channel, in the caller's transaction.
+
+    A row's idempotency key is ``f"{message.key}:{channel}"``. A key already queued —
+    committed, or earlier in this transaction — is not queued again, so queueing twice
+    queues once; a concurrent transaction that queued the same key first wins without an
+    error. One statement for them all: ``INSERT … ON CONFLICT DO NOTHING RETURNING``.
+    Returns the rows queued by this call.
     """
-    queued = []
-    for channel in dict.fromkeys(channels):
-        if channel not in CHANNELS:
-            raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
-        channel_key = f"{key}:{channel}"
-        if _already_queued(channel_key):
-            continue
-        message = OutboxMessage(
-            idempotency_key=channel_key,
-            channel=channel,
-            recipient=recipient,
-            subject=subject,
-            body=body,
-            link=link,
-        )
-        db.session.flush()  # the caller's pending rows, outside the savepoint below
-        try:
-            with db.session.begin_nested():
-                db.session.add(message)
-        except IntegrityError:
-            continue  # a concurrent transaction queued the same key first
-        queued.append(message)
-    return queued
-
-
-def _already_queued(channel_key: str) -> bool:
-    pending = (obj for obj in db.session.new if isinstance(obj, OutboxMessage))
-    if any(message.idempotency_key == channel_key for message in pending):
-        return True
-    found = db.session.scalar(
-        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == channel_key)
+    now = clock.now()
+    rows = []
+    for message in messages:
+        for channel in dict.fromkeys(message.channels):
+            if channel not in CHANNELS:
+                raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
+            rows.append(
+                {
+                    "idempotency_key": f"{message.key}:{channel}",
+                    "channel": channel,
+                    "recipient_id": message.recipient_id,
+                    "subject": message.subject,
+                    "body": message.body,
+                    "link": message.link,
+                    "created_at": now,
+                    "available_at": now,
+                    "attempts": 0,
+                }
+            )
+    if not rows:
+        return []
+    db.session.flush()  # a message the caller added by hand is in the table first
+    insert = UPSERTS[db.session.get_bind().dialect.name](OutboxMessage)
+    statement = insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
+        OutboxMessage
     )
-    return found is not None
+    return list(db.session.scalars(statement, rows))
 
 
 def message_id_for(idempotency_key: str) -> str:

@@ -160,7 +160,9 @@ def test_panels_waiting_for_votes_never_fill_the_sweeps_batch(app, monkeypatch, 
     loaded = {
         next(iter(params.values())) if isinstance(params, dict) else params[0]
         for sql, params in statements
-        if re.search(r"FROM panels\s+WHERE panels.id = \S+( FOR UPDATE)?$", sql.strip())
+        if re.search(
+            r"\bFROM panels\b.*\bWHERE panels\.id = \S+( FOR UPDATE.*)?$", sql.strip(), re.S
+        )
     }
     assert loaded == {due.id}, "only the due panel is loaded and counted"
 

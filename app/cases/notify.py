@@ -7,23 +7,20 @@ transition and the recipient, so a transition never notifies anyone twice.
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from flask_babel import force_locale, format_datetime
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from app.audit import AuditEvent
 from app.auth.models import User
 from app.cases.models import Case, Outcome
 from app.extensions import db
-from app.outbox import queue_message
+from app.outbox import queue_for_each
 
 Text = Callable[[], str]
 
 
 def _send(case: Case, key: str, recipients: Iterable[User | None], subject: Text, body: Text):
-    link = f"/cases/{case.id}"
-    for user in {r.id: r for r in recipients if r is not None}.values():
-        with force_locale(user.locale or "en"):
-            queue_message(user, f"{key}:{user.id}", subject(), body(), link=link)
+    queue_for_each(recipients, key, subject, body, link=f"/cases/{case.id}")
 
 
 def _on(case: Case, event: AuditEvent) -> str:

@@ -12,7 +12,8 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, update
+from sqlalchemy import ColumnElement, inspect, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.audit import AuditEvent, record_event
@@ -58,16 +59,17 @@ def move(
             raise ValueError(f"{state} -> {to_state} is not an edge of the case lifecycle")
     before = case.state
     db.session.flush()
+    values = {"state": to_state.value, "updated_at": clock.now(), **_column_values(changes)}
     result = db.session.execute(
         update(Case)
         .where(Case.id == case.id, Case.state.in_([s.value for s in expected]), *only_if)
-        .values(state=to_state.value, updated_at=clock.now(), **_column_values(changes))
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.expire(case)
         raise StaleCase
-    db.session.expire(case)
+    _written(case, values)
     after = {"state": to_state.value, **{k: _jsonable(v) for k, v in changes.items()}}
     return record_event(actor, action, case, before={"state": before}, after=after)
 
@@ -83,17 +85,32 @@ def touch(
 ) -> AuditEvent:
     """Change fields of a case that stays in ``expect``, with the same compare-and-set."""
     db.session.flush()
+    values = {"updated_at": clock.now(), **_column_values(changes)}
     result = db.session.execute(
         update(Case)
         .where(Case.id == case.id, Case.state == expect.value, *only_if)
-        .values(updated_at=clock.now(), **_column_values(changes))
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.expire(case)
         raise StaleCase
-    db.session.expire(case)
+    _written(case, values)
     return record_event(actor, action, case, after={k: _jsonable(v) for k, v in changes.items()})
+
+
+def _written(case: Case, values: dict[str, Any]) -> None:
+    """The row now holds ``values``, and so does the loaded case, without reading it back;
+    a relationship over a changed foreign key is loaded afresh when next used."""
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+    stale = [
+        relation.key
+        for relation in inspect(Case).relationships
+        if any(column.key in values for column in relation.local_columns)
+    ]
+    if stale:
+        db.session.expire(case, stale)
 
 
 def _column_values(changes: dict[str, Any]) -> dict[str, Any]:

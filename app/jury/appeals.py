@@ -7,7 +7,6 @@ has at most one appeal and only a first-round verdict can be appealed.
 """
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -21,7 +20,7 @@ from app.extensions import db
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import Appeal, Panel, PanelRound, PanelStatus
 from app.jury.voting import REASON_MAX_CHARS, JuryRefused
-from app.outbox import queue_message
+from app.outbox import queue_for_each
 
 LOSER = {Party.BUYER: Outcome.FOR_SELLER.value, Party.SELLER: Outcome.FOR_BUYER.value}
 
@@ -113,18 +112,14 @@ def appeal(case: Case, user: User, reason: str) -> Panel:
 
 
 def _notify_appeal(case: Case, panel: Panel) -> None:
-    for user in (case.buyer, case.seller, case.mediator):
-        if user is None:
-            continue
-        with force_locale(user.locale or "en"):
-            queue_message(
-                user,
-                f"panel-{panel.id}:appeal-opened:{user.id}",
-                _("Case #%(id)d was appealed", id=case.id),
-                _(
-                    "A fresh panel of %(seats)d reviewers will decide the case again. Its "
-                    "verdict is final.",
-                    seats=panel.seats,
-                ),
-                link=f"/cases/{case.id}",
-            )
+    queue_for_each(
+        [case.buyer, case.seller, case.mediator],
+        f"panel-{panel.id}:appeal-opened",
+        lambda: _("Case #%(id)d was appealed", id=case.id),
+        lambda: _(
+            "A fresh panel of %(seats)d reviewers will decide the case again. Its "
+            "verdict is final.",
+            seats=panel.seats,
+        ),
+        link=f"/cases/{case.id}",
+    )

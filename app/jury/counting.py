@@ -23,25 +23,36 @@ import logging
 from collections.abc import Callable
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.auth.models import User
-from app.cases.models import CaseState, DecisionKind, Outcome
+from app.cases.models import Case, CaseState, DecisionKind, Outcome
 from app.cases.services import record_decision
 from app.cases.transitions import CaseRefused, move
 from app.extensions import db
 from app.jury import drawing, reputation
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
-from app.outbox import queue_message
+from app.orders.models import Order
+from app.outbox import queue_for_each
 
 logger = logging.getLogger(__name__)
 
 CLAIM_REJECTED = "claim_rejected"
 LIVE_SEAT_STATUSES = (SeatStatus.OPEN.value, SeatStatus.VOTED.value)
+# what a verdict reads and notifies, loaded with the panel in one query (roles and order
+# items are not needed)
+PANEL_WITH_PARTIES = joinedload(Panel.case).options(
+    joinedload(Case.order).lazyload(Order.items),
+    *(
+        joinedload(party).lazyload(User.role_grants)
+        for party in (Case.buyer, Case.seller, Case.mediator)
+    ),
+)
 
 
 class PanelAlreadyClosed(CaseRefused):
@@ -125,7 +136,13 @@ def _count_one(panel_id: int) -> bool:
     try:
         with db.session.begin_nested():
             # locked while it is counted: no vote can slip in between the count and the close
-            panel = db.session.get(Panel, panel_id, populate_existing=True, with_for_update=True)
+            panel = db.session.get(
+                Panel,
+                panel_id,
+                populate_existing=True,
+                with_for_update={"of": Panel},
+                options=[PANEL_WITH_PARTIES],
+            )
             return count_panel(panel)
     except (CaseRefused, IntegrityError):
         return False  # another sweep got there first
@@ -238,7 +255,8 @@ def _close(panel: Panel, status: PanelStatus, counts: dict[str, int], verdict: s
     )
     if result.rowcount != 1:
         raise PanelAlreadyClosed
-    db.session.expire(panel)
+    for key, value in {"status": status.value, "closed_at": now, "return_reason": reason}.items():
+        set_committed_value(panel, key, value)
     db.session.add(
         Tally(panel_id=panel.id, counts=counts, verdict=verdict, votes_cast=sum(counts.values()))
     )
@@ -307,7 +325,5 @@ def _notify(
     subject: Callable[[], str],
     body: Callable[[], str],
 ) -> None:
-    link = f"/cases/{panel.case_id}"
-    for user in {r.id: r for r in recipients if r is not None}.values():
-        with force_locale(user.locale or "en"):
-            queue_message(user, f"panel-{panel.id}:{what}:{user.id}", subject(), body(), link=link)
+    key = f"panel-{panel.id}:{what}"
+    queue_for_each(recipients, key, subject, body, link=f"/cases/{panel.case_id}")

@@ -47,11 +47,11 @@ def level(value: int) -> int:
     return sum(1 for threshold in current_app.config["REPUTATION_LEVELS"] if value >= threshold)
 
 
-def _effective_score_sql():
-    """``effective_score`` as a SQL expression over the reviewer's row (integer arithmetic,
-    the same on SQLite and PostgreSQL)."""
-    denominator = Reviewer.resolved + PHANTOM_CASES
-    raw = (200 * Reviewer.coherent + denominator) // (2 * denominator) - (
+def _effective_score_sql(coherent=Reviewer.coherent, resolved=Reviewer.resolved):
+    """``effective_score`` as a SQL expression over the reviewer's row, or over the counts
+    it is about to take (integer arithmetic, the same on SQLite and PostgreSQL)."""
+    denominator = resolved + PHANTOM_CASES
+    raw = (200 * coherent + denominator) // (2 * denominator) - (
         NO_SHOW_PENALTY * Reviewer.no_shows
     )
     return case((raw < 0, 0), else_=raw)
@@ -118,19 +118,18 @@ def apply_verdict(panel: Panel, verdict_option: str | None) -> None:
         return
     coherent_ids = [user_id for user_id, option in votes if option == verdict_option]
     all_ids = [user_id for user_id, _option in votes]
+    # one statement: every SET reads the row as it was, so the score uses the new counts
+    resolved = Reviewer.resolved + 1
+    coherent = Reviewer.coherent + case((Reviewer.user_id.in_(coherent_ids or [-1]), 1), else_=0)
     db.session.execute(
         update(Reviewer)
         .where(Reviewer.user_id.in_(all_ids))
         .values(
-            resolved=Reviewer.resolved + 1,
-            coherent=case(
-                (Reviewer.user_id.in_(coherent_ids or [-1]), Reviewer.coherent + 1),
-                else_=Reviewer.coherent,
-            ),
+            resolved=resolved, coherent=coherent, score=_effective_score_sql(coherent, resolved)
         )
         .execution_options(synchronize_session=False)
     )
-    _recompute(all_ids)
+    _suspend_if_low(all_ids)
     _expire_reviewers(all_ids)
 
 
