@@ -98,7 +98,7 @@ def queue_message(
     *,
     channels: Iterable[str] = CHANNELS,
     link: str | None = None,
-) -> list[OutboxMessage]:
+) -> list[str]:
     """Queue one message per channel in the caller's transaction (which commits)."""
     return queue_messages([Message(recipient.id, key, subject, body, link, tuple(channels))])
 
@@ -110,7 +110,7 @@ def queue_for_each(
     body: Callable[[], str],
     *,
     link: str | None = None,
-) -> list[OutboxMessage]:
+) -> list[str]:
     """The same notification to each distinct recipient (None skipped), written in their
     own language, under the key ``f"{key}:{user.id}"``."""
     messages = []
@@ -120,14 +120,14 @@ def queue_for_each(
     return queue_messages(messages)
 
 
-def queue_messages(messages: Iterable[Message]) -> list[OutboxMessage]:
+def queue_messages(messages: Iterable[Message]) -> list[str]:
     """Queue every message, one row per channel, in the caller's transaction.
 
     A row's idempotency key is ``f"{message.key}:{channel}"``. A key already queued —
     committed, or earlier in this transaction — is not queued again, so queueing twice
     queues once; a concurrent transaction that queued the same key first wins without an
     error. One statement for them all: ``INSERT … ON CONFLICT DO NOTHING RETURNING``.
-    Returns the rows queued by this call.
+    Returns the idempotency keys of the rows queued by this call.
     """
     now = clock.now()
     rows = []
@@ -151,11 +151,11 @@ def queue_messages(messages: Iterable[Message]) -> list[OutboxMessage]:
     if not rows:
         return []
     db.session.flush()  # a message the caller added by hand is in the table first
-    insert = UPSERTS[db.session.get_bind().dialect.name](OutboxMessage)
+    insert = UPSERTS[db.session.get_bind().dialect.name](OutboxMessage.__table__)
     statement = insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
-        OutboxMessage
+        OutboxMessage.idempotency_key
     )
-    return list(db.session.scalars(statement, rows))
+    return list(db.session.execute(statement, rows).scalars())
 
 
 def message_id_for(idempotency_key: str) -> str:

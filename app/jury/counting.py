@@ -20,6 +20,7 @@ when the panel closes; an appealed first-round verdict is not revisited.
 """
 
 import logging
+from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from flask import current_app
@@ -82,14 +83,43 @@ def decide_from_counts(counts: dict[str, int], majority: int, at_deadline: bool)
 
 
 def count_due_panels() -> int:
-    """Count the panels with work to do; returns how many closed (a verdict or a return)."""
+    """Count the panels with work to do; returns how many closed (a verdict or a return).
+
+    The batch is read in two queries: the panels with their cases and parties, locked (on
+    PostgreSQL) so that no vote slips in between a count and the close, then every vote
+    cast on them.
+    """
     ids = db.session.scalars(
         select(Panel.id)
         .where(Panel.status == PanelStatus.OPEN.value, has_work(clock.now()))
         .order_by(Panel.id)
         .limit(current_app.config["SWEEP_BATCH_SIZE"])
     ).all()
-    return sum(_count_one(panel_id) for panel_id in ids)
+    if not ids:
+        return 0
+    panels = db.session.scalars(
+        select(Panel)
+        .where(Panel.id.in_(ids))
+        .order_by(Panel.id)
+        .options(PANEL_WITH_PARTIES)
+        .with_for_update(of=Panel)
+        .execution_options(populate_existing=True)
+    ).all()
+    ballots = cast_ballots(ids)
+    return sum(_count_one(panel, ballots[panel.id]) for panel in panels)
+
+
+def cast_ballots(panel_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Each panel's committed votes, as (reviewer id, option)."""
+    ballots = defaultdict(list)
+    rows = db.session.execute(
+        select(Vote.panel_id, Seat.reviewer_id, Vote.option)
+        .join(Seat, Seat.id == Vote.seat_id)
+        .where(Vote.panel_id.in_(panel_ids))
+    )
+    for panel_id, reviewer_id, option in rows:
+        ballots[panel_id].append((reviewer_id, option))
+    return ballots
 
 
 def has_work(now) -> ColumnElement[bool]:
@@ -132,35 +162,27 @@ def has_work(now) -> ColumnElement[bool]:
     )
 
 
-def _count_one(panel_id: int) -> bool:
+def _count_one(panel: Panel, ballots: list[tuple[int, str]]) -> bool:
     try:
         with db.session.begin_nested():
-            # locked while it is counted: no vote can slip in between the count and the close
-            panel = db.session.get(
-                Panel,
-                panel_id,
-                populate_existing=True,
-                with_for_update={"of": Panel},
-                options=[PANEL_WITH_PARTIES],
-            )
-            return count_panel(panel)
+            return count_panel(panel, ballots)
     except (CaseRefused, IntegrityError):
         return False  # another sweep got there first
     except Exception as error:  # one broken panel must not stop the others
-        logger.error("panel %s: counting failed: %s", panel_id, type(error).__name__)
+        logger.error("panel %s: counting failed: %s", panel.id, type(error).__name__)
         return False
 
 
-def count_panel(panel: Panel) -> bool:
-    """Decide, return or replenish one panel; True if it closed."""
+def count_panel(panel: Panel, ballots: list[tuple[int, str]]) -> bool:
+    """Decide, return or replenish one panel from its ``ballots``; True if it closed."""
     if panel.status != PanelStatus.OPEN.value:
         return False
     now = clock.now()
-    counts = vote_counts(panel)
+    counts = vote_counts(panel, ballots)
     at_deadline = now >= panel.deadline_at
     verdict = decide_from_counts(counts, panel.majority, at_deadline)
     if verdict is not None:
-        give_verdict(panel, counts, verdict)
+        give_verdict(panel, counts, verdict, ballots)
         return True
     if at_deadline:
         return_to_mediator(panel, counts)
@@ -169,19 +191,15 @@ def count_panel(panel: Panel) -> bool:
     return False
 
 
-def vote_counts(panel: Panel) -> dict[str, int]:
-    """Committed votes per option, in ballot order."""
-    counted = dict(
-        db.session.execute(
-            select(Vote.option, func.count(Vote.id))
-            .where(Vote.panel_id == panel.id)
-            .group_by(Vote.option)
-        ).all()
-    )
+def vote_counts(panel: Panel, ballots: list[tuple[int, str]]) -> dict[str, int]:
+    """Votes per option, in ballot order."""
+    counted = Counter(option for _reviewer, option in ballots)
     return {option: counted.get(option, 0) for option in panel.options}
 
 
-def give_verdict(panel: Panel, counts: dict[str, int], verdict: str) -> None:
+def give_verdict(
+    panel: Panel, counts: dict[str, int], verdict: str, ballots: list[tuple[int, str]]
+) -> None:
     case = panel.case
     _close(panel, PanelStatus.DECIDED, counts, verdict)
     votes_cast = sum(counts.values())
@@ -216,7 +234,7 @@ def give_verdict(panel: Panel, counts: dict[str, int], verdict: str) -> None:
             verdict=verdict,
         ),
     )
-    reputation.apply_verdict(panel, verdict)
+    reputation.apply_verdict(panel, verdict, ballots)
 
 
 def return_to_mediator(panel: Panel, counts: dict[str, int]) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import case, select, update
+from sqlalchemy import bindparam, case, select, update
 
 from app.audit import record_event
 from app.auth.models import User
@@ -67,23 +67,32 @@ def _recompute(user_ids: list[int]) -> None:
     _suspend_if_low(user_ids)
 
 
+# a reviewer with enough cases whose score fell below the first level
+LOW_SCORE = (
+    Reviewer.status == ReviewerStatus.ACTIVE.value,
+    Reviewer.resolved >= bindparam("after"),
+    Reviewer.score < bindparam("floor"),
+)
+LOW_SCORED = select(Reviewer.user_id).where(
+    Reviewer.user_id.in_(bindparam("reviewers", expanding=True)), *LOW_SCORE
+)
+SUSPEND = (
+    update(Reviewer)
+    .where(Reviewer.user_id == bindparam("reviewer"), *LOW_SCORE)
+    .values(status=ReviewerStatus.SUSPENDED.value)
+    .execution_options(synchronize_session=False)
+)
+
+
 def _suspend_if_low(user_ids: list[int]) -> None:
     config = current_app.config
-    low = (
-        Reviewer.status == ReviewerStatus.ACTIVE.value,
-        Reviewer.resolved >= config["REPUTATION_SUSPEND_AFTER_CASES"],
-        Reviewer.score < config["REPUTATION_LEVELS"][0],
-    )
-    candidates = db.session.scalars(
-        select(Reviewer.user_id).where(Reviewer.user_id.in_(user_ids), *low)
-    ).all()
+    low = {
+        "after": config["REPUTATION_SUSPEND_AFTER_CASES"],
+        "floor": config["REPUTATION_LEVELS"][0],
+    }
+    candidates = db.session.scalars(LOW_SCORED, {"reviewers": user_ids, **low}).all()
     for user_id in candidates:
-        changed = db.session.execute(
-            update(Reviewer)
-            .where(Reviewer.user_id == user_id, *low)
-            .values(status=ReviewerStatus.SUSPENDED.value)
-            .execution_options(synchronize_session=False)
-        )
+        changed = db.session.execute(SUSPEND, {"reviewer": user_id, **low})
         if changed.rowcount == 1:
             record_event(
                 None,
@@ -101,34 +110,49 @@ def _expire_reviewers(user_ids: list[int]) -> None:
             db.session.expire(reviewer)
 
 
-def apply_verdict(panel: Panel, verdict_option: str | None) -> None:
-    """Count ``panel``'s final verdict into the reputation of everyone who voted on it.
-
-    A None verdict (the case went back to the mediator) changes nothing. The caller applies a
-    panel once — the tally is written once — and only this panel's seats are counted.
-    """
-    if verdict_option is None:
-        return
-    votes = db.session.execute(
-        select(Seat.reviewer_id, Vote.option)
-        .join(Vote, Vote.seat_id == Seat.id)
-        .where(Seat.panel_id == panel.id, Vote.panel_id == panel.id)
-    ).all()
-    if not votes:
-        return
-    coherent_ids = [user_id for user_id, option in votes if option == verdict_option]
-    all_ids = [user_id for user_id, _option in votes]
-    # one statement: every SET reads the row as it was, so the score uses the new counts
+def _count_verdict_statement():
+    """One statement for a verdict's voters: every SET reads the row as it was, so the score
+    is computed from the new counts."""
     resolved = Reviewer.resolved + 1
-    coherent = Reviewer.coherent + case((Reviewer.user_id.in_(coherent_ids or [-1]), 1), else_=0)
-    db.session.execute(
+    coherent = Reviewer.coherent + case(
+        (Reviewer.user_id.in_(bindparam("coherent", expanding=True)), 1), else_=0
+    )
+    return (
         update(Reviewer)
-        .where(Reviewer.user_id.in_(all_ids))
+        .where(Reviewer.user_id.in_(bindparam("voters", expanding=True)))
         .values(
             resolved=resolved, coherent=coherent, score=_effective_score_sql(coherent, resolved)
         )
         .execution_options(synchronize_session=False)
     )
+
+
+COUNT_VERDICT = _count_verdict_statement()
+
+
+def apply_verdict(
+    panel: Panel, verdict_option: str | None, ballots: list[tuple[int, str]] | None = None
+) -> None:
+    """Count ``panel``'s final verdict into the reputation of everyone who voted on it.
+
+    A None verdict (the case went back to the mediator) changes nothing. The caller applies a
+    panel once — the tally is written once — and only this panel's seats are counted; a
+    caller that has read them passes the panel's ``ballots`` as (reviewer id, option).
+    """
+    if verdict_option is None:
+        return
+    votes = ballots
+    if votes is None:
+        votes = db.session.execute(
+            select(Seat.reviewer_id, Vote.option)
+            .join(Vote, Vote.seat_id == Seat.id)
+            .where(Seat.panel_id == panel.id, Vote.panel_id == panel.id)
+        ).all()
+    if not votes:
+        return
+    coherent_ids = [user_id for user_id, option in votes if option == verdict_option]
+    all_ids = [user_id for user_id, _option in votes]
+    db.session.execute(COUNT_VERDICT, {"voters": all_ids, "coherent": coherent_ids or [-1]})
     _suspend_if_low(all_ids)
     _expire_reviewers(all_ids)
 
