@@ -3,6 +3,7 @@
 import sqlite3
 from datetime import UTC, datetime
 
+from flask import current_app, has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
@@ -68,7 +69,7 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     """WAL and friends on every SQLite connection; transactions begin explicitly.
 
     pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT, so it is turned
-    off and ``_begin_immediate`` issues the BEGIN instead.
+    off and ``_begin`` issues the BEGIN instead.
     """
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -79,8 +80,29 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes_on_get(view):
+    """Mark a view that writes although it answers GET (a link followed from an e-mail, a
+    download that is audited): on SQLite its transaction takes the write lock at BEGIN."""
+    view.writes_on_get = True
+    return view
+
+
+def _reads_only() -> bool:
+    """A request that only reads: GET, HEAD or OPTIONS to a view not marked
+    ``writes_on_get``. Forms, the API, sweeps and commands are never read-only."""
+    if not has_request_context() or request.method not in READING_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return not getattr(view, "writes_on_get", False)
+
+
 @event.listens_for(Engine, "begin")
-def _begin_immediate(conn) -> None:
-    """``BEGIN IMMEDIATE`` on SQLite: a read-then-write never fails on a lock upgrade."""
+def _begin(conn) -> None:
+    """On SQLite, every transaction that may write begins ``IMMEDIATE``: it takes the write
+    lock first, so a read-then-write never fails on a lock upgrade. A request that only
+    reads begins deferred: under WAL it reads a snapshot and never waits for a writer."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")

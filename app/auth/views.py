@@ -17,6 +17,7 @@ from app.auth.services import (
     register,
     verify_email,
 )
+from app.db import writes_on_get
 from app.extensions import db, limiter, login_manager
 from app.forms import apply_error
 from app.i18n import select_locale
@@ -87,6 +88,7 @@ def register_account():
 
 
 @bp.get("/verify/<token>")
+@writes_on_get
 def verify(token: str):
     try:
         verify_email(token)

@@ -22,6 +22,7 @@ from app.auth.models import User
 from app.cases.forms import LONG_TEXT, counted
 from app.cases.models import Case, CaseState
 from app.cases.views import attempt, flash_errors, require, viewable_case
+from app.db import writes_on_get
 from app.extensions import db
 from app.mediation.closing import (
     ClosingRefused,
@@ -104,6 +105,7 @@ def rate(case_id: int):
 
 
 @bp.get("/cases/<int:case_id>/dossier.zip")
+@writes_on_get
 @login_required
 def dossier(case_id: int):
     case = viewable_case(case_id)
