@@ -102,6 +102,29 @@ def test_the_queue_keeps_the_intake_section_for_filed_cases(client):
     assert queued(queue, filed, evidence) == [True, True]
 
 
+def test_the_intake_list_shows_the_most_urgent_and_oldest_and_says_how_many_wait(
+    client, monkeypatch
+):
+    monkeypatch.setattr(mediation_views, "QUEUE_PAGE_SIZE", 2)
+    now = clock.now()
+    newest = open_case_row("filed", severity="general", filed_at=now - HOUR, deadline_at=now + HOUR)
+    oldest = open_case_row(
+        "filed", severity="general", filed_at=now - 5 * HOUR, deadline_at=now + HOUR
+    )
+    urgent = open_case_row("filed", severity="urgent", filed_at=now, deadline_at=now + HOUR)
+    login(client, make_user(roles=(Role.MEDIATOR,)))
+
+    intake = page(client, "/mediation/").split('id="queue-title"', 1)[0]
+
+    assert [f'href="/cases/{c.id}"' in intake for c in (urgent, oldest, newest)] == [
+        True,
+        True,
+        False,
+    ]
+    assert intake.index(f'href="/cases/{urgent.id}"') < intake.index(f'href="/cases/{oldest.id}"')
+    assert "The 2 most urgent of 3 cases waiting for intake" in intake
+
+
 def test_the_queue_filters_by_mediator_claim_type_and_overdue(client):
     me, colleague = (make_user(roles=(Role.MEDIATOR,)) for _ in range(2))
     now = clock.now()

@@ -104,7 +104,7 @@ def desk():
     may_reassign = current_user.has_role(Role.ADMIN)
     return render_template(
         "mediation/desk.html",
-        waiting_for_intake=_waiting_for_intake(),
+        intake=db.paginate(_waiting_for_intake(), page=1, per_page=QUEUE_PAGE_SIZE),
         filters=filters,
         filter_args=_filter_args(filters),
         queue=queue,
@@ -114,13 +114,14 @@ def desk():
     )
 
 
-def _waiting_for_intake() -> list[Case]:
-    return db.session.scalars(
+def _waiting_for_intake():
+    """Filed cases, most urgent and oldest first; the desk shows the top of the list."""
+    return (
         select(Case)
         .where(Case.state == CaseState.FILED.value)
         .options(selectinload(Case.order))
         .order_by(SEVERITY_ORDER, Case.filed_at, Case.id)
-    ).all()
+    )
 
 
 def _queue(filters: QueueFilterForm):
