@@ -100,6 +100,7 @@ def private_case():
     )
     panel = make_panel(
         case,
+        options=["Refund Zhang Weiwei in full", "Reject the claim"],
         summary=f"Zhang Weiwei ({BUYER_PHONE}) says Lily's Boutique shipped {TRACKING} damaged.",
         question="Should Lily Merchant refund Zhang Weiwei for order " + ORDER_ID + "?",
     )
@@ -145,6 +146,13 @@ def test_no_page_a_reviewer_reaches_shows_the_parties(client, private_case):
         client.get(f"/review/seats/{seat.id}/evidence/{other_photo.id}/thumbnail").status_code
         == 404
     )
+
+    # a ballot sent back for a missing reason shows the options redacted
+    refused = client.post(f"/review/seats/{seat.id}/vote", data={"option": "0", "reason": "no"})
+    assert refused.status_code == 400
+    assert "Give a reason of at least" in refused.get_data(as_text=True)
+    assert 'value="0"> Refund [buyer]' in refused.get_data(as_text=True)
+    assert_private(refused.get_data(as_text=True))
 
     # after voting, and after the panel closes, still nothing
     client.post(f"/review/seats/{seat.id}/vote", data={"option": "0", "reason": "x" * 30})

@@ -51,8 +51,12 @@ class BallotForm(FlaskForm):
         _l("Your reason"), validators=[InputRequired(_l("Give the reason for your vote."))]
     )
 
-    def __init__(self, options: list[str], redactor: Redactor, *args, **kwargs):
+    def __init__(self, options: list[str], *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.option.choices = [(str(place), "") for place in range(len(options))]
+
+    def label_options(self, options: list[str], redactor: Redactor) -> None:
+        """The options' text, redacted, for showing the form (validation needs none)."""
         self.option.choices = [
             (str(place), redactor.redact(text)) for place, text in enumerate(options)
         ]
@@ -129,8 +133,9 @@ def _render_seat(seat: Seat, form: BallotForm | None = None, status: int = 200):
     panel = seat.panel
     redactor = Redactor(panel.case)
     may_vote = voting.can_vote(seat, current_user)
-    if may_vote and form is None:
-        form = BallotForm(panel.options, redactor)
+    if may_vote:
+        form = form or BallotForm(panel.options)
+        form.label_options(panel.options, redactor)
     closed = panel.status != PanelStatus.OPEN.value
     results = voting.panel_results(panel) if closed else None
     return (
@@ -273,7 +278,7 @@ def vote(seat_id: int):
     if not voting.can_vote(seat, current_user):
         flash(_("You can no longer vote on this seat."), "error")
         return redirect(url_for("panels.show", seat_id=seat.id))
-    form = BallotForm(panel.options, Redactor(panel.case))
+    form = BallotForm(panel.options)
     if form.validate_on_submit():
         try:
             option = panel.options[int(form.option.data)]
