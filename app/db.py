@@ -1,12 +1,14 @@
 """The declarative base, column types shared by every model, and SQLite's connection rules."""
 
 import sqlite3
+import threading
 from datetime import UTC, datetime
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -56,12 +58,16 @@ class Base(DeclarativeBase):
     )
 
 
+BUSY_TIMEOUT_SECONDS = 5
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
-    "PRAGMA busy_timeout=5000",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}",
     "PRAGMA foreign_keys=ON",
 )
+WRITE_LOCK = "tribunal_write_lock"
+_WRITE_LOCKS: dict[str, threading.Lock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
 
 
 @event.listens_for(Engine, "connect")
@@ -103,6 +109,47 @@ def _reads_only() -> bool:
 def _begin(conn) -> None:
     """On SQLite, every transaction that may write begins ``IMMEDIATE``: it takes the write
     lock first, so a read-then-write never fails on a lock upgrade. A request that only
-    reads begins deferred: under WAL it reads a snapshot and never waits for a writer."""
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+    reads begins deferred: under WAL it reads a snapshot and never waits for a writer.
+
+    Writers of one process queue on a lock of their own before asking SQLite, so they wait
+    their turn instead of sleeping in SQLite's busy handler (which backs off up to 100 ms)
+    while the GIL hands the CPU around; writers of other processes still meet at SQLite's
+    lock, with its busy timeout.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    if _reads_only():
+        conn.exec_driver_sql("BEGIN")
+        return
+    lock = _process_write_lock(conn.engine.url.database)
+    if not lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+        raise sqlite3.OperationalError("database is locked (by a writer of this process)")
+    conn.info[WRITE_LOCK] = lock
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _release_write_lock(conn.info)
+        raise
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _end(conn) -> None:
+    _release_write_lock(conn.info)
+
+
+@event.listens_for(Pool, "reset")
+def _reset(_dbapi_connection, record, _reset_state) -> None:
+    """A connection handed back without commit or rollback still lets the next writer in."""
+    _release_write_lock(record.info)
+
+
+def _release_write_lock(info: dict) -> None:
+    lock = info.pop(WRITE_LOCK, None)
+    if lock is not None:
+        lock.release()
+
+
+def _process_write_lock(database: str | None) -> threading.Lock:
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(database or ":memory:", threading.Lock())

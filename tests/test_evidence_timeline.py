@@ -39,8 +39,9 @@ def evidence_dir(app, tmp_path, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _in_request(app):
-    """Messages are lazy translations: rendering them needs a request's locale."""
-    with app.test_request_context():
+    """Messages are lazy translations: rendering them needs a request's locale. Evidence
+    arrives by form post."""
+    with app.test_request_context(method="POST"):
         yield
 
 

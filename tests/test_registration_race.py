@@ -12,7 +12,7 @@ from tests.concurrency import errors_in, run_at_once
 @pytest.mark.committing
 def test_concurrent_registrations_of_one_address_create_one_account(app):
     def attempt(n: int) -> str:
-        with app.test_request_context():
+        with app.test_request_context(method="POST"):  # registering is a form post
             registered = register(
                 Registration("race@example.com", f"Racer {n}", "a long passphrase")
             )
