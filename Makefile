@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app wsgi
 INSTALLED := $(VENV)/.installed
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test setup install translations migrate seed lint extract-messages clean
+.PHONY: run test bench bench-quick wrk setup install translations migrate seed lint extract-messages clean
 
 run: setup
 	$(BIN)/honcho start
@@ -21,6 +21,22 @@ test: setup
 		echo "== the suite on PostgreSQL ($$(echo $$TEST_DATABASE_URL | sed 's/:[^:@/]*@/:***@/'))"; \
 		$(BIN)/pytest -m "not browser"; \
 	fi
+
+# The benchmark (docs/performance.md): 10k, 100k and 1M cases, or 10k and short loads.
+# It runs on SQLite, and on PostgreSQL too when DATABASE_URL points at a database of its own.
+bench: install translations wrk
+	$(FLASK) bench run
+
+bench-quick: install translations wrk
+	$(FLASK) bench run --quick
+
+wrk:
+	@command -v wrk >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; \
+		else \
+			echo "The benchmark drives the site with wrk: sudo apt-get install wrk"; exit 1; \
+		fi; }
 
 setup: install translations migrate seed
 

@@ -93,11 +93,16 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
+    if app.config["BENCH_REFERENCE_ROUTES"]:
+        from app.bench.reference import bp as bench_bp
+
+        app.register_blueprint(bench_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from app.api.cli import api_tokens_cli
     from app.auth.cli import users_cli
+    from app.bench.cli import bench_cli
     from app.cases.cli import evidence_cli
     from app.demo import demo_cli
     from app.jury.cli import jury_cli
@@ -114,6 +119,7 @@ def _register_cli(app: Flask) -> None:
         jury_cli,
         scheduler_cli,
         demo_cli,
+        bench_cli,
     )
     for group in groups:
         app.cli.add_command(group)

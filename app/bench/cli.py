@@ -1,0 +1,159 @@
+"""``flask bench ...``: the benchmark's commands. ``run`` is what `make bench` calls; the
+others are its steps, each a process of its own on the database in ``DATABASE_URL``, and
+each prints one line of JSON."""
+
+import json
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, inspect, select, text
+
+from app.extensions import db
+
+bench_cli = AppGroup("bench", help="Measure Tribunal at scale (docs/performance.md).")
+
+
+def _print(data: dict) -> None:
+    click.echo(json.dumps(data))
+
+
+@bench_cli.command("generate")
+@click.option("--cases", type=int, required=True, help="Cases in all, working set included.")
+def generate_command(cases: int) -> None:
+    """Fill an empty, migrated database with CASES cases and everything around them."""
+    from app.bench.generate import Shape, generate
+
+    if db.session.scalar(text("SELECT count(*) FROM cases")):
+        raise click.ClickException("the database already holds cases; start from an empty one")
+    started = time.perf_counter()
+    generator = generate(Shape(cases=cases))
+    written = dict(generator.out.written)
+    _print(
+        {
+            "seconds": round(time.perf_counter() - started, 1),
+            "rows": sum(written.values()),
+            "tables": written,
+        }
+    )
+
+
+@bench_cli.command("add-due-panels")
+@click.argument("count", type=int)
+def add_due_panels_command(count: int) -> None:
+    """Add COUNT panel cases whose votes are all in, for the counting sweep to decide."""
+    from app.bench.generate import Generator, Shape, people_of
+
+    generator = Generator(Shape(cases=0), seed=count)
+    generator.people = people_of()
+    generator.add_due_panels(count)
+    generator.out.flush()
+    _print({"added": count})
+
+
+@bench_cli.command("sweep")
+@click.option("--kind", type=click.Choice(["real", "reference"]), required=True)
+def sweep_command(kind: str) -> None:
+    """Count every due panel with the real sweep or the plain-SQL reference."""
+    from app.bench.sweeps import count_until_done
+
+    db.session.remove()
+    _print(count_until_done(current_app._get_current_object(), kind))
+
+
+@bench_cli.command("facts")
+def facts_command() -> None:
+    """What the load needs (ids, open seats) and what it changed (votes, uploads)."""
+    from app.auth.models import User
+    from app.bench.generate import BENCH_BUYER, BENCH_MEDIATOR
+    from app.cases.models import Case, EvidenceEntry
+    from app.jury.models import Seat, Vote
+
+    buyer = db.session.scalar(select(User.id).where(User.email == BENCH_BUYER))
+    mediator = db.session.scalar(select(User.id).where(User.email == BENCH_MEDIATOR))
+    bench_cases = select(Case.id).where(Case.buyer_id == buyer)
+    seats = db.session.execute(
+        select(User.email, Seat.id)
+        .join(Seat, Seat.reviewer_id == User.id)
+        .where(User.email.like("bench-reviewer%"), Seat.status == "open")
+        .order_by(Seat.id)
+    ).all()
+    open_seats: dict[str, list[int]] = {}
+    for email, seat_id in seats:
+        open_seats.setdefault(email, []).append(seat_id)
+    bench_votes = (
+        select(func.count(Vote.id))
+        .join(Seat, Seat.id == Vote.seat_id)
+        .join(User, User.id == Seat.reviewer_id)
+        .where(User.email.like("bench-reviewer%"))
+    )
+    twice = select(Vote.seat_id).group_by(Vote.seat_id).having(func.count(Vote.id) > 1)
+    _print(
+        {
+            "read_cases": db.session.scalars(
+                bench_cases.where(Case.state == "mediation", Case.mediator_id == mediator)
+            ).all(),
+            "upload_cases": db.session.scalars(bench_cases.where(Case.state == "evidence")).all(),
+            "open_seats": open_seats,
+            "votes_on_bench_seats": db.session.scalar(bench_votes),
+            "seats_voted_twice": len(db.session.execute(twice).all()),
+            "upload_entries": db.session.scalar(
+                select(func.count(EvidenceEntry.id)).where(
+                    EvidenceEntry.case_id.in_(bench_cases.where(Case.state == "evidence")),
+                    EvidenceEntry.kind == "image",
+                )
+            ),
+        }
+    )
+
+
+@bench_cli.command("wipe")
+def wipe_command() -> None:
+    """Empty a PostgreSQL database for a new size; refuses one that holds anyone's data."""
+    from app.auth.models import User
+
+    if db.engine.dialect.name != "postgresql":
+        raise click.ClickException("wipe is for PostgreSQL; SQLite files are simply removed")
+    if inspect(db.engine).has_table("users"):
+        others = db.session.scalar(
+            select(func.count(User.id)).where(
+                ~User.email.like("bench-%@example.com"), ~User.email.like("%@bench.example.com")
+            )
+        )
+        if others:
+            raise click.ClickException(
+                f"this database holds {others} accounts that are not the benchmark's; "
+                "point DATABASE_URL at a database of its own"
+            )
+    db.session.execute(text("DROP SCHEMA public CASCADE"))
+    db.session.execute(text("CREATE SCHEMA public"))
+    db.session.commit()
+    _print({"wiped": True})
+
+
+@bench_cli.command("run")
+@click.option("--quick", is_flag=True, help="10k cases and short loads: a few minutes.")
+@click.option("--sizes", help="Comma-separated case counts, e.g. 10000,100000.")
+@click.option(
+    "--backend",
+    type=click.Choice(["all", "sqlite", "postgresql"]),
+    default="all",
+    help="PostgreSQL runs when DATABASE_URL points at it.",
+)
+@click.option("--no-report", is_flag=True, help="Print the figures; leave the docs alone.")
+def run_command(quick: bool, sizes: str | None, backend: str, no_report: bool) -> None:
+    """Generate, serve, load and sweep at each size; record the figures in the docs."""
+    from dataclasses import replace
+
+    from app.bench import report, run
+
+    plan = run.QUICK if quick else run.FULL
+    if sizes:
+        plan = replace(plan, sizes=[int(size) for size in sizes.split(",")])
+    results = run.run(plan, backend, log=click.echo)
+    if no_report:
+        click.echo(json.dumps(results, indent=2))
+        return
+    report.record(results)
+    click.echo(f"figures written to {report.PAGE}")

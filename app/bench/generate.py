@@ -1,0 +1,619 @@
+"""Data at marketplace scale, written straight into the real models' tables.
+
+A database of ``Shape.cases`` cases holds a fixed working set and a growing history, so a
+measure taken at 10k, 100k and 1M cases differs only in how much history lies beside it:
+
+* the working set: ``open_cases`` cases not yet closed (the mediator queue), spread over the
+  open states; among them the cases whose page is read (``entries_per_side`` entries on
+  each timeline), the cases the bench buyer uploads to, and the open panels seating the
+  bench reviewers, who cast the votes;
+* the history: every other case, closed, with its order, a statement on each timeline,
+  its audit events, its sent notifications and its obligation; a share of them decided by
+  a panel whose seats, votes and tally are all there.
+
+``add_due_panels`` adds panel cases whose votes are all in but not yet counted: the
+counting sweep's work. Rows go in with executemany, a chunk at a time, in the order of the
+foreign keys; ids are given here, so nothing is read back.
+"""
+
+import hashlib
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from types import SimpleNamespace
+
+from PIL import Image
+from sqlalchemy import func, insert, select, text
+
+from app import clock
+from app.auth.passwords import hash_password
+from app.cases.evidence import GENESIS_HASH, entry_hash, text_sha256
+from app.cases.files import THUMBNAIL_SUFFIX, evidence_path
+from app.extensions import db
+
+BENCH_PASSWORD = "tribunal-bench"  # noqa: S105  (the benchmark's own throwaway accounts)
+BENCH_BUYER = "bench-buyer@example.com"
+BENCH_SELLER = "bench-seller@example.com"
+BENCH_MEDIATOR = "bench-mediator@example.com"
+BENCH_REVIEWER = "bench-reviewer{:02d}@example.com"
+
+PANEL_SEATS = 17
+PANEL_MAJORITY = 9
+BALLOT = ["Refund the buyer in full", "Reject the claim"]
+CLAIM_TYPES = ["not_as_described", "not_received", "damaged_in_transit", "counterfeit"]
+SEVERITIES = ["general"] * 6 + ["important"] * 3 + ["urgent"]
+# the working set: how the open cases spread over the states (the rest are in mediation)
+OPEN_STATE_SHARES = {
+    "filed": 0.05,
+    "awaiting_seller": 0.15,
+    "evidence": 0.20,
+    "proposal": 0.10,
+    "panel": 0.10,
+    "decided": 0.05,
+    "executing": 0.05,
+}
+STATEMENT = (
+    "The parcel arrived on time but the kettle inside had a cracked base and leaked when it "
+    "was first filled. Photos of the box and the base are attached; the courier's note says "
+    "the box was handed over undamaged."
+)
+
+
+@dataclass(frozen=True)
+class Shape:
+    cases: int  # every case in the database
+    open_cases: int = 10_000  # the working set (the mediator queue)
+    read_cases: int = 50  # cases whose page is read
+    entries_per_side: int = 20
+    upload_cases: int = 100  # cases in evidence that the bench buyer uploads to
+    vote_panels: int = 300  # open panels seating the bench reviewers
+    bench_reviewers: int = 20
+    reviewers: int = 1_000
+    mediators: int = 20
+    panel_share: float = 0.05  # history cases decided by a panel
+    chunk: int = 5_000
+
+    @property
+    def history(self) -> int:
+        return max(self.cases - self.open_cases, 0)
+
+    @property
+    def traders(self) -> int:
+        return max(2_000, self.cases // 5)
+
+
+class RowWriter:
+    """Buffers rows per table and inserts them, parents first, a chunk at a time."""
+
+    def __init__(self, chunk: int):
+        self.chunk = chunk
+        self.pending: dict[str, list[dict]] = defaultdict(list)
+        self.written: dict[str, int] = defaultdict(int)
+        self._next_ids: dict[str, int] = {}
+        self._buffered = 0
+
+    def new_id(self, table: str) -> int:
+        if table not in self._next_ids:
+            table_obj = db.metadata.tables[table]
+            top = db.session.scalar(select(func.max(table_obj.c.id)))
+            self._next_ids[table] = (top or 0) + 1
+        self._next_ids[table] += 1
+        return self._next_ids[table] - 1
+
+    def add(self, table: str, row: dict) -> dict:
+        self.pending[table].append(row)
+        self._buffered += 1
+        if self._buffered >= self.chunk:
+            self.flush()
+        return row
+
+    def flush(self) -> None:
+        for table in db.metadata.sorted_tables:
+            rows = self.pending.pop(table.name, None)
+            if rows:
+                db.session.execute(insert(table), rows)
+                self.written[table.name] += len(rows)
+                self._advance_sequence(table.name)
+        db.session.commit()
+        self._buffered = 0
+
+    def _advance_sequence(self, table: str) -> None:
+        """On PostgreSQL the ids given here bypass the id sequences: move them past."""
+        if table in self._next_ids and db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(
+                text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
+                {"table": table, "last": self._next_ids[table] - 1},
+            )
+
+
+@dataclass
+class People:
+    buyer: int
+    seller: int
+    mediator: int
+    mediators: list[int]
+    bench_reviewers: list[int]
+    reviewers: list[int]
+    traders: list[int]
+
+
+class Generator:
+    def __init__(self, shape: Shape, seed: int = 7):
+        self.shape = shape
+        self.rng = random.Random(seed)
+        self.now = clock.now()
+        self.out = RowWriter(shape.chunk)
+        self.people: People | None = None
+
+    # --- people
+
+    def add_people(self) -> People:
+        password = hash_password(BENCH_PASSWORD)
+        shape = self.shape
+
+        def user(email: str, name: str, *, login: bool = False, shop: str | None = None) -> int:
+            user_id = self.out.new_id("users")
+            self.out.add(
+                "users",
+                {
+                    "id": user_id,
+                    "email": email,
+                    "display_name": name,
+                    "password_hash": password if login else None,
+                    "marketplace_user_id": f"bench-u{user_id}",
+                    "shop_name": shop,
+                    "email_verified_at": self.now - timedelta(days=400),
+                    "created_at": self.now - timedelta(days=400),
+                    "locale": "en",
+                },
+            )
+            return user_id
+
+        def mediator(user_id: int) -> int:
+            self.out.add("role_grants", self._grant(user_id, "mediator"))
+            self.out.add("mediator_profiles", {"user_id": user_id, "on_duty": True, "skills": []})
+            return user_id
+
+        def reviewer(user_id: int) -> int:
+            resolved = self.rng.randint(10, 60)
+            self.out.add(
+                "reviewers",
+                {
+                    "user_id": user_id,
+                    "status": "active",
+                    "enrolled_at": self.now - timedelta(days=300),
+                    "activated_at": self.now - timedelta(days=299),
+                    "practice_answered": 5,
+                    "practice_correct": 5,
+                    "resolved": resolved,
+                    "coherent": resolved * 3 // 4,
+                    "no_shows": 0,
+                    "score": round(100 * (resolved * 3 // 4) / (resolved + 10)),
+                },
+            )
+            return user_id
+
+        people = People(
+            buyer=user(BENCH_BUYER, "Bench Buyer", login=True),
+            seller=user(BENCH_SELLER, "Bench Seller", login=True, shop="Bench Shop"),
+            mediator=mediator(user(BENCH_MEDIATOR, "Bench Mediator", login=True)),
+            mediators=[],
+            bench_reviewers=[
+                reviewer(user(BENCH_REVIEWER.format(i), f"Bench Reviewer {i}", login=True))
+                for i in range(shape.bench_reviewers)
+            ],
+            reviewers=[],
+            traders=[],
+        )
+        people.mediators = [people.mediator] + [
+            mediator(user(f"mediator{i}@bench.example.com", f"Mediator {i}"))
+            for i in range(shape.mediators)
+        ]
+        people.reviewers = [
+            reviewer(user(f"reviewer{i}@bench.example.com", f"Reviewer {i}"))
+            for i in range(shape.reviewers)
+        ]
+        people.traders = [
+            user(f"trader{i}@bench.example.com", f"Trader {i}", shop=f"Shop {i}" if i % 2 else None)
+            for i in range(shape.traders)
+        ]
+        self.people = people
+        return people
+
+    def _grant(self, user_id: int, role: str) -> dict:
+        return {
+            "id": self.out.new_id("role_grants"),
+            "user_id": user_id,
+            "role": role,
+            "granted_at": self.now,
+        }
+
+    def _pair(self) -> tuple[int, int]:
+        traders = self.people.traders
+        buyer = traders[self.rng.randrange(0, len(traders), 2)]
+        seller = traders[self.rng.randrange(1, len(traders), 2)]
+        return buyer, seller
+
+    # --- cases
+
+    def add_case(self, state: str, *, buyer=None, seller=None, mediator=None, **fields) -> dict:
+        if buyer is None:
+            buyer, seller = self._pair()
+        filed_at = fields.pop("filed_at", self.now - timedelta(hours=self.rng.randint(2, 600)))
+        amount = self.rng.randint(1_000, 200_000)
+        order_id = self.out.new_id("orders")
+        self.out.add(
+            "orders",
+            {
+                "id": order_id,
+                "marketplace_order_id": f"bench-o{order_id}",
+                "buyer_id": buyer,
+                "seller_id": seller,
+                "amount_fen": amount,
+                "currency": "CNY",
+                "status": "delivered",
+                "placed_at": filed_at - timedelta(days=9),
+                "shipped_at": filed_at - timedelta(days=8),
+                "delivered_at": filed_at - timedelta(days=5),
+                "carrier": "SF Express",
+                "tracking_number": f"SF{order_id:012d}",
+                "imported_at": filed_at - timedelta(days=9),
+                "updated_at": filed_at - timedelta(days=5),
+            },
+        )
+        self.out.add(
+            "order_items",
+            {
+                "id": self.out.new_id("order_items"),
+                "order_id": order_id,
+                "position": 1,
+                "title": "Electric kettle 1.7 L",
+                "category": "home_appliances",
+                "quantity": 1,
+                "unit_price_fen": amount,
+            },
+        )
+        if mediator is None and state not in {"filed", "returned"}:
+            mediator = self.rng.choice(self.people.mediators)
+        case = {
+            "id": self.out.new_id("cases"),
+            "order_id": order_id,
+            "buyer_id": buyer,
+            "seller_id": seller,
+            "mediator_id": mediator,
+            "state": state,
+            "deadline_at": self.now + timedelta(hours=self.rng.randint(2, 72)),
+            "reminded_deadline_at": None,
+            "claim_type": self.rng.choice(CLAIM_TYPES),
+            "responsible_party": "seller",
+            "description": STATEMENT,
+            "remedy": "full_refund",
+            "remedy_amount_fen": None,
+            "safety_or_fraud": False,
+            "severity": self.rng.choice(SEVERITIES),
+            "severity_confirmed_at": filed_at + timedelta(hours=1),
+            "return_reason": None,
+            "evidence_closed_at": None,
+            "outcome": None,
+            "decision_kind": None,
+            "decision_remedy": None,
+            "decision_amount_fen": None,
+            "decision_reasons": None,
+            "decided_at": None,
+            "closed_reason": None,
+            "closed_at": None,
+            "filed_at": filed_at,
+            "updated_at": filed_at + timedelta(hours=1),
+            "amount_fen": amount,  # not a column: the obligations need it
+        }
+        case.update(fields)
+        row = {key: value for key, value in case.items() if key != "amount_fen"}
+        self.out.add("cases", row)
+        self._audit(case, "case.opened", buyer, {"state": "filed"}, filed_at)
+        return case
+
+    def _audit(self, case: dict, action: str, actor, after: dict, at) -> None:
+        self.out.add(
+            "audit_events",
+            {
+                "id": self.out.new_id("audit_events"),
+                "actor_id": actor,
+                "action": action,
+                "subject_type": "cases",
+                "subject_id": str(case["id"]),
+                "before": None,
+                "after": after,
+                "created_at": at,
+            },
+        )
+
+    def add_entries(self, case: dict, per_side: int, *, images: int = 0) -> None:
+        """``per_side`` entries on each timeline, a real hash chain; the last ``images`` of
+        each side are photos (a small stored file and its thumbnail)."""
+        for party, author in (("buyer", case["buyer_id"]), ("seller", case["seller_id"])):
+            previous = GENESIS_HASH
+            for sequence in range(1, per_side + 1):
+                is_image = sequence > per_side - images
+                text = None if is_image else f"{STATEMENT} ({party}, entry {sequence})"
+                entry = SimpleNamespace(
+                    id=self.out.new_id("evidence_entries"),
+                    case_id=case["id"],
+                    party=party,
+                    sequence=sequence,
+                    author_id=author,
+                    kind="image" if is_image else "statement",
+                    text=text,
+                    refers_to_id=None,
+                    stored_name=None,
+                    thumbnail_name=None,
+                    original_name=None,
+                    content_type=None,
+                    size_bytes=None,
+                    content_sha256=text_sha256(text) if text else None,
+                    prev_hash=previous,
+                    is_late=False,
+                    created_at=case["filed_at"] + timedelta(minutes=10 * sequence),
+                )
+                if is_image:
+                    self._store_photo(entry)
+                entry.entry_hash = entry_hash(entry)
+                previous = entry.entry_hash
+                self.out.add("evidence_entries", vars(entry))
+
+    def _store_photo(self, entry: SimpleNamespace) -> None:
+        base = f"{entry.case_id}/bench-{entry.id}"
+        photo, thumbnail = evidence_path(f"{base}.jpg"), evidence_path(base + THUMBNAIL_SUFFIX)
+        photo.parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (64, 48), (180, 90, 40)).save(photo, "JPEG")
+        Image.new("RGB", (32, 24), (180, 90, 40)).save(thumbnail, "JPEG")
+        data = photo.read_bytes()
+        entry.stored_name = f"{base}.jpg"
+        entry.thumbnail_name = base + THUMBNAIL_SUFFIX
+        entry.original_name = f"photo-{entry.sequence}.jpg"
+        entry.content_type = "image/jpeg"
+        entry.size_bytes = len(data)
+        entry.content_sha256 = hashlib.sha256(data).hexdigest()
+
+    def add_panel(self, case: dict, reviewers: list[int], *, status: str, votes_for: list[int]):
+        """A panel on ``case`` seating ``reviewers``; ``votes_for[i]`` is the ballot option
+        the i-th reviewer voted for (the rest have not voted)."""
+        panel_id = self.out.new_id("panels")
+        # an open panel was drawn hours ago, so its seats and deadline are still running
+        drawn_at = self.now - timedelta(hours=3) if status == "open" else case["updated_at"]
+        self.out.add(
+            "panels",
+            {
+                "id": panel_id,
+                "case_id": case["id"],
+                "round": "first",
+                "status": status,
+                "seats": PANEL_SEATS,
+                "majority": PANEL_MAJORITY,
+                "options": BALLOT,
+                "question": "Should the buyer get a full refund?",
+                "summary": STATEMENT,
+                "seed": "0" * 64,
+                "pool": reviewers,
+                "drawn_at": drawn_at,
+                "deadline_at": drawn_at + timedelta(hours=72),
+                "replacement_rounds": 0,
+                "closed_at": drawn_at + timedelta(hours=30) if status != "open" else None,
+                "return_reason": None,
+            },
+        )
+        for index, reviewer in enumerate(reviewers):
+            seat_id = self.out.new_id("seats")
+            voted = index < len(votes_for)
+            self.out.add(
+                "seats",
+                {
+                    "id": seat_id,
+                    "panel_id": panel_id,
+                    "reviewer_id": reviewer,
+                    "status": "voted" if voted else "open",
+                    "seated_at": drawn_at,
+                    "vote_due_at": drawn_at + timedelta(hours=24),
+                },
+            )
+            if voted:
+                self.out.add(
+                    "votes",
+                    {
+                        "id": self.out.new_id("votes"),
+                        "seat_id": seat_id,
+                        "panel_id": panel_id,
+                        "option": BALLOT[votes_for[index]],
+                        "reason": "The photos show the damage the buyer describes.",
+                        "cast_at": drawn_at + timedelta(hours=2),
+                    },
+                )
+        return panel_id
+
+    def _seated(self) -> list[int]:
+        return self.rng.sample(self.people.reviewers, PANEL_SEATS)
+
+    # --- the history
+
+    def add_history_case(self) -> None:
+        closed_at = self.now - timedelta(days=self.rng.randint(8, 700))
+        filed_at = closed_at - timedelta(days=12)
+        by_panel = self.rng.random() < self.shape.panel_share
+        case = self.add_case(
+            "closed",
+            filed_at=filed_at,
+            deadline_at=None,
+            outcome="for_buyer",
+            decision_kind="panel" if by_panel else "mediator",
+            decision_remedy="full_refund",
+            decided_at=closed_at - timedelta(days=5),
+            decision_reasons="The seller did not show the kettle left the shop undamaged.",
+            closed_reason="completed",
+            closed_at=closed_at,
+            updated_at=closed_at,
+        )
+        self.add_entries(case, 1)
+        if by_panel:
+            panel_id = self.add_panel(
+                case, self._seated(), status="decided", votes_for=[0] * 12 + [1] * 5
+            )
+            self.out.add(
+                "tallies",
+                {
+                    "id": self.out.new_id("tallies"),
+                    "panel_id": panel_id,
+                    "counts": {BALLOT[0]: 12, BALLOT[1]: 5},
+                    "verdict": BALLOT[0],
+                    "votes_cast": 17,
+                    "counted_at": case["updated_at"] + timedelta(hours=30),
+                },
+            )
+        self._obligation(case, "done", done_at=closed_at - timedelta(days=3))
+        self._audit(case, "case.closed", None, {"state": "closed"}, closed_at)
+        for party in ("buyer_id", "seller_id"):
+            self._sent_message(case, case[party], closed_at)
+
+    def _obligation(self, case: dict, status: str, **fields) -> None:
+        self.out.add(
+            "obligations",
+            {
+                "id": self.out.new_id("obligations"),
+                "case_id": case["id"],
+                "kind": "refund",
+                "debtor": "seller",
+                "amount_fen": case["amount_fen"],
+                "step": 1,
+                "status": status,
+                "due_at": fields.pop("due_at", case["updated_at"] + timedelta(hours=48)),
+                "silence_confirms": False,
+                "done_at": None,
+                "created_at": case["updated_at"],
+                **fields,
+            },
+        )
+
+    def _sent_message(self, case: dict, recipient: int, at) -> None:
+        message_id = self.out.new_id("outbox_messages")
+        self.out.add(
+            "outbox_messages",
+            {
+                "id": message_id,
+                "idempotency_key": f"bench-{message_id}:email",
+                "channel": "email",
+                "recipient_id": recipient,
+                "subject": f"Case #{case['id']} is closed",
+                "body": "Every step of the decision was carried out.",
+                "link": f"/cases/{case['id']}",
+                "created_at": at,
+                "sent_at": at + timedelta(seconds=20),
+                "attempts": 1,
+                "available_at": at,
+            },
+        )
+
+    # --- the working set
+
+    def add_working_set(self) -> None:
+        shape, people = self.shape, self.people
+        for _ in range(shape.read_cases):
+            case = self.add_case(
+                "mediation", buyer=people.buyer, seller=people.seller, mediator=people.mediator
+            )
+            self.add_entries(case, shape.entries_per_side, images=4)
+        for _ in range(shape.upload_cases):
+            self.add_case("evidence", buyer=people.buyer, seller=people.seller)
+        for _ in range(shape.vote_panels):
+            case = self.add_case("panel")
+            self.add_entries(case, 3)
+            seated = self.rng.sample(people.bench_reviewers, PANEL_SEATS)
+            self.add_panel(case, seated, status="open", votes_for=[])
+        special = shape.read_cases + shape.upload_cases + shape.vote_panels
+        for state in self._open_states(max(shape.open_cases - special, 0)):
+            self.add_open_case(state)
+
+    def _open_states(self, count: int) -> list[str]:
+        states = []
+        for state, share in OPEN_STATE_SHARES.items():
+            states += [state] * round(count * share)
+        states += ["mediation"] * (count - len(states))
+        return states[:count]
+
+    def add_open_case(self, state: str) -> None:
+        fields = {}
+        if state in {"decided", "executing"}:
+            fields = {
+                "outcome": "for_buyer",
+                "decision_kind": "mediator",
+                "decision_remedy": "full_refund",
+                "decided_at": self.now - timedelta(hours=3),
+            }
+        case = self.add_case(state, **fields)
+        self.add_entries(case, 3)
+        if state == "panel":
+            self.add_panel(case, self._seated(), status="open", votes_for=[0, 1, 0])
+        elif state == "executing":
+            self._obligation(case, "open", due_at=self.now + timedelta(hours=30))
+        elif state == "proposal":
+            self.out.add(
+                "settlement_proposals",
+                {
+                    "id": self.out.new_id("settlement_proposals"),
+                    "case_id": case["id"],
+                    "mediator_id": case["mediator_id"],
+                    "outcome": "partial_refund",
+                    "amount_fen": case["amount_fen"] // 2,
+                    "rationale": "Both sides share the blame for the delay.",
+                    "status": "open",
+                    "created_at": self.now - timedelta(hours=5),
+                    "expires_at": self.now + timedelta(hours=43),
+                },
+            )
+
+    # --- the counting sweep's work
+
+    def add_due_panels(self, count: int) -> None:
+        """``count`` panel cases whose nine votes for the claim are in, not yet counted."""
+        for _ in range(count):
+            case = self.add_case("panel")
+            self.add_panel(case, self._seated(), status="open", votes_for=[0] * 9 + [1] * 2)
+
+
+def generate(shape: Shape) -> Generator:
+    """Fill an empty (migrated) database; returns the generator, which knows the people."""
+    generator = Generator(shape)
+    generator.add_people()
+    generator.add_working_set()
+    for _ in range(shape.history):
+        generator.add_history_case()
+    generator.out.flush()
+    return generator
+
+
+def people_of() -> People:
+    """The bench accounts, read back from a generated database."""
+    from app.auth.models import RoleGrant, User
+    from app.jury.models import Reviewer
+
+    def user_id(email: str) -> int:
+        return db.session.scalar(select(User.id).where(User.email == email))
+
+    reviewers = db.session.scalars(
+        select(Reviewer.user_id).join(User).where(User.email.like("bench-reviewer%"))
+    ).all()
+    pool = db.session.scalars(
+        select(Reviewer.user_id).join(User).where(User.email.like("reviewer%@bench.example.com"))
+    ).all()
+    traders = db.session.scalars(
+        select(User.id).where(User.email.like("trader%@bench.example.com")).order_by(User.id)
+    ).all()
+    return People(
+        buyer=user_id(BENCH_BUYER),
+        seller=user_id(BENCH_SELLER),
+        mediator=user_id(BENCH_MEDIATOR),
+        mediators=list(
+            db.session.scalars(select(RoleGrant.user_id).where(RoleGrant.role == "mediator"))
+        ),
+        bench_reviewers=list(reviewers),
+        reviewers=list(pool),
+        traders=list(traders),
+    )

@@ -1,0 +1,345 @@
+"""One benchmark run: for each backend and size, a fresh database generated at that size,
+the real site under gunicorn with the production configuration driven by wrk from another
+process, then the counting sweep against its plain-SQL reference.
+
+Every step that touches the database runs as its own ``flask bench ...`` process with the
+database's URL in its environment, so this module holds no connection of its own.
+"""
+
+import io
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from PIL import Image
+
+from app.bench.client import log_in
+from app.bench.generate import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
+from app.bench.load import run_wrk
+from app.config import PROJECT_ROOT
+
+WORK_DIR = PROJECT_ROOT / "instance" / "bench"
+FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+GUNICORN = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+VOTE_REASON = "The photos and the courier's note support the buyer's account."
+PHOTO_BYTES = 9_800_000  # just under the 10 MB limit for photos
+# Rate limits guard people, not throughput: the load comes from a handful of accounts
+UNLIMITED = {"LOGIN_RATE_LIMIT": "100000 per minute", "VOTE_RATE_LIMIT": "1000000 per minute"}
+
+
+@dataclass
+class Plan:
+    sizes: list[int]
+    seconds: int  # each measured load
+    warmup: int
+    due_panels: int
+    connections: int = 8
+    quick: bool = False
+
+
+QUICK = Plan(sizes=[10_000], seconds=5, warmup=2, due_panels=2_000, quick=True)
+FULL = Plan(sizes=[10_000, 100_000, 1_000_000], seconds=15, warmup=3, due_panels=10_000)
+
+
+@dataclass
+class Backend:
+    name: str  # "sqlite" or "postgresql"
+    url_for_size: callable = field(repr=False)
+
+
+def backends(choice: str) -> list[Backend]:
+    found = [Backend("sqlite", lambda size: f"sqlite:///{WORK_DIR / f'bench-{size}.db'}")]
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgresql"):
+        found.append(Backend("postgresql", lambda _size: url))
+    if choice != "all":
+        found = [b for b in found if b.name == choice]
+    return found
+
+
+def run(plan: Plan, backend_choice: str, log=print) -> dict:
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    results = {"plan": vars(plan), "machine": machine(), "started": _timestamp(), "runs": []}
+    for backend in backends(backend_choice):
+        for size in plan.sizes:
+            log(f"== {backend.name}, {size:,} cases")
+            measured = measure(plan, backend, size, log)
+            results["runs"].append({"backend": backend.name, "cases": size, **measured})
+    return results
+
+
+def measure(plan: Plan, backend: Backend, size: int, log) -> dict:
+    env = _environment(backend.url_for_size(size), size)
+    _fresh_database(backend, env)
+    generated = _flask_json(env, "bench", "generate", "--cases", str(size))
+    log(f"   generated in {generated['seconds']} s: {generated['rows']:,} rows")
+    result = {"generation": generated}
+    with serving(env) as port:
+        result["web"] = _web_measures(plan, env, port, log)
+    result["sweep"] = {}
+    for kind in ("reference", "real"):
+        _flask_json(env, "bench", "add-due-panels", str(plan.due_panels))
+        result["sweep"][kind] = _flask_json(env, "bench", "sweep", "--kind", kind)
+        log(f"   {kind} sweep: {result['sweep'][kind]['panels_per_second']} panels/s")
+    return result
+
+
+# --- the web measures
+
+
+def _web_measures(plan: Plan, env: dict, port: int, log) -> dict:
+    facts = _flask_json(env, "bench", "facts")
+    base = f"http://127.0.0.1:{port}"
+    buyer = log_in("127.0.0.1", port, BENCH_BUYER, BENCH_PASSWORD)
+    mediator = log_in("127.0.0.1", port, BENCH_MEDIATOR, BENCH_PASSWORD)
+    cookie = buyer.cookie_header
+    files = WORK_DIR / "requests"
+    files.mkdir(exist_ok=True)
+
+    def lines(name: str, rows: list[tuple]) -> Path:
+        path = files / f"{name}.tsv"
+        path.write_text("".join("\t".join(map(str, row)) + "\n" for row in rows))
+        return path
+
+    reads = facts["read_cases"]
+    requests = {
+        "hello": lines("hello", [("GET", "/bench/hello", cookie)]),
+        "case_page": lines("case", [("GET", f"/cases/{i}", cookie) for i in reads]),
+        "reference_page": lines(
+            "reference", [("GET", f"/bench/reference/cases/{i}", cookie) for i in reads]
+        ),
+        "queue": lines("queue", [("GET", "/mediation/", mediator.cookie_header)]),
+    }
+    web = {}
+    for name, path in requests.items():
+        run_wrk(base, path, seconds=plan.warmup, connections=plan.connections)
+        web[name] = run_wrk(base, path, seconds=plan.seconds, connections=plan.connections)
+        log(f"   {name}: {web[name].requests_per_second:.0f} req/s, p99 {web[name].p99_ms} ms")
+    web["vote"] = _votes(plan, env, base, port, facts)
+    log(f"   vote: {web['vote'].requests_per_second:.0f} req/s")
+    web["upload"] = _uploads(plan, base, buyer, facts)
+    log(f"   upload: {web['upload'].requests_per_second:.2f} uploads/s")
+    checks = _flask_json(env, "bench", "facts")
+    memory = {"web_worker_peak_mb": _worker_peak_mb(port)}
+    out = {name: result.as_dict() for name, result in web.items()}
+    out["vote"]["votes_recorded"] = checks["votes_on_bench_seats"] - facts["votes_on_bench_seats"]
+    out["vote"]["seats_voted_twice"] = checks["seats_voted_twice"]
+    out["upload"]["entries_recorded"] = checks["upload_entries"] - facts["upload_entries"]
+    out["memory"] = memory
+    return out
+
+
+def _votes(plan: Plan, env: dict, base: str, port: int, facts: dict):
+    rows = []
+    for email, seats in facts["open_seats"].items():
+        reviewer = log_in("127.0.0.1", port, email, BENCH_PASSWORD)
+        token = reviewer.csrf_token(f"/review/seats/{seats[0]}")
+        body = urlencode({"csrf_token": token, "option": "0", "reason": VOTE_REASON})
+        rows += [
+            ("POST", f"/review/seats/{seat}/vote", reviewer.cookie_header, body) for seat in seats
+        ]
+    rows.sort(key=lambda row: int(row[1].split("/")[3]))  # spread each reviewer's seats
+    path = WORK_DIR / "requests" / "votes.tsv"
+    path.write_text("".join("\t".join(row) + "\n" for row in rows))
+    return run_wrk(base, path, seconds=plan.seconds, connections=plan.connections)
+
+
+def _uploads(plan: Plan, base: str, buyer, facts: dict):
+    token = buyer.csrf_token(f"/cases/{facts['upload_cases'][0]}")
+    boundary = "bench" + secrets.token_hex(8)
+    body = _multipart(
+        boundary,
+        {"csrf_token": token, "kind": "image", "text": ""},
+        ("file", "kettle.jpg", "image/jpeg", _photo()),
+    )
+    body_file = WORK_DIR / "requests" / "upload.body"
+    body_file.write_bytes(body)
+    path = WORK_DIR / "requests" / "upload.tsv"
+    rows = [
+        f"POST\t/cases/{case}/evidence\t{buyer.cookie_header}\t\n" for case in facts["upload_cases"]
+    ]
+    path.write_text("".join(rows))
+    return run_wrk(
+        base,
+        path,
+        seconds=max(plan.seconds, 10),
+        connections=2,
+        threads=1,
+        body_file=body_file,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
+def _photo() -> bytes:
+    """A JPEG of noise just under the photo limit: the costliest photo to re-encode."""
+    side = 1800
+    while True:
+        image = Image.frombytes(
+            "RGB", (side, side * 3 // 4), os.urandom(side * (side * 3 // 4) * 3)
+        )
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=90)
+        if buffer.tell() > PHOTO_BYTES * 0.95 or side > 6000:
+            while buffer.tell() > PHOTO_BYTES:
+                side -= 40
+                image = image.resize((side, side * 3 // 4))
+                buffer = io.BytesIO()
+                image.save(buffer, "JPEG", quality=90)
+            return buffer.getvalue()
+        side = int(side * (PHOTO_BYTES / buffer.tell()) ** 0.5)
+
+
+def _multipart(boundary: str, fields: dict, upload: tuple) -> bytes:
+    parts = []
+    for name, value in fields.items():
+        disposition = f'Content-Disposition: form-data; name="{name}"'
+        parts.append(f"--{boundary}\r\n{disposition}\r\n\r\n{value}\r\n".encode())
+    name, filename, content_type, data = upload
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+        f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'
+    )
+    parts.append(head.encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts)
+
+
+def _worker_peak_mb(port: int) -> float:
+    """The peak resident memory (VmHWM) of the gunicorn worker serving ``port``."""
+    master = _serving_pid(port)
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    peaks = [_vm_hwm_kb(int(pid)) for pid in children]
+    return round(max(peaks) / 1024, 1)
+
+
+def _vm_hwm_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmHWM for process {pid}")
+
+
+# --- processes
+
+_servers: dict[int, subprocess.Popen] = {}
+
+
+def _serving_pid(port: int) -> int:
+    return _servers[port].pid
+
+
+@contextmanager
+def serving(env: dict):
+    port = _free_port()
+    log = open(WORK_DIR / "web.log", "w")  # noqa: SIM115  (closed below)
+    server = subprocess.Popen(  # noqa: S603  (a fixed argv)
+        GUNICORN + ["--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    _servers[port] = server
+    try:
+        _wait_until_listening(port, server)
+        yield port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+        del _servers[port]
+
+
+def _wait_until_listening(port: int, server: subprocess.Popen) -> None:
+    for _ in range(300):
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited; see {WORK_DIR / 'web.log'}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start listening")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _environment(url: str, size: int) -> dict:
+    return {
+        **os.environ,
+        **UNLIMITED,
+        "TRIBUNAL_CONFIG": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": url,
+        "EVIDENCE_DIR": str(WORK_DIR / f"evidence-{size}"),
+        "BENCH_REFERENCE_ROUTES": "1",
+        "MAIL_BACKEND": "console",
+    }
+
+
+def _fresh_database(backend: Backend, env: dict) -> None:
+    shutil.rmtree(env["EVIDENCE_DIR"], ignore_errors=True)
+    if backend.name == "sqlite":
+        database = Path(env["DATABASE_URL"].removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    else:
+        _flask_json(env, "bench", "wipe")
+    _flask(env, "db", "upgrade")
+
+
+def _flask(env: dict, *args: str) -> str:
+    done = subprocess.run(  # noqa: S603  (a fixed argv)
+        FLASK + list(args), cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def _flask_json(env: dict, *args: str) -> dict:
+    return json.loads(_flask(env, *args).strip().splitlines()[-1])
+
+
+# --- the machine
+
+
+def machine() -> dict:
+    def first(path: str, prefix: str) -> str:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(prefix):
+                return line.split(":", 1)[1].strip()
+        return "unknown"
+
+    return {
+        "cpu": first("/proc/cpuinfo", "model name"),
+        "cores": os.cpu_count(),
+        "memory_gib": round(int(first("/proc/meminfo", "MemTotal").split()[0]) / 1024**2, 1),
+        "python": sys.version.split()[0],
+        "sqlite": sqlite3.sqlite_version,
+        "wrk": _first_line_of(["wrk", "--version"]),
+        "commit": _first_line_of(["git", "rev-parse", "--short", "HEAD"]),
+    }
+
+
+def _first_line_of(command: list[str]) -> str:
+    done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)  # noqa: S603
+    return done.stdout.split("\n")[0].strip()
+
+
+def _timestamp() -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())

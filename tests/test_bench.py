@@ -1,0 +1,225 @@
+"""The benchmark's own parts, at a tiny scale: the generated data is real data the site
+serves, the reference page reads the same entries as the case page, the plain-SQL sweep
+makes the same writes as the real one, and wrk's report is read right."""
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.bench.generate import (
+    BENCH_BUYER,
+    BENCH_PASSWORD,
+    Generator,
+    Shape,
+    generate,
+    people_of,
+)
+from app.bench.load import parse
+from app.bench.report import render
+from app.bench.sweeps import reference_count_due_panels
+from app.cases.evidence import check_chains
+from app.cases.models import Case, EvidenceEntry
+from app.extensions import db
+from app.jury.counting import count_due_panels
+from app.jury.models import Panel, Reviewer, Tally
+
+pytestmark = pytest.mark.committing
+
+TINY = Shape(
+    cases=150,
+    open_cases=100,
+    read_cases=2,
+    entries_per_side=20,
+    upload_cases=2,
+    vote_panels=3,
+    bench_reviewers=17,
+    reviewers=40,
+    mediators=2,
+    chunk=97,  # not a divisor of anything: flushes land mid-case
+)
+
+
+@pytest.fixture
+def generated(app):
+    generate(TINY)
+    return people_of()
+
+
+def read_cases(people) -> list[Case]:
+    return db.session.scalars(
+        select(Case).where(Case.buyer_id == people.buyer, Case.state == "mediation")
+    ).all()
+
+
+def test_the_generated_database_has_the_shape_asked_for(generated):
+    assert db.session.scalar(select(func.count(Case.id))) == TINY.cases
+    states = dict(db.session.execute(select(Case.state, func.count()).group_by(Case.state)).all())
+    assert states["closed"] == TINY.history
+    assert sum(states.values()) - states["closed"] == TINY.open_cases
+    assert len(read_cases(generated)) == TINY.read_cases
+    assert len(generated.bench_reviewers) == TINY.bench_reviewers
+    # the hash chains and the stored photos are real: `flask evidence verify` passes
+    report = check_chains()
+    assert report.problems == [] and report.files_checked == TINY.read_cases * 2 * 4
+    # open panels have not run out of time: only real work is due
+    assert count_due_panels() == 0
+
+
+def test_the_case_page_and_the_reference_page_show_the_same_entries(app, generated):
+    case = read_cases(generated)[0]
+    entries = db.session.scalars(select(EvidenceEntry.id).where(EvidenceEntry.case_id == case.id))
+    expected = {f'id="entry-{entry_id}"' for entry_id in entries}
+    assert len(expected) == 2 * TINY.entries_per_side
+    db.session.remove()
+
+    bench_app = create_app({**app.config, "BENCH_REFERENCE_ROUTES": True})
+    client = bench_app.test_client()
+    login = client.post("/login", data={"email": BENCH_BUYER, "password": BENCH_PASSWORD})
+    assert login.status_code == 302
+    real = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    reference = client.get(f"/bench/reference/cases/{case.id}").get_data(as_text=True)
+    hello = client.get("/bench/hello")
+
+    assert all(marker in real for marker in expected)
+    assert reference.count("<li class=") == 2 * TINY.entries_per_side
+    assert hello.status_code == 200 and hello.get_data(as_text=True) == "Hello, world!"
+    # the site proper has no such routes
+    assert app.test_client().get("/bench/hello").status_code == 404
+
+
+def rows_per_table() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+def added(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    return {name: after[name] - before[name] for name in after if after[name] != before[name]}
+
+
+def test_the_plain_sql_sweep_writes_what_the_real_sweep_writes(generated):
+    still_open = select(func.count(Panel.id)).where(Panel.status == "open")
+    open_before = db.session.scalar(still_open)
+
+    def sweep(count_panels, seed: int) -> tuple[dict[str, int], list[Panel]]:
+        generator = Generator(replace(TINY, cases=0), seed=seed)
+        generator.people = people_of()
+        earlier = set(db.session.scalars(select(Panel.id)))
+        generator.add_due_panels(4)
+        generator.out.flush()
+        before = rows_per_table()
+        resolved = db.session.scalar(select(func.sum(Reviewer.resolved)))
+        assert count_panels() == 4
+        db.session.commit()
+        writes = added(before, rows_per_table())
+        writes["reviewer verdicts"] = (
+            db.session.scalar(select(func.sum(Reviewer.resolved))) - resolved
+        )
+        panels = db.session.scalars(select(Panel).where(Panel.id.not_in(earlier))).all()
+        return writes, panels
+
+    reference_writes, reference_panels = sweep(reference_count_due_panels, seed=1)
+    real_writes, real_panels = sweep(count_due_panels, seed=2)
+
+    assert reference_writes == real_writes
+    assert real_writes == {
+        "audit_events": 4,
+        "outbox_messages": 4 * 10,  # the decision to three people, the verdict to two; 2 channels
+        "tallies": 4,
+        "reviewer verdicts": 4 * 11,
+    }
+    for panel in reference_panels + real_panels:
+        tally = db.session.scalar(select(Tally).where(Tally.panel_id == panel.id))
+        assert panel.status == "decided" and tally.votes_cast == 11
+        assert (panel.case.state, panel.case.decision_kind) == ("decided", "panel")
+    assert db.session.scalar(still_open) == open_before  # panels still waiting were left alone
+
+
+WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:40111
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    16.42ms   12.18ms 281.63ms   93.11%
+    Req/Sec    25.40      7.01    40.00     67.00%
+  Latency Distribution
+     50%   14.80ms
+     75%  850.00us
+     90%   21.44ms
+     99%    1.20s
+  254 requests in 5.03s, 8.40MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 4
+Requests/sec:     50.49
+Transfer/sec:      1.67MB
+BENCH sent 262 answered-ok 250
+"""
+
+
+def test_wrks_report_is_read_with_its_units():
+    result = parse(WRK_OUTPUT)
+    assert result.requests_per_second == 50.49
+    assert (result.p50_ms, result.p99_ms) == (14.8, 1200.0)
+    assert result.requests == 254
+    assert result.errors == 4 + 3
+    assert (result.sent, result.answered_ok) == (262, 250)
+
+
+def test_the_report_gives_each_figure_with_its_ratio():
+    def load(rps, p50=2.0, p99=9.0, **extra):
+        return {
+            "requests_per_second": rps,
+            "p50_ms": p50,
+            "p99_ms": p99,
+            "requests": 1,
+            "errors": 0,
+            "sent": 1,
+            "answered_ok": 1,
+            **extra,
+        }
+
+    run = {
+        "backend": "sqlite",
+        "cases": 10_000,
+        "generation": {"rows": 1000, "seconds": 1.5},
+        "web": {
+            "hello": load(1000),
+            "reference_page": load(400),
+            "case_page": load(200, p50=4.0),
+            "queue": load(50, p50=20.0),
+            "vote": load(300, votes_recorded=1, seats_voted_twice=0),
+            "upload": load(4, p50=400.0, entries_recorded=20),
+            "memory": {"web_worker_peak_mb": 120.0},
+        },
+        "sweep": {
+            "reference": {"panels_per_second": 600.0, "panels": 100, "seconds": 0.2},
+            "real": {"panels_per_second": 300.0, "panels": 100, "seconds": 0.3, "peak_rss_mb": 99},
+        },
+    }
+    bigger = {
+        **run,
+        "cases": 100_000,
+        "sweep": {**run["sweep"], "real": {**run["sweep"]["real"], "seconds": 0.6}},
+    }
+    results = {
+        "started": "2026-11-23 16:00 UTC",
+        "plan": {"quick": False, "seconds": 15, "connections": 8, "due_panels": 100},
+        "machine": {
+            "cpu": "CPU",
+            "cores": 2,
+            "memory_gib": 24,
+            "python": "3.11",
+            "sqlite": "3.40",
+            "wrk": "wrk 4.1.0",
+            "commit": "abc1234",
+        },
+        "runs": [run, bigger],
+    }
+    page = render([results])
+    assert "| 10,000 cases | 100,000 cases |" in page
+    assert "0.50 × reference, 0.20 × hello" in page  # the case page
+    assert "0.30 × hello" in page  # the vote
+    assert "300 panels/s (100 in 0.3 s); 0.50 × reference" in page
+    assert "sweep time 2.00 ×" in page  # growth of the second size against the first
+    assert "| 2026-11-23 16:00 UTC abc1234 | sqlite | 100,000 |" in page
