@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app import clock
@@ -12,6 +12,8 @@ from app.extensions import db
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
+    # a record's history is read by what it is about: the audit trail of a case
+    __table_args__ = (Index("ix_audit_events_subject", "subject_type", "subject_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

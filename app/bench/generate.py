@@ -67,7 +67,7 @@ class Shape:
     read_cases: int = 50  # cases whose page is read
     entries_per_side: int = 20
     upload_cases: int = 100  # cases in evidence that the bench buyer uploads to
-    vote_panels: int = 300  # open panels seating the bench reviewers
+    vote_panels: int = 600  # open panels seating the bench reviewers: 10,200 seats to vote on
     bench_reviewers: int = 20
     reviewers: int = 1_000
     mediators: int = 20
