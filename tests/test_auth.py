@@ -1,9 +1,15 @@
 """Registration, login, logout, password changes and what the login page protects."""
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from app.audit import AuditEvent
 from app.auth.models import User
+from app.auth.passwords import CONCURRENT_HASHES, hash_password, verify_password
 from app.auth.services import authenticate, find_user_by_email
 from app.extensions import db
 from app.outbox import OutboxMessage
@@ -165,6 +171,35 @@ def test_passwords_are_hashed_with_argon2id_at_least_at_the_owasp_floor(app):
     params = dict(part.split("=") for part in user.password_hash.split("$")[3].split(","))
     assert user.password_hash.startswith("$argon2id$")
     assert int(params["m"]) >= 19456 and int(params["t"]) >= 2 and int(params["p"]) >= 1
+
+
+def test_no_more_than_two_password_hashes_run_at_once(app, monkeypatch):
+    """Each argon2id hash takes 64 MiB while it runs: a burst of logins must queue."""
+    running, most = 0, 0
+    guard = threading.Lock()
+
+    def slow_hash(self, password, **_kwargs):
+        nonlocal running, most
+        with guard:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with guard:
+            running -= 1
+        return "$argon2id$stub"
+
+    monkeypatch.setattr(PasswordHasher, "hash", slow_hash)
+    monkeypatch.setattr(PasswordHasher, "verify", lambda self, h, p: slow_hash(self, p) != "")
+
+    def attempt(n: int) -> bool:
+        with app.app_context():
+            return bool(hash_password("a long passphrase")) and verify_password("x", "y")
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(attempt, range(12)))
+
+    assert all(results)
+    assert most == CONCURRENT_HASHES == 2
 
 
 def test_user_count_unchanged_by_refused_registration(client):
