@@ -28,9 +28,10 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
+from app.auth.models import User
 from app.cases import evidence, files, services
 from app.cases.evidence import NewEvidence
 from app.cases.files import EvidenceRejected
@@ -65,10 +66,10 @@ from app.cases.models import (
     CaseState,
     EvidenceEntry,
     EvidenceKind,
-    Party,
     Remedy,
     Severity,
 )
+from app.cases.rendered import rendered_timelines
 from app.cases.services import CaseRefused
 from app.extensions import db
 from app.forms import apply_error
@@ -174,8 +175,19 @@ def order_cases(order: Order) -> list[Case]:
 # blueprints build their case routes from these too)
 
 
+# what every case page shows: read with the case in one query (their roles are not needed)
+CASE_WITH_PEOPLE = [
+    joinedload(Case.order),
+    *(
+        joinedload(person).lazyload(User.role_grants)
+        for person in (Case.buyer, Case.seller, Case.mediator)
+    ),
+    selectinload(Case.counter_offers),
+]
+
+
 def viewable_case(case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
+    case = db.session.get(Case, case_id, options=CASE_WITH_PEOPLE)
     # 404 rather than 403 to strangers: they learn nothing, not even that the case exists
     if case is None or not case.can_view(current_user):
         abort(404)
@@ -364,8 +376,11 @@ def render_case(case: Case, status: int = 200, **active_forms):
         answer_claim=case.can_answer_claim(viewer),
         answer_counter_offer=case.can_answer_counter_offer(viewer),
     )
+    timelines = _timelines(case)
     forms = {
-        "evidence_form": _evidence_form(case, formdata=None) if may.add_evidence else None,
+        "evidence_form": _evidence_form(case, timelines, formdata=None)
+        if may.add_evidence
+        else None,
         "intake_form": IntakeAcceptForm(formdata=None, severity=case.severity)
         if may.review_intake
         else None,
@@ -392,7 +407,8 @@ def render_case(case: Case, status: int = 200, **active_forms):
         case=case,
         may=may,
         viewer_party=case.party_of(viewer),
-        timelines=_timelines(case),
+        timelines=timelines,
+        rendered=rendered_timelines(case, timelines, case_helpers()),
         text_kinds=[kind for kind in EvidenceKind if kind not in FILE_KINDS],
         file_kinds=[kind for kind in EvidenceKind if kind in FILE_KINDS],
         referring_kinds=[kind for kind in EvidenceKind if kind in evidence.REFERRING_KINDS],
@@ -418,10 +434,11 @@ def flash_errors(form) -> None:
 
 def _timelines(case: Case) -> SimpleNamespace:
     """Both timelines merged on one time axis; late entries apart."""
-    entries = sorted(
-        [*evidence.timeline(case, Party.BUYER), *evidence.timeline(case, Party.SELLER)],
-        key=lambda entry: (entry.created_at, entry.id),
-    )
+    entries = db.session.scalars(
+        select(EvidenceEntry)
+        .where(EvidenceEntry.case_id == case.id)
+        .order_by(EvidenceEntry.created_at, EvidenceEntry.id)
+    ).all()
     return SimpleNamespace(
         on_time=[entry for entry in entries if not entry.is_late],
         late=[entry for entry in entries if entry.is_late],
@@ -438,10 +455,18 @@ def entry_reference(entry: EvidenceEntry) -> str:
 bp.add_app_template_global(entry_reference)
 
 
-def _evidence_form(case: Case, **kwargs) -> EvidenceForm:
+def _evidence_form(case: Case, timelines: SimpleNamespace | None = None, **kwargs) -> EvidenceForm:
+    """The form to add evidence, whose corrections and retractions may point at any of the
+    viewer's own entries (taken from ``timelines`` when the page has read them)."""
     form = EvidenceForm(**kwargs)
     party = case.party_of(current_user)
-    own = evidence.timeline(case, party) if party is not None else []
+    if party is None:
+        own = []
+    elif timelines is None:
+        own = evidence.timeline(case, party)
+    else:
+        entries = timelines.by_id.values()
+        own = sorted((e for e in entries if e.party == party), key=lambda e: e.sequence)
     form.set_entries(own, lambda e: f"{entry_reference(e)} · {label(EVIDENCE_KIND_LABELS, e.kind)}")
     return form
 
