@@ -116,8 +116,11 @@ def _growth(run: dict, first: dict) -> str:
 
 
 def _memory(run: dict, _first: dict) -> str:
+    memory = run["web"]["memory"]
+    settled = memory.get("web_worker_rss_mb")
     return (
-        f"web worker {run['web']['memory']['web_worker_peak_mb']} MB, "
+        f"web worker {memory['web_worker_peak_mb']} MB"
+        f"{f' ({settled} MB after the loads)' if settled else ''}, "
         f"sweep process {run['sweep']['real']['peak_rss_mb']} MB"
     )
 

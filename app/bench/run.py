@@ -27,6 +27,7 @@ from PIL import Image
 from app.bench.client import log_in
 from app.bench.generate import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
 from app.bench.load import run_wrk
+from app.bench.memory import memory_mb
 from app.config import PROJECT_ROOT
 
 WORK_DIR = PROJECT_ROOT / "instance" / "bench"
@@ -131,7 +132,7 @@ def _web_measures(plan: Plan, env: dict, port: int, log) -> dict:
     web["upload"] = _uploads(plan, base, buyer, facts)
     log(f"   upload: {web['upload'].requests_per_second:.2f} uploads/s")
     checks = _flask_json(env, "bench", "facts")
-    memory = {"web_worker_peak_mb": _worker_peak_mb(port)}
+    memory = _worker_memory(port)
     out = {name: result.as_dict() for name, result in web.items()}
     out["vote"]["votes_recorded"] = checks["votes_on_bench_seats"] - facts["votes_on_bench_seats"]
     out["vote"]["seats_voted_twice"] = checks["seats_voted_twice"]
@@ -215,28 +216,19 @@ def _multipart(boundary: str, fields: dict, upload: tuple) -> bytes:
     return b"".join(parts)
 
 
-def _worker_peak_mb(port: int) -> float:
-    """The peak resident memory (VmHWM) of the gunicorn worker serving ``port``."""
-    master = _serving_pid(port)
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    peaks = [_vm_hwm_kb(int(pid)) for pid in children]
-    return round(max(peaks) / 1024, 1)
-
-
-def _vm_hwm_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no VmHWM for process {pid}")
+def _worker_memory(port: int) -> dict:
+    """The peak and current resident memory of the gunicorn worker serving ``port``."""
+    master = _servers[port].pid
+    (worker,) = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return {
+        "web_worker_peak_mb": memory_mb(worker, "VmHWM"),
+        "web_worker_rss_mb": memory_mb(worker, "VmRSS"),
+    }
 
 
 # --- processes
 
 _servers: dict[int, subprocess.Popen] = {}
-
-
-def _serving_pid(port: int) -> int:
-    return _servers[port].pid
 
 
 @contextmanager

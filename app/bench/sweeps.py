@@ -10,7 +10,6 @@ queued is skipped) and the voters' reputation, each panel in its own savepoint. 
 verdicts only (the benchmark's due panels all have one) and is never used by the product.
 """
 
-import resource
 import time
 from datetime import datetime
 
@@ -18,6 +17,7 @@ from flask import Flask, current_app
 from sqlalchemy import JSON, Integer, String, bindparam, text
 
 from app import clock
+from app.bench.memory import memory_mb
 from app.db import UTCDateTime
 from app.extensions import db
 from app.jury.counting import CLAIM_REJECTED, decide_from_counts
@@ -254,7 +254,7 @@ def count_until_done(app: Flask, kind: str) -> dict:
         "panels": decided,
         "seconds": round(seconds, 3),
         "panels_per_second": round(decided / seconds, 1) if seconds else None,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": memory_mb(),
     }
 
 
