@@ -180,14 +180,10 @@ def site(tmp_path_factory):
         subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
+                "--config",
+                "gunicorn.conf.py",
                 "--bind",
                 f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--threads",
-                "4",
-                "--worker-class",
-                "gthread",
                 "wsgi:app",
             ],
             cwd=ROOT,
