@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,7 +57,7 @@ FULL = Plan(sizes=[10_000, 100_000, 1_000_000], seconds=15, warmup=3, due_panels
 @dataclass
 class Backend:
     name: str  # "sqlite" or "postgresql"
-    url_for_size: callable = field(repr=False)
+    url_for_size: Callable[[int], str] = field(repr=False)
 
 
 def backends(choice: str) -> list[Backend]:
