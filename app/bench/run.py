@@ -184,22 +184,22 @@ def _uploads(plan: Plan, base: str, buyer, facts: dict):
 
 
 def _photo() -> bytes:
-    """A JPEG of noise just under the photo limit: the costliest photo to re-encode."""
-    side = 1800
-    while True:
-        image = Image.frombytes(
-            "RGB", (side, side * 3 // 4), os.urandom(side * (side * 3 // 4) * 3)
-        )
+    """A JPEG of noise just under the photo limit: the costliest photo to re-encode. One
+    trial encoding gives the bytes per pixel; the side is then shrunk until it fits."""
+
+    def encode(side: int) -> bytes:
+        size = (side, side * 3 // 4)
         buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=90)
-        if buffer.tell() > PHOTO_BYTES * 0.95 or side > 6000:
-            while buffer.tell() > PHOTO_BYTES:
-                side -= 40
-                image = image.resize((side, side * 3 // 4))
-                buffer = io.BytesIO()
-                image.save(buffer, "JPEG", quality=90)
-            return buffer.getvalue()
-        side = int(side * (PHOTO_BYTES / buffer.tell()) ** 0.5)
+        Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3)).save(
+            buffer, "JPEG", quality=90
+        )
+        return buffer.getvalue()
+
+    trial = 1000
+    side = int(trial * (PHOTO_BYTES / len(encode(trial))) ** 0.5)
+    while len(photo := encode(side)) > PHOTO_BYTES:
+        side -= 40
+    return photo
 
 
 def _multipart(boundary: str, fields: dict, upload: tuple) -> bytes:

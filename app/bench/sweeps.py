@@ -14,13 +14,14 @@ import time
 from datetime import datetime
 
 from flask import Flask, current_app
-from sqlalchemy import JSON, Integer, String, bindparam, text
+from sqlalchemy import JSON, Integer, String, bindparam, select, text
 
 from app import clock
 from app.bench.memory import memory_mb
 from app.db import UTCDateTime
 from app.extensions import db
-from app.jury.counting import CLAIM_REJECTED, decide_from_counts
+from app.jury.counting import CLAIM_REJECTED, decide_from_counts, has_work
+from app.jury.models import Panel, PanelStatus
 from app.scheduler.jobs import SWEEPS, run_sweep
 
 DUE_PANELS = """
@@ -258,17 +259,12 @@ def count_until_done(app: Flask, kind: str) -> dict:
     }
 
 
-def _due_panels(app: Flask) -> int:
+def _due_panels(app: Flask) -> bool:
+    """Whether any panel still has work, by the product's own rule."""
     with app.app_context():
-        config = app.config
-        found = db.session.execute(
-            _sql(DUE_PANELS, **NOW),
-            {
-                "now": clock.now(),
-                "rounds": config["SEAT_REPLACEMENT_ROUNDS"],
-                "batch": 1,
-            },
-        ).first()
+        found = db.session.scalar(
+            select(Panel.id).where(Panel.status == PanelStatus.OPEN.value, has_work(clock.now()))
+        )
         db.session.remove()
         return found is not None
 
