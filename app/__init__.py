@@ -1,12 +1,13 @@
 """Tribunal: dispute mediation with crowd review for an online marketplace."""
 
+import importlib
 import os
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import CONFIGS, PROJECT_ROOT, Config
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.core.config import CONFIGS, PROJECT_ROOT, Config
+from app.core.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: type[Config] | dict | str | None = None) -> Flask:
@@ -38,17 +39,39 @@ def create_app(config: type[Config] | dict | str | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
 
-    from app import security, templating
+    from app.core import security, templating
 
     security.init_app(app)
     templating.init_app(app)
     return app
 
 
-def _register_extensions(app: Flask) -> None:
-    from app import models  # noqa: F401  (registers every table)
-    from app.i18n import select_locale
+FEATURE_MODELS = (
+    "app.core.audit",
+    "app.auth.models",
+    "app.notifications.models",
+    "app.notifications.outbox",
+    "app.orders.models",
+    "app.cases.models",
+    "app.execution.models",
+    "app.jury.models",
+    "app.mediation.models",
+    "app.closing.models",
+    "app.api.models",
+    "app.scheduler.heartbeat",
+)
 
+
+def import_models() -> None:
+    """Import every feature's models, so the metadata (and Alembic) sees every table."""
+    for module in FEATURE_MODELS:
+        importlib.import_module(module)
+
+
+def _register_extensions(app: Flask) -> None:
+    from app.core.i18n import select_locale
+
+    import_models()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -62,20 +85,19 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.cases.views import bp as cases_bp
-    from app.execution.public_views import bp as public_bp
+    from app.closing.views import bp as closing_bp
+    from app.core.i18n import bp as i18n_bp
     from app.execution.views import bp as execution_bp
-    from app.i18n import bp as i18n_bp
-    from app.jury.appeal_views import bp as appeals_bp
-    from app.jury.seat_views import bp as panels_bp
+    from app.jury.appeal_views import bp as jury_appeals_bp
+    from app.jury.seat_views import bp as jury_seats_bp
     from app.jury.views import bp as jury_bp
-    from app.main import bp as main_bp
-    from app.mediation.closing_views import bp as closing_bp
     from app.mediation.views import bp as mediation_bp
     from app.notifications.views import bp as notifications_bp
     from app.orders.views import bp as orders_bp
+    from app.public.views import bp as public_bp
 
     for blueprint in (
-        main_bp,
+        public_bp,
         auth_bp,
         i18n_bp,
         orders_bp,
@@ -84,11 +106,10 @@ def _register_blueprints(app: Flask) -> None:
         mediation_bp,
         execution_bp,
         jury_bp,
-        panels_bp,
-        appeals_bp,
+        jury_seats_bp,
+        jury_appeals_bp,
         closing_bp,
         admin_bp,
-        public_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
@@ -104,9 +125,9 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.bench.cli import bench_cli
     from app.cases.cli import evidence_cli
+    from app.closing.cli import dossier_cli
     from app.demo import demo_cli
     from app.jury.cli import jury_cli
-    from app.mediation.cli import cases_cli
     from app.orders.cli import orders_cli
     from app.scheduler.cli import scheduler_cli
 
@@ -114,8 +135,8 @@ def _register_cli(app: Flask) -> None:
         users_cli,
         orders_cli,
         api_tokens_cli,
-        cases_cli,
         evidence_cli,
+        dossier_cli,
         jury_cli,
         scheduler_cli,
         demo_cli,

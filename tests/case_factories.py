@@ -6,7 +6,6 @@ from datetime import timedelta
 from flask import current_app
 from PIL import Image
 
-from app import clock
 from app.auth.models import Role, User
 from app.cases import services
 from app.cases.evidence import NewEvidence, add_evidence
@@ -21,9 +20,10 @@ from app.cases.models import (
 )
 from app.cases.services import Claim
 from app.cases.sweeps import sweep_case_deadlines
+from app.core import clock
+from app.core.extensions import db
 from app.demo.media import document_pdf
 from app.execution import services as execution
-from app.extensions import db
 from app.mediation import services as mediation
 from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement

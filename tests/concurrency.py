@@ -4,7 +4,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from app.extensions import db
+from app.core.extensions import db
 
 
 def run_at_once(app, work: Callable[[int], Any], count: int) -> list[Any]:

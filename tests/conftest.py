@@ -14,8 +14,9 @@ from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 from sqlalchemy import text
 
-from app import clock, create_app
-from app.extensions import db, limiter
+from app import create_app
+from app.core import clock
+from app.core.extensions import db, limiter
 from tests.factories import PASSWORD
 
 

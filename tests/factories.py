@@ -3,12 +3,12 @@
 import itertools
 from datetime import timedelta
 
-from app import clock
 from app.auth.models import Role, User
 from app.auth.passwords import hash_password
 from app.auth.services import grant_role
 from app.cases.models import Case
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from app.orders.models import Order, OrderItem, OrderStatus
 
 PASSWORD = "correct horse battery"

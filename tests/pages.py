@@ -3,7 +3,7 @@
 import re
 
 from app.cases.models import Case
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import login
 
 

@@ -4,12 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app import clock
 from app.api.auth import issue_token, revoke_token
+from app.core import clock
+from app.core.extensions import db
 from app.execution.enforcement import enforce_missed_obligation
 from app.execution.ledger import lift_restriction, pay_in
 from app.execution.models import SellingRestriction
-from app.extensions import db
 from tests.factories import make_user
 from tests.test_enforcement import missed_obligation
 from tests.test_orders_api import assert_problem

@@ -5,8 +5,8 @@ import hashlib
 from sqlalchemy import select
 
 from app.api.models import ApiToken
-from app.audit import AuditEvent
-from app.extensions import db
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 
 
 def run(app, *args):

@@ -7,12 +7,12 @@ from concurrent.futures import ThreadPoolExecutor
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from app.audit import AuditEvent
 from app.auth.models import User
 from app.auth.passwords import CONCURRENT_HASHES, hash_password, verify_password
 from app.auth.services import authenticate, find_user_by_email
-from app.extensions import db
-from app.outbox import OutboxMessage
+from app.core.audit import AuditEvent
+from app.core.extensions import db
+from app.notifications.outbox import OutboxMessage
 from tests.conftest import login
 from tests.factories import PASSWORD, make_user
 
@@ -97,7 +97,7 @@ def test_login_with_wrong_password_is_refused_without_saying_which_part_was_wron
 
 
 def test_disabled_account_cannot_log_in(client):
-    from app import clock
+    from app.core import clock
 
     user = make_user()
     user.disabled_at = clock.now()

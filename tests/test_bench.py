@@ -21,7 +21,7 @@ from app.bench.report import render
 from app.bench.sweeps import reference_count_due_panels
 from app.cases.evidence import check_chains
 from app.cases.models import Case, EvidenceEntry
-from app.extensions import db
+from app.core.extensions import db
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, Reviewer, Tally
 

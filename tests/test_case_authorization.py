@@ -184,7 +184,7 @@ TABLE: dict[tuple[str, str], Row] = {
         "mediation", "/cases/{case}/mediation/decision", DECISION, only("mediator", 302)
     ),
     # only the losing side of a panel's verdict appeals; a mediator's decision has no appeal
-    ("appeals.appeal", "POST"): Row(
+    ("jury_appeals.appeal", "POST"): Row(
         "decided",
         "/cases/{case}/appeal",
         {"reason": "The panel misread the courier's report entirely."},

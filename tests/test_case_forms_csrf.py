@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import Role
 from app.cases.models import Case, CaseState, EvidenceEntry
-from app.extensions import db
+from app.core.extensions import db
 from tests.case_factories import jpeg_bytes, make_case
 from tests.conftest import csrf_token_from
 from tests.factories import make_order, make_user

@@ -6,8 +6,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import Role
 from app.cases import services
 from app.cases.models import (
@@ -23,10 +21,12 @@ from app.cases.models import (
 )
 from app.cases.services import CaseRefused, Claim
 from app.cases.sweeps import sweep_case_deadlines, sweep_deadline_reminders
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from app.execution.services import obligations_of
-from app.extensions import db
+from app.notifications.outbox import OutboxMessage
 from app.orders.models import OrderStatus
-from app.outbox import OutboxMessage
 from tests.factories import make_order, make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app import clock
 from app.auth.models import Role
 from app.cases.models import (
     Case,
@@ -21,7 +20,8 @@ from app.cases.models import (
     Severity,
 )
 from app.cases.sweeps import sweep_case_deadlines
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from tests.case_factories import (
     CONTEST_STATEMENT,
     OFFER_MESSAGE,

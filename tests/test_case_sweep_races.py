@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import Role
 from app.cases import services
 from app.cases.models import Case, CaseState, ClaimType, Remedy, ResponsibleParty, Severity
 from app.cases.sweeps import sweep_case_deadlines, sweep_deadline_reminders
-from app.extensions import db
-from app.outbox import OutboxMessage
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
+from app.notifications.outbox import OutboxMessage
 from tests.concurrency import errors_in, run_at_once
 from tests.factories import make_order, make_user
 

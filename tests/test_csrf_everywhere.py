@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.cases.models import Case
-from app.extensions import csrf, db, limiter
+from app.core.extensions import csrf, db, limiter
 from app.jury.models import Seat, Vote
 from app.notifications.models import InboxItem
 from tests.conftest import csrf_token_from
@@ -90,7 +90,7 @@ UNCHANGED = {
     ("cases.accept_intake", "POST"): _case_state,
     ("mediation.decide", "POST"): _case_state,
     ("execution.confirm", "POST"): _case_state,
-    ("panels.vote", "POST"): _votes,
+    ("jury_seats.vote", "POST"): _votes,
     ("notifications.read", "POST"): _read_at,
     ("admin.change_role", "POST"): _is_mediator,
 }

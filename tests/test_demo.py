@@ -2,11 +2,11 @@
 
 from sqlalchemy import func, select
 
-from app import clock
 from app.auth.models import Role, User
 from app.auth.services import authenticate
+from app.core import clock
+from app.core.extensions import db
 from app.demo import DEMO_PASSWORD, seed_demo
-from app.extensions import db
 from app.jury.eligibility import is_eligible
 from app.orders.models import Order
 
@@ -108,8 +108,8 @@ def test_demo_cases_cover_every_state_so_far_with_real_evidence(app, tmp_path, m
 
 
 def test_the_demo_has_rated_cases_and_a_penalised_shop(app, tmp_path, monkeypatch):
+    from app.closing.models import Rating
     from app.execution.ledger import penalised_shops
-    from app.mediation.models import Rating
 
     monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
     seed_demo()

@@ -13,25 +13,25 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import Role
 from app.cases.cli import evidence_cli
 from app.cases.evidence import NewEvidence, add_evidence, entry_hash, text_sha256
 from app.cases.files import evidence_path
 from app.cases.models import Case, EvidenceKind
-from app.execution.models import Obligation
-from app.extensions import db
-from app.mediation.cli import cases_cli
-from app.mediation.closing import ClosingRefused
-from app.mediation.dossier import (
+from app.closing.cli import dossier_cli
+from app.closing.dossier import (
     DossierIncomplete,
     build_dossier,
     check_dossier,
     safe_name,
     verify_dossier,
 )
-from app.mediation.models import Rating
+from app.closing.models import Rating
+from app.closing.services import ClosingRefused
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
+from app.execution.models import Obligation
 from tests import hostile
 from tests.conftest import login
 from tests.factories import make_case_row, make_order, make_user
@@ -568,11 +568,15 @@ def test_names_with_control_characters_are_shown_escaped(case):
 
 
 def export(app, *args):
-    return app.test_cli_runner().invoke(cases_cli, ["export-dossier", *map(str, args)])
+    return app.test_cli_runner().invoke(dossier_cli, ["export", *map(str, args)])
 
 
 def verify(app, *args):
     return app.test_cli_runner().invoke(evidence_cli, ["verify", *map(str, args)])
+
+
+def verify_dossier_file(app, path, *args):
+    return app.test_cli_runner().invoke(dossier_cli, ["verify", str(path), *map(str, args)])
 
 
 def test_export_and_verify_round_trip(app, case, tmp_path):
@@ -590,7 +594,7 @@ def test_export_and_verify_round_trip(app, case, tmp_path):
     ).one()
     assert (event.actor_id, event.subject_id) == (None, str(case.id))
 
-    checked = verify(app, "--dossier", path)
+    checked = verify_dossier_file(app, path)
 
     assert checked.exit_code == 0, checked.output
     assert checked.output == "dossier intact: 8 files checked\n"
@@ -601,7 +605,7 @@ def test_verify_reports_each_problem_of_a_tampered_dossier(app, case, tmp_path):
     path = tmp_path / "dossier.zip"
     path.write_bytes(rezip(data, {"summary.html": None}, **{"extra.bin": b"\0"}))
 
-    result = verify(app, "--dossier", path)
+    result = verify_dossier_file(app, path)
 
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
@@ -615,8 +619,8 @@ def test_verify_checks_a_dossier_or_the_database_not_both(app, case, tmp_path):
     path = tmp_path / "dossier.zip"
     path.write_bytes(build_dossier(case))
 
-    assert verify(app, "--dossier", path, "--case", case.id).exit_code == 2
-    assert verify(app, "--dossier", tmp_path / "absent.zip").exit_code == 2
+    assert verify_dossier_file(app, path, "--case", case.id).exit_code == 2
+    assert verify_dossier_file(app, tmp_path / "absent.zip").exit_code == 2
 
 
 def test_export_refuses_an_open_case(app, tmp_path):

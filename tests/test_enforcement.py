@@ -5,14 +5,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import User
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from app.execution.enforcement import enforce_missed_obligation
 from app.execution.ledger import active_restrictions, deposit_balance
 from app.execution.models import DepositEntry, Obligation, SellingRestriction
-from app.extensions import db
-from app.outbox import OutboxMessage
+from app.notifications.outbox import OutboxMessage
 from tests.concurrency import errors_in, run_at_once
 from tests.conftest import table_count
 from tests.factories import make_case_row, make_order, make_user

@@ -8,8 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import Role, User
 from app.cases import evidence
 from app.cases.evidence import (
@@ -23,7 +21,9 @@ from app.cases.evidence import (
 )
 from app.cases.files import EvidenceRejected
 from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
-from app.extensions import db
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from tests import hostile
 from tests.concurrency import errors_in, run_at_once
 from tests.factories import make_case_row, make_order, make_user

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from app import clock
 from app.cases.cli import evidence_cli
 from app.cases.evidence import NewEvidence, add_evidence, entry_hash, verify_chains
 from app.cases.models import EvidenceEntry, EvidenceKind
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from tests import hostile
 from tests.factories import make_case_row
 

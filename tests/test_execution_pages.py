@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app import clock
 from app.auth.models import Role
 from app.cases.models import Case, CaseState
+from app.core import clock
 from app.execution.services import obligations_of
 from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement

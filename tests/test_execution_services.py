@@ -6,18 +6,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app import clock
 from app.auth.models import Role
 from app.cases import services as case_services
 from app.cases.models import Case, CaseState, ClaimType, Remedy, ResponsibleParty, Severity
 from app.cases.sweeps import sweep_case_deadlines
 from app.cases.transitions import CaseRefused
+from app.core import clock
+from app.core.extensions import db
 from app.execution import services
 from app.execution.ledger import deposit_balance, pay_in
 from app.execution.models import DepositEntry, SellingRestriction
 from app.execution.services import obligations_of
 from app.execution.sweeps import sweep_obligations
-from app.extensions import db
 from app.mediation import services as mediation
 from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement

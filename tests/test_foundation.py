@@ -5,15 +5,16 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from app import clock, create_app
-from app.audit import AuditEvent, AuditLogIsAppendOnly, record_event
+from app import create_app
 from app.auth.models import User
-from app.extensions import db
+from app.core import clock
+from app.core.audit import AuditEvent, AuditLogIsAppendOnly, record_event
+from app.core.extensions import db
 from tests.factories import make_user
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
-    from app.config import ProductionConfig
+    from app.core.config import ProductionConfig
 
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):

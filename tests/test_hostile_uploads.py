@@ -36,10 +36,10 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from app import clock
 from app.cases import files
 from app.cases.models import EvidenceEntry
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from tests import hostile
 from tests.case_factories import make_case
 from tests.conftest import login

@@ -45,7 +45,7 @@ def test_the_login_prompt_is_translated(client):
 
 
 def test_a_person_s_language_is_remembered_for_notifications(client):
-    from app.extensions import db
+    from app.core.extensions import db
 
     user = make_user()
     client.post(

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app import clock
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from app.notifications.models import InboxItem
+from app.notifications.outbox import deliver_outbox, queue_message
 from app.notifications.services import mark_all_read, unread_count
-from app.outbox import deliver_outbox, queue_message
 from tests.conftest import csrf_token_from, login
 from tests.factories import PASSWORD, make_user
 

@@ -7,14 +7,14 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from app import clock
 from app.cases.models import CaseState, DecisionKind, Outcome
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from app.jury.appeals import appeal, can_appeal
 from app.jury.counting import count_due_panels
 from app.jury.models import Appeal, Panel, PanelRound, PanelStatus, Seat
 from app.jury.voting import JuryRefused
-from app.outbox import OutboxMessage
+from app.notifications.outbox import OutboxMessage
 from tests.case_factories import make_case
 from tests.conftest import table_count
 from tests.factories import make_user

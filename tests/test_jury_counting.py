@@ -7,14 +7,14 @@ import pytest
 from flask import current_app
 from sqlalchemy import event, select
 
-from app import clock
 from app.cases.models import CaseState, DecisionKind, Outcome, Remedy
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from app.jury import drawing, reputation
 from app.jury.counting import count_due_panels, decide_from_counts, has_work
 from app.jury.models import Panel, PanelStatus, Reviewer, Seat, SeatStatus, Tally
 from app.jury.voting import recuse
-from app.outbox import OutboxMessage
+from app.notifications.outbox import OutboxMessage
 from tests.concurrency import errors_in, run_at_once
 from tests.conftest import table_count
 from tests.test_jury_voting import (

@@ -8,15 +8,15 @@ import textwrap
 import pytest
 from sqlalchemy import func, select
 
-from app import clock
-from app.audit import AuditEvent
 from app.cases.models import Case, CaseState
-from app.config import PROJECT_ROOT
-from app.extensions import db
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.config import PROJECT_ROOT
+from app.core.extensions import db
 from app.jury import counting
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, PanelStatus, Tally
-from app.outbox import OutboxMessage
+from app.notifications.outbox import OutboxMessage
 from tests.conftest import table_count
 from tests.test_jury_voting import FOR_BUYER, START, make_panel, votes
 
@@ -62,8 +62,9 @@ def test_a_crash_in_the_middle_of_a_verdict_leaves_nothing_and_the_next_sweep_de
 COUNTER = textwrap.dedent(
     """
     import sys
-    from app import clock, create_app
-    from app.extensions import db
+    from app import create_app
+    from app.core import clock
+    from app.core.extensions import db
     from app.jury.counting import count_due_panels
     from datetime import datetime
     app = create_app({"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": sys.argv[1]})

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import Role
-from app.extensions import db
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from app.jury.cli import jury_cli
 from app.jury.drawing import (
     PoolMember,

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app import clock
-from app.audit import AuditEvent
-from app.extensions import db
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from app.jury.enrolment import (
     EnrolmentRefused,
     answer_practice,

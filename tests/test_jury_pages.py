@@ -7,8 +7,8 @@ import pytest
 from flask import current_app, render_template
 from flask_login import login_user
 
-from app import clock
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from app.jury.models import Panel, Seat, Tally, Vote
 from tests.conftest import login
 from tests.factories import make_case_row, make_user
@@ -71,7 +71,7 @@ def outcome_html(case, user) -> str:
             login_user(user)
         from flask_login import current_user
 
-        return render_template("panels/_outcome.html", case=case, current_user=current_user)
+        return render_template("jury/_outcome.html", case=case, current_user=current_user)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import EvidenceKind
-from app.extensions import db
+from app.core.extensions import db
 from app.jury.redaction import Redactor
 from tests.case_factories import add_photo, add_statement, pdf_bytes
 from tests.conftest import login

@@ -6,11 +6,11 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from app import clock
 from app.cases.models import CaseState
 from app.cases.sweeps import sweep_case_deadlines
+from app.core import clock
+from app.core.extensions import db
 from app.execution import services as execution
-from app.extensions import db
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel
 from app.mediation import services as mediation

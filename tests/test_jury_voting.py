@@ -6,10 +6,10 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import User
-from app.extensions import db
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from app.jury.models import (
     Panel,
     PanelRound,

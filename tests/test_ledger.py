@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app import clock
-from app.audit import AuditEvent
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from app.execution.enforcement import enforce_missed_obligation
 from app.execution.ledger import (
     PenalisedShop,
@@ -19,7 +20,6 @@ from app.execution.ledger import (
     penalised_shops,
 )
 from app.execution.models import DepositEntry, Obligation, SellingRestriction
-from app.extensions import db
 from tests.conftest import table_count
 from tests.factories import make_user
 from tests.test_enforcement import missed_obligation

@@ -22,8 +22,6 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import Role, User
 from app.cases import services
 from app.cases.models import (
@@ -38,11 +36,13 @@ from app.cases.models import (
 from app.cases.services import Claim
 from app.cases.sweeps import sweep_case_deadlines, sweep_deadline_reminders
 from app.cases.transitions import CaseRefused
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from app.execution import services as execution
 from app.execution.ledger import deposit_balance, pay_in
 from app.execution.models import DepositEntry, Obligation, ObligationKind, ObligationStatus
 from app.execution.sweeps import sweep_obligations
-from app.extensions import db
 from app.jury import appeals
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote

@@ -9,11 +9,11 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import Role
 from app.cases.models import Case, CaseState, EvidenceEntry
-from app.extensions import db
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from app.mediation import views as mediation_views
 from app.mediation.models import CaseNote, CaseQuestion, PanelReferral, SettlementProposal
 from tests.case_factories import (

@@ -6,17 +6,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import Role, User
 from app.cases import services as case_services
 from app.cases.models import Case, CaseState, ClaimType, Remedy, ResponsibleParty, Severity
 from app.cases.sweeps import sweep_case_deadlines
 from app.cases.transitions import CaseRefused
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from app.execution.ledger import pay_in
 from app.execution.models import DepositEntry, Obligation, SellingRestriction
 from app.execution.sweeps import sweep_obligations
-from app.extensions import db
 from app.mediation import services as mediation
 from app.mediation.models import SettlementOutcome, SettlementProposal
 from app.mediation.services import Settlement

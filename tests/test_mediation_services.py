@@ -6,8 +6,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import Role
 from app.cases import services as case_services
 from app.cases.models import (
@@ -22,8 +20,10 @@ from app.cases.models import (
 )
 from app.cases.sweeps import sweep_case_deadlines
 from app.cases.transitions import CaseRefused
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from app.execution.services import obligations_of
-from app.extensions import db
 from app.jury.models import Panel
 from app.mediation import services
 from app.mediation.assignment import choose_mediator

@@ -11,8 +11,8 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from app import create_app
-from app.config import PROJECT_ROOT
-from app.extensions import db
+from app.core.config import PROJECT_ROOT
+from app.core.extensions import db
 
 MIGRATIONS = PROJECT_ROOT / "migrations"
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.money import format_amount
+from app.core.money import format_amount
 from app.orders.models import OrderItem, OrderStatus
 from tests.conftest import login
 from tests.factories import make_order, make_user

@@ -5,10 +5,10 @@ import json
 import pytest
 from sqlalchemy import select
 
-from app import clock
 from app.api.auth import issue_token, revoke_token
 from app.api.models import ApiToken
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from app.orders.models import Order
 from tests.conftest import table_count
 from tests.test_orders_import import good_record

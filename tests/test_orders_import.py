@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import User
-from app.extensions import db
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from app.orders import services
 from app.orders.models import Order, OrderItem
 from app.orders.services import OrderRecordError, import_orders

@@ -10,10 +10,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app import clock, mail, outbox
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
+from app.notifications import mail, outbox
 from app.notifications.models import InboxItem
-from app.outbox import OutboxMessage, deliver_outbox, message_id_for, queue_message, retry_delay
+from app.notifications.outbox import (
+    OutboxMessage,
+    deliver_outbox,
+    message_id_for,
+    queue_message,
+    retry_delay,
+)
 from tests.concurrency import errors_in, run_at_once
 from tests.conftest import table_count
 from tests.factories import make_user
@@ -182,7 +189,7 @@ def test_failing_mail_backs_off_then_gives_up_and_logs_no_personal_data(
 
     monkeypatch.setitem(mail.BACKENDS, "memory", refuse)
     monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 3)
-    caplog.set_level(logging.INFO, logger="app.outbox")
+    caplog.set_level(logging.INFO, logger="app.notifications.outbox")
     clock.freeze(START)
     user = make_user(email=address, name="Alice Private")
     queue_message(user, "refund-due:9", secret, secret)

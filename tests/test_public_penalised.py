@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app import clock
+from app.core import clock
+from app.core.extensions import db
 from app.execution.enforcement import enforce_missed_obligation
 from app.execution.ledger import lift_restriction
 from app.execution.models import SellingRestriction
-from app.extensions import db
 from tests.conftest import login
 from tests.factories import make_user
 from tests.test_enforcement import missed_obligation

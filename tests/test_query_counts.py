@@ -17,19 +17,19 @@ import pytest
 from flask import current_app
 from sqlalchemy import event, select
 
-from app import clock
 from app.auth.models import Role
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import Case, EvidenceKind, Party
 from app.cases.sweeps import sweep_case_deadlines
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from app.jury import voting
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, Seat, Tally
 from app.mediation import services as mediation
 from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement
-from app.outbox import deliver_outbox, queue_message
+from app.notifications.outbox import deliver_outbox, queue_message
 from tests.case_factories import (
     PANEL_QUESTION,
     PANEL_SUMMARY,

@@ -7,12 +7,12 @@ Flask-Limiter counts per client address (``get_remote_address``), in memory in t
 from limits import parse
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.jury.models import Vote
 from tests.factories import PASSWORD, make_user
 from tests.test_route_matrix import TABLE, VOTE, build_world
 
-VOTE_ROW = TABLE[("panels.vote", "POST")]
+VOTE_ROW = TABLE[("jury_seats.vote", "POST")]
 
 
 def as_user(client, user):

@@ -9,20 +9,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import Role, User
 from app.cases.models import Case
-from app.extensions import db
-from app.mediation import closing
-from app.mediation.closing import (
+from app.closing.models import Rating
+from app.closing.services import (
     ClosingRefused,
     can_rate,
     rate_case,
     ratings_of,
     ratings_summary,
 )
-from app.mediation.models import Rating
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
+from app.mediation import closing
 from tests.concurrency import errors_in, run_at_once
 from tests.conftest import csrf_token_from, login
 from tests.factories import PASSWORD, make_case_row, make_order, make_user

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.auth.services import Registration, register
-from app.extensions import db
+from app.core.extensions import db
 from tests.concurrency import errors_in, run_at_once
 
 

@@ -4,7 +4,7 @@ retraction and another language each read afresh."""
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import EvidenceKind
 from app.cases.rendered import RENDERED
-from app.extensions import db
+from app.core.extensions import db
 from tests.case_factories import add_statement, make_case
 from tests.conftest import login
 from tests.pages import page

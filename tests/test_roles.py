@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import func, select
 
-from app.audit import AuditEvent
 from app.auth.models import Role, RoleGrant, User
 from app.auth.services import grant_role
-from app.extensions import db
+from app.core.audit import AuditEvent
+from app.core.extensions import db
 from tests.concurrency import errors_in, run_at_once
 from tests.conftest import login
 from tests.factories import make_user

@@ -25,18 +25,18 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from app import clock
 from app.api.auth import issue_token
 from app.auth.models import Role
 from app.cases import services as case_services
 from app.cases.models import Case
 from app.cases.views import FILE_RESPONSE_CSP
-from app.extensions import db, limiter
+from app.core import clock
+from app.core.extensions import db, limiter
+from app.core.security import SECURITY_HEADERS
 from app.jury.models import Seat
 from app.mediation import services as mediation
 from app.notifications.models import InboxItem
-from app.outbox import deliver_outbox, queue_message
-from app.security import SECURITY_HEADERS
+from app.notifications.outbox import deliver_outbox, queue_message
 from tests.case_factories import (
     PANEL_QUESTION,
     PANEL_SUMMARY,
@@ -129,7 +129,7 @@ PARTIES = S(302, 302, 302, 404, 404, 404, 404, 403, 403, 403)
 
 TABLE: dict[tuple[str, str], Row] = {
     # the front page, public pages and the language switch
-    ("main.index", "GET"): Row(
+    ("public.index", "GET"): Row(
         None, "/", None, S(200, 302, 302, 302, 302, 302, 302, 302, 302, 302)
     ),
     ("public.penalised_shops", "GET"): Row(None, "/penalised-shops", None, PUBLIC_200),
@@ -184,15 +184,15 @@ TABLE: dict[tuple[str, str], Row] = {
         None, "/review/practice/delivered-elsewhere", {"option": "0"}, LOGGED_IN_302
     ),
     ("jury.restart", "POST"): Row(None, "/review/practice/restart", {}, LOGGED_IN_302),
-    ("panels.my_seats", "GET"): Row(None, "/review/seats", None, LOGGED_IN_200),
-    ("panels.show", "GET"): Row(None, "/review/seats/{seat}", None, SEAT_ONLY),
-    ("panels.evidence_thumbnail", "GET"): Row(
+    ("jury_seats.my_seats", "GET"): Row(None, "/review/seats", None, LOGGED_IN_200),
+    ("jury_seats.show", "GET"): Row(None, "/review/seats/{seat}", None, SEAT_ONLY),
+    ("jury_seats.evidence_thumbnail", "GET"): Row(
         None, "/review/seats/{seat}/evidence/{panel_photo}/thumbnail", None, SEAT_ONLY
     ),
-    ("panels.vote", "POST"): Row(
+    ("jury_seats.vote", "POST"): Row(
         None, "/review/seats/{seat}/vote", VOTE, S(302, 404, 404, 404, 404, 302, 404, 404, 404, 404)
     ),
-    ("panels.recuse", "POST"): Row(
+    ("jury_seats.recuse", "POST"): Row(
         None, "/review/seats/{seat}/recuse", {}, S(302, 404, 404, 404, 404, 302, 404, 404, 404, 404)
     ),
     # cases: anyone who may not view the case gets 404, reviewers included (they read the
@@ -303,7 +303,7 @@ TABLE: dict[tuple[str, str], Row] = {
         setup=question_to_buyer,
     ),
     # only the losing side of a panel's verdict appeals; a mediator's decision has none
-    ("appeals.appeal", "POST"): Row(
+    ("jury_appeals.appeal", "POST"): Row(
         "decided",
         "/cases/{case}/appeal",
         {"reason": "The panel misread the courier's report entirely."},
@@ -486,7 +486,7 @@ GET_ROUTES = sorted(
 FILE_ROUTES = {
     "cases.evidence_file",
     "cases.evidence_thumbnail",
-    "panels.evidence_thumbnail",
+    "jury_seats.evidence_thumbnail",
     "closing.dossier",
 }
 

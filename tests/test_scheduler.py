@@ -12,11 +12,12 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import select
 
-from app import clock, create_app
+from app import create_app
 from app.auth.models import Role
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from app.notifications.models import InboxItem
-from app.outbox import queue_message
+from app.notifications.outbox import queue_message
 from app.scheduler import cli as scheduler_cli_module
 from app.scheduler import runner
 from app.scheduler.heartbeat import (

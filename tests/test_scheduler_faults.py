@@ -24,15 +24,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app import clock
-from app.audit import AuditEvent
 from app.cases.models import Case, CaseState
-from app.config import PROJECT_ROOT
-from app.extensions import db
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.config import PROJECT_ROOT
+from app.core.extensions import db
 from app.jury.models import Panel, PanelStatus, Seat, Tally, Vote
 from app.jury.voting import JuryRefused, cast_vote
 from app.notifications.models import InboxItem
-from app.outbox import OutboxMessage, queue_message
+from app.notifications.outbox import OutboxMessage, queue_message
 from tests.factories import make_user
 from tests.test_jury_voting import FOR_BUYER, FOR_SELLER, REASON, make_panel, votes
 

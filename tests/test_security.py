@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.security import SECURITY_HEADERS
+from app.core.security import SECURITY_HEADERS
 from tests.conftest import csrf_token_from
 from tests.factories import PASSWORD, make_user
 

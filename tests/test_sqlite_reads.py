@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import event, text
 
 from app.auth.services import email_link_token
-from app.db import READING_METHODS
-from app.extensions import db
+from app.core.db import READING_METHODS
+from app.core.extensions import db
 from tests.conftest import login
 from tests.factories import make_user
 

@@ -3,7 +3,7 @@
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from app.config import PROJECT_ROOT
+from app.core.config import PROJECT_ROOT
 
 APP = PROJECT_ROOT / "app"
 CATALOGUE = APP / "translations" / "zh_Hans" / "LC_MESSAGES" / "messages.po"

@@ -6,10 +6,10 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from app.admin.forms import RoleChangeForm
+from app.auth.guards import role_required
 from app.auth.models import Role, User
 from app.auth.services import grant_role, revoke_role
-from app.authz import role_required
-from app.extensions import db
+from app.core.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

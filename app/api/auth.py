@@ -13,11 +13,11 @@ from flask import g, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
 from app.api.models import ApiToken
 from app.api.problems import problem
-from app.audit import record_event
-from app.extensions import db
+from app.core import clock
+from app.core.audit import record_event
+from app.core.extensions import db
 
 TOKEN_PREFIX = "trb_"  # noqa: S105  (a marker that makes leaked tokens easy to spot, no secret)
 NAME_MAX_LENGTH = ApiToken.__table__.c.name.type.length

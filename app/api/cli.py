@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from app.api.auth import ApiTokenError, all_tokens, issue_token, revoke_token
-from app.extensions import db
+from app.core.extensions import db
 
 api_tokens_cli = AppGroup("api-tokens", help="Bearer tokens for marketplace integrations.")
 

@@ -5,8 +5,8 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app import clock
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 
 
 class ApiToken(db.Model):

@@ -10,8 +10,8 @@ from app.api.auth import token_required
 from app.api.openapi import openapi_document
 from app.api.problems import INVALID_ORDERS, problem, problem_for
 from app.auth.models import User
+from app.core.extensions import db
 from app.execution.ledger import active_restrictions, deposit_balance
-from app.extensions import db
 from app.orders.services import OrderRecordError, import_orders
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from app.auth.models import Role
 from app.auth.services import find_user_by_email, grant_role, revoke_role
-from app.extensions import db
+from app.core.extensions import db
 
 users_cli = AppGroup("users", help="Accounts and staff roles.")
 

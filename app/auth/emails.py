@@ -5,10 +5,10 @@ import hashlib
 from flask import url_for
 from flask_babel import gettext as _
 
-from app import clock
 from app.auth.models import User
 from app.auth.services import email_link_token
-from app.outbox import queue_message
+from app.core import clock
+from app.notifications.outbox import queue_message
 
 
 def _key(kind: str, user: User) -> str:

@@ -8,19 +8,16 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
-from app.audit import record_event
 from app.auth.models import Role, RoleGrant, User
 from app.auth.passwords import hash_password, needs_rehash, verify_password
-from app.extensions import db
+from app.core import clock
+from app.core.audit import record_event
+from app.core.errors import Refused
+from app.core.extensions import db
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """A request about an account that cannot be carried out; ``field`` names the culprit."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ from app.auth.services import (
     register,
     verify_email,
 )
-from app.db import writes_on_get
-from app.extensions import db, limiter, login_manager
-from app.forms import apply_error
-from app.i18n import select_locale
-from app.urls import safe_next_url
+from app.core.db import writes_on_get
+from app.core.extensions import db, limiter, login_manager
+from app.core.forms import apply_error
+from app.core.i18n import select_locale
+from app.core.urls import safe_next_url
 
 bp = Blueprint("auth", __name__)
 
@@ -49,7 +49,7 @@ def login():
             user.locale = select_locale()  # notifications speak the language they use
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next_url(form.next.data) or url_for("main.index"))
+            return redirect(safe_next_url(form.next.data) or url_for("public.index"))
         form.password.errors.append(_("Wrong e-mail address or password."))
     elif not form.is_submitted():
         form.next.data = safe_next_url(request.args.get("next"))
@@ -73,7 +73,7 @@ def register_account():
                 db.session.commit()
                 login_user(user)
                 flash(_("Welcome! We sent you a link to confirm your e-mail address."), "success")
-                return redirect(url_for("main.index"))
+                return redirect(url_for("public.index"))
             emails.send_claim_link(user)
             db.session.commit()
             flash(
@@ -97,7 +97,7 @@ def verify(token: str):
     else:
         db.session.commit()
         flash(_("Thank you, your e-mail address is confirmed."), "success")
-    return redirect(url_for("main.index"))
+    return redirect(url_for("public.index"))
 
 
 @bp.route("/claim/<token>", methods=["GET", "POST"])
@@ -112,7 +112,7 @@ def claim(token: str):
             db.session.commit()
             login_user(user)
             flash(_("Your password is set. Welcome to Tribunal."), "success")
-            return redirect(url_for("main.index"))
+            return redirect(url_for("public.index"))
     return render_template("auth/claim.html", form=form)
 
 
@@ -121,7 +121,7 @@ def logout():
     if LogoutForm().validate_on_submit():
         logout_user()
         flash(_("You are logged out."), "info")
-    return redirect(url_for("main.index"))
+    return redirect(url_for("public.index"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -136,5 +136,5 @@ def password():
         else:
             db.session.commit()
             flash(_("Your password is changed."), "success")
-            return redirect(url_for("main.index"))
+            return redirect(url_for("public.index"))
     return render_template("auth/password.html", form=form)

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, inspect, select, text
 
-from app.extensions import db
+from app.core.extensions import db
 
 bench_cli = AppGroup("bench", help="Measure Tribunal at scale (docs/performance.md).")
 

@@ -26,11 +26,11 @@ from types import SimpleNamespace
 from PIL import Image
 from sqlalchemy import func, insert, select, text
 
-from app import clock
 from app.auth.passwords import hash_password
 from app.cases.evidence import GENESIS_HASH, entry_hash, text_sha256
 from app.cases.files import THUMBNAIL_SUFFIX, evidence_path
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 
 BENCH_PASSWORD = "tribunal-bench"  # noqa: S105  (the benchmark's own throwaway accounts)
 BENCH_BUYER = "bench-buyer@example.com"

@@ -10,7 +10,7 @@ from flask import Blueprint, abort
 from jinja2 import Environment
 from sqlalchemy import text
 
-from app.extensions import db
+from app.core.extensions import db
 
 bp = Blueprint("bench", __name__, url_prefix="/bench")
 

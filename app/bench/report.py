@@ -4,7 +4,7 @@ the markers is written by hand and left alone."""
 
 import json
 
-from app.config import PROJECT_ROOT
+from app.core.config import PROJECT_ROOT
 
 PAGE = PROJECT_ROOT / "docs" / "performance.md"
 RUNS = PROJECT_ROOT / "docs" / "performance-runs.jsonl"

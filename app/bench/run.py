@@ -29,7 +29,7 @@ from app.bench.client import log_in
 from app.bench.generate import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
 from app.bench.load import run_wrk
 from app.bench.memory import memory_mb
-from app.config import PROJECT_ROOT
+from app.core.config import PROJECT_ROOT
 
 WORK_DIR = PROJECT_ROOT / "instance" / "bench"
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]

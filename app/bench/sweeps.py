@@ -16,10 +16,10 @@ from datetime import datetime
 from flask import Flask, current_app
 from sqlalchemy import JSON, Integer, String, bindparam, select, text
 
-from app import clock
 from app.bench.memory import memory_mb
-from app.db import UTCDateTime
-from app.extensions import db
+from app.core import clock
+from app.core.db import UTCDateTime
+from app.core.extensions import db
 from app.jury.counting import CLAIM_REJECTED, decide_from_counts, has_work
 from app.jury.models import Panel, PanelStatus
 from app.scheduler.jobs import SWEEPS, run_sweep

@@ -20,8 +20,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
-from app.audit import record_event
 from app.auth.models import User
 from app.cases.files import (
     EvidenceRejected,
@@ -32,7 +30,9 @@ from app.cases.files import (
     store_evidence_file,
 )
 from app.cases.models import FILE_KINDS, Case, EvidenceEntry, EvidenceKind, Party
-from app.extensions import db
+from app.core import clock
+from app.core.audit import record_event
+from app.core.extensions import db
 
 GENESIS_HASH = "0" * 64
 # two appends at once pick the same sequence and one loses; it tries again with a fresh one

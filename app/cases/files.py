@@ -34,6 +34,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from app.cases.models import EvidenceKind
+from app.core.errors import Refused
 
 SNIFF_BYTES = 4096
 COPY_CHUNK_BYTES = 1024 * 1024
@@ -43,14 +44,9 @@ JPEG_QUALITY = 90
 THUMBNAIL_QUALITY = 85
 
 
-class EvidenceRejected(Exception):
-    """Evidence that cannot be accepted. ``message`` is meant for the person (translatable);
-    ``field`` names the form field at fault ("file", "text", "filename"), or None."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class EvidenceRejected(Refused):
+    """Evidence that cannot be accepted; ``field`` names the form field at fault ("file",
+    "text", "filename"), or None."""
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app import clock
 from app.auth.models import Role, User
-from app.db import sql_in
-from app.extensions import db
+from app.core import clock
+from app.core.db import sql_in
+from app.core.extensions import db
 from app.orders.models import Order
 
 

@@ -10,11 +10,11 @@ from datetime import datetime
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from app.audit import AuditEvent
 from app.auth.models import User
 from app.cases.models import Case, Outcome
-from app.extensions import db
-from app.outbox import queue_for_each
+from app.core.audit import AuditEvent
+from app.core.extensions import db
+from app.notifications.outbox import queue_for_each
 
 Text = Callable[[], str]
 

@@ -12,8 +12,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
-from app.audit import record_event
 from app.auth.models import User
 from app.cases import notify
 from app.cases.evidence import NewEvidence, add_evidence
@@ -34,8 +32,10 @@ from app.cases.models import (
     Severity,
 )
 from app.cases.transitions import CaseRefused, move, touch
+from app.core import clock
+from app.core.audit import record_event
+from app.core.extensions import db
 from app.execution.services import cancel_outstanding, start_execution
-from app.extensions import db
 from app.mediation.assignment import choose_mediator
 from app.orders.models import Order, OrderStatus
 

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from flask import current_app
 from sqlalchemy import select
 
-from app import clock
 from app.cases import services
 from app.cases.models import Case, CaseState
 from app.cases.transitions import CaseRefused
+from app.core import clock
+from app.core.extensions import db
 from app.execution.services import finish_appeal_window
-from app.extensions import db
 from app.mediation.services import expire_proposal
 
 logger = logging.getLogger(__name__)

@@ -15,19 +15,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import clock
-from app.audit import AuditEvent, record_event
 from app.auth.models import User
 from app.cases.models import ALLOWED_TRANSITIONS, Case, CaseState
-from app.extensions import db
+from app.core import clock
+from app.core.audit import AuditEvent, record_event
+from app.core.errors import Refused
+from app.core.extensions import db
 
 
-class CaseRefused(Exception):
+class CaseRefused(Refused):
     """What someone asked of a case cannot be done; the message says why."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class StaleCase(CaseRefused):

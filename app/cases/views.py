@@ -30,7 +30,6 @@ from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import clock
 from app.auth.models import User
 from app.cases import evidence, files, services
 from app.cases.evidence import NewEvidence
@@ -71,8 +70,9 @@ from app.cases.models import (
 )
 from app.cases.rendered import rendered_timelines
 from app.cases.services import CaseRefused
-from app.extensions import db
-from app.forms import apply_error
+from app.core import clock
+from app.core.extensions import db
+from app.core.forms import apply_error
 from app.mediation.forms import SETTLEMENT_OUTCOME_LABELS
 from app.orders.models import Order
 

@@ -5,9 +5,9 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from app.auth.models import User
+from app.core.extensions import db
 from app.demo.cases import seed_cases
 from app.demo.marketplace import DEMO_PASSWORD, seed_marketplace
-from app.extensions import db
 from app.jury.models import Seat, SeatStatus
 
 __all__ = ["DEMO_PASSWORD", "demo_cli", "seed_demo"]

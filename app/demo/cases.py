@@ -12,21 +12,21 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from app import clock
 from app.auth.models import User
 from app.cases import services
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import Case, ClaimType, EvidenceKind, Remedy, ResponsibleParty, Severity
 from app.cases.sweeps import sweep_case_deadlines
+from app.closing.services import rate_case
+from app.core import clock
+from app.core.extensions import db
 from app.demo.media import document_pdf, photo
 from app.execution import services as execution
 from app.execution.services import obligations_of
 from app.execution.sweeps import sweep_obligations
-from app.extensions import db
 from app.jury.models import Panel
 from app.jury.voting import cast_vote
 from app.mediation import services as mediation
-from app.mediation.closing import rate_case
 from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement
 from app.orders.models import Order, OrderStatus

@@ -8,12 +8,12 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from app import clock
 from app.auth.models import Role, User
 from app.auth.passwords import hash_password
 from app.auth.services import grant_role
+from app.core import clock
+from app.core.extensions import db
 from app.execution.ledger import pay_in
-from app.extensions import db
 from app.jury.models import Reviewer, ReviewerStatus
 from app.orders.models import Order, OrderItem, OrderStatus
 

@@ -16,9 +16,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.audit import record_event
 from app.auth.models import User
 from app.cases.models import Party
+from app.core.audit import record_event
+from app.core.extensions import db
+from app.core.money import format_amount
 from app.execution.models import (
     DepositEntry,
     Obligation,
@@ -26,9 +28,7 @@ from app.execution.models import (
     ObligationStatus,
     SellingRestriction,
 )
-from app.extensions import db
-from app.money import format_amount
-from app.outbox import queue_message
+from app.notifications.outbox import queue_message
 
 logger = logging.getLogger(__name__)
 

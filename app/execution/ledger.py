@@ -10,11 +10,11 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from app import clock
-from app.audit import record_event
 from app.auth.models import User
+from app.core import clock
+from app.core.audit import record_event
+from app.core.extensions import db
 from app.execution.models import DepositEntry, SellingRestriction
-from app.extensions import db
 
 REASON_MAX_LENGTH = DepositEntry.__table__.c.reason.type.length
 

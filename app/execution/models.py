@@ -7,11 +7,11 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app import clock
 from app.auth.models import User
 from app.cases.models import Case, CaseState, Party
-from app.db import sql_in
-from app.extensions import db
+from app.core import clock
+from app.core.db import sql_in
+from app.core.extensions import db
 
 
 class ObligationKind(StrEnum):

@@ -15,15 +15,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from app import clock
-from app.audit import record_event
 from app.auth.models import User
 from app.cases import notify
 from app.cases.models import Case, CaseState, ClosedReason, Party
 from app.cases.transitions import CaseRefused, move
+from app.core import clock
+from app.core.audit import record_event
+from app.core.extensions import db
 from app.execution.enforcement import enforce_missed_obligation
 from app.execution.models import Obligation, ObligationKind, ObligationStatus
-from app.extensions import db
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
-from app import clock
 from app.cases.models import Case, CaseState
 from app.cases.transitions import CaseRefused
+from app.core import clock
+from app.core.extensions import db
 from app.execution.models import Obligation, ObligationStatus
 from app.execution.services import close_if_complete, expire
-from app.extensions import db
 
 logger = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from app.auth.models import User
 from app.cases.forms import label
 from app.cases.models import Case
 from app.cases.views import button_action, form_action, page_form, require, viewable_case
+from app.core.extensions import db
 from app.execution import services
 from app.execution.forms import (
     OBLIGATION_KIND_LABELS,
@@ -24,7 +25,6 @@ from app.execution.forms import (
     MarkDoneForm,
 )
 from app.execution.models import Obligation, ObligationKind
-from app.extensions import db
 
 bp = Blueprint("execution", __name__)
 

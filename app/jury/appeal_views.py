@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 from app.cases.views import attempt, back_to, flash_errors, require, viewable_case
 from app.jury import appeals
 
-bp = Blueprint("appeals", __name__)
+bp = Blueprint("jury_appeals", __name__)
 
 
 class AppealForm(FlaskForm):

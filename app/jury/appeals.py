@@ -12,15 +12,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
 from app.auth.models import User
 from app.cases.models import Case, CaseState, DecisionKind, Outcome, Party
 from app.cases.transitions import move
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import Appeal, Panel, PanelRound, PanelStatus
 from app.jury.voting import REASON_MAX_CHARS, JuryRefused
-from app.outbox import queue_for_each
+from app.notifications.outbox import queue_for_each
 
 LOSER = {Party.BUYER: Outcome.FOR_SELLER.value, Party.SELLER: Outcome.FOR_BUYER.value}
 

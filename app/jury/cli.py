@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.cases.models import Case
-from app.extensions import db
+from app.core.extensions import db
 from app.jury.drawing import first_drawn, replay_draw
 from app.jury.models import Panel
 from app.jury.simulate import format_result, simulate

@@ -30,16 +30,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import clock
 from app.auth.models import User
 from app.cases.models import Case, CaseState, DecisionKind, Outcome
 from app.cases.services import record_decision
 from app.cases.transitions import CaseRefused, move
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from app.jury import drawing, reputation
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
+from app.notifications.outbox import queue_for_each
 from app.orders.models import Order
-from app.outbox import queue_for_each
 
 logger = logging.getLogger(__name__)
 

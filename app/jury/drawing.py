@@ -23,11 +23,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, union_all
 
-from app import clock
-from app.audit import record_event
 from app.auth.models import User
 from app.cases.models import Case
-from app.extensions import db
+from app.core import clock
+from app.core.audit import record_event
+from app.core.extensions import db
 from app.jury.models import (
     Panel,
     PanelRound,

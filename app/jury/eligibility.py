@@ -6,9 +6,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from app import clock
 from app.auth.models import User
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from app.orders.models import Order, OrderStatus
 
 

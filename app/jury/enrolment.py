@@ -20,23 +20,19 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
-from app.audit import record_event
 from app.auth.models import User
-from app.extensions import db
+from app.core import clock
+from app.core.audit import record_event
+from app.core.errors import Refused
+from app.core.extensions import db
 from app.jury.eligibility import is_eligible
 from app.jury.models import PracticeAnswer, Reviewer, ReviewerStatus
 from app.jury.practice import PRACTICE_CASES, PracticeCase
 
 
-class EnrolmentRefused(Exception):
-    """An enrolment step that cannot be done. ``message`` is meant for the person
-    (translatable); ``field`` names the form field at fault, or None."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class EnrolmentRefused(Refused):
+    """An enrolment step that cannot be done; ``field`` names the form field at fault, or
+    None."""
 
 
 class PracticeOutcome(StrEnum):

@@ -23,9 +23,9 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import bindparam, case, select, update
 
-from app.audit import record_event
 from app.auth.models import User
-from app.extensions import db
+from app.core.audit import record_event
+from app.core.extensions import db
 from app.jury.models import Panel, Reviewer, ReviewerStatus, Seat, Tally, Vote
 
 NO_SHOW_PENALTY = 5

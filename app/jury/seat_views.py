@@ -32,14 +32,14 @@ from app.cases import evidence, files
 from app.cases.forms import ConfirmForm
 from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
 from app.cases.views import FILE_RESPONSE_CSP
-from app.extensions import db, limiter
-from app.forms import apply_error
+from app.core.extensions import db, limiter
+from app.core.forms import apply_error
 from app.jury import voting
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus
 from app.jury.redaction import Redactor, file_label
 from app.jury.voting import JuryRefused
 
-bp = Blueprint("panels", __name__, url_prefix="/review/seats")
+bp = Blueprint("jury_seats", __name__, url_prefix="/review/seats")
 
 
 class BallotForm(FlaskForm):
@@ -104,7 +104,7 @@ def my_seats():
     open_seats = [seat for seat in seats if voting.can_vote(seat, current_user)]
     past_seats = [seat for seat in seats if seat not in open_seats]
     return render_template(
-        "panels/my_seats.html",
+        "jury/my_seats.html",
         open_seats=[_seat_summary(seat) for seat in reversed(open_seats)],
         past_seats=[_seat_summary(seat) for seat in past_seats],
     )
@@ -140,7 +140,7 @@ def _render_seat(seat: Seat, form: BallotForm | None = None, status: int = 200):
     results = voting.panel_results(panel) if closed else None
     return (
         render_template(
-            "panels/seat.html",
+            "jury/seat.html",
             seat=seat,
             panel=panel,
             case=anonymised_case(panel.case, redactor),
@@ -277,7 +277,7 @@ def vote(seat_id: int):
     panel = seat.panel
     if not voting.can_vote(seat, current_user):
         flash(_("You can no longer vote on this seat."), "error")
-        return redirect(url_for("panels.show", seat_id=seat.id))
+        return redirect(url_for("jury_seats.show", seat_id=seat.id))
     form = BallotForm(panel.options)
     if form.validate_on_submit():
         try:
@@ -289,7 +289,7 @@ def vote(seat_id: int):
         else:
             db.session.commit()
             flash(_("Your vote is cast. Thank you."), "success")
-            return redirect(url_for("panels.show", seat_id=seat.id))
+            return redirect(url_for("jury_seats.show", seat_id=seat.id))
     return _render_seat(seat, form, 400)
 
 
@@ -304,10 +304,10 @@ def recuse(seat_id: int):
     except JuryRefused as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for("panels.show", seat_id=seat.id))
+        return redirect(url_for("jury_seats.show", seat_id=seat.id))
     db.session.commit()
     flash(_("You have stepped down from this seat; another reviewer takes it."), "success")
-    return redirect(url_for("panels.my_seats"))
+    return redirect(url_for("jury_seats.my_seats"))
 
 
 # What the parties see

@@ -5,8 +5,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import clock
 from app.cases.views import attempt, flash_errors
+from app.core import clock
 from app.jury.eligibility import reviewer_requirements
 from app.jury.enrolment import (
     EnrolmentRefused,

@@ -13,11 +13,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
-from app.audit import record_event
 from app.auth.models import User
 from app.cases.transitions import CaseRefused
-from app.extensions import db
+from app.core import clock
+from app.core.audit import record_event
+from app.core.extensions import db
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
 
 REASON_MAX_CHARS = 2000

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import Role, RoleGrant, User
 from app.cases.models import Case, CaseState
-from app.extensions import db
+from app.core.extensions import db
 from app.mediation.models import MediatorProfile
 
 

@@ -11,16 +11,15 @@ from sqlalchemy import (
     Index,
     String,
     Text,
-    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app import clock
 from app.auth.models import User
 from app.cases.models import Case, CaseState, Party
-from app.db import sql_in
-from app.extensions import db
+from app.core import clock
+from app.core.db import sql_in
+from app.core.extensions import db
 
 
 class MediatorProfile(db.Model):
@@ -166,22 +165,4 @@ class PanelReferral(db.Model):
     summary: Mapped[str] = mapped_column(Text)
     question: Mapped[str] = mapped_column(Text)
     options: Mapped[list] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=clock.now)
-
-
-class Rating(db.Model):
-    """A party's rating of how the case was handled (design: Closing)."""
-
-    __tablename__ = "ratings"
-    __table_args__ = (
-        UniqueConstraint("case_id", "party"),
-        CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),
-        CheckConstraint("party IN ('buyer', 'seller')", name="party_known"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    party: Mapped[str] = mapped_column(String(10))
-    score: Mapped[int]
-    comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

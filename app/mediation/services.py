@@ -12,8 +12,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from app import clock
-from app.audit import record_event
 from app.auth.models import User
 from app.cases import notify
 from app.cases.evidence import NewEvidence, add_evidence
@@ -21,7 +19,9 @@ from app.cases.files import EvidenceRejected
 from app.cases.models import Case, CaseState, DecisionKind, EvidenceKind, Outcome, Party
 from app.cases.services import record_decision
 from app.cases.transitions import CaseRefused, move
-from app.extensions import db
+from app.core import clock
+from app.core.audit import record_event
+from app.core.extensions import db
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import PanelRound
 from app.mediation.models import (

@@ -24,8 +24,6 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import selectinload
 
-from app import clock
-from app.audit import AuditEvent
 from app.auth.models import Role, User
 from app.cases.files import EvidenceRejected
 from app.cases.forms import PARTY_LABELS, label
@@ -42,11 +40,13 @@ from app.cases.views import (
     require,
     viewable_case,
 )
+from app.core import clock
+from app.core.audit import AuditEvent
+from app.core.extensions import db
+from app.core.forms import apply_error
 from app.execution.forms import OBLIGATION_KIND_LABELS
 from app.execution.models import Obligation
 from app.execution.services import PLANS
-from app.extensions import db
-from app.forms import apply_error
 from app.mediation import services
 from app.mediation.assignment import on_duty_mediators
 from app.mediation.forms import (

@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app import clock
-from app.extensions import db
-from app.urls import safe_next_url
+from app.core import clock
+from app.core.extensions import db
+from app.core.urls import safe_next_url
 
 
 class InboxItem(db.Model):

@@ -2,8 +2,8 @@
 
 from sqlalchemy import func, select, update
 
-from app import clock
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 from app.notifications.models import InboxItem
 
 

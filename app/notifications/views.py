@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.extensions import db
+from app.core.extensions import db
 from app.notifications.forms import MarkAllReadForm, MarkReadForm
 from app.notifications.services import (
     InboxItemNotFound,

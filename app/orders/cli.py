@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from app.extensions import db
+from app.core.extensions import db
 from app.orders.services import OrderRecordError, RecordProblem, import_orders
 
 orders_cli = AppGroup("orders", help="Orders from the marketplace.")

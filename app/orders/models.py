@@ -6,9 +6,9 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app import clock
 from app.auth.models import User
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 
 
 class OrderStatus(StrEnum):

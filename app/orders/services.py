@@ -17,10 +17,10 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from app.audit import record_event
 from app.auth.models import User
 from app.auth.services import normalise_email
-from app.extensions import db
+from app.core.audit import record_event
+from app.core.extensions import db
 from app.orders.models import Order, OrderItem, OrderStatus
 
 STATUSES = tuple(status.value for status in OrderStatus)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.extensions import db
+from app.core.extensions import db
 from app.orders.models import Order, OrderStatus
 
 bp = Blueprint("orders", __name__)

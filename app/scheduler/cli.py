@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from app import clock
+from app.core import clock
 from app.scheduler.heartbeat import default_process_name, heartbeats, is_stale
 from app.scheduler.jobs import SWEEPS, run_sweep
 from app.scheduler.runner import build_scheduler, stop_on_signals

@@ -9,8 +9,8 @@ from sqlalchemy import String, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app import clock
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 
 
 class SchedulerHeartbeat(db.Model):

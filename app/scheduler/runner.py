@@ -9,7 +9,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
-from app import clock
+from app.core import clock
 from app.scheduler.jobs import SWEEPS, Sweep, run_sweep
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 13:28:42.563016
 from alembic import op
 import sqlalchemy as sa
 
-from app.db import UTCDateTime
+from app.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 14:01:03.627457
 from alembic import op
 import sqlalchemy as sa
 
-from app.db import UTCDateTime
+from app.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
 revision = '0002_cases'

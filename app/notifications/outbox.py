@@ -32,9 +32,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app import clock, mail
 from app.auth.models import User
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
+from app.notifications import mail
 from app.notifications.models import InboxItem
 
 CHANNELS = ("inbox", "email")

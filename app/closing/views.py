@@ -17,14 +17,12 @@ from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from app.audit import record_event
 from app.auth.models import User
 from app.cases.forms import LONG_TEXT, counted
 from app.cases.models import Case, CaseState
 from app.cases.views import attempt, flash_errors, require, viewable_case
-from app.db import writes_on_get
-from app.extensions import db
-from app.mediation.closing import (
+from app.closing.dossier import dossier_file_name, write_dossier
+from app.closing.services import (
     ClosingRefused,
     can_download_dossier,
     can_rate,
@@ -34,7 +32,9 @@ from app.mediation.closing import (
     ratings_of,
     survey_closes_at,
 )
-from app.mediation.dossier import dossier_file_name, write_dossier
+from app.core.audit import record_event
+from app.core.db import writes_on_get
+from app.core.extensions import db
 
 bp = Blueprint("closing", __name__)
 

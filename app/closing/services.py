@@ -14,26 +14,22 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app import clock
-from app.audit import record_event
 from app.auth.models import User
 from app.cases.models import Case, CaseState, ClosedReason, Party
-from app.extensions import db
-from app.mediation.models import Rating
+from app.closing.models import Rating
+from app.core import clock
+from app.core.audit import record_event
+from app.core.errors import Refused
+from app.core.extensions import db
 
 SCORES = range(1, 6)
 # a case closed this way was decided and carried out: there is a handling to rate
 RATABLE_CLOSINGS = frozenset({ClosedReason.COMPLETED, ClosedReason.CLAIM_LAPSED})
 
 
-class ClosingRefused(Exception):
-    """A rating (or an export) that cannot be done. ``message`` is meant for the person
-    (translatable); ``field`` names the form field at fault ("score", "comment"), or None."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ClosingRefused(Refused):
+    """A rating (or an export) that cannot be done; ``field`` names the form field at fault
+    ("score", "comment"), or None."""
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app import clock
-from app.extensions import db
+from app.core import clock
+from app.core.extensions import db
 
 
 class AuditEvent(db.Model):

@@ -1,26 +1,28 @@
-"""``flask cases export-dossier CASE FILE``: a closed case's dossier, written to a file."""
+"""``flask dossier …``: a closed case's dossier, written to a file, and a dossier checked on
+its own."""
 
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from app.audit import record_event
+from app.cases.cli import count, report_verification
 from app.cases.models import Case, CaseState
-from app.extensions import db
-from app.mediation.closing import ClosingRefused
-from app.mediation.dossier import DossierIncomplete, write_dossier_file
+from app.closing.dossier import DossierIncomplete, check_dossier, write_dossier_file
+from app.closing.services import ClosingRefused
+from app.core.audit import record_event
+from app.core.extensions import db
 
-cases_cli = AppGroup("cases", help="Cases: the dossier of a closed case.")
+dossier_cli = AppGroup("dossier", help="Dossiers of closed cases: export and verify.")
 
 
-@cases_cli.command("export-dossier")
+@dossier_cli.command("export")
 @click.argument("case_id", metavar="CASE", type=int)
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def export_dossier_command(case_id: int, file: Path) -> None:
+def export_command(case_id: int, file: Path) -> None:
     """Write the dossier of closed case CASE to FILE (a ZIP).
 
-    Check it later with ``flask evidence verify --dossier FILE``.
+    Check it later with ``flask dossier verify FILE``.
     """
     case = db.session.get(Case, case_id)
     if case is None:
@@ -43,3 +45,17 @@ def export_dossier_command(case_id: int, file: Path) -> None:
     record_event(None, "case.dossier_exported", case, after={"by": "command"})
     db.session.commit()
     click.echo(f"case {case_id}: dossier of {members} files written to {file}")
+
+
+@dossier_cli.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify_command(file: Path) -> None:
+    """Check an exported dossier on its own: its manifest against every file, and its
+    timelines' chains, entry hashes and files.
+
+    Prints each problem on its own line and exits with status 1 if there is any.
+    """
+    report = check_dossier(file)
+    report_verification(
+        report.problems, count(report.files_checked, "file"), intact="dossier intact"
+    )

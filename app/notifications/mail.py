@@ -15,7 +15,7 @@ from email.utils import format_datetime
 
 from flask import current_app
 
-from app import clock
+from app.core import clock
 
 
 def build_email(

@@ -7,8 +7,8 @@ from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from app.extensions import db
-from app.urls import safe_next_url
+from app.core.extensions import db
+from app.core.urls import safe_next_url
 
 bp = Blueprint("i18n", __name__)
 
@@ -47,4 +47,4 @@ def set_language():
         if current_user.is_authenticated:  # notifications follow the person's choice
             current_user.locale = form.locale.data
             db.session.commit()
-    return redirect(safe_next_url(form.next.data) or url_for("main.index"))
+    return redirect(safe_next_url(form.next.data) or url_for("public.index"))

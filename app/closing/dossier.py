@@ -48,7 +48,6 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
-from app import clock
 from app.cases.evidence import GENESIS_HASH, entry_hash, text_sha256, timeline
 from app.cases.files import evidence_path, human_size
 from app.cases.forms import (
@@ -65,11 +64,12 @@ from app.cases.forms import (
     label,
 )
 from app.cases.models import FILE_KINDS, Case, CaseState, EvidenceEntry, EvidenceKind, Party
+from app.closing.services import ClosingRefused, ratings_of
+from app.core import clock
+from app.core.extensions import db
+from app.core.money import format_amount
 from app.execution.forms import OBLIGATION_KIND_LABELS, OBLIGATION_STATUS_LABELS
 from app.execution.models import Obligation
-from app.extensions import db
-from app.mediation.closing import ClosingRefused, ratings_of
-from app.money import format_amount
 
 FORMAT = "tribunal-dossier/1"
 MANIFEST = "manifest.json"

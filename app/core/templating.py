@@ -5,8 +5,8 @@ from flask import Flask, g, request
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
-from app.i18n import LanguageForm
-from app.money import format_amount
+from app.core.i18n import LanguageForm
+from app.core.money import format_amount
 
 
 def _layout_context() -> dict:
