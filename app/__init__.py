@@ -38,11 +38,14 @@ def create_app(config: type[Config] | dict | str | None = None) -> Flask:
     _register_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    _connect_signals()
 
     from app.core import security, templating
+    from app.scheduler import heartbeat
 
     security.init_app(app)
     templating.init_app(app)
+    heartbeat.init_app(app)
     return app
 
 
@@ -118,6 +121,15 @@ def _register_blueprints(app: Flask) -> None:
         from app.bench.reference import bp as bench_bp
 
         app.register_blueprint(bench_bp)
+
+
+def _connect_signals() -> None:
+    """Features above ``cases`` listen to its signals (connecting twice connects once)."""
+    from app.execution.signals import connect_signals as connect_execution
+    from app.mediation.signals import connect_signals as connect_mediation
+
+    connect_mediation()
+    connect_execution()
 
 
 def _register_cli(app: Flask) -> None:

@@ -19,14 +19,13 @@ from app.cases.models import (
     Severity,
 )
 from app.cases.services import Claim
-from app.cases.sweeps import sweep_case_deadlines
 from app.core import clock
 from app.core.extensions import db
 from app.demo.media import document_pdf
 from app.execution import services as execution
 from app.mediation import services as mediation
-from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement
+from app.scheduler.deadlines import sweep_case_deadlines
 from tests.factories import make_order, make_reviewers, make_user
 
 STATES = (
@@ -114,9 +113,7 @@ def _to_mediation() -> None:
 def _from_mediation(case: Case, state: str, mediator: User, settlement) -> None:
     db.session.refresh(case)
     if state == "proposal":
-        half = Settlement(
-            SettlementOutcome.PARTIAL_REFUND, case.order.amount_fen // 2, PROPOSAL_RATIONALE
-        )
+        half = Settlement(Remedy.PARTIAL_REFUND, case.order.amount_fen // 2, PROPOSAL_RATIONALE)
         mediation.propose_settlement(case, mediator, settlement or half)
     elif state == "panel":
         make_reviewers(current_app.config["PANEL_SEATS"])
@@ -124,7 +121,7 @@ def _from_mediation(case: Case, state: str, mediator: User, settlement) -> None:
             case, mediator, PANEL_SUMMARY, PANEL_QUESTION, ["For the buyer", "For the seller"]
         )
     elif state in ("decided", "executing", "closed_completed"):
-        refund = Settlement(SettlementOutcome.FULL_REFUND, None, DECISION_REASONS)
+        refund = Settlement(Remedy.FULL_REFUND, None, DECISION_REASONS)
         mediation.decide(case, mediator, settlement or refund)
         if state != "decided":
             clock.advance(current_app.config["APPEAL_WINDOW"] + timedelta(minutes=1))

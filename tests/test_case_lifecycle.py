@@ -20,13 +20,14 @@ from app.cases.models import (
     Severity,
 )
 from app.cases.services import CaseRefused, Claim
-from app.cases.sweeps import sweep_case_deadlines, sweep_deadline_reminders
+from app.cases.sweeps import sweep_deadline_reminders
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.execution.services import obligations_of
 from app.notifications.outbox import OutboxMessage
 from app.orders.models import OrderStatus
+from app.scheduler.deadlines import sweep_case_deadlines
 from tests.factories import make_order, make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)

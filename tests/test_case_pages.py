@@ -19,9 +19,9 @@ from app.cases.models import (
     Remedy,
     Severity,
 )
-from app.cases.sweeps import sweep_case_deadlines
 from app.core import clock
 from app.core.extensions import db
+from app.scheduler.deadlines import sweep_case_deadlines
 from tests.case_factories import (
     CONTEST_STATEMENT,
     OFFER_MESSAGE,

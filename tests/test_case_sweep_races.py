@@ -9,11 +9,12 @@ from sqlalchemy import select
 from app.auth.models import Role
 from app.cases import services
 from app.cases.models import Case, CaseState, ClaimType, Remedy, ResponsibleParty, Severity
-from app.cases.sweeps import sweep_case_deadlines, sweep_deadline_reminders
+from app.cases.sweeps import sweep_deadline_reminders
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.notifications.outbox import OutboxMessage
+from app.scheduler.deadlines import sweep_case_deadlines
 from tests.concurrency import errors_in, run_at_once
 from tests.factories import make_order, make_user
 

@@ -7,10 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.auth.models import Role
-from app.cases.models import Case, CaseState
+from app.cases.models import Case, CaseState, Remedy
 from app.core import clock
 from app.execution.services import obligations_of
-from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement
 from tests.case_factories import DECISION_REASONS, make_case
 from tests.conftest import login
@@ -20,7 +19,7 @@ from tests.pages import as_user, field_error, page, reload
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 PROOF = "Refunded through the marketplace, reference RF-77."
-RETURN_AND_REFUND = Settlement(SettlementOutcome.RETURN_AND_REFUND, None, DECISION_REASONS)
+RETURN_AND_REFUND = Settlement(Remedy.RETURN_AND_REFUND, None, DECISION_REASONS)
 
 
 @pytest.fixture(autouse=True)

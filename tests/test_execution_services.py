@@ -9,7 +9,6 @@ from sqlalchemy import select
 from app.auth.models import Role
 from app.cases import services as case_services
 from app.cases.models import Case, CaseState, ClaimType, Remedy, ResponsibleParty, Severity
-from app.cases.sweeps import sweep_case_deadlines
 from app.cases.transitions import CaseRefused
 from app.core import clock
 from app.core.extensions import db
@@ -19,8 +18,8 @@ from app.execution.models import DepositEntry, SellingRestriction
 from app.execution.services import obligations_of
 from app.execution.sweeps import sweep_obligations
 from app.mediation import services as mediation
-from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement
+from app.scheduler.deadlines import sweep_case_deadlines
 from tests.factories import make_order, make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -42,7 +41,7 @@ def people():
     }
 
 
-def settled(people, outcome: SettlementOutcome, amount_fen=None) -> Case:
+def settled(people, outcome: Remedy, amount_fen=None) -> Case:
     """A case whose parties both accepted ``outcome``: execution has started."""
     order = make_order(people["buyer"], people["seller"], amount_fen=20000)
     claim = case_services.Claim(
@@ -66,7 +65,7 @@ def steps(case):
 
 
 def test_a_refund_marked_done_and_confirmed_closes_the_case(people):
-    case = settled(people, SettlementOutcome.FULL_REFUND)
+    case = settled(people, Remedy.FULL_REFUND)
     [refund] = obligations_of(case)
     assert (refund.kind, refund.amount_fen, refund.due_at) == (
         "refund",
@@ -87,7 +86,7 @@ def test_a_refund_marked_done_and_confirmed_closes_the_case(people):
 
 
 def test_a_done_step_closes_the_case_when_its_dispute_window_passes(people):
-    case = settled(people, SettlementOutcome.PARTIAL_REFUND, 5000)
+    case = settled(people, Remedy.PARTIAL_REFUND, 5000)
     [refund] = obligations_of(case)
     services.mark_done(refund, people["seller"], "Paid.", None)
     clock.advance(48 * HOUR - timedelta(seconds=1))
@@ -101,7 +100,7 @@ def test_a_done_step_closes_the_case_when_its_dispute_window_passes(people):
 
 
 def test_the_buyer_disputes_a_refund_and_the_case_goes_back_to_the_mediator(people):
-    case = settled(people, SettlementOutcome.FULL_REFUND)
+    case = settled(people, Remedy.FULL_REFUND)
     [refund] = obligations_of(case)
     services.mark_done(refund, people["seller"], "Paid.", None)
     with pytest.raises(CaseRefused, match="Say what is wrong"):
@@ -110,14 +109,12 @@ def test_the_buyer_disputes_a_refund_and_the_case_goes_back_to_the_mediator(peop
     db.session.refresh(case)
     assert case.current_state is CaseState.MEDIATION and refund.status == "disputed"
     # the mediator's new decision replaces the disputed steps
-    mediation.decide(
-        case, people["mediator"], Settlement(SettlementOutcome.FULL_REFUND, None, "Pay.")
-    )
+    mediation.decide(case, people["mediator"], Settlement(Remedy.FULL_REFUND, None, "Pay."))
     assert steps(case)[0][2] == "cancelled"
 
 
 def test_return_and_refund_runs_step_by_step_and_silence_confirms_receipt(people):
-    case = settled(people, SettlementOutcome.RETURN_AND_REFUND)
+    case = settled(people, Remedy.RETURN_AND_REFUND)
     assert steps(case) == [
         ("return_shipment", "buyer", "open"),
         ("receipt_confirmation", "seller", "waiting"),
@@ -140,7 +137,7 @@ def test_return_and_refund_runs_step_by_step_and_silence_confirms_receipt(people
 
 
 def test_a_seller_who_ignores_a_refund_is_penalised_once(people):
-    case = settled(people, SettlementOutcome.FULL_REFUND)
+    case = settled(people, Remedy.FULL_REFUND)
     pay_in(people["seller"], 100000, "Deposit")
     clock.advance(48 * HOUR)
     sweep_obligations()
@@ -159,7 +156,7 @@ def test_a_seller_who_ignores_a_refund_is_penalised_once(people):
 
 
 def test_a_buyer_who_misses_the_return_loses_the_claim(people):
-    case = settled(people, SettlementOutcome.RETURN_AND_REFUND)
+    case = settled(people, Remedy.RETURN_AND_REFUND)
     clock.advance(7 * DAY)
     sweep_obligations()
     db.session.refresh(case)
@@ -173,7 +170,7 @@ def test_a_buyer_who_misses_the_return_loses_the_claim(people):
 
 
 def test_a_step_cannot_be_marked_done_after_its_deadline(people):
-    case = settled(people, SettlementOutcome.FULL_REFUND)
+    case = settled(people, Remedy.FULL_REFUND)
     [refund] = obligations_of(case)
     clock.advance(48 * HOUR)
     with pytest.raises(CaseRefused, match="no longer possible"):
@@ -181,9 +178,9 @@ def test_a_step_cannot_be_marked_done_after_its_deadline(people):
 
 
 def test_replacement_and_compensation_plans(people):
-    replacement = settled(people, SettlementOutcome.REPLACEMENT)
+    replacement = settled(people, Remedy.REPLACEMENT)
     assert steps(replacement) == [("replacement_shipment", "seller", "open")]
-    compensation = settled(people, SettlementOutcome.COMPENSATION, 3000)
+    compensation = settled(people, Remedy.COMPENSATION, 3000)
     assert [(o.kind, o.amount_fen) for o in obligations_of(compensation)] == [
         ("compensation", 3000)
     ]

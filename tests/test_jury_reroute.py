@@ -7,13 +7,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.cases.models import CaseState
-from app.cases.sweeps import sweep_case_deadlines
 from app.core import clock
 from app.core.extensions import db
 from app.execution import services as execution
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel
 from app.mediation import services as mediation
+from app.scheduler.deadlines import sweep_case_deadlines
 from tests.case_factories import make_case
 from tests.test_jury_voting import FOR_BUYER, START, make_pool, panel_of, votes
 

@@ -34,7 +34,7 @@ from app.cases.models import (
     Severity,
 )
 from app.cases.services import Claim
-from app.cases.sweeps import sweep_case_deadlines, sweep_deadline_reminders
+from app.cases.sweeps import sweep_deadline_reminders
 from app.cases.transitions import CaseRefused
 from app.core import clock
 from app.core.audit import AuditEvent
@@ -48,12 +48,9 @@ from app.jury.counting import count_due_panels
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
 from app.jury.voting import cast_vote
 from app.mediation import services as mediation
-from app.mediation.models import (
-    ProposalStatus,
-    SettlementOutcome,
-    SettlementProposal,
-)
+from app.mediation.models import ProposalStatus, SettlementProposal
 from app.mediation.services import Settlement
+from app.scheduler.deadlines import sweep_case_deadlines
 from tests.factories import make_order, make_reviewers, make_user
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -93,12 +90,12 @@ CLAIMS = st.sampled_from(
 )
 SETTLEMENTS = st.sampled_from(
     [
-        Settlement(SettlementOutcome.FULL_REFUND, None, "The photos show the damage."),
-        Settlement(SettlementOutcome.PARTIAL_REFUND, 9950, "Half the price is fair."),
-        Settlement(SettlementOutcome.RETURN_AND_REFUND, None, "Send it back for a refund."),
-        Settlement(SettlementOutcome.REPLACEMENT, None, "A new pair makes it right."),
-        Settlement(SettlementOutcome.COMPENSATION, 3000, "Something for the delay."),
-        Settlement(SettlementOutcome.CLAIM_REJECTED, None, "The parcel left intact."),
+        Settlement(Remedy.FULL_REFUND, None, "The photos show the damage."),
+        Settlement(Remedy.PARTIAL_REFUND, 9950, "Half the price is fair."),
+        Settlement(Remedy.RETURN_AND_REFUND, None, "Send it back for a refund."),
+        Settlement(Remedy.REPLACEMENT, None, "A new pair makes it right."),
+        Settlement(Remedy.COMPENSATION, 3000, "Something for the delay."),
+        Settlement(Remedy.CLAIM_REJECTED, None, "The parcel left intact."),
     ]
 )
 DURATIONS = st.sampled_from(

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from app.auth.models import Role, User
 from app.cases import services as case_services
 from app.cases.models import Case, CaseState, ClaimType, Remedy, ResponsibleParty, Severity
-from app.cases.sweeps import sweep_case_deadlines
 from app.cases.transitions import CaseRefused
 from app.core import clock
 from app.core.audit import AuditEvent
@@ -18,8 +17,9 @@ from app.execution.ledger import pay_in
 from app.execution.models import DepositEntry, Obligation, SellingRestriction
 from app.execution.sweeps import sweep_obligations
 from app.mediation import services as mediation
-from app.mediation.models import SettlementOutcome, SettlementProposal
+from app.mediation.models import SettlementProposal
 from app.mediation.services import Settlement
+from app.scheduler.deadlines import sweep_case_deadlines
 from tests.concurrency import errors_in, run_at_once
 from tests.factories import make_order, make_user
 
@@ -42,7 +42,7 @@ def _case_with_open_proposal() -> tuple[int, int, int]:
     sweep_case_deadlines()
     db.session.refresh(case)
     mediation.propose_settlement(
-        case, mediator, Settlement(SettlementOutcome.PARTIAL_REFUND, 5000, "Half the difference.")
+        case, mediator, Settlement(Remedy.PARTIAL_REFUND, 5000, "Half the difference.")
     )
     pay_in(seller, 50000, "Deposit")
     ids = case.id, buyer.id, seller.id

@@ -18,7 +18,6 @@ from app.cases.models import (
     ResponsibleParty,
     Severity,
 )
-from app.cases.sweeps import sweep_case_deadlines
 from app.cases.transitions import CaseRefused
 from app.core import clock
 from app.core.audit import AuditEvent
@@ -27,8 +26,9 @@ from app.execution.services import obligations_of
 from app.jury.models import Panel
 from app.mediation import services
 from app.mediation.assignment import choose_mediator
-from app.mediation.models import MediatorProfile, PanelReferral, SettlementOutcome
+from app.mediation.models import MediatorProfile, PanelReferral
 from app.mediation.services import Settlement
+from app.scheduler.deadlines import sweep_case_deadlines
 from tests.factories import make_order, make_reviewers, make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -64,7 +64,7 @@ def in_mediation(people, amount_fen=20000):
     return case
 
 
-REFUND = Settlement(SettlementOutcome.PARTIAL_REFUND, 6000, "Colour differs from the photos.")
+REFUND = Settlement(Remedy.PARTIAL_REFUND, 6000, "Colour differs from the photos.")
 
 
 # Assignment
@@ -168,11 +168,11 @@ def test_internal_notes_are_for_staff(people):
 @pytest.mark.parametrize(
     ("settlement", "field"),
     [
-        (Settlement(SettlementOutcome.PARTIAL_REFUND, None, "x"), "amount"),
-        (Settlement(SettlementOutcome.PARTIAL_REFUND, 20001, "x"), "amount"),
-        (Settlement(SettlementOutcome.COMPENSATION, 0, "x"), "amount"),
-        (Settlement(SettlementOutcome.FULL_REFUND, 100, "x"), "amount"),
-        (Settlement(SettlementOutcome.FULL_REFUND, None, "  "), "rationale"),
+        (Settlement(Remedy.PARTIAL_REFUND, None, "x"), "amount"),
+        (Settlement(Remedy.PARTIAL_REFUND, 20001, "x"), "amount"),
+        (Settlement(Remedy.COMPENSATION, 0, "x"), "amount"),
+        (Settlement(Remedy.FULL_REFUND, 100, "x"), "amount"),
+        (Settlement(Remedy.FULL_REFUND, None, "  "), "rationale"),
     ],
 )
 def test_a_bad_proposal_is_refused(people, settlement, field):
@@ -231,7 +231,7 @@ def test_a_newer_proposal_supersedes_the_open_one(people):
     second = services.propose_settlement(
         case,
         people["mediator"],
-        Settlement(SettlementOutcome.RETURN_AND_REFUND, None, "Return it."),
+        Settlement(Remedy.RETURN_AND_REFUND, None, "Return it."),
     )
     db.session.refresh(first)
     assert first.status == "superseded" and second.status == "open"
@@ -248,7 +248,7 @@ def test_the_mediator_decides_with_reasons_and_the_appeal_window_runs(people):
     services.decide(
         case,
         people["mediator"],
-        Settlement(SettlementOutcome.CLAIM_REJECTED, None, "Photos match."),
+        Settlement(Remedy.CLAIM_REJECTED, None, "Photos match."),
     )
     assert case.current_state is CaseState.DECIDED
     assert (case.outcome, case.decision_kind, case.decision_reasons) == (
@@ -266,9 +266,7 @@ def test_the_mediator_decides_with_reasons_and_the_appeal_window_runs(people):
 
 def test_a_decision_for_the_buyer_is_carried_out_after_the_appeal_window(people):
     case = in_mediation(people)
-    services.decide(
-        case, people["mediator"], Settlement(SettlementOutcome.FULL_REFUND, None, "Wrong colour.")
-    )
+    services.decide(case, people["mediator"], Settlement(Remedy.FULL_REFUND, None, "Wrong colour."))
     clock.advance(47 * HOUR)
     sweep_case_deadlines()
     db.session.refresh(case)

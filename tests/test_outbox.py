@@ -67,7 +67,9 @@ def test_queue_message_sees_a_message_still_pending_in_the_session(app):
             OutboxMessage(
                 idempotency_key="pending:1:email",
                 channel="email",
-                recipient=user,
+                recipient_id=user.id,
+                recipient_address=user.email,
+                recipient_name=user.display_name,
                 subject="S",
                 body="B",
             )

@@ -19,17 +19,16 @@ from sqlalchemy import event, select
 
 from app.auth.models import Role
 from app.cases.evidence import NewEvidence, add_evidence
-from app.cases.models import Case, EvidenceKind, Party
-from app.cases.sweeps import sweep_case_deadlines
+from app.cases.models import Case, EvidenceKind, Party, Remedy
 from app.core import clock
 from app.core.extensions import db
 from app.jury import voting
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, Seat, Tally
 from app.mediation import services as mediation
-from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement
 from app.notifications.outbox import deliver_outbox, queue_message
+from app.scheduler.deadlines import sweep_case_deadlines
 from tests.case_factories import (
     PANEL_QUESTION,
     PANEL_SUMMARY,
@@ -201,7 +200,7 @@ def case_with_proposal(per_side: int, mediator_items: int) -> Case:
         mediation.propose_settlement(
             case,
             mediator,
-            Settlement(SettlementOutcome.PARTIAL_REFUND, 9900 - n, "Half the price is fair."),
+            Settlement(Remedy.PARTIAL_REFUND, 9900 - n, "Half the price is fair."),
         )
     db.session.flush()
     db.session.refresh(case)

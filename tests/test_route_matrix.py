@@ -28,8 +28,8 @@ from sqlalchemy import select
 from app.api.auth import issue_token
 from app.auth.models import Role
 from app.cases import services as case_services
+from app.cases.downloads import FILE_RESPONSE_CSP
 from app.cases.models import Case
-from app.cases.views import FILE_RESPONSE_CSP
 from app.core import clock
 from app.core.extensions import db, limiter
 from app.core.security import SECURITY_HEADERS

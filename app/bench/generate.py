@@ -145,6 +145,7 @@ class Generator:
         self.now = clock.now()
         self.out = RowWriter(shape.chunk)
         self.people: People | None = None
+        self.addresses: dict[int, tuple[str, str]] = {}  # user id: e-mail address, name
 
     # --- people
 
@@ -168,6 +169,7 @@ class Generator:
                     "locale": "en",
                 },
             )
+            self.addresses[user_id] = (email, name)
             return user_id
 
         def mediator(user_id: int) -> int:
@@ -501,6 +503,8 @@ class Generator:
                 "idempotency_key": f"bench-{message_id}:email",
                 "channel": "email",
                 "recipient_id": recipient,
+                "recipient_address": self.addresses[recipient][0],
+                "recipient_name": self.addresses[recipient][1],
                 "subject": f"Case #{case['id']} is closed",
                 "body": "Every step of the decision was carried out.",
                 "link": f"/cases/{case['id']}",

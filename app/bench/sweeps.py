@@ -17,10 +17,11 @@ from flask import Flask, current_app
 from sqlalchemy import JSON, Integer, String, bindparam, select, text
 
 from app.bench.memory import memory_mb
+from app.cases.models import Remedy
 from app.core import clock
 from app.core.db import UTCDateTime
 from app.core.extensions import db
-from app.jury.counting import CLAIM_REJECTED, decide_from_counts, has_work
+from app.jury.counting import decide_from_counts, has_work
 from app.jury.models import Panel, PanelStatus
 from app.scheduler.jobs import SWEEPS, run_sweep
 
@@ -63,11 +64,12 @@ AUDIT = (
     " created_at) VALUES (NULL, 'case.panel_verdict', 'cases', :subject_id, :before, :after,"
     " :now)"
 )
-LOCALES = "SELECT id, locale FROM users WHERE id IN :ids"
+RECIPIENTS = "SELECT id, locale, email, display_name FROM users WHERE id IN :ids"
 MESSAGE = (
-    "INSERT INTO outbox_messages (idempotency_key, channel, recipient_id, subject, body, link,"
-    " created_at, attempts, available_at) VALUES (:key, :channel, :recipient, :subject, :body,"
-    " :link, :now, 0, :now) ON CONFLICT (idempotency_key) DO NOTHING"
+    "INSERT INTO outbox_messages (idempotency_key, channel, recipient_id, recipient_address,"
+    " recipient_name, subject, body, link, created_at, attempts, available_at) VALUES (:key,"
+    " :channel, :recipient, :address, :name, :subject, :body, :link, :now, 0, :now)"
+    " ON CONFLICT (idempotency_key) DO NOTHING"
 )
 VOTERS = (
     "SELECT s.reviewer_id, v.option FROM seats s JOIN votes v ON v.seat_id = s.id"
@@ -156,7 +158,7 @@ def _decide(connection, panel, now: datetime) -> int:
     for_buyer = panel.options.index(verdict) == 0
     decision = {
         "outcome": "for_buyer" if for_buyer else "for_seller",
-        "remedy": case.remedy if for_buyer else CLAIM_REJECTED,
+        "remedy": case.remedy if for_buyer else Remedy.CLAIM_REJECTED.value,
         "amount": _claimed(case) if for_buyer else None,
         "reasons": f"Panel verdict: {counts[verdict]} of {cast} votes for “{verdict}”.",
         "deadline": now + config["APPEAL_WINDOW"],
@@ -173,8 +175,13 @@ def _decide(connection, panel, now: datetime) -> int:
         {"subject_id": str(case.id), "before": {"state": "panel"}, "after": after, "now": now},
     )
     people = [case.buyer_id, case.seller_id, case.mediator_id]
-    connection.execute(_sql(LOCALES), {"ids": [p for p in people if p is not None]}).all()
-    connection.execute(_sql(MESSAGE, **NOW), _messages(case, panel, counts, verdict, now))
+    ids = [p for p in people if p is not None]
+    recipients = {row.id: row for row in connection.execute(_sql(RECIPIENTS), {"ids": ids})}
+    messages = _messages(case, panel, counts, verdict, now)
+    for message in messages:
+        recipient = recipients[message["recipient"]]
+        message.update(address=recipient.email, name=recipient.display_name)
+    connection.execute(_sql(MESSAGE, **NOW), messages)
     _reputation(connection, panel, verdict)
     return 1
 

@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from app.cases.models import (
+    CLAIMABLE_REMEDIES,
     CaseState,
     ClaimType,
     ClosedReason,
@@ -51,7 +52,10 @@ REMEDY_LABELS = {
     Remedy.RETURN_AND_REFUND: _l("Return and refund"),
     Remedy.REPLACEMENT: _l("Replacement"),
     Remedy.COMPENSATION: _l("Compensation"),
+    Remedy.CLAIM_REJECTED: _l("Claim rejected"),
 }
+# what a buyer may ask for, and a seller offer instead
+CLAIMABLE_REMEDY_LABELS = {remedy: REMEDY_LABELS[remedy] for remedy in CLAIMABLE_REMEDIES}
 SEVERITY_LABELS = {
     Severity.URGENT: _l("Urgent"),
     Severity.IMPORTANT: _l("Important"),
@@ -237,7 +241,7 @@ class ClaimForm(FlaskForm):
         _l("Who is responsible"), choices=choices_of(RESPONSIBLE_LABELS)
     )
     description = TextAreaField(_l("Describe what happened"), **LONG_TEXT)
-    remedy = SelectField(_l("What you ask for"), choices=choices_of(REMEDY_LABELS))
+    remedy = SelectField(_l("What you ask for"), choices=choices_of(CLAIMABLE_REMEDY_LABELS))
     remedy_amount = YuanField(_l("Amount in yuan"))
     safety_or_fraud = BooleanField(_l("This involves food safety, personal injury or fraud"))
 
@@ -332,7 +336,7 @@ class ReturnCaseForm(FlaskForm):
 
 
 class CounterOfferForm(FlaskForm):
-    remedy = SelectField(_l("What you offer"), choices=choices_of(REMEDY_LABELS))
+    remedy = SelectField(_l("What you offer"), choices=choices_of(CLAIMABLE_REMEDY_LABELS))
     amount = YuanField(
         _l("Amount in yuan"),
         validators=[InputRequired(_l("Enter an amount in yuan, such as 12.50 (0 if none)."))],

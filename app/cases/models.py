@@ -97,11 +97,19 @@ class ResponsibleParty(StrEnum):
 
 
 class Remedy(StrEnum):
+    """The one outcome vocabulary: what a claim asks for, and what a settlement or a decision
+    grants — one of the claim's remedies, or the claim rejected (which no claim asks for)."""
+
     FULL_REFUND = "full_refund"
     PARTIAL_REFUND = "partial_refund"
     RETURN_AND_REFUND = "return_and_refund"
     REPLACEMENT = "replacement"
     COMPENSATION = "compensation"
+    CLAIM_REJECTED = "claim_rejected"
+
+
+# what a buyer may ask for
+CLAIMABLE_REMEDIES = tuple(remedy for remedy in Remedy if remedy is not Remedy.CLAIM_REJECTED)
 
 
 REMEDIES_WITH_AMOUNT = frozenset({Remedy.PARTIAL_REFUND, Remedy.COMPENSATION})
@@ -159,7 +167,7 @@ class Case(db.Model):
         CheckConstraint(sql_in("state", CaseState), name="state_known"),
         CheckConstraint(sql_in("claim_type", ClaimType), name="claim_type_known"),
         CheckConstraint(sql_in("responsible_party", ResponsibleParty), name="responsible_known"),
-        CheckConstraint(sql_in("remedy", Remedy), name="remedy_known"),
+        CheckConstraint(sql_in("remedy", CLAIMABLE_REMEDIES), name="remedy_known"),
         CheckConstraint(sql_in("severity", Severity), name="severity_known"),
         CheckConstraint("remedy_amount_fen IS NULL OR remedy_amount_fen >= 0", name="amount_ok"),
         CheckConstraint(
@@ -318,7 +326,7 @@ class CounterOffer(db.Model):
     __tablename__ = "counter_offers"
     __table_args__ = (
         CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
-        CheckConstraint(sql_in("remedy", Remedy), name="remedy_known"),
+        CheckConstraint(sql_in("remedy", CLAIMABLE_REMEDIES), name="remedy_known"),
         # at most one offer waiting for an answer
         Index(
             "uq_counter_offers_pending",

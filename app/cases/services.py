@@ -31,12 +31,11 @@ from app.cases.models import (
     ResponsibleParty,
     Severity,
 )
+from app.cases.signals import case_decided, case_filing
 from app.cases.transitions import CaseRefused, move, touch
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
-from app.execution.services import cancel_outstanding, start_execution
-from app.mediation.assignment import choose_mediator
 from app.orders.models import Order, OrderStatus
 
 CLOSED_ORDER_STATUSES = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
@@ -138,8 +137,7 @@ def open_case(order: Order, buyer: User, claim: Claim) -> Case:
         severity=suggested_severity(claim).value,
         filed_at=now,
     )
-    mediator = choose_mediator(case)
-    case.mediator_id = mediator.id if mediator is not None else None
+    case_filing.send(case)  # the mediator is assigned here
     try:
         with db.session.begin_nested():
             db.session.add(case)
@@ -250,7 +248,6 @@ def record_decision(
     one waits for its appeal window to close."""
     now = clock.now()
     agreed = kind in AGREED_DECISIONS
-    cancel_outstanding(case)  # a decision after a disputed execution replaces its steps
     event = move(
         case,
         CaseState.DECIDED,
@@ -267,8 +264,7 @@ def record_decision(
         deadline_at=now if agreed else now + _config("APPEAL_WINDOW"),
     )
     notify.case_decided(case, event)
-    if agreed:
-        start_execution(case)
+    case_decided.send(case, final=agreed)  # execution replaces earlier steps, starts if final
 
 
 def _claimed_amount(case: Case) -> int:

@@ -4,45 +4,35 @@ Each sweep reads the cases whose deadline has passed (or, for reminders, is near
 the same transition function a person's action would, one case at a time inside a
 savepoint. A case someone else moved first (``StaleCase``, a ``CaseRefused``) is skipped,
 so two sweeps at once give each case one outcome, and a sweep after downtime catches up on
-everything due.
+everything due. What each state does at its deadline is the scheduler's dispatch table
+(``app.scheduler.deadlines``): several features own those transitions.
 """
 
-import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from flask import current_app
 from sqlalchemy import select
 
 from app.cases import services
 from app.cases.models import Case, CaseState
-from app.cases.transitions import CaseRefused
 from app.core import clock
 from app.core.extensions import db
-from app.execution.services import finish_appeal_window
-from app.mediation.services import expire_proposal
+from app.core.sweeps import in_savepoint
 
-logger = logging.getLogger(__name__)
-
-ON_DEADLINE: dict[CaseState, Callable[[Case], None]] = {
-    CaseState.RETURNED: services.expire_returned,
-    CaseState.AWAITING_SELLER: services.expire_seller_deadline,
-    CaseState.EVIDENCE: services.close_evidence_window,
-    CaseState.PROPOSAL: expire_proposal,
-    CaseState.DECIDED: finish_appeal_window,
-}
 REMINDED_STATES = (CaseState.RETURNED, CaseState.AWAITING_SELLER, CaseState.EVIDENCE)
 
 
-def sweep_case_deadlines() -> int:
-    """Carry out every transition whose timer has run out; returns how many were made."""
+def sweep_due_cases(on_deadline: Mapping[CaseState, Callable[[Case], None]]) -> int:
+    """Carry out every transition whose timer has run out, as ``on_deadline`` says for each
+    state; returns how many were made."""
     now = clock.now()
     due = db.session.execute(
         select(Case.id, Case.state)
-        .where(Case.state.in_([s.value for s in ON_DEADLINE]), Case.deadline_at <= now)
+        .where(Case.state.in_([s.value for s in on_deadline]), Case.deadline_at <= now)
         .order_by(Case.deadline_at)
         .limit(current_app.config["SWEEP_BATCH_SIZE"])
     ).all()
-    return sum(_apply(case_id, ON_DEADLINE[CaseState(state)]) for case_id, state in due)
+    return sum(_apply(case_id, on_deadline[CaseState(state)]) for case_id, state in due)
 
 
 def sweep_deadline_reminders() -> int:
@@ -64,13 +54,7 @@ def sweep_deadline_reminders() -> int:
 
 
 def _apply(case_id: int, transition: Callable[[Case], None]) -> bool:
-    try:
-        with db.session.begin_nested():
-            case = db.session.get(Case, case_id, populate_existing=True)
-            transition(case)
-    except CaseRefused:
-        return False  # another sweep or a person got there first
-    except Exception as error:  # one broken case must not stop the others
-        logger.error("case %s: %s failed: %s", case_id, transition.__name__, type(error).__name__)
-        return False
-    return True
+    def work() -> None:
+        transition(db.session.get(Case, case_id, populate_existing=True))
+
+    return in_savepoint(work, f"case {case_id}: {transition.__name__}")

@@ -20,7 +20,15 @@ from wtforms.validators import InputRequired
 from app.auth.models import User
 from app.cases.forms import LONG_TEXT, counted
 from app.cases.models import Case, CaseState
-from app.cases.views import attempt, flash_errors, require, viewable_case
+from app.cases.page import (
+    CaseSection,
+    Placement,
+    attempt,
+    flash_errors,
+    register_case_section,
+    require,
+    viewable_case,
+)
 from app.closing.dossier import dossier_file_name, write_dossier
 from app.closing.services import (
     ClosingRefused,
@@ -37,6 +45,14 @@ from app.core.db import writes_on_get
 from app.core.extensions import db
 
 bp = Blueprint("closing", __name__)
+
+
+@bp.record_once
+def _add_to_the_case_page(state) -> None:
+    """Ratings and the dossier, at the foot of the page."""
+    placement = Placement("after_closing", 10, "closing/_case_panel.html")
+    register_case_section(state.app, CaseSection("closing", (placement,)))
+
 
 SCORE_LABELS = {
     1: _l("1 – Very poor"),
@@ -95,7 +111,6 @@ def rate(case_id: int):
         return _back_to(case)
     error = attempt(
         lambda: rate_case(case, current_user, form.score.data, form.comment.data),
-        refused=(ClosingRefused,),
     )
     if error is None:
         flash(_("Thank you: your rating is recorded."), "success")

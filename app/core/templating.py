@@ -1,31 +1,21 @@
-"""What every template can see: the language form, unread count, scheduler health; and the
-translation functions templates call."""
+"""What every template can see: the language form and the translation functions templates
+call. Features add what they own (the unread count, the scheduler's health) with context
+processors of their own."""
 
 from flask import Flask, g, request
 from flask_babel import get_locale, get_translations
-from flask_login import current_user
 
 from app.core.i18n import LanguageForm
 from app.core.money import format_amount
 
 
 def _layout_context() -> dict:
-    from app.notifications.services import unread_count
-    from app.scheduler.heartbeat import scheduler_is_stale
-
-    context = {
+    return {
         "language_form": LanguageForm(
             formdata=None, locale=str(get_locale()), next=request.full_path.rstrip("?")
         ),
         "current_locale_tag": lambda: str(get_locale()).replace("_", "-"),
-        "unread_count": 0,
-        "scheduler_stale": False,
     }
-    if current_user.is_authenticated:
-        context["unread_count"] = unread_count(current_user)
-        if current_user.is_staff:
-            context["scheduler_stale"] = scheduler_is_stale()
-    return context
 
 
 def _translations():

@@ -16,7 +16,6 @@ from app.auth.models import User
 from app.cases import services
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import Case, ClaimType, EvidenceKind, Remedy, ResponsibleParty, Severity
-from app.cases.sweeps import sweep_case_deadlines
 from app.closing.services import rate_case
 from app.core import clock
 from app.core.extensions import db
@@ -27,9 +26,9 @@ from app.execution.sweeps import sweep_obligations
 from app.jury.models import Panel
 from app.jury.voting import cast_vote
 from app.mediation import services as mediation
-from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement
 from app.orders.models import Order, OrderStatus
+from app.scheduler.deadlines import sweep_case_deadlines
 
 HOUR = timedelta(hours=1)
 
@@ -316,7 +315,7 @@ def _proposal(demo: _Demo) -> Case:
             case,
             demo.mediator,
             Settlement(
-                SettlementOutcome.PARTIAL_REFUND,
+                Remedy.PARTIAL_REFUND,
                 6000,
                 "The listing said 2026 harvest; the tin says 2025.",
             ),
@@ -341,7 +340,7 @@ def _panel(demo: _Demo) -> Case:
         lambda: mediation.propose_settlement(
             case,
             demo.mediator,
-            Settlement(SettlementOutcome.PARTIAL_REFUND, 3000, "Split the difference."),
+            Settlement(Remedy.PARTIAL_REFUND, 3000, "Split the difference."),
         ),
     )
     demo.at(35 * HOUR, lambda: mediation.answer_proposal(case, order.seller, False))

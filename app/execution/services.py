@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from app.auth.models import User
 from app.cases import notify
-from app.cases.models import Case, CaseState, ClosedReason, Party
+from app.cases.models import Case, CaseState, ClosedReason, Party, Remedy
 from app.cases.transitions import CaseRefused, move
 from app.core import clock
 from app.core.audit import record_event
@@ -37,12 +37,12 @@ class Step:
 
 REFUND = Step(ObligationKind.REFUND, Party.SELLER, "REFUND_DEADLINE", with_amount=True)
 PLANS: dict[str, tuple[Step, ...]] = {
-    "full_refund": (REFUND,),
-    "partial_refund": (REFUND,),
-    "compensation": (
+    Remedy.FULL_REFUND: (REFUND,),
+    Remedy.PARTIAL_REFUND: (REFUND,),
+    Remedy.COMPENSATION: (
         Step(ObligationKind.COMPENSATION, Party.SELLER, "REFUND_DEADLINE", with_amount=True),
     ),
-    "return_and_refund": (
+    Remedy.RETURN_AND_REFUND: (
         Step(ObligationKind.RETURN_SHIPMENT, Party.BUYER, "RETURN_SHIPMENT_DEADLINE"),
         Step(
             ObligationKind.RECEIPT_CONFIRMATION,
@@ -52,10 +52,10 @@ PLANS: dict[str, tuple[Step, ...]] = {
         ),
         REFUND,
     ),
-    "replacement": (
+    Remedy.REPLACEMENT: (
         Step(ObligationKind.REPLACEMENT_SHIPMENT, Party.SELLER, "REPLACEMENT_SHIPMENT_DEADLINE"),
     ),
-    "claim_rejected": (),
+    Remedy.CLAIM_REJECTED: (),
 }
 
 

@@ -1,19 +1,15 @@
 """The execution sweep: every obligation whose deadline has passed, then every executing
 case whose steps are all settled (design: Execution and enforcement)."""
 
-import logging
-
 from flask import current_app
 from sqlalchemy import select
 
 from app.cases.models import Case, CaseState
-from app.cases.transitions import CaseRefused
 from app.core import clock
 from app.core.extensions import db
+from app.core.sweeps import in_savepoint
 from app.execution.models import Obligation, ObligationStatus
 from app.execution.services import close_if_complete, expire
-
-logger = logging.getLogger(__name__)
 
 
 def sweep_obligations() -> int:
@@ -37,11 +33,4 @@ def sweep_obligations() -> int:
 
 
 def _in_savepoint(work, row_id: int) -> bool:
-    try:
-        with db.session.begin_nested():
-            return work() is not False
-    except CaseRefused:
-        return False  # someone else got there first
-    except Exception as error:  # one broken row must not stop the others
-        logger.error("execution sweep: row %s failed: %s", row_id, type(error).__name__)
-        return False
+    return in_savepoint(work, f"execution sweep: row {row_id}")

@@ -15,7 +15,16 @@ from flask_login import current_user, login_required
 from app.auth.models import User
 from app.cases.forms import label
 from app.cases.models import Case
-from app.cases.views import button_action, form_action, page_form, require, viewable_case
+from app.cases.page import (
+    CaseSection,
+    Placement,
+    button_action,
+    form_action,
+    page_form,
+    register_case_section,
+    require,
+    viewable_case,
+)
 from app.core.extensions import db
 from app.execution import services
 from app.execution.forms import (
@@ -27,6 +36,13 @@ from app.execution.forms import (
 from app.execution.models import Obligation, ObligationKind
 
 bp = Blueprint("execution", __name__)
+
+
+@bp.record_once
+def _add_to_the_case_page(state) -> None:
+    """The decision's steps, under the decision."""
+    placement = Placement("outcome", 30, "execution/_steps.html")
+    register_case_section(state.app, CaseSection("execution", (placement,), execution_panel))
 
 
 def needs_tracking_number(obligation: Obligation) -> bool:

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.cases.views import attempt, back_to, flash_errors, require, viewable_case
+from app.cases.page import attempt, back_to, flash_errors, require, viewable_case
 from app.jury import appeals
 
 bp = Blueprint("jury_appeals", __name__)

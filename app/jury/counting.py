@@ -26,16 +26,16 @@ from collections.abc import Callable
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
-from app.cases.models import Case, CaseState, DecisionKind, Outcome
+from app.cases.models import Case, CaseState, DecisionKind, Outcome, Remedy
 from app.cases.services import record_decision
 from app.cases.transitions import CaseRefused, move
 from app.core import clock
 from app.core.extensions import db
+from app.core.sweeps import in_savepoint
 from app.jury import drawing, reputation
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
 from app.notifications.outbox import queue_for_each
@@ -43,7 +43,6 @@ from app.orders.models import Order
 
 logger = logging.getLogger(__name__)
 
-CLAIM_REJECTED = "claim_rejected"
 LIVE_SEAT_STATUSES = (SeatStatus.OPEN.value, SeatStatus.VOTED.value)
 # what a verdict reads and notifies, loaded with the panel in one query (roles and order
 # items are not needed)
@@ -163,14 +162,7 @@ def has_work(now) -> ColumnElement[bool]:
 
 
 def _count_one(panel: Panel, ballots: list[tuple[int, str]]) -> bool:
-    try:
-        with db.session.begin_nested():
-            return count_panel(panel, ballots)
-    except (CaseRefused, IntegrityError):
-        return False  # another sweep got there first
-    except Exception as error:  # one broken panel must not stop the others
-        logger.error("panel %s: counting failed: %s", panel.id, type(error).__name__)
-        return False
+    return in_savepoint(lambda: count_panel(panel, ballots), f"panel {panel.id}: counting")
 
 
 def count_panel(panel: Panel, ballots: list[tuple[int, str]]) -> bool:
@@ -209,7 +201,7 @@ def give_verdict(
             case.remedy_amount_fen if case.remedy_amount_fen is not None else case.order.amount_fen
         )
     else:
-        outcome, remedy, amount = Outcome.FOR_SELLER, CLAIM_REJECTED, None
+        outcome, remedy, amount = Outcome.FOR_SELLER, Remedy.CLAIM_REJECTED, None
     record_decision(
         case,
         None,

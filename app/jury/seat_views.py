@@ -29,9 +29,9 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
 from app.cases import evidence, files
+from app.cases.downloads import FILE_RESPONSE_CSP
 from app.cases.forms import ConfirmForm
 from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
-from app.cases.views import FILE_RESPONSE_CSP
 from app.core.extensions import db, limiter
 from app.core.forms import apply_error
 from app.jury import voting

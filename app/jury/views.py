@@ -5,11 +5,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.cases.views import attempt, flash_errors
+from app.cases.page import CaseSection, Placement, attempt, flash_errors, register_case_section
 from app.core import clock
 from app.jury.eligibility import reviewer_requirements
 from app.jury.enrolment import (
-    EnrolmentRefused,
     PracticeOutcome,
     answer_practice,
     enrol,
@@ -27,6 +26,16 @@ from app.jury.practice import OPTION_LABELS, practice_case
 from app.jury.reputation import history, level
 
 bp = Blueprint("jury", __name__, url_prefix="/review")
+
+
+@bp.record_once
+def _add_to_the_case_page(state) -> None:
+    """A closed panel's outcome and the appeal, under the decision."""
+    placements = (
+        Placement("outcome", 10, "jury/_outcome.html"),
+        Placement("outcome", 20, "jury/_appeal.html"),
+    )
+    register_case_section(state.app, CaseSection("jury", placements))
 
 
 def _back():
@@ -76,7 +85,7 @@ def apply():
     if not form.validate_on_submit():
         flash_errors(form)
         return _back()
-    error = attempt(lambda: enrol(current_user), refused=(EnrolmentRefused,))
+    error = attempt(lambda: enrol(current_user))
     if error is None:
         flash(_("You are enrolled. Answer the practice cases below."), "success")
     else:
@@ -96,7 +105,6 @@ def answer(key: str):
         return _back()
     error = attempt(
         lambda: answer_practice(current_user, key, form.option.data),
-        refused=(EnrolmentRefused,),
     )
     if error is not None:
         flash(str(error), "error")
@@ -134,7 +142,7 @@ def restart():
     if not form.validate_on_submit():
         flash_errors(form)
         return _back()
-    error = attempt(lambda: restart_practice(current_user), refused=(EnrolmentRefused,))
+    error = attempt(lambda: restart_practice(current_user))
     if error is None:
         flash(_("Your earlier answers are cleared. Answer the practice cases again."), "success")
     else:

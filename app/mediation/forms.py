@@ -15,22 +15,15 @@ from app.cases.forms import (
     CLAIM_TYPE_LABELS,
     LONG_TEXT,
     PARTY_LABELS,
+    REMEDY_LABELS,
     YuanField,
     choices_of,
     counted,
 )
-from app.cases.models import Party
-from app.mediation.models import Answer, SettlementOutcome
+from app.cases.models import Party, Remedy
+from app.mediation.models import Answer
 from app.mediation.services import MAX_TEXT, Settlement
 
-SETTLEMENT_OUTCOME_LABELS = {
-    SettlementOutcome.FULL_REFUND: _l("Full refund"),
-    SettlementOutcome.PARTIAL_REFUND: _l("Partial refund"),
-    SettlementOutcome.RETURN_AND_REFUND: _l("Return and refund"),
-    SettlementOutcome.REPLACEMENT: _l("Replacement"),
-    SettlementOutcome.COMPENSATION: _l("Compensation"),
-    SettlementOutcome.CLAIM_REJECTED: _l("Claim rejected"),
-}
 PROPOSAL_ANSWER_LABELS = {
     Answer.ACCEPTED: _l("Accepted"),
     Answer.REJECTED: _l("Rejected"),
@@ -151,7 +144,7 @@ class SettlementForm(FlaskForm):
 
     PREFIX = "proposal"
 
-    outcome = SelectField(_l("Outcome"), choices=choices_of(SETTLEMENT_OUTCOME_LABELS))
+    outcome = SelectField(_l("Outcome"), choices=choices_of(REMEDY_LABELS))
     amount = YuanField(_l("Amount in yuan"))
     rationale = TextAreaField(_l("Rationale"), **LONG_TEXT)
 
@@ -162,7 +155,7 @@ class SettlementForm(FlaskForm):
 
     def settlement(self) -> Settlement:
         return Settlement(
-            outcome=SettlementOutcome(self.outcome.data),
+            outcome=Remedy(self.outcome.data),
             amount_fen=self.amount.fen,
             rationale=self.rationale.data or "",
         )

@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.cases.models import Case, CaseState, Party
+from app.cases.models import Case, CaseState, Party, Remedy
 from app.core import clock
 from app.core.db import sql_in
 from app.core.extensions import db
@@ -75,18 +75,6 @@ class CaseQuestion(db.Model):
         )
 
 
-class SettlementOutcome(StrEnum):
-    FULL_REFUND = "full_refund"
-    PARTIAL_REFUND = "partial_refund"
-    RETURN_AND_REFUND = "return_and_refund"
-    REPLACEMENT = "replacement"
-    COMPENSATION = "compensation"
-    CLAIM_REJECTED = "claim_rejected"
-
-
-OUTCOMES_WITH_AMOUNT = frozenset({SettlementOutcome.PARTIAL_REFUND, SettlementOutcome.COMPENSATION})
-
-
 class ProposalStatus(StrEnum):
     OPEN = "open"
     ACCEPTED = "accepted"
@@ -109,7 +97,7 @@ class SettlementProposal(db.Model):
 
     __tablename__ = "settlement_proposals"
     __table_args__ = (
-        CheckConstraint(sql_in("outcome", SettlementOutcome), name="outcome_known"),
+        CheckConstraint(sql_in("outcome", Remedy), name="outcome_known"),
         CheckConstraint(sql_in("status", ProposalStatus), name="status_known"),
         CheckConstraint("amount_fen IS NULL OR amount_fen >= 0", name="amount_ok"),
         # one open proposal per case: a newer one supersedes it

@@ -16,7 +16,16 @@ from app.auth.models import User
 from app.cases import notify
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.files import EvidenceRejected
-from app.cases.models import Case, CaseState, DecisionKind, EvidenceKind, Outcome, Party
+from app.cases.models import (
+    REMEDIES_WITH_AMOUNT,
+    Case,
+    CaseState,
+    DecisionKind,
+    EvidenceKind,
+    Outcome,
+    Party,
+    Remedy,
+)
 from app.cases.services import record_decision
 from app.cases.transitions import CaseRefused, move
 from app.core import clock
@@ -25,13 +34,11 @@ from app.core.extensions import db
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import PanelRound
 from app.mediation.models import (
-    OUTCOMES_WITH_AMOUNT,
     Answer,
     CaseNote,
     CaseQuestion,
     PanelReferral,
     ProposalStatus,
-    SettlementOutcome,
     SettlementProposal,
 )
 
@@ -40,7 +47,7 @@ MAX_TEXT = 5000
 
 @dataclass(frozen=True)
 class Settlement:
-    outcome: SettlementOutcome
+    outcome: Remedy
     amount_fen: int | None
     rationale: str
 
@@ -161,7 +168,7 @@ def reopen_evidence_window(case: Case, mediator: User) -> None:
 
 
 def _check_settlement(case: Case, settlement: Settlement) -> None:
-    if settlement.outcome in OUTCOMES_WITH_AMOUNT:
+    if settlement.outcome in REMEDIES_WITH_AMOUNT:
         amount = settlement.amount_fen
         if amount is None or not 0 < amount <= case.order.amount_fen:
             raise CaseRefused(
@@ -173,9 +180,9 @@ def _check_settlement(case: Case, settlement: Settlement) -> None:
 
 
 def _amount_for(case: Case, settlement: Settlement) -> int | None:
-    if settlement.outcome in OUTCOMES_WITH_AMOUNT:
+    if settlement.outcome in REMEDIES_WITH_AMOUNT:
         return settlement.amount_fen
-    if settlement.outcome in (SettlementOutcome.FULL_REFUND, SettlementOutcome.RETURN_AND_REFUND):
+    if settlement.outcome in (Remedy.FULL_REFUND, Remedy.RETURN_AND_REFUND):
         return case.order.amount_fen
     return None
 
@@ -319,7 +326,7 @@ def decide(case: Case, mediator: User, settlement: Settlement) -> None:
     """The mediator decides with written reasons; the losing side may appeal in 48 hours."""
     _require(case.can_decide(mediator))
     _check_settlement(case, settlement)
-    rejected = settlement.outcome is SettlementOutcome.CLAIM_REJECTED
+    rejected = settlement.outcome is Remedy.CLAIM_REJECTED
     record_decision(
         case,
         mediator,

@@ -25,21 +25,22 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User
-from app.cases.files import EvidenceRejected
 from app.cases.forms import PARTY_LABELS, label
-from app.cases.models import SEVERITY_RANK, Case, CaseState, Party
-from app.cases.transitions import CaseRefused
-from app.cases.views import (
+from app.cases.models import REMEDIES_WITH_AMOUNT, SEVERITY_RANK, Case, CaseState, Party
+from app.cases.page import (
+    CaseSection,
+    Placement,
     attempt,
     back_to,
     button_action,
-    duration,
     form_action,
     page_form,
+    register_case_section,
     render_case,
     require,
     viewable_case,
 )
+from app.cases.wording import duration
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
@@ -62,15 +63,21 @@ from app.mediation.forms import (
     SettlementForm,
     default_ballot,
 )
-from app.mediation.models import (
-    OUTCOMES_WITH_AMOUNT,
-    CaseNote,
-    CaseQuestion,
-    PanelReferral,
-    SettlementProposal,
-)
+from app.mediation.models import CaseNote, CaseQuestion, PanelReferral, SettlementProposal
 
 bp = Blueprint("mediation", __name__)
+
+
+@bp.record_once
+def _add_to_the_case_page(state) -> None:
+    """The open proposal and the questions beside the negotiation; the mediator's tools."""
+    placements = (
+        Placement("negotiation", 10, "mediation/_proposal.html"),
+        Placement("negotiation", 20, "mediation/_questions.html"),
+        Placement("staff", 10, "mediation/_mediator.html"),
+    )
+    register_case_section(state.app, CaseSection("mediation", placements, mediation_panel))
+
 
 QUEUE_PAGE_SIZE = 25
 OPEN_STATES = [state.value for state in CaseState if state is not CaseState.CLOSED]
@@ -314,7 +321,6 @@ def answer_question(case_id: int, question_id: int):
         text = form.text.data or ""
         error = attempt(
             lambda: services.answer_question(question, current_user, text),
-            refused=(CaseRefused, EvidenceRejected),  # the answer is an entry of the timeline
         )
         if error is None:
             flash(_("Your answer is added to your timeline."), "success")
@@ -412,7 +418,7 @@ def _staff_section(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
             may_decide,
             lambda: PanelForm(formdata=None, options=default_ballot()),
         ),
-        outcomes_with_amount=" ".join(sorted(o.value for o in OUTCOMES_WITH_AMOUNT)),
+        outcomes_with_amount=" ".join(sorted(o.value for o in REMEDIES_WITH_AMOUNT)),
         action_label=lambda action: label(AUDIT_ACTION_LABELS, action),
     )
 

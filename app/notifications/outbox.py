@@ -24,15 +24,15 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from app.auth.models import User
 from app.core import clock
 from app.core.extensions import db
 from app.notifications import mail
@@ -63,6 +63,9 @@ class OutboxMessage(db.Model):
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     channel: Mapped[str] = mapped_column(String(10))
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # where the e-mail goes, as the recipient's account said when the message was queued
+    recipient_address: Mapped[str] = mapped_column(String(254))
+    recipient_name: Mapped[str] = mapped_column(String(80))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(500))
@@ -76,7 +79,15 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     failed_at: Mapped[datetime | None]
 
-    recipient: Mapped[User] = relationship()
+
+class Recipient(Protocol):
+    """Whom a message is for: an account's id (its inbox), address, name and language.
+    A ``User`` is one; the outbox needs nothing else of it."""
+
+    id: int
+    email: str
+    display_name: str
+    locale: str | None
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,8 @@ class Message:
     """One notification to queue: a copy goes out on each of ``channels``."""
 
     recipient_id: int
+    recipient_address: str
+    recipient_name: str
     key: str
     subject: str
     body: str
@@ -92,7 +105,7 @@ class Message:
 
 
 def queue_message(
-    recipient: User,
+    recipient: Recipient,
     key: str,
     subject: str,
     body: str,
@@ -101,11 +114,12 @@ def queue_message(
     link: str | None = None,
 ) -> list[str]:
     """Queue one message per channel in the caller's transaction (which commits)."""
-    return queue_messages([Message(recipient.id, key, subject, body, link, tuple(channels))])
+    message = Message(*_address(recipient), key, subject, body, link, tuple(channels))
+    return queue_messages([message])
 
 
 def queue_for_each(
-    recipients: Iterable[User | None],
+    recipients: Iterable[Recipient | None],
     key: str,
     subject: Callable[[], str],
     body: Callable[[], str],
@@ -117,8 +131,12 @@ def queue_for_each(
     messages = []
     for user in {r.id: r for r in recipients if r is not None}.values():
         with force_locale(user.locale or "en"):
-            messages.append(Message(user.id, f"{key}:{user.id}", subject(), body(), link))
+            messages.append(Message(*_address(user), f"{key}:{user.id}", subject(), body(), link))
     return queue_messages(messages)
+
+
+def _address(recipient: Recipient) -> tuple[int, str, str]:
+    return recipient.id, recipient.email, recipient.display_name
 
 
 def queue_messages(messages: Iterable[Message]) -> list[str]:
@@ -141,6 +159,8 @@ def queue_messages(messages: Iterable[Message]) -> list[str]:
                     "idempotency_key": f"{message.key}:{channel}",
                     "channel": channel,
                     "recipient_id": message.recipient_id,
+                    "recipient_address": message.recipient_address,
+                    "recipient_name": message.recipient_name,
                     "subject": message.subject,
                     "body": message.body,
                     "link": message.link,
@@ -176,7 +196,7 @@ class Claim:
     idempotency_key: str
     channel: str
     recipient_id: int
-    recipient_email: str
+    recipient_address: str
     recipient_name: str
     subject: str
     body: str
@@ -253,15 +273,14 @@ def _load_claims(message_ids: list[int], lease_until: datetime) -> list[Claim]:
             OutboxMessage.idempotency_key,
             OutboxMessage.channel,
             OutboxMessage.recipient_id,
-            User.email,
-            User.display_name,
+            OutboxMessage.recipient_address,
+            OutboxMessage.recipient_name,
             OutboxMessage.subject,
             OutboxMessage.body,
             OutboxMessage.link,
             OutboxMessage.created_at,
             OutboxMessage.attempts,
         )
-        .join(User, User.id == OutboxMessage.recipient_id)
         .where(OutboxMessage.id.in_(message_ids))
         .order_by(OutboxMessage.id)
     ).all()
@@ -311,7 +330,7 @@ def _deliver_by_email(claim: Claim, owner: str) -> bool:
     """At least once: sent outside any transaction (SQLite holds its write lock for the
     length of one), then marked. The Message-ID is the same on every attempt."""
     message = mail.build_email(
-        to_address=claim.recipient_email,
+        to_address=claim.recipient_address,
         to_name=claim.recipient_name,
         subject=claim.subject,
         body=_email_body(claim),

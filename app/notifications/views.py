@@ -11,11 +11,18 @@ from app.notifications.services import (
     inbox_items,
     mark_all_read,
     mark_read,
+    unread_count,
 )
 
 bp = Blueprint("notifications", __name__)
 
 PAGE_SIZE = 20
+
+
+@bp.app_context_processor
+def _unread_count() -> dict:
+    """The header's badge, on every page."""
+    return {"unread_count": unread_count(current_user) if current_user.is_authenticated else 0}
 
 
 @bp.get("/inbox")

@@ -4,7 +4,8 @@ import os
 import socket
 from datetime import datetime
 
-from flask import current_app
+from flask import Flask, current_app
+from flask_login import current_user
 from sqlalchemy import String, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -72,3 +73,12 @@ def is_stale(beat_at: datetime | None) -> bool:
 def scheduler_is_stale() -> bool:
     """True when no scheduler has beaten within ``SCHEDULER_STALE_AFTER`` (or ever)."""
     return is_stale(last_heartbeat())
+
+
+def init_app(app: Flask) -> None:
+    """Tell staff, on every page, when the scheduler has stopped beating."""
+
+    @app.context_processor
+    def _scheduler_health() -> dict:
+        stale = current_user.is_authenticated and current_user.is_staff and scheduler_is_stale()
+        return {"scheduler_stale": stale}

@@ -1,0 +1,74 @@
+"""Evidence files, served only through these routes to whoever may view the case, with a
+sandboxing policy and the name of what the file really is."""
+
+import mimetypes
+import unicodedata
+from pathlib import PurePosixPath
+
+from flask import abort, send_file
+from flask_login import login_required
+
+from app.cases import files
+from app.cases.models import EvidenceEntry
+from app.cases.page import viewable_case
+from app.core.extensions import db
+
+INLINE_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+FILE_RESPONSE_CSP = "sandbox; default-src 'none'"
+
+
+@login_required
+def evidence_file(case_id: int, entry_id: int):
+    entry = _viewable_entry(case_id, entry_id)
+    if entry.stored_name is None:
+        abort(404)
+    inline = entry.content_type in INLINE_CONTENT_TYPES
+    return _send(entry.stored_name, entry.content_type, _download_name(entry), inline)
+
+
+@login_required
+def evidence_thumbnail(case_id: int, entry_id: int):
+    entry = _viewable_entry(case_id, entry_id)
+    if entry.thumbnail_name is None:
+        abort(404)
+    content_type = mimetypes.guess_type(entry.thumbnail_name)[0] or "image/jpeg"
+    return _send(entry.thumbnail_name, content_type, _download_name(entry, content_type), True)
+
+
+def _viewable_entry(case_id: int, entry_id: int) -> EvidenceEntry:
+    case = viewable_case(case_id)
+    entry = db.session.get(EvidenceEntry, entry_id)
+    if entry is None or entry.case_id != case.id:
+        abort(404)
+    return entry
+
+
+def _send(stored_name: str, content_type: str, download_name: str, inline: bool):
+    path = files.evidence_path(stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=content_type,
+        as_attachment=not inline,
+        download_name=download_name,
+        conditional=True,
+        etag=True,
+    )
+    response.headers["Content-Security-Policy"] = FILE_RESPONSE_CSP
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _download_name(entry: EvidenceEntry, content_type: str | None = None) -> str:
+    """The uploader's file name, cleaned, with the extension of what the file really is (a
+    PDF uploaded as ``x.html`` is saved as ``x.pdf``)."""
+    content_type = content_type or entry.content_type
+    extension = mimetypes.guess_extension(content_type or "") or ""
+    extension = {".jpe": ".jpg", ".jpeg": ".jpg"}.get(extension, extension)
+    stem = PurePosixPath((entry.original_name or "").replace("\\", "/")).name
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    stem = "".join(c for c in stem if unicodedata.category(c)[0] not in "CZ" or c == " ")
+    stem = stem.strip(" .")[:100] or f"evidence-{entry.case_id}-{entry.party}-{entry.sequence}"
+    return stem + extension
