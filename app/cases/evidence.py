@@ -33,6 +33,7 @@ from app.cases.models import FILE_KINDS, Case, EvidenceEntry, EvidenceKind, Part
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
+from app.core.text import checked_text
 
 GENESIS_HASH = "0" * 64
 # two appends at once pick the same sequence and one loses; it tries again with a fresh one
@@ -142,26 +143,14 @@ def _checked_content(
 
 
 def _checked_text(kind: EvidenceKind, raw: str | None) -> str:
-    text = (raw or "").strip()
-    if not text:
-        messages = {
-            EvidenceKind.STATEMENT: _l("Write your statement."),
-            EvidenceKind.CHAT_TRANSCRIPT: _l("Paste the chat transcript."),
-            EvidenceKind.CORRECTION: _l("Say what you correct, and how."),
-            EvidenceKind.RETRACTION: _l("Say why you withdraw the entry."),
-        }
-        raise EvidenceRejected(messages[kind], "text")
+    missing = {
+        EvidenceKind.STATEMENT: _l("Write your statement."),
+        EvidenceKind.CHAT_TRANSCRIPT: _l("Paste the chat transcript."),
+        EvidenceKind.CORRECTION: _l("Say what you correct, and how."),
+        EvidenceKind.RETRACTION: _l("Say why you withdraw the entry."),
+    }[kind]
     limit = current_app.config[TEXT_KINDS_MAX_CHARS[kind]]
-    if len(text) > limit:
-        raise EvidenceRejected(
-            _l(
-                "This text has %(length)d characters; at most %(limit)d are allowed.",
-                length=len(text),
-                limit=limit,
-            ),
-            "text",
-        )
-    return text
+    return checked_text(raw, "text", maximum=limit, missing=missing, refusal=EvidenceRejected)
 
 
 def _tracking_number(raw: str | None) -> str:

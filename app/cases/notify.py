@@ -19,8 +19,14 @@ from app.notifications.outbox import queue_for_each
 Text = Callable[[], str]
 
 
+def case_link(case_id: int) -> str:
+    """The case page's path, as every message about a case links to it (a sweep has no
+    request to build a URL from; the mail adds the site's address)."""
+    return f"/cases/{case_id}"
+
+
 def _send(case: Case, key: str, recipients: Iterable[User | None], subject: Text, body: Text):
-    queue_for_each(recipients, key, subject, body, link=f"/cases/{case.id}")
+    queue_for_each(recipients, key, subject, body, link=case_link(case.id))
 
 
 def _on(case: Case, event: AuditEvent) -> str:

@@ -36,6 +36,7 @@ from app.cases.transitions import CaseRefused, move, touch
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
+from app.core.text import checked_text
 from app.orders.models import Order, OrderStatus
 
 CLOSED_ORDER_STATUSES = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
@@ -94,14 +95,13 @@ def open_case_for(order: Order) -> Case | None:
 
 
 def _check_claim(claim: Claim, order: Order) -> None:
-    description = claim.description.strip()
-    if not description:
-        raise CaseRefused(_l("Describe what went wrong."), "description")
-    limit = _config("STATEMENT_MAX_CHARS")
-    if len(description) > limit:
-        raise CaseRefused(
-            _l("Keep the description within %(limit)d characters.", limit=limit), "description"
-        )
+    checked_text(
+        claim.description,
+        "description",
+        maximum=_config("STATEMENT_MAX_CHARS"),
+        missing=_l("Describe what went wrong."),
+        refusal=CaseRefused,
+    )
     if claim.remedy in REMEDIES_WITH_AMOUNT:
         amount = claim.remedy_amount_fen
         if amount is None:
@@ -231,6 +231,17 @@ def _before_deadline():
     return [Case.deadline_at > clock.now()]
 
 
+def appeal_window_is_open(case: Case) -> bool:
+    """Whether an imposed decision may still be appealed. The window is the decided case's
+    deadline, set once by ``record_decision``; a decision both sides agreed to has none."""
+    return case.deadline_at is not None and clock.now() < case.deadline_at
+
+
+def appeal_window_still_open() -> list:
+    """The same rule as a compare-and-set condition (``move(only_if=...)``)."""
+    return [Case.deadline_at > clock.now()]
+
+
 def record_decision(
     case: Case,
     actor: User | None,
@@ -294,13 +305,13 @@ def seller_counter_offers(
         raise CaseRefused(_l("Only the seller can answer the claim, while it waits for them."))
     if not 0 <= amount_fen <= case.order.amount_fen:
         raise CaseRefused(_l("The amount must be between zero and the order's total."), "amount")
-    message = message.strip()
-    limit = _config("STATEMENT_MAX_CHARS")
-    if not message or len(message) > limit:
-        raise CaseRefused(
-            _l("Explain the offer to the buyer in up to %(limit)d characters.", limit=limit),
-            "message",
-        )
+    message = checked_text(
+        message,
+        "message",
+        maximum=_config("STATEMENT_MAX_CHARS"),
+        missing=_l("Explain the offer to the buyer."),
+        refusal=CaseRefused,
+    )
     event = touch(
         case,
         seller,

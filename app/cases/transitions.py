@@ -78,9 +78,26 @@ def touch(
     *,
     expect: CaseState,
     only_if: Iterable[ColumnElement[bool]] = (),
+    audit: tuple[dict | None, dict | None] | None = None,
     **changes: Any,
 ) -> AuditEvent:
-    """Change fields of a case that stays in ``expect``, with the same compare-and-set."""
+    """Change fields of a case that stays in ``expect``, with the same compare-and-set, and
+    audit it: ``audit`` is the event's (before, after), by default the changed fields."""
+    write_fields(case, expect=expect, only_if=only_if, **changes)
+    before, after = audit or (None, {k: _jsonable(v) for k, v in changes.items()})
+    return record_event(actor, action, case, before=before, after=after)
+
+
+def write_fields(
+    case: Case,
+    *,
+    expect: CaseState,
+    only_if: Iterable[ColumnElement[bool]] = (),
+    **changes: Any,
+) -> None:
+    """Set fields of a case that stays in ``expect`` by compare-and-set, with no audit event
+    of its own (bookkeeping inside a transition that is audited); ``StaleCase`` if the case
+    has moved on."""
     db.session.flush()
     values = {"updated_at": clock.now(), **_column_values(changes)}
     result = db.session.execute(
@@ -93,7 +110,6 @@ def touch(
         db.session.expire(case)
         raise StaleCase
     _written(case, values)
-    return record_event(actor, action, case, after={k: _jsonable(v) for k, v in changes.items()})
 
 
 def _written(case: Case, values: dict[str, Any]) -> None:

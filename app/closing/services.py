@@ -21,6 +21,7 @@ from app.core import clock
 from app.core.audit import record_event
 from app.core.errors import Refused
 from app.core.extensions import db
+from app.core.text import checked_text
 
 SCORES = range(1, 6)
 # a case closed this way was decided and carried out: there is a handling to rate
@@ -115,18 +116,7 @@ def _checked_score(score) -> int:
 
 
 def _checked_comment(comment: str | None) -> str | None:
-    text = (comment or "").strip()
-    limit = comment_limit()
-    if len(text) > limit:
-        raise ClosingRefused(
-            _l(
-                "This comment has %(length)d characters; at most %(limit)d are allowed.",
-                length=len(text),
-                limit=limit,
-            ),
-            "comment",
-        )
-    return text or None
+    return checked_text(comment, "comment", maximum=comment_limit(), refusal=ClosingRefused) or None
 
 
 def _closed_after_execution(case: Case) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.cases.models import Party
+from app.cases.notify import case_link
 from app.core.audit import record_event
 from app.core.extensions import db
 from app.core.money import format_amount
@@ -117,7 +118,7 @@ def _obligation_name(kind: str) -> str:
 
 def _notify(obligation: Obligation, deduction_fen: int) -> None:
     case = obligation.case
-    link = f"/cases/{case.id}"
+    link = case_link(case.id)
     key = f"enforced:{obligation.id}"
 
     def send(recipient: User, party: Party, subject, body) -> None:

@@ -18,10 +18,12 @@ from sqlalchemy import select, update
 from app.auth.models import User
 from app.cases import notify
 from app.cases.models import Case, CaseState, ClosedReason, Party, Remedy
-from app.cases.transitions import CaseRefused, move
+from app.cases.services import appeal_window_is_open
+from app.cases.transitions import CaseRefused, move, write_fields
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
+from app.core.text import checked_text
 from app.execution.enforcement import enforce_missed_obligation
 from app.execution.models import Obligation, ObligationKind, ObligationStatus
 
@@ -108,7 +110,7 @@ def start_execution(case: Case) -> None:
 
 def finish_appeal_window(case: Case) -> None:
     """The appeal window of an imposed decision has closed: carry it out."""
-    if case.deadline_at is None or case.deadline_at > clock.now():
+    if appeal_window_is_open(case):
         raise CaseRefused(_l("The appeal window is still open."))
     start_execution(case)
 
@@ -294,12 +296,7 @@ MAX_TEXT = 2000
 
 
 def _limited(text: str, field: str, missing) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ObligationRefused(missing, field)
-    if len(text) > MAX_TEXT:
-        raise ObligationRefused(_l("Keep it within %(limit)d characters.", limit=MAX_TEXT), field)
-    return text
+    return checked_text(text, field, maximum=MAX_TEXT, missing=missing, refusal=ObligationRefused)
 
 
 def _moved_on() -> ObligationRefused:
@@ -346,10 +343,4 @@ def _sync_case_deadline(case: Case) -> None:
         for o in obligations_of(case)
         if o.status == ObligationStatus.DONE.value and o.confirmed_at is None
     ]
-    db.session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.state == CaseState.EXECUTING.value)
-        .values(deadline_at=min(times) if times else None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(case)
+    write_fields(case, expect=CaseState.EXECUTING, deadline_at=min(times) if times else None)

@@ -6,19 +6,23 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, ValidationError
 
 from app.cases.page import attempt, back_to, flash_errors, require, viewable_case
 from app.jury import appeals
+from app.jury.voting import JuryRefused, checked_reason
 
 bp = Blueprint("jury_appeals", __name__)
 
 
 class AppealForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Why the verdict is wrong"),
-        validators=[DataRequired(), Length(min=20, max=2000)],
-    )
+    reason = TextAreaField(_l("Why the verdict is wrong"), validators=[DataRequired()])
+
+    def validate_reason(self, field) -> None:
+        try:
+            checked_reason(field.data)
+        except JuryRefused as refusal:
+            raise ValidationError(str(refusal)) from refusal
 
 
 @bp.app_context_processor

@@ -14,12 +14,14 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.cases.models import Case, CaseState, DecisionKind, Outcome, Party
+from app.cases.notify import case_link
+from app.cases.services import appeal_window_is_open, appeal_window_still_open
 from app.cases.transitions import move
 from app.core import clock
 from app.core.extensions import db
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import Appeal, Panel, PanelRound, PanelStatus
-from app.jury.voting import REASON_MAX_CHARS, JuryRefused
+from app.jury.voting import JuryRefused, checked_reason
 from app.notifications.outbox import queue_for_each
 
 LOSER = {Party.BUYER: Outcome.FOR_SELLER.value, Party.SELLER: Outcome.FOR_BUYER.value}
@@ -49,7 +51,7 @@ def appeal_refusal(case: Case, user: User):
     already = db.session.scalar(select(Appeal.id).where(Appeal.case_id == case.id))
     if already is not None or panel is None or panel.status != PanelStatus.DECIDED.value:
         return _l("This case has had its appeal; the verdict is final.")
-    if clock.now() >= case.decided_at + current_app.config["APPEAL_WINDOW"]:
+    if not appeal_window_is_open(case):
         return _l("The time to appeal has passed.")
     return None
 
@@ -63,16 +65,7 @@ def appeal(case: Case, user: User, reason: str) -> Panel:
     refusal = appeal_refusal(case, user)
     if refusal is not None:
         raise JuryRefused(refusal)
-    reason = (reason or "").strip()
-    minimum = current_app.config["VOTE_REASON_MIN_CHARS"]
-    if len(reason) < minimum:
-        raise JuryRefused(
-            _l("Give a reason of at least %(minimum)d characters.", minimum=minimum), "reason"
-        )
-    if len(reason) > REASON_MAX_CHARS:
-        raise JuryRefused(
-            _l("Keep the reason within %(limit)d characters.", limit=REASON_MAX_CHARS), "reason"
-        )
+    reason = checked_reason(reason)
     first = first_panel(case)
     party = case.party_of(user)
     now = clock.now()
@@ -88,7 +81,7 @@ def appeal(case: Case, user: User, reason: str) -> Panel:
                 expect=CaseState.DECIDED,
                 only_if=[
                     Case.decision_kind == DecisionKind.PANEL.value,
-                    Case.decided_at > now - current_app.config["APPEAL_WINDOW"],
+                    *appeal_window_still_open(),
                 ],
                 outcome=None,
                 decision_kind=None,
@@ -121,5 +114,5 @@ def _notify_appeal(case: Case, panel: Panel) -> None:
             "verdict is final.",
             seats=panel.seats,
         ),
-        link=f"/cases/{case.id}",
+        link=case_link(case.id),
     )

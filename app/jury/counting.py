@@ -31,6 +31,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
 from app.cases.models import Case, CaseState, DecisionKind, Outcome, Remedy
+from app.cases.notify import case_link
 from app.cases.services import record_decision
 from app.cases.transitions import CaseRefused, move
 from app.core import clock
@@ -336,4 +337,4 @@ def _notify(
     body: Callable[[], str],
 ) -> None:
     key = f"panel-{panel.id}:{what}"
-    queue_for_each(recipients, key, subject, body, link=f"/cases/{panel.case_id}")
+    queue_for_each(recipients, key, subject, body, link=case_link(panel.case_id))

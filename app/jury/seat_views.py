@@ -62,11 +62,10 @@ class BallotForm(FlaskForm):
         ]
 
     def validate_reason(self, field) -> None:
-        minimum = current_app.config["VOTE_REASON_MIN_CHARS"]
-        if len((field.data or "").strip()) < minimum:
-            raise ValidationError(
-                _("Give a reason of at least %(minimum)d characters.", minimum=minimum)
-            )
+        try:
+            voting.checked_reason(field.data)
+        except JuryRefused as refusal:
+            raise ValidationError(str(refusal)) from refusal
 
 
 # Loading: the one question each route asks

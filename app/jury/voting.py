@@ -18,6 +18,7 @@ from app.cases.transitions import CaseRefused
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
+from app.core.text import checked_text
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
 
 REASON_MAX_CHARS = 2000
@@ -42,6 +43,18 @@ def seat_refusal(seat: Seat, user: User):
     return None
 
 
+def checked_reason(reason: str | None) -> str:
+    """A reviewer's reason, for a vote or an appeal: at least ``VOTE_REASON_MIN_CHARS``
+    characters and at most ``REASON_MAX_CHARS``, stripped."""
+    reason = checked_text(reason, "reason", maximum=REASON_MAX_CHARS, refusal=JuryRefused)
+    minimum = current_app.config["VOTE_REASON_MIN_CHARS"]
+    if len(reason) < minimum:
+        raise JuryRefused(
+            _l("Give a reason of at least %(minimum)d characters.", minimum=minimum), "reason"
+        )
+    return reason
+
+
 def can_vote(seat: Seat, user: User) -> bool:
     return seat_refusal(seat, user) is None
 
@@ -52,16 +65,7 @@ def cast_vote(seat: Seat, user: User, option: str, reason: str) -> Vote:
     panel = seat.panel
     if option not in panel.options:
         raise JuryRefused(_l("Choose one of the panel's options."), "option")
-    reason = (reason or "").strip()
-    minimum = current_app.config["VOTE_REASON_MIN_CHARS"]
-    if len(reason) < minimum:
-        raise JuryRefused(
-            _l("Give a reason of at least %(minimum)d characters.", minimum=minimum), "reason"
-        )
-    if len(reason) > REASON_MAX_CHARS:
-        raise JuryRefused(
-            _l("Keep the reason within %(limit)d characters.", limit=REASON_MAX_CHARS), "reason"
-        )
+    reason = checked_reason(reason)
     _move_seat(seat, SeatStatus.VOTED)
     vote = Vote(seat_id=seat.id, panel_id=panel.id, option=option, reason=reason)
     try:

@@ -27,10 +27,11 @@ from app.cases.models import (
     Remedy,
 )
 from app.cases.services import record_decision
-from app.cases.transitions import CaseRefused, move
+from app.cases.transitions import CaseRefused, move, touch
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
+from app.core.text import checked_text
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import PanelRound
 from app.mediation.models import (
@@ -64,12 +65,7 @@ def _require(allowed: bool) -> None:
 
 
 def _text(value: str, field: str, missing) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise CaseRefused(missing, field)
-    if len(value) > MAX_TEXT:
-        raise CaseRefused(_l("Keep it within %(limit)d characters.", limit=MAX_TEXT), field)
-    return value
+    return checked_text(value, field, maximum=MAX_TEXT, missing=missing, refusal=CaseRefused)
 
 
 # Notes and questions
@@ -205,14 +201,13 @@ def propose_settlement(case: Case, mediator: User, settlement: Settlement) -> Se
     previous = open_proposal(case)
     if previous is not None:
         _close_proposal(previous, ProposalStatus.SUPERSEDED)
-        event = record_event(mediator, "case.proposal_superseded", case)
-        db.session.execute(
-            update(Case)
-            .where(Case.id == case.id, Case.state == CaseState.PROPOSAL.value)
-            .values(deadline_at=expires_at)
-            .execution_options(synchronize_session=False)
+        event = touch(
+            case,
+            mediator,
+            "case.proposal_superseded",
+            expect=CaseState.PROPOSAL,
+            deadline_at=expires_at,
         )
-        db.session.expire(case)
     else:
         event = move(
             case,
@@ -388,8 +383,11 @@ def reassign(case: Case, admin: User, mediator: User) -> None:
         raise CaseRefused(_l("Only an admin who is not a party can reassign a case."))
     if not case.mediates(mediator):
         raise CaseRefused(_l("Choose a mediator who is not a party to the case."), "mediator")
-    before = case.mediator_id
-    case.mediator_id = mediator.id
-    record_event(
-        admin, "case.reassigned", case, before={"mediator": before}, after={"mediator": mediator.id}
+    touch(
+        case,
+        admin,
+        "case.reassigned",
+        expect=case.current_state,
+        audit=({"mediator": case.mediator_id}, {"mediator": mediator.id}),
+        mediator_id=mediator.id,
     )
