@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from app.core import clock
 from app.core.extensions import db
+from app.notifications.delivery import deliver_outbox
 from app.notifications.models import InboxItem
-from app.notifications.outbox import deliver_outbox, queue_message
+from app.notifications.outbox import queue_message
 from app.notifications.services import mark_all_read, unread_count
 from tests.conftest import csrf_token_from, login
 from tests.factories import PASSWORD, make_user

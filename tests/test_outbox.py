@@ -12,15 +12,10 @@ from sqlalchemy import func, select
 
 from app.core import clock
 from app.core.extensions import db
-from app.notifications import mail, outbox
+from app.notifications import delivery, mail
+from app.notifications.delivery import deliver_outbox, retry_delay
 from app.notifications.models import InboxItem
-from app.notifications.outbox import (
-    OutboxMessage,
-    deliver_outbox,
-    message_id_for,
-    queue_message,
-    retry_delay,
-)
+from app.notifications.outbox import OutboxMessage, message_id_for, queue_message
 from tests.concurrency import errors_in, run_at_once
 from tests.conftest import table_count
 from tests.factories import make_user
@@ -121,18 +116,18 @@ def test_crash_between_sending_and_marking_resends_the_same_mail_after_the_lease
 ):
     clock.freeze(START)
     queue_message(make_user(), "crash:1", "Subject", "Body", channels=("email",))
-    real_mark_sent = outbox._mark_sent
+    real_mark_sent = delivery._mark_sent
 
     def crash(*_args):
         raise SimulatedCrash
 
-    monkeypatch.setattr(outbox, "_mark_sent", crash)
+    monkeypatch.setattr(delivery, "_mark_sent", crash)
     with pytest.raises(SimulatedCrash):
         deliver_outbox()
     db.session.rollback()
     assert len(sent_mail) == 1
 
-    monkeypatch.setattr(outbox, "_mark_sent", real_mark_sent)
+    monkeypatch.setattr(delivery, "_mark_sent", real_mark_sent)
     assert deliver_outbox() == 0  # the dead sweep's lease still holds
     assert len(sent_mail) == 1
 
@@ -147,18 +142,18 @@ def test_crash_before_marking_an_inbox_delivery_never_makes_two_items(app, monke
     clock.freeze(START)
     user = make_user()
     queue_message(user, "crash:2", "Subject", "Body", channels=("inbox",))
-    real_mark_sent = outbox._mark_sent
+    real_mark_sent = delivery._mark_sent
 
     def crash(*_args):
         raise SimulatedCrash
 
-    monkeypatch.setattr(outbox, "_mark_sent", crash)
+    monkeypatch.setattr(delivery, "_mark_sent", crash)
     with pytest.raises(SimulatedCrash):
         deliver_outbox()
     db.session.rollback()
     assert table_count(InboxItem) == 0  # the item went down with its transaction
 
-    monkeypatch.setattr(outbox, "_mark_sent", real_mark_sent)
+    monkeypatch.setattr(delivery, "_mark_sent", real_mark_sent)
     assert deliver_outbox() == 0
     clock.advance(app.config["OUTBOX_LEASE"] + timedelta(seconds=1))
     assert deliver_outbox() == 1
@@ -191,7 +186,7 @@ def test_failing_mail_backs_off_then_gives_up_and_logs_no_personal_data(
 
     monkeypatch.setitem(mail.BACKENDS, "memory", refuse)
     monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 3)
-    caplog.set_level(logging.INFO, logger="app.notifications.outbox")
+    caplog.set_level(logging.INFO, logger="app.notifications.delivery")
     clock.freeze(START)
     user = make_user(email=address, name="Alice Private")
     queue_message(user, "refund-due:9", secret, secret)

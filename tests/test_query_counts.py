@@ -27,7 +27,8 @@ from app.jury.counting import count_due_panels
 from app.jury.models import Panel, Seat, Tally
 from app.mediation import services as mediation
 from app.mediation.services import Settlement
-from app.notifications.outbox import deliver_outbox, queue_message
+from app.notifications.delivery import deliver_outbox
+from app.notifications.outbox import queue_message
 from app.scheduler.deadlines import sweep_case_deadlines
 from tests.case_factories import (
     PANEL_QUESTION,

@@ -35,8 +35,9 @@ from app.core.extensions import db, limiter
 from app.core.security import SECURITY_HEADERS
 from app.jury.models import Seat
 from app.mediation import services as mediation
+from app.notifications.delivery import deliver_outbox
 from app.notifications.models import InboxItem
-from app.notifications.outbox import deliver_outbox, queue_message
+from app.notifications.outbox import queue_message
 from tests.case_factories import (
     PANEL_QUESTION,
     PANEL_SUMMARY,

@@ -6,12 +6,9 @@ someone who may view it but not do this gets 403. Each action asks one predicate
 exactly one service function and commits once.
 """
 
-from types import SimpleNamespace
-
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -20,13 +17,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import and_, or_, select
 from sqlalchemy import case as sql_case
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User
-from app.cases.forms import PARTY_LABELS, label
-from app.cases.models import REMEDIES_WITH_AMOUNT, SEVERITY_RANK, Case, CaseState, Party
+from app.cases.models import SEVERITY_RANK, Case, CaseState
 from app.cases.page import (
     CaseSection,
     Placement,
@@ -34,25 +30,17 @@ from app.cases.page import (
     back_to,
     button_action,
     form_action,
-    page_form,
     register_case_section,
     render_case,
     require,
     viewable_case,
 )
-from app.cases.wording import duration
 from app.core import clock
-from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.core.forms import apply_error
-from app.execution.forms import OBLIGATION_KIND_LABELS
-from app.execution.models import Obligation
-from app.execution.services import PLANS
 from app.mediation import services
 from app.mediation.assignment import on_duty_mediators
 from app.mediation.forms import (
-    AUDIT_ACTION_LABELS,
-    PROPOSAL_ANSWER_LABELS,
     AnswerQuestionForm,
     DecisionForm,
     NoteForm,
@@ -61,9 +49,9 @@ from app.mediation.forms import (
     QueueFilterForm,
     ReassignForm,
     SettlementForm,
-    default_ballot,
 )
-from app.mediation.models import CaseNote, CaseQuestion, PanelReferral, SettlementProposal
+from app.mediation.models import CaseQuestion
+from app.mediation.section import answer_form_name, may_answer_proposal, mediation_panel
 
 bp = Blueprint("mediation", __name__)
 
@@ -90,10 +78,6 @@ SEVERITY_ORDER = sql_case(
     value=Case.severity,
     else_=len(SEVERITY_RANK),
 )
-
-
-def _may_answer(proposal: SettlementProposal | None, user: User) -> bool:
-    return proposal is not None and proposal.can_answer(user)
 
 
 # The desk
@@ -302,7 +286,7 @@ def reject_proposal(case_id: int):
 
 def _answer_proposal(case_id: int, accept: bool, success: str):
     case = viewable_case(case_id)
-    require(_may_answer(services.open_proposal(case), current_user))
+    require(may_answer_proposal(services.open_proposal(case), current_user))
     return button_action(
         case, lambda: services.answer_proposal(case, current_user, accept), success
     )
@@ -326,140 +310,4 @@ def answer_question(case_id: int, question_id: int):
             flash(_("Your answer is added to your timeline."), "success")
             return back_to(case)
         apply_error(form, error)
-    return render_case(case, 400, **{_answer_form_name(question): form})
-
-
-def _answer_form_name(question: CaseQuestion) -> str:
-    return f"answer_form_{question.id}"
-
-
-# What the case page shows of mediation
-
-
-def mediation_panel(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
-    """The open proposal and the questions put to the viewer, with the forms the viewer may
-    use; for staff, the mediator's section. Takes from ``posted`` the forms it shows."""
-    proposal = services.open_proposal(case)
-    party = case.party_of(viewer)
-    return SimpleNamespace(
-        proposal=proposal,
-        proposal_plan=_plan(proposal.outcome) if proposal else [],
-        may_answer_proposal=_may_answer(proposal, viewer),
-        questions=_questions_to(case, viewer, party, posted) if party else [],
-        staff=_staff_section(case, viewer, posted) if case.can_see_internals(viewer) else None,
-        answer_label=lambda answer: label(PROPOSAL_ANSWER_LABELS, answer),
-    )
-
-
-def _plan(outcome: str) -> list[SimpleNamespace]:
-    """The steps a settlement would create: who does what, within how long."""
-    return [
-        SimpleNamespace(
-            who=label(PARTY_LABELS, step.debtor),
-            what=label(OBLIGATION_KIND_LABELS, step.kind),
-            within=_(
-                "within %(duration)s", duration=duration(current_app.config[step.deadline_setting])
-            ),
-        )
-        for step in PLANS[outcome]
-    ]
-
-
-def _questions_to(case: Case, viewer: User, party: Party, posted: dict) -> list:
-    """Every question put to the viewer's side, oldest first, each open one with its form."""
-    questions = db.session.scalars(
-        select(CaseQuestion)
-        .where(CaseQuestion.case_id == case.id, CaseQuestion.party == party.value)
-        .order_by(CaseQuestion.id)
-    ).all()
-    return [
-        SimpleNamespace(
-            question=question,
-            form=page_form(
-                posted,
-                _answer_form_name(question),
-                question.can_answer(viewer),
-                lambda q=question: AnswerQuestionForm(q.id, formdata=None),
-            ),
-        )
-        for question in questions
-    ]
-
-
-def _staff_section(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
-    may_decide = case.can_decide(viewer)
-    return SimpleNamespace(
-        notes=_notes(case),
-        audit=_audit_trail(case),
-        open_questions=[
-            question for side in Party for question in services.open_questions(case, side)
-        ],
-        referral=_latest_referral(case),
-        note_form=page_form(posted, "note_form", True, lambda: NoteForm(formdata=None)),
-        question_form=page_form(
-            posted,
-            "question_form",
-            case.can_ask_question(viewer),
-            lambda: QuestionForm(formdata=None, hours=_question_default_hours()),
-        ),
-        may_reopen_evidence=case.can_reopen_evidence(viewer),
-        proposal_form=page_form(
-            posted,
-            "proposal_form",
-            case.can_propose(viewer),
-            lambda: SettlementForm(formdata=None),
-        ),
-        decision_form=page_form(
-            posted, "decision_form", may_decide, lambda: DecisionForm(formdata=None)
-        ),
-        panel_form=page_form(
-            posted,
-            "panel_form",
-            may_decide,
-            lambda: PanelForm(formdata=None, options=default_ballot()),
-        ),
-        outcomes_with_amount=" ".join(sorted(o.value for o in REMEDIES_WITH_AMOUNT)),
-        action_label=lambda action: label(AUDIT_ACTION_LABELS, action),
-    )
-
-
-def _question_default_hours() -> int:
-    return current_app.config["QUESTION_DEFAULT_HOURS"]
-
-
-def _notes(case: Case) -> list[CaseNote]:
-    return db.session.scalars(
-        select(CaseNote)
-        .where(CaseNote.case_id == case.id)
-        .options(selectinload(CaseNote.author))
-        .order_by(CaseNote.created_at.desc(), CaseNote.id.desc())
-    ).all()
-
-
-def _audit_trail(case: Case) -> list[SimpleNamespace]:
-    """The events of the case and of its obligations, newest first, with who did each."""
-    obligation_ids = db.session.scalars(select(Obligation.id).where(Obligation.case_id == case.id))
-    rows = db.session.execute(
-        select(AuditEvent, User)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(
-            or_(
-                and_(AuditEvent.subject_type == "cases", AuditEvent.subject_id == str(case.id)),
-                and_(
-                    AuditEvent.subject_type == "obligations",
-                    AuditEvent.subject_id.in_([str(i) for i in obligation_ids]),
-                ),
-            )
-        )
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-    ).all()
-    return [SimpleNamespace(event=event, actor=actor) for event, actor in rows]
-
-
-def _latest_referral(case: Case) -> PanelReferral | None:
-    return db.session.scalars(
-        select(PanelReferral)
-        .where(PanelReferral.case_id == case.id)
-        .order_by(PanelReferral.id.desc())
-        .limit(1)
-    ).first()
+    return render_case(case, 400, **{answer_form_name(question): form})

@@ -16,7 +16,7 @@ from app.cases.sweeps import sweep_deadline_reminders
 from app.core.extensions import db
 from app.execution.sweeps import sweep_obligations
 from app.jury.counting import count_due_panels
-from app.notifications.outbox import deliver_outbox
+from app.notifications.delivery import deliver_outbox
 from app.scheduler.deadlines import sweep_case_deadlines
 from app.scheduler.heartbeat import beat
 

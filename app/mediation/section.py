@@ -1,0 +1,175 @@
+"""What the case page shows of mediation: the open proposal and the questions beside the
+negotiation, and for staff the mediator's section (notes, questions, proposals, decisions,
+the audit trail). A section of the case page (``app.cases.page.CaseSection``)."""
+
+from types import SimpleNamespace
+
+from flask import (
+    current_app,
+)
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import User
+from app.cases.forms import PARTY_LABELS, label
+from app.cases.models import REMEDIES_WITH_AMOUNT, Case, Party
+from app.cases.page import (
+    page_form,
+)
+from app.cases.wording import duration
+from app.core.audit import AuditEvent
+from app.core.extensions import db
+from app.execution.forms import OBLIGATION_KIND_LABELS
+from app.execution.models import Obligation
+from app.execution.services import PLANS
+from app.mediation import services
+from app.mediation.forms import (
+    AUDIT_ACTION_LABELS,
+    PROPOSAL_ANSWER_LABELS,
+    AnswerQuestionForm,
+    DecisionForm,
+    NoteForm,
+    PanelForm,
+    QuestionForm,
+    SettlementForm,
+    default_ballot,
+)
+from app.mediation.models import CaseNote, CaseQuestion, PanelReferral, SettlementProposal
+
+
+def may_answer_proposal(proposal: SettlementProposal | None, user: User) -> bool:
+    return proposal is not None and proposal.can_answer(user)
+
+
+def answer_form_name(question: CaseQuestion) -> str:
+    return f"answer_form_{question.id}"
+
+
+def mediation_panel(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
+    """The open proposal and the questions put to the viewer, with the forms the viewer may
+    use; for staff, the mediator's section. Takes from ``posted`` the forms it shows."""
+    proposal = services.open_proposal(case)
+    party = case.party_of(viewer)
+    return SimpleNamespace(
+        proposal=proposal,
+        proposal_plan=_plan(proposal.outcome) if proposal else [],
+        may_answer_proposal=may_answer_proposal(proposal, viewer),
+        questions=_questions_to(case, viewer, party, posted) if party else [],
+        staff=_staff_section(case, viewer, posted) if case.can_see_internals(viewer) else None,
+        answer_label=lambda answer: label(PROPOSAL_ANSWER_LABELS, answer),
+    )
+
+
+def _plan(outcome: str) -> list[SimpleNamespace]:
+    """The steps a settlement would create: who does what, within how long."""
+    return [
+        SimpleNamespace(
+            who=label(PARTY_LABELS, step.debtor),
+            what=label(OBLIGATION_KIND_LABELS, step.kind),
+            within=_(
+                "within %(duration)s", duration=duration(current_app.config[step.deadline_setting])
+            ),
+        )
+        for step in PLANS[outcome]
+    ]
+
+
+def _questions_to(case: Case, viewer: User, party: Party, posted: dict) -> list:
+    """Every question put to the viewer's side, oldest first, each open one with its form."""
+    questions = db.session.scalars(
+        select(CaseQuestion)
+        .where(CaseQuestion.case_id == case.id, CaseQuestion.party == party.value)
+        .order_by(CaseQuestion.id)
+    ).all()
+    return [
+        SimpleNamespace(
+            question=question,
+            form=page_form(
+                posted,
+                answer_form_name(question),
+                question.can_answer(viewer),
+                lambda q=question: AnswerQuestionForm(q.id, formdata=None),
+            ),
+        )
+        for question in questions
+    ]
+
+
+def _staff_section(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
+    may_decide = case.can_decide(viewer)
+    return SimpleNamespace(
+        notes=_notes(case),
+        audit=_audit_trail(case),
+        open_questions=[
+            question for side in Party for question in services.open_questions(case, side)
+        ],
+        referral=_latest_referral(case),
+        note_form=page_form(posted, "note_form", True, lambda: NoteForm(formdata=None)),
+        question_form=page_form(
+            posted,
+            "question_form",
+            case.can_ask_question(viewer),
+            lambda: QuestionForm(formdata=None, hours=_question_default_hours()),
+        ),
+        may_reopen_evidence=case.can_reopen_evidence(viewer),
+        proposal_form=page_form(
+            posted,
+            "proposal_form",
+            case.can_propose(viewer),
+            lambda: SettlementForm(formdata=None),
+        ),
+        decision_form=page_form(
+            posted, "decision_form", may_decide, lambda: DecisionForm(formdata=None)
+        ),
+        panel_form=page_form(
+            posted,
+            "panel_form",
+            may_decide,
+            lambda: PanelForm(formdata=None, options=default_ballot()),
+        ),
+        outcomes_with_amount=" ".join(sorted(o.value for o in REMEDIES_WITH_AMOUNT)),
+        action_label=lambda action: label(AUDIT_ACTION_LABELS, action),
+    )
+
+
+def _question_default_hours() -> int:
+    return current_app.config["QUESTION_DEFAULT_HOURS"]
+
+
+def _notes(case: Case) -> list[CaseNote]:
+    return db.session.scalars(
+        select(CaseNote)
+        .where(CaseNote.case_id == case.id)
+        .options(selectinload(CaseNote.author))
+        .order_by(CaseNote.created_at.desc(), CaseNote.id.desc())
+    ).all()
+
+
+def _audit_trail(case: Case) -> list[SimpleNamespace]:
+    """The events of the case and of its obligations, newest first, with who did each."""
+    obligation_ids = db.session.scalars(select(Obligation.id).where(Obligation.case_id == case.id))
+    rows = db.session.execute(
+        select(AuditEvent, User)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(
+            or_(
+                and_(AuditEvent.subject_type == "cases", AuditEvent.subject_id == str(case.id)),
+                and_(
+                    AuditEvent.subject_type == "obligations",
+                    AuditEvent.subject_id.in_([str(i) for i in obligation_ids]),
+                ),
+            )
+        )
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    ).all()
+    return [SimpleNamespace(event=event, actor=actor) for event, actor in rows]
+
+
+def _latest_referral(case: Case) -> PanelReferral | None:
+    return db.session.scalars(
+        select(PanelReferral)
+        .where(PanelReferral.case_id == case.id)
+        .order_by(PanelReferral.id.desc())
+        .limit(1)
+    ).first()
