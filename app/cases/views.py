@@ -46,8 +46,17 @@ from app.core.errors import Refused
 from app.core.extensions import db
 from app.core.forms import apply_error
 from app.orders.models import Order
+from app.orders.views import OrderPageSection, register_order_page_section
 
 bp = Blueprint("cases", __name__)
+
+
+@bp.record_once
+def _add_to_the_order_page(state) -> None:
+    """The order page shows the cases on the order, and how to open one."""
+    section = OrderPageSection("cases/_order_cases.html", stylesheet="css/cases.css")
+    register_order_page_section(state.app, section)
+
 
 # EvidenceRejected names "filename" when the file's name is at fault: shown beside the file
 EVIDENCE_FIELD_ALIASES = {"filename": "file"}

@@ -1,6 +1,8 @@
 """A user's orders from the marketplace: the ones they bought and sold, and each one's page."""
 
-from flask import Blueprint, abort, render_template, request
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
@@ -10,6 +12,19 @@ from app.core.extensions import db
 from app.orders.models import Order, OrderStatus
 
 bp = Blueprint("orders", __name__)
+
+
+@dataclass(frozen=True)
+class OrderPageSection:
+    """A part of the order page that a feature above ``orders`` adds (``register``)."""
+
+    template: str
+    stylesheet: str | None = None
+
+
+def register_order_page_section(app: Flask, section: OrderPageSection) -> None:
+    app.extensions.setdefault("order_page_sections", []).append(section)
+
 
 PAGE_SIZE = 20
 
@@ -56,4 +71,10 @@ def detail(order_id: int):
     # 404 rather than 403 to strangers: they learn nothing, not even that the order exists
     if order is None or not order.is_party(current_user):
         abort(404)
-    return render_template("orders/detail.html", order=order)
+    sections = current_app.extensions.get("order_page_sections", [])
+    return render_template(
+        "orders/detail.html",
+        order=order,
+        order_page_sections=[section.template for section in sections],
+        order_page_stylesheets=[section.stylesheet for section in sections if section.stylesheet],
+    )
