@@ -118,7 +118,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
     if app.config["BENCH_REFERENCE_ROUTES"]:
-        from app.bench.reference import bp as bench_bp
+        from bench.reference import bp as bench_bp
 
         app.register_blueprint(bench_bp)
 
@@ -135,13 +135,13 @@ def _connect_signals() -> None:
 def _register_cli(app: Flask) -> None:
     from app.api.cli import api_tokens_cli
     from app.auth.cli import users_cli
-    from app.bench.cli import bench_cli
     from app.cases.cli import evidence_cli
     from app.closing.cli import dossier_cli
     from app.demo import demo_cli
     from app.jury.cli import jury_cli
     from app.orders.cli import orders_cli
     from app.scheduler.cli import scheduler_cli
+    from bench.cli import bench_cli
 
     groups = (
         users_cli,

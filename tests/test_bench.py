@@ -8,7 +8,12 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
-from app.bench.generate import (
+from app.cases.evidence import check_chains
+from app.cases.models import Case, EvidenceEntry
+from app.core.extensions import db
+from app.jury.counting import count_due_panels
+from app.jury.models import Panel, Reviewer, Tally
+from bench.generate import (
     BENCH_BUYER,
     BENCH_PASSWORD,
     Generator,
@@ -16,14 +21,9 @@ from app.bench.generate import (
     generate,
     people_of,
 )
-from app.bench.load import parse
-from app.bench.report import render
-from app.bench.sweeps import reference_count_due_panels
-from app.cases.evidence import check_chains
-from app.cases.models import Case, EvidenceEntry
-from app.core.extensions import db
-from app.jury.counting import count_due_panels
-from app.jury.models import Panel, Reviewer, Tally
+from bench.load import parse
+from bench.report import render
+from bench.sweeps import reference_count_due_panels
 
 pytestmark = pytest.mark.committing
 

@@ -25,11 +25,11 @@ from urllib.parse import urlencode
 
 from PIL import Image
 
-from app.bench.client import log_in
-from app.bench.generate import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
-from app.bench.load import run_wrk
-from app.bench.memory import memory_mb
 from app.core.config import PROJECT_ROOT
+from bench.client import log_in
+from bench.generate import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
+from bench.load import run_wrk
+from bench.memory import memory_mb
 
 WORK_DIR = PROJECT_ROOT / "instance" / "bench"
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
