@@ -117,10 +117,6 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
-    if app.config["BENCH_REFERENCE_ROUTES"]:
-        from bench.reference import bp as bench_bp
-
-        app.register_blueprint(bench_bp)
 
 
 def _connect_signals() -> None:
@@ -141,7 +137,6 @@ def _register_cli(app: Flask) -> None:
     from app.jury.cli import jury_cli
     from app.orders.cli import orders_cli
     from app.scheduler.cli import scheduler_cli
-    from bench.cli import bench_cli
 
     groups = (
         users_cli,
@@ -152,7 +147,6 @@ def _register_cli(app: Flask) -> None:
         jury_cli,
         scheduler_cli,
         demo_cli,
-        bench_cli,
     )
     for group in groups:
         app.cli.add_command(group)

@@ -7,12 +7,12 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from app.cases.evidence import check_chains
 from app.cases.models import Case, EvidenceEntry
 from app.core.extensions import db
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, Reviewer, Tally
+from bench.app import create_bench_app
 from bench.generate import (
     BENCH_BUYER,
     BENCH_PASSWORD,
@@ -74,7 +74,7 @@ def test_the_case_page_and_the_reference_page_show_the_same_entries(app, generat
     assert len(expected) == 2 * TINY.entries_per_side
     db.session.remove()
 
-    bench_app = create_app({**app.config, "BENCH_REFERENCE_ROUTES": True})
+    bench_app = create_bench_app(dict(app.config))
     client = bench_app.test_client()
     login = client.post("/login", data={"email": BENCH_BUYER, "password": BENCH_PASSWORD})
     assert login.status_code == 302
