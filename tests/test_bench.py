@@ -2,6 +2,7 @@
 serves, the reference page reads the same entries as the case page, the plain-SQL sweep
 makes the same writes as the real one, and wrk's report is read right."""
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.cases.evidence import check_chains
 from app.cases.models import Case, EvidenceEntry
+from app.core.config import PROJECT_ROOT
 from app.core.extensions import db
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, Reviewer, Tally
@@ -87,6 +89,13 @@ def test_the_case_page_and_the_reference_page_show_the_same_entries(app, generat
     assert hello.status_code == 200 and hello.get_data(as_text=True) == "Hello, world!"
     # the site proper has no such routes
     assert app.test_client().get("/bench/hello").status_code == 404
+
+
+def test_the_product_has_no_bench_command_and_never_imports_bench(app):
+    assert "bench" not in app.cli.commands
+    importing = re.compile(r"^\s*(from|import)\s+bench\b", re.M)
+    sources = (PROJECT_ROOT / "app").rglob("*.py")
+    assert [path for path in sources if importing.search(path.read_text())] == []
 
 
 def rows_per_table() -> dict[str, int]:
