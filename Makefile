@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+BENCH_FLASK := $(BIN)/flask --app bench.wsgi
 INSTALLED := $(VENV)/.installed
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
@@ -24,11 +25,12 @@ test: setup
 
 # The benchmark (docs/performance.md): 10k, 100k and 1M cases, or 10k and short loads.
 # It runs on SQLite, and on PostgreSQL too when DATABASE_URL points at a database of its own.
+# Its commands and server use the benchmark's app (bench/app.py), not the site's wsgi.
 bench: install translations wrk
-	$(FLASK) bench run
+	$(BENCH_FLASK) bench run
 
 bench-quick: install translations wrk
-	$(FLASK) bench run --quick
+	$(BENCH_FLASK) bench run --quick
 
 wrk:
 	@command -v wrk >/dev/null || { \
@@ -61,8 +63,8 @@ seed: $(INSTALLED)
 	$(FLASK) demo seed --if-empty
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check app tests
-	$(BIN)/ruff format --check app tests
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
 	$(BIN)/lint-imports
 
 extract-messages: $(INSTALLED)

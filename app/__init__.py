@@ -117,10 +117,6 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
-    if app.config["BENCH_REFERENCE_ROUTES"]:
-        from app.bench.reference import bp as bench_bp
-
-        app.register_blueprint(bench_bp)
 
 
 def _connect_signals() -> None:
@@ -135,7 +131,6 @@ def _connect_signals() -> None:
 def _register_cli(app: Flask) -> None:
     from app.api.cli import api_tokens_cli
     from app.auth.cli import users_cli
-    from app.bench.cli import bench_cli
     from app.cases.cli import evidence_cli
     from app.closing.cli import dossier_cli
     from app.demo import demo_cli
@@ -152,7 +147,6 @@ def _register_cli(app: Flask) -> None:
         jury_cli,
         scheduler_cli,
         demo_cli,
-        bench_cli,
     )
     for group in groups:
         app.cli.add_command(group)

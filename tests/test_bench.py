@@ -2,13 +2,20 @@
 serves, the reference page reads the same entries as the case page, the plain-SQL sweep
 makes the same writes as the real one, and wrk's report is read right."""
 
+import re
 from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
-from app.bench.generate import (
+from app.cases.evidence import check_chains
+from app.cases.models import Case, EvidenceEntry
+from app.core.config import PROJECT_ROOT
+from app.core.extensions import db
+from app.jury.counting import count_due_panels
+from app.jury.models import Panel, Reviewer, Tally
+from bench.app import create_bench_app
+from bench.generate import (
     BENCH_BUYER,
     BENCH_PASSWORD,
     Generator,
@@ -16,14 +23,9 @@ from app.bench.generate import (
     generate,
     people_of,
 )
-from app.bench.load import parse
-from app.bench.report import render
-from app.bench.sweeps import reference_count_due_panels
-from app.cases.evidence import check_chains
-from app.cases.models import Case, EvidenceEntry
-from app.core.extensions import db
-from app.jury.counting import count_due_panels
-from app.jury.models import Panel, Reviewer, Tally
+from bench.load import parse
+from bench.report import render
+from bench.sweeps import reference_count_due_panels
 
 pytestmark = pytest.mark.committing
 
@@ -74,7 +76,7 @@ def test_the_case_page_and_the_reference_page_show_the_same_entries(app, generat
     assert len(expected) == 2 * TINY.entries_per_side
     db.session.remove()
 
-    bench_app = create_app({**app.config, "BENCH_REFERENCE_ROUTES": True})
+    bench_app = create_bench_app(dict(app.config))
     client = bench_app.test_client()
     login = client.post("/login", data={"email": BENCH_BUYER, "password": BENCH_PASSWORD})
     assert login.status_code == 302
@@ -87,6 +89,13 @@ def test_the_case_page_and_the_reference_page_show_the_same_entries(app, generat
     assert hello.status_code == 200 and hello.get_data(as_text=True) == "Hello, world!"
     # the site proper has no such routes
     assert app.test_client().get("/bench/hello").status_code == 404
+
+
+def test_the_product_has_no_bench_command_and_never_imports_bench(app):
+    assert "bench" not in app.cli.commands
+    importing = re.compile(r"^\s*(from|import)\s+bench\b", re.M)
+    sources = (PROJECT_ROOT / "app").rglob("*.py")
+    assert [path for path in sources if importing.search(path.read_text())] == []
 
 
 def rows_per_table() -> dict[str, int]:

@@ -41,8 +41,6 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
-    # The benchmark's hello-world and reference pages (docs/performance.md); never on a real site
-    BENCH_REFERENCE_ROUTES = _env_bool("BENCH_REFERENCE_ROUTES", False)
     # How many reverse proxies in front of the app set X-Forwarded-*; 0 trusts none
     PROXY_FIX_HOPS = _env_int("PROXY_FIX_HOPS", 0)
 

@@ -2,8 +2,9 @@
 server: a bare hello-world, and a minimal case page that reads the rows the real page
 shows with plain SQL and renders them with one precompiled template.
 
-They are registered only when ``BENCH_REFERENCE_ROUTES`` is set, which the benchmark does
-for the server it starts. They check nobody's rights: never enable them on a real site.
+They are registered only by the benchmark's own app (``bench.app``), which the benchmark
+serves; the product's app never has them. They check nobody's rights: never serve them on
+a real site.
 """
 
 from flask import Blueprint, abort

@@ -2,8 +2,10 @@
 the real site under gunicorn with the production configuration driven by wrk from another
 process, then the counting sweep against its plain-SQL reference.
 
-Every step that touches the database runs as its own ``flask bench ...`` process with the
-database's URL in its environment, so this module holds no connection of its own.
+The server and every command run the benchmark's app (``bench.wsgi``): the product's app
+with the reference routes and the ``flask bench`` commands added. Every step that touches
+the database runs as its own ``flask bench ...`` process with the database's URL in its
+environment, so this module holds no connection of its own.
 """
 
 import io
@@ -25,14 +27,14 @@ from urllib.parse import urlencode
 
 from PIL import Image
 
-from app.bench.client import log_in
-from app.bench.generate import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
-from app.bench.load import run_wrk
-from app.bench.memory import memory_mb
 from app.core.config import PROJECT_ROOT
+from bench.client import log_in
+from bench.generate import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
+from bench.load import run_wrk
+from bench.memory import memory_mb
 
 WORK_DIR = PROJECT_ROOT / "instance" / "bench"
-FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
+FLASK = [sys.executable, "-m", "flask", "--app", "bench.wsgi"]
 GUNICORN = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
 VOTE_REASON = "The photos and the courier's note support the buyer's account."
 PHOTO_BYTES = 9_800_000  # just under the 10 MB limit for photos
@@ -237,7 +239,7 @@ def serving(env: dict):
     port = _free_port()
     log = open(WORK_DIR / "web.log", "w")  # noqa: SIM115  (closed below)
     server = subprocess.Popen(  # noqa: S603  (a fixed argv)
-        GUNICORN + ["--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        GUNICORN + ["--bind", f"127.0.0.1:{port}", "bench.wsgi:app"],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=log,
@@ -279,7 +281,6 @@ def _environment(url: str, size: int) -> dict:
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": url,
         "EVIDENCE_DIR": str(WORK_DIR / f"evidence-{size}"),
-        "BENCH_REFERENCE_ROUTES": "1",
         "MAIL_BACKEND": "console",
     }
 

@@ -16,7 +16,6 @@ from datetime import datetime
 from flask import Flask, current_app
 from sqlalchemy import JSON, Integer, String, bindparam, select, text
 
-from app.bench.memory import memory_mb
 from app.cases.models import Remedy
 from app.core import clock
 from app.core.db import UTCDateTime
@@ -24,6 +23,7 @@ from app.core.extensions import db
 from app.jury.counting import decide_from_counts, has_work
 from app.jury.models import Panel, PanelStatus
 from app.scheduler.jobs import SWEEPS, run_sweep
+from bench.memory import memory_mb
 
 DUE_PANELS = """
 SELECT p.id FROM panels p WHERE p.status = 'open' AND (

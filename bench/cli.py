@@ -23,7 +23,7 @@ def _print(data: dict) -> None:
 @click.option("--cases", type=int, required=True, help="Cases in all, working set included.")
 def generate_command(cases: int) -> None:
     """Fill an empty, migrated database with CASES cases and everything around them."""
-    from app.bench.generate import Shape, generate
+    from bench.generate import Shape, generate
 
     if db.session.scalar(text("SELECT count(*) FROM cases")):
         raise click.ClickException("the database already holds cases; start from an empty one")
@@ -43,7 +43,7 @@ def generate_command(cases: int) -> None:
 @click.argument("count", type=int)
 def add_due_panels_command(count: int) -> None:
     """Add COUNT panel cases whose votes are all in, for the counting sweep to decide."""
-    from app.bench.generate import Generator, Shape, people_of
+    from bench.generate import Generator, Shape, people_of
 
     generator = Generator(Shape(cases=0), seed=count)
     generator.people = people_of()
@@ -56,7 +56,7 @@ def add_due_panels_command(count: int) -> None:
 @click.option("--kind", type=click.Choice(["real", "reference"]), required=True)
 def sweep_command(kind: str) -> None:
     """Count every due panel with the real sweep or the plain-SQL reference."""
-    from app.bench.sweeps import count_until_done
+    from bench.sweeps import count_until_done
 
     db.session.remove()
     _print(count_until_done(current_app._get_current_object(), kind))
@@ -66,9 +66,9 @@ def sweep_command(kind: str) -> None:
 def facts_command() -> None:
     """What the load needs (ids, open seats) and what it changed (votes, uploads)."""
     from app.auth.models import User
-    from app.bench.generate import BENCH_BUYER, BENCH_MEDIATOR
     from app.cases.models import Case, EvidenceEntry
     from app.jury.models import Seat, Vote
+    from bench.generate import BENCH_BUYER, BENCH_MEDIATOR
 
     buyer = db.session.scalar(select(User.id).where(User.email == BENCH_BUYER))
     mediator = db.session.scalar(select(User.id).where(User.email == BENCH_MEDIATOR))
@@ -146,7 +146,7 @@ def run_command(quick: bool, sizes: str | None, backend: str, no_report: bool) -
     """Generate, serve, load and sweep at each size; record the figures in the docs."""
     from dataclasses import replace
 
-    from app.bench import report, run
+    from bench import report, run
 
     plan = run.QUICK if quick else run.FULL
     if sizes:
