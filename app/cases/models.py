@@ -241,6 +241,14 @@ class Case(db.Model):
     def current_state(self) -> CaseState:
         return CaseState(self.state)
 
+    @property
+    def claimed_amount_fen(self) -> int:
+        """The amount the buyer claims: the one they asked for, or the whole order's when their
+        remedy names none. A decision that grants the claim as filed awards it."""
+        return (
+            self.remedy_amount_fen if self.remedy_amount_fen is not None else self.order.amount_fen
+        )
+
     def party_of(self, user: User) -> Party | None:
         """Which side ``user`` is on, if any. A party must have proven its address."""
         if user.email_verified_at is None:

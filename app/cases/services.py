@@ -278,10 +278,6 @@ def record_decision(
     case_decided.send(case, final=agreed)  # execution replaces earlier steps, starts if final
 
 
-def _claimed_amount(case: Case) -> int:
-    return case.remedy_amount_fen if case.remedy_amount_fen is not None else case.order.amount_fen
-
-
 def seller_accepts_claim(case: Case, seller: User) -> None:
     if not case.can_answer_claim(seller):
         raise CaseRefused(_l("Only the seller can answer the claim, while it waits for them."))
@@ -292,7 +288,7 @@ def seller_accepts_claim(case: Case, seller: User) -> None:
         Outcome.FOR_BUYER,
         DecisionKind.SELLER_ACCEPTED,
         Remedy(case.remedy),
-        _claimed_amount(case),
+        case.claimed_amount_fen,
         expect=CaseState.AWAITING_SELLER,
         only_if=_before_deadline(),
     )
@@ -422,7 +418,7 @@ def expire_seller_deadline(case: Case) -> None:
         Outcome.FOR_BUYER,
         DecisionKind.DEFAULT_JUDGMENT,
         Remedy(case.remedy),
-        _claimed_amount(case),
+        case.claimed_amount_fen,
         expect=CaseState.AWAITING_SELLER,
         only_if=[Case.deadline_at <= clock.now()],
     )

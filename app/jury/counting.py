@@ -197,10 +197,7 @@ def give_verdict(
     _close(panel, PanelStatus.DECIDED, counts, verdict)
     votes_cast = sum(counts.values())
     if panel.options.index(verdict) == 0:  # the claim as filed
-        outcome, remedy = Outcome.FOR_BUYER, case.remedy
-        amount = (
-            case.remedy_amount_fen if case.remedy_amount_fen is not None else case.order.amount_fen
-        )
+        outcome, remedy, amount = Outcome.FOR_BUYER, case.remedy, case.claimed_amount_fen
     else:
         outcome, remedy, amount = Outcome.FOR_SELLER, Remedy.CLAIM_REJECTED, None
     record_decision(
