@@ -11,9 +11,9 @@ from app.auth.models import User
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
-from app.orders import services
+from app.orders import importing
+from app.orders.importing import OrderRecordError, import_orders
 from app.orders.models import Order, OrderItem
-from app.orders.services import OrderRecordError, import_orders
 from tests.concurrency import errors_in, run_at_once
 from tests.conftest import table_count
 from tests.factories import make_user
@@ -338,13 +338,13 @@ def test_a_clash_with_a_concurrent_import_is_retried_by_reading_again(monkeypatc
     """The lookups before the write miss the order, as when another import commits it just
     after ours looked; the unique constraint refuses our insert and the retry finds it."""
     import_orders([good_record()])
-    real_lookup = services._stored_order
+    real_lookup = importing._stored_order
     stale_reads = [None, None]  # the check before writing, then the first attempt
 
     def lookup(order_id):
         return stale_reads.pop() if stale_reads else real_lookup(order_id)
 
-    monkeypatch.setattr(services, "_stored_order", lookup)
+    monkeypatch.setattr(importing, "_stored_order", lookup)
 
     result = import_orders([good_record(status="delivered", delivered_at="2026-01-08T15:00:00Z")])
 
@@ -356,7 +356,7 @@ def test_a_clash_that_persists_after_the_retry_writes_nothing(monkeypatch):
     import_orders([good_record("TB1")])
     orders, users = table_count(Order), table_count(User)
     new_buyer = {"id": "mkt-u-5", "email": "five@example.com", "name": "Five"}
-    monkeypatch.setattr(services, "_stored_order", lambda order_id: None)
+    monkeypatch.setattr(importing, "_stored_order", lambda order_id: None)
 
     with pytest.raises(OrderRecordError) as caught:
         import_orders([good_record("TB0", buyer=new_buyer), good_record("TB1")])

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of API v1, built from the same limits the import enforces."""
 
-from app.orders.services import MAX_LENGTH, MAX_WHOLE_NUMBER, STATUSES
+from app.orders.records import MAX_LENGTH, MAX_WHOLE_NUMBER, STATUSES
 
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 

@@ -12,7 +12,7 @@ from app.api.problems import INVALID_ORDERS, problem, problem_for
 from app.auth.models import User
 from app.core.extensions import db
 from app.execution.ledger import active_restrictions, deposit_balance
-from app.orders.services import OrderRecordError, import_orders
+from app.orders.importing import OrderRecordError, import_orders
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -10,7 +10,8 @@ import click
 from flask.cli import AppGroup
 
 from app.core.extensions import db
-from app.orders.services import OrderRecordError, RecordProblem, import_orders
+from app.orders.importing import OrderRecordError, import_orders
+from app.orders.records import RecordProblem
 
 orders_cli = AppGroup("orders", help="Orders from the marketplace.")
 
