@@ -16,8 +16,10 @@ from app.cases.files import (
     check_filename,
     evidence_path,
     remove_stored_file,
-    store_evidence_file,
+    uploads,
+    videos,
 )
+from app.cases.files.uploads import store_evidence_file
 from app.cases.models import EvidenceKind
 from tests import hostile
 
@@ -273,7 +275,7 @@ def test_pdf_javascript_is_found_where_a_byte_search_cannot_see_it(build):
 
 
 def test_an_mp4_of_countless_tiny_boxes_is_refused(monkeypatch):
-    monkeypatch.setattr(files, "MP4_MAX_TOP_LEVEL_BOXES", 2)
+    monkeypatch.setattr(videos, "MP4_MAX_TOP_LEVEL_BOXES", 2)
 
     with pytest.raises(EvidenceRejected, match="incomplete or damaged"):
         store(hostile.mp4(), "video.mp4")
@@ -393,7 +395,7 @@ def test_a_failure_while_moving_into_place_leaves_nothing(monkeypatch, evidence_
             raise OSError("disk full")
         real_replace(source, target)
 
-    monkeypatch.setattr(files.os, "replace", replace_then_fail)
+    monkeypatch.setattr(uploads.os, "replace", replace_then_fail)
 
     with pytest.raises(OSError, match="disk full"):
         store(hostile.jpeg())

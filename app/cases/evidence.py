@@ -27,8 +27,8 @@ from app.cases.files import (
     evidence_path,
     file_sha256,
     remove_stored_file,
-    store_evidence_file,
 )
+from app.cases.files.uploads import store_evidence_file
 from app.cases.models import FILE_KINDS, Case, EvidenceEntry, EvidenceKind, Party
 from app.core import clock
 from app.core.audit import record_event

@@ -1,0 +1,210 @@
+"""Evidence files: checked by what they contain, never by their name or declared type.
+
+An upload is read with a size cap into a temporary file inside ``EVIDENCE_DIR/tmp``, its kind
+is decided by its first bytes, and it is checked for that kind:
+
+- images (JPEG, PNG, WebP) are decoded in full and re-encoded in the same format, upright and
+  without any metadata (EXIF, GPS, XMP, ICC, comments, text chunks); a JPEG thumbnail is made
+  (``images``);
+- PDFs must be complete, unencrypted, readable, and free of scripts, launch actions, embedded
+  files, multimedia and XFA forms; the original bytes are kept (``pdfs``);
+- videos (MP4, WebM) must have a sound container structure that covers the whole file; the
+  original bytes are kept (``videos``).
+
+What passes is moved atomically (``os.replace``) to ``EVIDENCE_DIR/<case id>/`` under a
+generated name (``uploads.store_evidence_file``). Whatever fails leaves nothing behind.
+
+This module holds what those share: the formats accepted, the refusal, file names, and where
+stored and temporary files live.
+"""
+
+import hashlib
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app.cases.models import EvidenceKind
+from app.core.errors import Refused
+
+SNIFF_BYTES = 4096
+COPY_CHUNK_BYTES = 1024 * 1024
+FILENAME_MAX_CHARS = 200
+THUMBNAIL_SUFFIX = ".thumb.jpg"
+
+
+class EvidenceRejected(Refused):
+    """Evidence that cannot be accepted; ``field`` names the form field at fault ("file",
+    "text", "filename"), or None."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    kind: EvidenceKind
+    stored_name: str
+    thumbnail_name: str | None
+    original_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    kind: EvidenceKind
+    content_type: str
+    extension: str
+    pillow_format: str | None = None
+
+
+JPEG = FileFormat(EvidenceKind.IMAGE, "image/jpeg", ".jpg", "JPEG")
+PNG = FileFormat(EvidenceKind.IMAGE, "image/png", ".png", "PNG")
+WEBP = FileFormat(EvidenceKind.IMAGE, "image/webp", ".webp", "WEBP")
+PDF = FileFormat(EvidenceKind.PDF, "application/pdf", ".pdf")
+MP4 = FileFormat(EvidenceKind.VIDEO, "video/mp4", ".mp4")
+WEBM = FileFormat(EvidenceKind.VIDEO, "video/webm", ".webm")
+
+# major brands of the ISO base media file format that are plain MP4 video (not HEIC, AVIF, 3GP
+# or QuickTime)
+MP4_BRANDS = frozenset(
+    {
+        b"isom",
+        b"iso2",
+        b"iso4",
+        b"iso5",
+        b"iso6",
+        b"mp41",
+        b"mp42",
+        b"avc1",
+        b"M4V ",
+        b"dash",
+        b"MSNV",
+    }
+)
+EBML_MAGIC = b"\x1a\x45\xdf\xa3"
+
+
+def sniff(head: bytes) -> FileFormat | None:
+    """The format the first bytes of a file announce, or None if it is not one we accept."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head[4:8] == b"ftyp" and head[8:12] in MP4_BRANDS:
+        return MP4
+    if head.startswith(EBML_MAGIC):
+        return WEBM  # the DocType is checked with the rest of the structure
+    return None
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    if size >= 1024:
+        return f"{size / 1024:.3g} KB"
+    return f"{size} bytes"
+
+
+def file_refused(message) -> EvidenceRejected:
+    """A refusal of the uploaded file itself, shown beside the form's file field."""
+    return EvidenceRejected(message, "file")
+
+
+# --- file names and paths ----------------------------------------------------------------------
+
+
+def check_filename(filename: str) -> str:
+    """The file's name as given, if it is fit to show; refused (never silently fixed) if not.
+
+    The name is only ever displayed: files are stored under generated names.
+    """
+
+    def refuse(message) -> EvidenceRejected:
+        return EvidenceRejected(message, "filename")
+
+    if not filename or not filename.strip():
+        raise refuse(_l("The file has no name. Choose a file with a name."))
+    if len(filename) > FILENAME_MAX_CHARS:
+        raise refuse(
+            _l(
+                "The file name is longer than %(limit)d characters. Rename the file and try again.",
+                limit=FILENAME_MAX_CHARS,
+            )
+        )
+    if "/" in filename or "\\" in filename or ".." in filename:
+        raise refuse(
+            _l('The file name may not contain "/", "\\" or "..". Rename the file and try again.')
+        )
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in filename):
+        raise refuse(
+            _l(
+                "The file name contains control or invisible formatting characters. "
+                "Rename the file and try again."
+            )
+        )
+    if filename.startswith("."):
+        raise refuse(_l('The file name may not start with ".". Rename the file and try again.'))
+    return filename
+
+
+def evidence_root() -> Path:
+    return Path(current_app.config["EVIDENCE_DIR"]).resolve()
+
+
+def evidence_path(stored_name: str) -> Path:
+    """Where a stored file lives. Refuses any name that would lead outside ``EVIDENCE_DIR``."""
+    root = evidence_root()
+    path = (root / stored_name).resolve()
+    if path == root or not path.is_relative_to(root):
+        raise ValueError("stored file name leads outside the evidence folder")
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(COPY_CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def remove_stored_file(stored: StoredFile) -> None:
+    for name in (stored.stored_name, stored.thumbnail_name):
+        if name:
+            evidence_path(name).unlink(missing_ok=True)
+
+
+# --- temporary files ------------------------------------------------------------------------
+
+
+@contextmanager
+def scratch_files() -> Iterator[list[Path]]:
+    """A list of temporary files (in ``EVIDENCE_DIR/tmp``) removed on the way out, whatever
+    happens; files already moved into place are no longer there to remove."""
+    created: list[Path] = []
+    try:
+        yield created
+    finally:
+        for path in created:
+            path.unlink(missing_ok=True)
+
+
+def new_scratch_file(scratch: list[Path], suffix: str = ".part") -> tuple[int, Path]:
+    folder = evidence_root() / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(dir=folder, prefix="upload-", suffix=suffix)
+    path = Path(name)
+    scratch.append(path)
+    return descriptor, path
