@@ -19,13 +19,8 @@ from app.cases.evidence import NewEvidence, add_evidence, entry_hash, text_sha25
 from app.cases.files import evidence_path
 from app.cases.models import Case, EvidenceKind
 from app.closing.cli import dossier_cli
-from app.closing.dossier import (
-    DossierIncomplete,
-    build_dossier,
-    check_dossier,
-    safe_name,
-    verify_dossier,
-)
+from app.closing.dossier.build import DossierIncomplete, build_dossier, safe_name
+from app.closing.dossier.verify import check_dossier, verify_dossier
 from app.closing.models import Rating
 from app.closing.services import ClosingRefused
 from app.core import clock

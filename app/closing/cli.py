@@ -8,7 +8,8 @@ from flask.cli import AppGroup
 
 from app.cases.cli import count, report_verification
 from app.cases.models import Case, CaseState
-from app.closing.dossier import DossierIncomplete, check_dossier, write_dossier_file
+from app.closing.dossier.build import DossierIncomplete, write_dossier_file
+from app.closing.dossier.verify import check_dossier
 from app.closing.services import ClosingRefused
 from app.core.audit import record_event
 from app.core.extensions import db

@@ -29,7 +29,7 @@ from app.cases.page import (
     require,
     viewable_case,
 )
-from app.closing.dossier import dossier_file_name, write_dossier
+from app.closing.dossier.build import dossier_file_name, write_dossier
 from app.closing.services import (
     ClosingRefused,
     can_download_dossier,
