@@ -12,7 +12,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
+from types import NoneType
 from typing import BinaryIO
 
 from flask import current_app
@@ -303,27 +304,74 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def entry_hash(entry: EvidenceEntry) -> str:
-    """SHA-256 of the entry's canonical JSON: every field that says what was added, by whom,
-    where in the chain and when, plus the previous entry's hash. (A row of the table, with the
-    same attribute names, hashes the same.)"""
-    fields = {
-        "case_id": entry.case_id,
-        "party": entry.party,
-        "sequence": entry.sequence,
-        "kind": entry.kind,
-        "author_id": entry.author_id,
-        "content_sha256": entry.content_sha256,
-        "original_name": entry.original_name,
-        "content_type": entry.content_type,
-        "size_bytes": entry.size_bytes,
-        "refers_to_id": entry.refers_to_id,
-        "is_late": bool(entry.is_late),
-        "created_at": entry.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "prev_hash": entry.prev_hash,
-    }
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+# What an entry's hash covers: every field that says what was added, by whom, where in the
+# chain and when, plus the previous entry's hash; with the JSON type of each as
+# ``hashed_fields`` gives it (a time as ISO 8601 text), which a dossier's timeline checks.
+HASHED_FIELDS: dict[str, tuple[type, ...]] = {
+    "case_id": (int,),
+    "party": (str,),
+    "sequence": (int,),
+    "kind": (str,),
+    "author_id": (int,),
+    "content_sha256": (str,),
+    "original_name": (str, NoneType),
+    "content_type": (str, NoneType),
+    "size_bytes": (int, NoneType),
+    "refers_to_id": (int, NoneType),
+    "is_late": (bool,),
+    "created_at": (str,),
+    "prev_hash": (str,),
+}
+
+
+def iso_time(moment: datetime) -> str:
+    """A time as an entry's hash covers it (and a dossier writes it): UTC, to the microsecond."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def hashed_fields(entry) -> dict:
+    """The fields ``entry_hash`` covers, as it hashes them. ``entry`` is anything with the
+    entry's attribute names: an ``EvidenceEntry``, a row of its table, or an entry read back
+    from a dossier (with ``created_at`` a datetime again)."""
+    fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    fields["is_late"] = bool(entry.is_late)
+    fields["created_at"] = iso_time(entry.created_at)
+    return fields
+
+
+def entry_hash(entry) -> str:
+    """SHA-256 of the canonical JSON of the entry's ``hashed_fields``."""
+    canonical = json.dumps(
+        hashed_fields(entry), sort_keys=True, separators=(",", ":"), ensure_ascii=True
+    )
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def chain_problems(entry, previous) -> list[str]:
+    """What is wrong with ``entry`` as the link after ``previous`` (None for the first entry
+    of its timeline): its sequence, its link to the entry before, and its own entry hash.
+
+    The link is checked against the *recorded* hash of the entry before, so one altered
+    entry is reported once rather than breaking every entry after it. The database's
+    timelines (``check_chains``) and a dossier's are both checked with it.
+    """
+    problems = []
+    expected_sequence = previous.sequence + 1 if previous is not None else 1
+    if entry.sequence != expected_sequence:
+        problems.append(f"expected entry {expected_sequence} here: entries are missing")
+    expected_prev = previous.entry_hash if previous is not None else GENESIS_HASH
+    if entry.prev_hash != expected_prev:
+        problems.append("does not link to the entry before it (previous hash differs)")
+    if entry_hash(entry) != entry.entry_hash:
+        problems.append("its fields do not match its entry hash")
+    return problems
+
+
+def text_problems(entry) -> list[str]:
+    """A text entry's text against the SHA-256 its entry recorded."""
+    if entry.text is None or text_sha256(entry.text) != entry.content_sha256:
+        return ["its text does not match its SHA-256"]
+    return []
 
 
 @dataclass
@@ -345,9 +393,8 @@ def check_chains(case_ids: Iterable[int] | None = None) -> ChainReport:
     """Walk every timeline in order: each link, each entry's hash, each text's hash, and each
     stored file's SHA-256 (a missing file is a problem too).
 
-    Each entry is linked against the *stored* hash of the one before, so one altered entry is
-    reported once rather than breaking every entry after it. A timeline cut short at its end
-    leaves no trace in the chain itself.
+    Each entry is linked against the *stored* hash of the one before (``chain_problems``). A
+    timeline cut short at its end leaves no trace in the chain itself.
     """
     table = EvidenceEntry.__table__
     query = select(table).order_by(table.c.case_id, table.c.party, table.c.sequence)
@@ -372,18 +419,13 @@ def _check_entry(entry, previous, report: ChainReport) -> None:
         report.problems.append(f"{where} (id {entry.id}): {text}")
 
     report.entries_checked += 1
-    expected_sequence = previous.sequence + 1 if previous is not None else 1
-    if entry.sequence != expected_sequence:
-        problem(f"expected entry {expected_sequence} here: entries are missing")
-    expected_prev = previous.entry_hash if previous is not None else GENESIS_HASH
-    if entry.prev_hash != expected_prev:
-        problem("does not link to the entry before it (previous hash differs)")
-    if entry_hash(entry) != entry.entry_hash:
-        problem("its fields do not match its entry hash")
+    for text in chain_problems(entry, previous):
+        problem(text)
     if entry.kind in FILE_KINDS:
         _check_file(entry, problem, report)
-    elif entry.text is None or text_sha256(entry.text) != entry.content_sha256:
-        problem("its text does not match its SHA-256")
+    else:
+        for text in text_problems(entry):
+            problem(text)
 
 
 def _check_file(entry, problem, report: ChainReport) -> None:

@@ -32,4 +32,6 @@ SUMMARY_TXT = "summary.txt"
 TIMELINES = {party: f"timelines/{party.value}.json" for party in Party}
 REQUIRED = frozenset({MANIFEST, SUMMARY_HTML, SUMMARY_TXT, *TIMELINES.values()})
 FILES_FOLDER = "files/"
+# fields an entry's hash covers that a timeline document holds once, not in each entry
+TIMELINE_FIELDS = ("case_id", "party")
 CHUNK_BYTES = 1024 * 1024

@@ -9,14 +9,13 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
-from app.cases.evidence import timeline
+from app.cases.evidence import hashed_fields, iso_time, timeline
 from app.cases.files import evidence_path
 from app.cases.models import Case, CaseState, EvidenceEntry, Party
 from app.closing.dossier import (
@@ -26,6 +25,7 @@ from app.closing.dossier import (
     MANIFEST,
     SUMMARY_HTML,
     SUMMARY_TXT,
+    TIMELINE_FIELDS,
     TIMELINES,
 )
 from app.closing.dossier.summary import render_html, render_text, summary_of
@@ -154,11 +154,6 @@ def _json_bytes(document: dict) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _iso(moment: datetime | None) -> str | None:
-    """The form ``entry_hash`` hashes a time in."""
-    return moment.astimezone(UTC).isoformat(timespec="microseconds") if moment else None
-
-
 def _generator() -> str:
     try:
         return f"Tribunal {metadata.version('tribunal')}"
@@ -171,7 +166,7 @@ def _manifest(case: Case, listing: dict[str, tuple[str, int]]) -> dict:
         "format": FORMAT,
         "generator": _generator(),
         "case_id": case.id,
-        "exported_at": _iso(clock.now()),
+        "exported_at": iso_time(clock.now()),
         "files": [
             {"path": name, "sha256": sha256, "size": size}
             for name, (sha256, size) in sorted(listing.items())
@@ -189,21 +184,15 @@ def _timeline_document(
         "party": party.value,
         "entries": [
             {
+                name: value
+                for name, value in hashed_fields(entry).items()
+                if name not in TIMELINE_FIELDS
+            }
+            | {
                 "id": entry.id,
-                "sequence": entry.sequence,
-                "kind": entry.kind,
-                "author_id": entry.author_id,
-                "text": entry.text,
-                "created_at": _iso(entry.created_at),
-                "is_late": bool(entry.is_late),
-                "refers_to": sequences.get(entry.refers_to_id),
-                "refers_to_id": entry.refers_to_id,
-                "content_sha256": entry.content_sha256,
-                "prev_hash": entry.prev_hash,
                 "entry_hash": entry.entry_hash,
-                "original_name": entry.original_name,
-                "content_type": entry.content_type,
-                "size_bytes": entry.size_bytes,
+                "text": entry.text,
+                "refers_to": sequences.get(entry.refers_to_id),
                 "file": paths[entry.id],
             }
             for entry in entries

@@ -14,12 +14,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import SimpleNamespace
+from types import NoneType, SimpleNamespace
 from typing import BinaryIO
 
-from app.cases.evidence import GENESIS_HASH, entry_hash, text_sha256
+from app.cases.evidence import HASHED_FIELDS, chain_problems, text_problems
 from app.cases.models import FILE_KINDS, Party
-from app.closing.dossier import CHUNK_BYTES, FILES_FOLDER, MANIFEST, REQUIRED, TIMELINES
+from app.closing.dossier import (
+    CHUNK_BYTES,
+    FILES_FOLDER,
+    MANIFEST,
+    REQUIRED,
+    TIMELINE_FIELDS,
+    TIMELINES,
+)
 
 # a dossier holds at most 2 × 50 files and 5 other members; anything far larger is not one
 MAX_MEMBERS = 10_000
@@ -185,27 +192,16 @@ class _Malformed(Exception):
     pass
 
 
-_NONE = type(None)
-# what ``entry_hash`` covers, with the JSON types each field may have
-HASHED_FIELDS = {
-    "sequence": (int,),
-    "kind": (str,),
-    "author_id": (int,),
-    "content_sha256": (str,),
-    "original_name": (str, _NONE),
-    "content_type": (str, _NONE),
-    "size_bytes": (int, _NONE),
-    "refers_to_id": (int, _NONE),
-    "is_late": (bool,),
-    "created_at": (str,),
-    "prev_hash": (str,),
-}
-OTHER_FIELDS = {
+# every field of a timeline's entry, with the JSON types each may have: what ``entry_hash``
+# covers (but for the timeline's own fields), then the rest
+ENTRY_FIELDS = {
+    name: types for name, types in HASHED_FIELDS.items() if name not in TIMELINE_FIELDS
+} | {
     "id": (int,),
     "entry_hash": (str,),
-    "text": (str, _NONE),
-    "refers_to": (int, _NONE),
-    "file": (str, _NONE),
+    "text": (str, NoneType),
+    "refers_to": (int, NoneType),
+    "file": (str, NoneType),
 }
 
 
@@ -218,11 +214,11 @@ def _is_int(value) -> bool:
     return _has_type(value, (int,))
 
 
-def _hashed(entry, case_id: int, party: str) -> SimpleNamespace:
-    """The entry as ``entry_hash`` reads it, or _Malformed if a field is missing or wrong."""
+def _read_entry(entry, case_id: int, party: str) -> SimpleNamespace:
+    """The entry as ``chain_problems`` reads it, or _Malformed if a field is missing or wrong."""
     if not isinstance(entry, dict):
         raise _Malformed("not a JSON object")
-    for name, expected in (HASHED_FIELDS | OTHER_FIELDS).items():
+    for name, expected in ENTRY_FIELDS.items():
         if name not in entry or not _has_type(entry[name], expected):
             raise _Malformed(f"field {name!r} is missing or of the wrong type")
     try:
@@ -231,7 +227,7 @@ def _hashed(entry, case_id: int, party: str) -> SimpleNamespace:
         raise _Malformed("created_at is not an ISO 8601 time") from error
     if created_at.tzinfo is None:
         raise _Malformed("created_at has no time zone")
-    fields = {name: entry[name] for name in HASHED_FIELDS}
+    fields = {name: entry[name] for name in ENTRY_FIELDS}
     return SimpleNamespace(
         **fields | {"created_at": created_at, "case_id": case_id, "party": party}
     )
@@ -239,8 +235,9 @@ def _hashed(entry, case_id: int, party: str) -> SimpleNamespace:
 
 def timeline_problems(path: str, document, case_id: int | None, party: Party) -> list[str]:
     """The chain of one timeline document: every link, every entry hash, every text hash,
-    and every reference to an earlier entry. Like ``check_chains``, each entry is linked
-    against the recorded hash of the one before, so one altered entry is reported once."""
+    and every reference to an earlier entry. The links and hashes are checked as
+    ``check_chains`` checks the database's (``chain_problems``): an entry that cannot be read
+    is reported and left out of the chain."""
     problems: list[str] = []
     if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
         return [f"{path} is not a dossier timeline"]
@@ -251,36 +248,28 @@ def timeline_problems(path: str, document, case_id: int | None, party: Party) ->
     ):
         problems.append(f"{path} is not a timeline of case {case_id}")
         return problems
-    expected_sequence, expected_prev = 1, GENESIS_HASH
+    previous = None  # the last entry that could be read
     seen: dict[int, int] = {}  # entry id → sequence, for references
-    for index, entry in enumerate(document["entries"], start=1):
+    for index, raw in enumerate(document["entries"], start=1):
         try:
-            fields = _hashed(entry, document["case_id"], party.value)
+            entry = _read_entry(raw, document["case_id"], party.value)
         except _Malformed as error:
             problems.append(f"{path}, entry at position {index}: {error}")
             continue
-
-        def problem(text: str, sequence=fields.sequence) -> None:
-            problems.append(f"{path}, entry {sequence}: {text}")
-
-        if fields.sequence != expected_sequence:
-            problem(f"expected entry {expected_sequence} here: entries are missing")
-        if fields.prev_hash != expected_prev:
-            problem("does not link to the entry before it (previous hash differs)")
-        if entry_hash(fields) != entry["entry_hash"]:
-            problem("its fields do not match its entry hash")
-        if fields.kind in FILE_KINDS:
-            if entry["file"] is None or entry["text"] is not None:
-                problem("a file entry must name its file and hold no text")
-        elif entry["file"] is not None:
-            problem("only photos, PDFs and videos have a file")
-        elif entry["text"] is None or text_sha256(entry["text"]) != fields.content_sha256:
-            problem("its text does not match its SHA-256")
-        refers = fields.refers_to_id is not None or entry["refers_to"] is not None
-        if refers and seen.get(fields.refers_to_id) != entry["refers_to"]:
-            problem("it does not refer to an earlier entry of this timeline")
-        seen[entry["id"]] = fields.sequence
-        expected_sequence, expected_prev = fields.sequence + 1, entry["entry_hash"]
+        found = chain_problems(entry, previous)
+        if entry.kind in FILE_KINDS:
+            if entry.file is None or entry.text is not None:
+                found.append("a file entry must name its file and hold no text")
+        elif entry.file is not None:
+            found.append("only photos, PDFs and videos have a file")
+        else:
+            found += text_problems(entry)
+        refers = entry.refers_to_id is not None or entry.refers_to is not None
+        if refers and seen.get(entry.refers_to_id) != entry.refers_to:
+            found.append("it does not refer to an earlier entry of this timeline")
+        problems.extend(f"{path}, entry {entry.sequence}: {text}" for text in found)
+        seen[entry.id] = entry.sequence
+        previous = entry
     return problems
 
 
