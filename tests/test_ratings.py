@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.auth.models import Role, User
 from app.cases.models import Case
+from app.closing import services as closing
 from app.closing.models import Rating
 from app.closing.services import (
     ClosingRefused,
@@ -22,7 +23,6 @@ from app.closing.services import (
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
-from app.mediation import closing
 from tests.concurrency import errors_in, run_at_once
 from tests.conftest import csrf_token_from, login
 from tests.factories import PASSWORD, make_case_row, make_order, make_user
