@@ -17,7 +17,7 @@ from sqlalchemy import text
 from app import create_app
 from app.core import clock
 from app.core.extensions import db, limiter
-from tests.factories import PASSWORD
+from tests.helpers.factories import PASSWORD
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from app.core.extensions import db
 from app.execution.enforcement import enforce_missed_obligation
 from app.execution.ledger import lift_restriction, pay_in
 from app.execution.models import SellingRestriction
-from tests.factories import make_user
+from tests.helpers.factories import make_user
 from tests.test_enforcement import missed_obligation
 from tests.test_orders_api import assert_problem
 

@@ -17,9 +17,9 @@ from app.auth.models import Role
 from app.cases.models import Party
 from app.execution import services as execution
 from app.mediation import services as mediation
-from tests.case_factories import RETURN_REASON, add_photo, make_case
 from tests.conftest import login
-from tests.factories import make_order, make_reviewers, make_user
+from tests.helpers.case_factories import RETURN_REASON, add_photo, make_case
+from tests.helpers.factories import make_order, make_reviewers, make_user
 
 ROLES = ("anonymous", "buyer", "seller", "other_buyer", "other_seller", "mediator", "admin")
 STRANGERS = {"other_buyer": 404, "other_seller": 404}

@@ -22,7 +22,8 @@ from app.cases.models import (
 from app.cases.sweeps import sweep_case_deadlines
 from app.core import clock
 from app.core.extensions import db
-from tests.case_factories import (
+from tests.conftest import login
+from tests.helpers.case_factories import (
     CONTEST_STATEMENT,
     OFFER_MESSAGE,
     RETURN_REASON,
@@ -32,10 +33,9 @@ from tests.case_factories import (
     make_case,
     pdf_bytes,
 )
-from tests.conftest import login
-from tests.factories import make_order, make_user
-from tests.hostile import ACCEPTED_POLYGLOTS, HOSTILE_FILENAMES, REFUSED_UPLOADS
-from tests.pages import field_error, page, reload
+from tests.helpers.factories import make_order, make_user
+from tests.helpers.hostile import ACCEPTED_POLYGLOTS, HOSTILE_FILENAMES, REFUSED_UPLOADS
+from tests.helpers.pages import field_error, page, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 

@@ -13,9 +13,9 @@ from app.execution.enforcement import enforce_missed_obligation
 from app.execution.ledger import active_restrictions, deposit_balance
 from app.execution.models import DepositEntry, Obligation, SellingRestriction
 from app.notifications.outbox import OutboxMessage
-from tests.concurrency import errors_in, run_at_once
 from tests.conftest import table_count
-from tests.factories import make_case_row, make_order, make_user
+from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.factories import make_case_row, make_order, make_user
 
 NOW = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
 

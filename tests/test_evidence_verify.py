@@ -12,8 +12,8 @@ from app.cases.evidence import NewEvidence, add_evidence, entry_hash, verify_cha
 from app.cases.models import EvidenceEntry, EvidenceKind
 from app.core import clock
 from app.core.extensions import db
-from tests import hostile
-from tests.factories import make_case_row
+from tests.helpers import hostile
+from tests.helpers.factories import make_case_row
 
 
 @pytest.fixture(autouse=True)

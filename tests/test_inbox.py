@@ -11,7 +11,7 @@ from app.notifications.models import InboxItem
 from app.notifications.outbox import deliver_outbox, queue_message
 from app.notifications.services import mark_all_read, unread_count
 from tests.conftest import csrf_token_from, login
-from tests.factories import PASSWORD, make_user
+from tests.helpers.factories import PASSWORD, make_user
 
 BADGE = re.compile(r'class="badge"[^>]*>(\d+)<')
 

@@ -15,9 +15,9 @@ from app.jury.counting import count_due_panels
 from app.jury.models import Appeal, Panel, PanelRound, PanelStatus, Seat
 from app.jury.voting import JuryRefused
 from app.notifications.outbox import OutboxMessage
-from tests.case_factories import make_case
 from tests.conftest import table_count
-from tests.factories import make_user
+from tests.helpers.case_factories import make_case
+from tests.helpers.factories import make_user
 from tests.test_jury_voting import (
     FOR_BUYER,
     FOR_SELLER,

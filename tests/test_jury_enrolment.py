@@ -21,8 +21,8 @@ from app.jury.models import PracticeAnswer, Reviewer, ReviewerStatus
 from app.jury.practice import GRANT, PRACTICE_CASES, REJECT
 from app.orders.models import OrderStatus
 from tests.conftest import login, table_count
-from tests.factories import make_order, make_user
-from tests.pages import page
+from tests.helpers.factories import make_order, make_user
+from tests.helpers.pages import page
 
 
 def eligible_user():

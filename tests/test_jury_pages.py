@@ -11,8 +11,8 @@ from app.core import clock
 from app.core.extensions import db
 from app.jury.models import Panel, Seat, Tally, Vote
 from tests.conftest import login
-from tests.factories import make_case_row, make_user
-from tests.pages import as_user, page
+from tests.helpers.factories import make_case_row, make_user
+from tests.helpers.pages import as_user, page
 
 OPTIONS = ["Refund the buyer in full", "Reject the claim"]
 REASON = "The photos show the crack was there before delivery."

@@ -18,8 +18,8 @@ from app.jury.reputation import (
     score,
 )
 from tests.conftest import login
-from tests.factories import make_case_row, make_user
-from tests.pages import page
+from tests.helpers.factories import make_case_row, make_user
+from tests.helpers.pages import page
 
 GRANT, REJECT = "Grant the claim", "Reject the claim"
 

@@ -14,7 +14,7 @@ from app.execution import services as execution
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel
 from app.mediation import services as mediation
-from tests.case_factories import make_case
+from tests.helpers.case_factories import make_case
 from tests.test_jury_voting import FOR_BUYER, START, make_pool, panel_of, votes
 
 

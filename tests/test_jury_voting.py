@@ -21,10 +21,10 @@ from app.jury.models import (
     Vote,
 )
 from app.jury.voting import JuryRefused, can_vote, cast_vote, panel_results, recuse
-from tests.case_factories import make_case
-from tests.concurrency import errors_in, run_at_once
 from tests.conftest import table_count
-from tests.factories import make_user
+from tests.helpers.case_factories import make_case
+from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.factories import make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 FOR_BUYER, FOR_SELLER = "For the buyer", "For the seller"

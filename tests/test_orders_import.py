@@ -14,9 +14,9 @@ from app.core.extensions import db
 from app.orders import services
 from app.orders.models import Order, OrderItem
 from app.orders.services import OrderRecordError, import_orders
-from tests.concurrency import errors_in, run_at_once
 from tests.conftest import table_count
-from tests.factories import make_user
+from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.factories import make_user
 
 GOOD_RECORD = {
     "marketplace_order_id": "TB2026010500001",

@@ -11,7 +11,7 @@ from app.execution.enforcement import enforce_missed_obligation
 from app.execution.ledger import lift_restriction
 from app.execution.models import SellingRestriction
 from tests.conftest import login
-from tests.factories import make_user
+from tests.helpers.factories import make_user
 from tests.test_enforcement import missed_obligation
 
 NOW = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)

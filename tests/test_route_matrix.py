@@ -37,14 +37,14 @@ from app.jury.models import Seat
 from app.mediation import services as mediation
 from app.notifications.models import InboxItem
 from app.notifications.outbox import deliver_outbox, queue_message
-from tests.case_factories import (
+from tests.helpers.case_factories import (
     PANEL_QUESTION,
     PANEL_SUMMARY,
     RETURN_REASON,
     add_photo,
     make_case,
 )
-from tests.factories import make_order, make_reviewers, make_user
+from tests.helpers.factories import make_order, make_reviewers, make_user
 from tests.test_case_authorization import (
     CLAIM,
     DECISION,

@@ -4,7 +4,7 @@ import pytest
 
 from app.core.security import SECURITY_HEADERS
 from tests.conftest import csrf_token_from
-from tests.factories import PASSWORD, make_user
+from tests.helpers.factories import PASSWORD, make_user
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from app.execution import services as execution
 from app.mediation import services as mediation
 from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement
-from tests.factories import make_order, make_reviewers, make_user
+from tests.helpers.factories import make_order, make_reviewers, make_user
 
 STATES = (
     "filed",
