@@ -18,7 +18,7 @@ from app.notifications.outbox import OutboxMessage
 from tests.conftest import table_count
 from tests.helpers.case_factories import make_case
 from tests.helpers.factories import make_user
-from tests.test_jury_voting import (
+from tests.helpers.jury import (
     FOR_BUYER,
     FOR_SELLER,
     START,

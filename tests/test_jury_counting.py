@@ -17,7 +17,7 @@ from app.jury.voting import recuse
 from app.notifications.outbox import OutboxMessage
 from tests.conftest import table_count
 from tests.helpers.concurrency import errors_in, run_at_once
-from tests.test_jury_voting import (
+from tests.helpers.jury import (
     FOR_BUYER,
     FOR_SELLER,
     START,
