@@ -22,7 +22,7 @@ from app.execution.ledger import (
 from app.execution.models import DepositEntry, Obligation, SellingRestriction
 from tests.conftest import table_count
 from tests.helpers.factories import make_user
-from tests.test_enforcement import missed_obligation
+from tests.helpers.obligations import missed_obligation
 
 NOW = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
 

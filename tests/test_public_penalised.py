@@ -12,7 +12,7 @@ from app.execution.ledger import lift_restriction
 from app.execution.models import SellingRestriction
 from tests.conftest import login
 from tests.helpers.factories import make_user
-from tests.test_enforcement import missed_obligation
+from tests.helpers.obligations import missed_obligation
 
 NOW = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
 
