@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import pytest
 
 from app.auth.models import Role
-from tests.conftest import login
 from tests.helpers.case_factories import RETURN_REASON, add_photo, make_case
 from tests.helpers.factories import make_order, make_user
+from tests.helpers.pages import login
 from tests.helpers.routes import (
     CLAIM,
     DECISION,

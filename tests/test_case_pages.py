@@ -22,7 +22,6 @@ from app.cases.models import (
 from app.cases.sweeps import sweep_case_deadlines
 from app.core import clock
 from app.core.extensions import db
-from tests.conftest import login
 from tests.helpers.case_factories import (
     CONTEST_STATEMENT,
     OFFER_MESSAGE,
@@ -35,7 +34,7 @@ from tests.helpers.case_factories import (
 )
 from tests.helpers.factories import make_order, make_user
 from tests.helpers.hostile import ACCEPTED_POLYGLOTS, HOSTILE_FILENAMES, REFUSED_UPLOADS
-from tests.helpers.pages import field_error, page, reload
+from tests.helpers.pages import field_error, login, page, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 

@@ -15,7 +15,7 @@ from app.cases.models import Case
 from app.core.extensions import csrf, db, limiter
 from app.jury.models import Seat, Vote
 from app.notifications.models import InboxItem
-from tests.conftest import csrf_token_from
+from tests.helpers.pages import csrf_token_from
 from tests.helpers.route_matrix import ROLES, TABLE, build_world
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}

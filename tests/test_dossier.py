@@ -32,9 +32,9 @@ from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.execution.models import Obligation
-from tests.conftest import login
 from tests.helpers import hostile
 from tests.helpers.factories import make_case_row, make_order, make_user
+from tests.helpers.pages import login
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CLOSED_AT = START + timedelta(days=9)

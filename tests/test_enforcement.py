@@ -12,8 +12,8 @@ from app.execution.enforcement import enforce_missed_obligation
 from app.execution.ledger import active_restrictions, deposit_balance
 from app.execution.models import DepositEntry, Obligation, SellingRestriction
 from app.notifications.outbox import OutboxMessage
-from tests.conftest import table_count
 from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.counts import table_count
 from tests.helpers.factories import make_user
 from tests.helpers.obligations import missed_obligation
 

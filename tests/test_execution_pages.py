@@ -12,10 +12,9 @@ from app.core import clock
 from app.execution.services import obligations_of
 from app.mediation.models import SettlementOutcome
 from app.mediation.services import Settlement
-from tests.conftest import login
 from tests.helpers.case_factories import DECISION_REASONS, make_case
 from tests.helpers.factories import make_user
-from tests.helpers.pages import as_user, field_error, page, reload
+from tests.helpers.pages import as_user, field_error, login, page, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -40,11 +40,10 @@ from app.cases import files
 from app.cases.models import EvidenceEntry
 from app.core import clock
 from app.core.extensions import db
-from tests.conftest import login
 from tests.helpers import hostile
 from tests.helpers.case_factories import make_case
 from tests.helpers.hostile import ACCEPTED_POLYGLOTS, HOSTILE_FILENAMES, REFUSED_UPLOADS
-from tests.helpers.pages import field_error, reload
+from tests.helpers.pages import field_error, login, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 

@@ -5,9 +5,8 @@ import pytest
 
 from app.core.extensions import db
 from app.jury.models import Seat, Vote
-from tests.conftest import login
 from tests.helpers.factories import make_case_row, make_user
-from tests.helpers.pages import as_user, page
+from tests.helpers.pages import as_user, login, page
 from tests.helpers.panel_rows import (
     OPTIONS,
     close_panel,

@@ -12,10 +12,9 @@ from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import EvidenceKind
 from app.core.extensions import db
 from app.jury.redaction import Redactor
-from tests.conftest import login
 from tests.helpers.case_factories import add_photo, add_statement, pdf_bytes
 from tests.helpers.factories import make_case_row, make_order, make_user
-from tests.helpers.pages import page
+from tests.helpers.pages import login, page
 from tests.helpers.panel_rows import (
     OPTIONS,
     close_panel,

@@ -16,8 +16,8 @@ from app.jury.models import (
     Vote,
 )
 from app.jury.voting import JuryRefused, can_vote, cast_vote, panel_results, recuse
-from tests.conftest import table_count
 from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.counts import table_count
 from tests.helpers.jury import (
     FOR_BUYER,
     FOR_SELLER,

@@ -20,7 +20,7 @@ from app.execution.ledger import (
     penalised_shops,
 )
 from app.execution.models import DepositEntry, Obligation, SellingRestriction
-from tests.conftest import table_count
+from tests.helpers.counts import table_count
 from tests.helpers.factories import make_user
 from tests.helpers.obligations import missed_obligation
 

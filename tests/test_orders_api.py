@@ -10,8 +10,8 @@ from app.api.models import ApiToken
 from app.core import clock
 from app.core.extensions import db
 from app.orders.models import Order
-from tests.conftest import table_count
 from tests.helpers.api import assert_problem
+from tests.helpers.counts import table_count
 from tests.helpers.orders import good_record
 
 

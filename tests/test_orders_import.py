@@ -13,8 +13,8 @@ from app.core.extensions import db
 from app.orders import services
 from app.orders.models import Order, OrderItem
 from app.orders.services import OrderRecordError, import_orders
-from tests.conftest import table_count
 from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.counts import table_count
 from tests.helpers.factories import make_user
 from tests.helpers.orders import good_record
 

@@ -21,8 +21,8 @@ from app.notifications.outbox import (
     queue_message,
     retry_delay,
 )
-from tests.conftest import table_count
 from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.counts import table_count
 from tests.helpers.factories import make_user
 
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
