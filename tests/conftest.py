@@ -6,18 +6,15 @@ temporary folder is used, so threaded tests see real concurrency.
 
 import contextvars
 import os
-import re
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
-from sqlalchemy import text
 
 from app import create_app
 from app.core import clock
 from app.core.extensions import db, limiter
-from tests.factories import PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -125,32 +122,7 @@ def csrf_enabled(app):
     app.config["WTF_CSRF_ENABLED"] = False
 
 
-CSRF_INPUT = re.compile(
-    r'name="csrf_token" type="hidden" value="([^"]+)"|'
-    r'type="hidden" name="csrf_token" value="([^"]+)"'
-)
-
-
-def csrf_token_from(html: str) -> str:
-    """The CSRF token of the first form on a page, as a browser would submit it."""
-    match = CSRF_INPUT.search(html)
-    assert match, "no CSRF token on the page"
-    return match.group(1) or match.group(2)
-
-
-def login(client, user, password: str = PASSWORD):
-    response = client.post(
-        "/login", data={"email": user.email, "password": password}, follow_redirects=False
-    )
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return response
-
-
 @pytest.fixture
 def sqlite_only(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("checks a SQLite-only setting")
-
-
-def table_count(model) -> int:
-    return db.session.execute(text(f"SELECT COUNT(*) FROM {model.__tablename__}")).scalar_one()

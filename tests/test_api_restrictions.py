@@ -10,9 +10,9 @@ from app.core.extensions import db
 from app.execution.enforcement import enforce_missed_obligation
 from app.execution.ledger import lift_restriction, pay_in
 from app.execution.models import SellingRestriction
-from tests.factories import make_user
-from tests.test_enforcement import missed_obligation
-from tests.test_orders_api import assert_problem
+from tests.helpers.api import assert_problem
+from tests.helpers.factories import make_user
+from tests.helpers.obligations import missed_obligation
 
 NOW = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ from app.auth.services import authenticate, find_user_by_email
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.notifications.outbox import OutboxMessage
-from tests.conftest import login
-from tests.factories import PASSWORD, make_user
+from tests.helpers.factories import PASSWORD, make_order, make_user
+from tests.helpers.pages import login
 
 
 def register(client, email="new@example.com", password="a long passphrase", confirm=None):
@@ -229,8 +229,6 @@ def test_an_unproven_address_can_be_reclaimed_by_its_real_owner(client):
 
 
 def test_orders_stay_hidden_until_the_address_is_confirmed(client):
-    from tests.factories import make_order
-
     unverified = make_user(verified=False)
     order = make_order(buyer=unverified)
     login(client, unverified)

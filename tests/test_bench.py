@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from app.cases.evidence import check_chains
+from app.cases.chains import check_chains
 from app.cases.models import Case, EvidenceEntry
 from app.core.config import PROJECT_ROOT
 from app.core.extensions import db

@@ -11,25 +11,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
-from flask import current_app
 
 from app.auth.models import Role
-from app.cases.models import Party
-from app.execution import services as execution
-from app.mediation import services as mediation
-from tests.case_factories import RETURN_REASON, add_photo, make_case
-from tests.conftest import login
-from tests.factories import make_order, make_reviewers, make_user
+from tests.helpers.case_factories import RETURN_REASON, add_photo, make_case
+from tests.helpers.factories import make_order, make_user
+from tests.helpers.pages import login
+from tests.helpers.routes import (
+    CLAIM,
+    DECISION,
+    PANEL,
+    SETTLEMENT,
+    question_to_buyer,
+    refund_marked_done,
+    refund_step,
+    reviewer_pool,
+)
 
 ROLES = ("anonymous", "buyer", "seller", "other_buyer", "other_seller", "mediator", "admin")
 STRANGERS = {"other_buyer": 404, "other_seller": 404}
-
-CLAIM = {
-    "claim_type": "not_as_described",
-    "responsible_party": "seller",
-    "description": "The colour is not the one in the listing.",
-    "remedy": "return_and_refund",
-}
 
 
 @dataclass(frozen=True)
@@ -62,41 +61,6 @@ def only(role: str, status: int, others: int = 403, staff: int = 403) -> dict[st
 VIEWERS = {"buyer": 200, "seller": 200, "mediator": 200, "admin": 200}
 PARTIES = {"buyer": 302, "seller": 302, "mediator": 403, "admin": 403}
 STAFF = {"buyer": 403, "seller": 403, "mediator": 302, "admin": 302}
-
-
-def question_to_buyer(case, people) -> dict:
-    question = mediation.ask_question(case, people["mediator"], Party.BUYER, "When?", 48)
-    return {"question": question.id}
-
-
-def refund_step(case, people) -> dict:
-    [refund] = execution.obligations_of(case)
-    return {"obligation": refund.id}
-
-
-def refund_marked_done(case, people) -> dict:
-    [refund] = execution.obligations_of(case)
-    execution.mark_done(refund, case.seller, "Refunded, ref. RF-1.", None)
-    return {"obligation": refund.id}
-
-
-SETTLEMENT = {
-    "proposal-outcome": "partial_refund",
-    "proposal-amount": "50",
-    "proposal-rationale": "Half back is fair.",
-}
-DECISION = {"decision-outcome": "full_refund", "decision-rationale": "The box was crushed."}
-PANEL = {
-    "panel-summary": "Each side blames the other.",
-    "panel-question": "Was it damaged before delivery?",
-    "panel-options": "For the buyer\nFor the seller",
-}
-
-
-def reviewer_pool(_case, _people) -> dict:
-    """Enough active reviewers to draw a panel."""
-    make_reviewers(current_app.config["PANEL_SEATS"])
-    return {}
 
 
 TABLE: dict[tuple[str, str], Row] = {

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from app.auth.models import Role
 from app.cases.models import Case, CaseState, EvidenceEntry
 from app.core.extensions import db
-from tests.case_factories import jpeg_bytes, make_case
-from tests.conftest import csrf_token_from
-from tests.factories import make_order, make_user
+from tests.helpers.case_factories import jpeg_bytes, make_case
+from tests.helpers.factories import make_order, make_user
+from tests.helpers.pages import csrf_token_from
 
 pytestmark = pytest.mark.usefixtures("csrf_enabled")
 

@@ -28,7 +28,7 @@ from app.execution.services import obligations_of
 from app.notifications.outbox import OutboxMessage
 from app.orders.models import OrderStatus
 from app.scheduler.deadlines import sweep_case_deadlines
-from tests.factories import make_order, make_user
+from tests.helpers.factories import make_order, make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -22,7 +22,7 @@ from app.cases.models import (
 from app.core import clock
 from app.core.extensions import db
 from app.scheduler.deadlines import sweep_case_deadlines
-from tests.case_factories import (
+from tests.helpers.case_factories import (
     CONTEST_STATEMENT,
     OFFER_MESSAGE,
     RETURN_REASON,
@@ -32,10 +32,9 @@ from tests.case_factories import (
     make_case,
     pdf_bytes,
 )
-from tests.conftest import login
-from tests.factories import make_order, make_user
-from tests.hostile import ACCEPTED_POLYGLOTS, HOSTILE_FILENAMES, REFUSED_UPLOADS
-from tests.pages import field_error, page, reload
+from tests.helpers.factories import make_order, make_user
+from tests.helpers.hostile import ACCEPTED_POLYGLOTS, HOSTILE_FILENAMES, REFUSED_UPLOADS
+from tests.helpers.pages import field_error, login, page, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 

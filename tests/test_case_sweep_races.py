@@ -15,8 +15,8 @@ from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.notifications.outbox import OutboxMessage
 from app.scheduler.deadlines import sweep_case_deadlines
-from tests.concurrency import errors_in, run_at_once
-from tests.factories import make_order, make_user
+from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.factories import make_order, make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 CASES = 12

@@ -1,7 +1,7 @@
 """CSRF protection on EVERY state-changing route of the URL map.
 
 With protection on, as in production, each POST/PUT/PATCH/DELETE route is tried by a role
-the route matrix (``tests/test_route_matrix.py``) lets through: without a token and with a
+the route matrix (``tests/helpers/route_matrix.py``) lets through: without a token and with a
 forged one it answers 400 and nothing changes; with the token of its own page it does its
 work, as the matrix says. The /api/v1 bearer-token API is the one exemption, by design:
 nothing there is reached with a browser's cookies.
@@ -15,8 +15,8 @@ from app.cases.models import Case
 from app.core.extensions import csrf, db, limiter
 from app.jury.models import Seat, Vote
 from app.notifications.models import InboxItem
-from tests.conftest import csrf_token_from
-from tests.test_route_matrix import ROLES, TABLE, build_world
+from tests.helpers.pages import csrf_token_from
+from tests.helpers.route_matrix import ROLES, TABLE, build_world
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 

@@ -68,7 +68,7 @@ def test_cli_seeds_only_an_empty_database(app):
 
 
 def test_demo_cases_cover_every_state_so_far_with_real_evidence(app, tmp_path, monkeypatch):
-    from app.cases.evidence import verify_chains
+    from app.cases.chains import verify_chains
     from app.cases.models import Case, EvidenceEntry
 
     monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))

@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import Role
+from app.cases.chains import entry_hash, text_sha256
 from app.cases.cli import evidence_cli
-from app.cases.evidence import NewEvidence, add_evidence, entry_hash, text_sha256
+from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.files import evidence_path
 from app.cases.models import Case, EvidenceKind
 from app.closing.cli import dossier_cli
@@ -27,9 +28,9 @@ from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.execution.models import Obligation
-from tests import hostile
-from tests.conftest import login
-from tests.factories import make_case_row, make_order, make_user
+from tests.helpers import hostile
+from tests.helpers.factories import make_case_row, make_order, make_user
+from tests.helpers.pages import login
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CLOSED_AT = START + timedelta(days=9)

@@ -1,11 +1,10 @@
 """A seller's missed obligation: a deposit deduction and a selling restriction, once."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, update
 
-from app.auth.models import User
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
@@ -13,43 +12,12 @@ from app.execution.enforcement import enforce_missed_obligation
 from app.execution.ledger import active_restrictions, deposit_balance
 from app.execution.models import DepositEntry, Obligation, SellingRestriction
 from app.notifications.outbox import OutboxMessage
-from tests.concurrency import errors_in, run_at_once
-from tests.conftest import table_count
-from tests.factories import make_case_row, make_order, make_user
+from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.counts import table_count
+from tests.helpers.factories import make_user
+from tests.helpers.obligations import missed_obligation
 
 NOW = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
-
-
-def missed_obligation(
-    kind: str = "refund",
-    amount_fen: int | None = 19900,
-    *,
-    debtor: str = "seller",
-    status: str = "missed",
-    seller: User | None = None,
-    shop_name: str = "Earbud Shop",
-) -> Obligation:
-    """An obligation of a case being executed, its deadline passed two hours ago."""
-    seller = seller or make_user(name="Wang Wei", shop_name=shop_name)
-    case = make_case_row(
-        make_order(seller=seller),
-        state="executing",
-        outcome="for_buyer",
-        decision_kind="mediator",
-        decided_at=clock.now() - timedelta(days=3),
-    )
-    obligation = Obligation(
-        case=case,
-        kind=kind,
-        debtor=debtor,
-        amount_fen=amount_fen,
-        step=1,
-        status=status,
-        due_at=clock.now() - timedelta(hours=2),
-    )
-    db.session.add(obligation)
-    db.session.flush()
-    return obligation
 
 
 def messages_about(obligation: Obligation) -> list[OutboxMessage]:

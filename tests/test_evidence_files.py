@@ -21,7 +21,7 @@ from app.cases.files import (
 )
 from app.cases.files.uploads import store_evidence_file
 from app.cases.models import EvidenceKind
-from tests import hostile
+from tests.helpers import hostile
 
 CASE_ID = 17
 

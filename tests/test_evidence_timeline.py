@@ -10,23 +10,16 @@ from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.cases import evidence
-from app.cases.evidence import (
-    GENESIS_HASH,
-    EvidenceIsAppendOnly,
-    NewEvidence,
-    add_evidence,
-    entry_hash,
-    timeline,
-    verify_chains,
-)
+from app.cases.chains import GENESIS_HASH, entry_hash, verify_chains
+from app.cases.evidence import EvidenceIsAppendOnly, NewEvidence, add_evidence, timeline
 from app.cases.files import EvidenceRejected
 from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
-from tests import hostile
-from tests.concurrency import errors_in, run_at_once
-from tests.factories import make_case_row, make_order, make_user
+from tests.helpers import hostile
+from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.factories import make_case_row, make_order, make_user
 
 NOW = datetime(2026, 3, 2, 9, 30, 0, 123456, tzinfo=UTC)
 

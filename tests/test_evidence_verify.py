@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
+from app.cases.chains import entry_hash, verify_chains
 from app.cases.cli import evidence_cli
-from app.cases.evidence import NewEvidence, add_evidence, entry_hash, verify_chains
+from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import EvidenceEntry, EvidenceKind
 from app.core import clock
 from app.core.extensions import db
-from tests import hostile
-from tests.factories import make_case_row
+from tests.helpers import hostile
+from tests.helpers.factories import make_case_row
 
 
 @pytest.fixture(autouse=True)

@@ -11,10 +11,9 @@ from app.cases.models import Case, CaseState, Remedy
 from app.core import clock
 from app.execution.services import obligations_of
 from app.mediation.services import Settlement
-from tests.case_factories import DECISION_REASONS, make_case
-from tests.conftest import login
-from tests.factories import make_user
-from tests.pages import as_user, field_error, page, reload
+from tests.helpers.case_factories import DECISION_REASONS, make_case
+from tests.helpers.factories import make_user
+from tests.helpers.pages import as_user, field_error, login, page, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -20,7 +20,7 @@ from app.execution.sweeps import sweep_obligations
 from app.mediation import services as mediation
 from app.mediation.services import Settlement
 from app.scheduler.deadlines import sweep_case_deadlines
-from tests.factories import make_order, make_user
+from tests.helpers.factories import make_order, make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -10,7 +10,7 @@ from app.auth.models import User
 from app.core import clock
 from app.core.audit import AuditEvent, AuditLogIsAppendOnly, record_event
 from app.core.extensions import db
-from tests.factories import make_user
+from tests.helpers.factories import make_user
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch):

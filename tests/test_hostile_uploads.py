@@ -1,4 +1,4 @@
-"""Every hostile file of ``tests/hostile.py`` sent through the real upload route.
+"""Every hostile file of ``tests/helpers/hostile.py`` sent through the real upload route.
 
 Each upload is a multipart POST to ``/cases/<id>/evidence`` by the buyer of a case collecting
 evidence, with ``EVIDENCE_DIR`` pointed at an empty folder of the test's own. A refused file
@@ -40,11 +40,10 @@ from app.cases import files
 from app.cases.models import EvidenceEntry
 from app.core import clock
 from app.core.extensions import db
-from tests import hostile
-from tests.case_factories import make_case
-from tests.conftest import login
-from tests.hostile import ACCEPTED_POLYGLOTS, HOSTILE_FILENAMES, REFUSED_UPLOADS
-from tests.pages import field_error, reload
+from tests.helpers import hostile
+from tests.helpers.case_factories import make_case
+from tests.helpers.hostile import ACCEPTED_POLYGLOTS, HOSTILE_FILENAMES, REFUSED_UPLOADS
+from tests.helpers.pages import field_error, login, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 

@@ -1,7 +1,7 @@
 """English and Simplified Chinese, from the browser or the visitor's choice."""
 
-from tests.conftest import login
-from tests.factories import make_user
+from tests.helpers.factories import make_user
+from tests.helpers.pages import login
 
 
 def test_english_by_default(client):

@@ -11,8 +11,8 @@ from app.notifications.delivery import deliver_outbox
 from app.notifications.models import InboxItem
 from app.notifications.outbox import queue_message
 from app.notifications.services import mark_all_read, unread_count
-from tests.conftest import csrf_token_from, login
-from tests.factories import PASSWORD, make_user
+from tests.helpers.factories import PASSWORD, make_user
+from tests.helpers.pages import csrf_token_from, login
 
 BADGE = re.compile(r'class="badge"[^>]*>(\d+)<')
 

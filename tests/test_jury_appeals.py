@@ -15,10 +15,10 @@ from app.jury.counting import count_due_panels
 from app.jury.models import Appeal, Panel, PanelRound, PanelStatus, Seat
 from app.jury.voting import JuryRefused
 from app.notifications.outbox import OutboxMessage
-from tests.case_factories import make_case
-from tests.conftest import table_count
-from tests.factories import make_user
-from tests.test_jury_voting import (
+from tests.helpers.case_factories import make_case
+from tests.helpers.counts import table_count
+from tests.helpers.factories import make_user
+from tests.helpers.jury import (
     FOR_BUYER,
     FOR_SELLER,
     START,
@@ -27,6 +27,7 @@ from tests.test_jury_voting import (
     panel_of,
     votes,
 )
+from tests.helpers.pages import login
 
 REASON = "The panel overlooked the courier's photo of the crushed box."
 
@@ -145,8 +146,6 @@ def test_the_appeal_panels_verdict_is_final(decided_for_seller):
 
 
 def test_the_buyer_appeals_from_the_case_page(client, decided_for_seller):
-    from tests.conftest import login
-
     case = decided_for_seller
     login(client, case.buyer)
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)

@@ -15,9 +15,9 @@ from app.jury.counting import count_due_panels, decide_from_counts, has_work
 from app.jury.models import Panel, PanelStatus, Reviewer, Seat, SeatStatus, Tally
 from app.jury.voting import recuse
 from app.notifications.outbox import OutboxMessage
-from tests.concurrency import errors_in, run_at_once
-from tests.conftest import table_count
-from tests.test_jury_voting import (
+from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.counts import table_count
+from tests.helpers.jury import (
     FOR_BUYER,
     FOR_SELLER,
     START,

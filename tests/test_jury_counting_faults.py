@@ -17,8 +17,8 @@ from app.jury import counting
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, PanelStatus, Tally
 from app.notifications.outbox import OutboxMessage
-from tests.conftest import table_count
-from tests.test_jury_voting import FOR_BUYER, START, make_panel, votes
+from tests.helpers.counts import table_count
+from tests.helpers.jury import FOR_BUYER, START, make_panel, votes
 
 
 class Crash(Exception):

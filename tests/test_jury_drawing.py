@@ -23,8 +23,8 @@ from app.jury.drawing import (
 )
 from app.jury.models import Panel, PanelRound, Reviewer, Seat, SeatStatus
 from app.orders.models import OrderStatus
-from tests.conftest import table_count
-from tests.factories import make_case_row, make_order, make_user
+from tests.helpers.counts import table_count
+from tests.helpers.factories import make_case_row, make_order, make_user
 
 SEED = bytes(range(32))
 LEANINGS = ("seller", "buyer", "balanced")

@@ -20,9 +20,9 @@ from app.jury.enrolment import (
 from app.jury.models import PracticeAnswer, Reviewer, ReviewerStatus
 from app.jury.practice import GRANT, PRACTICE_CASES, REJECT
 from app.orders.models import OrderStatus
-from tests.conftest import login, table_count
-from tests.factories import make_order, make_user
-from tests.pages import page
+from tests.helpers.counts import table_count
+from tests.helpers.factories import make_order, make_user
+from tests.helpers.pages import csrf_token_from, login, page
 
 
 def eligible_user():
@@ -210,8 +210,6 @@ def test_the_forms_carry_a_csrf_token(client, csrf_enabled):
     user = eligible_user()
     login_html = page(client, "/login")
     assert "csrf_token" in login_html
-    from tests.conftest import csrf_token_from
-
     client.post(
         "/login",
         data={

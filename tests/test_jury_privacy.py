@@ -12,11 +12,17 @@ from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import EvidenceKind
 from app.core.extensions import db
 from app.jury.redaction import Redactor
-from tests.case_factories import add_photo, add_statement, pdf_bytes
-from tests.conftest import login
-from tests.factories import make_case_row, make_order, make_user
-from tests.pages import page
-from tests.test_jury_pages import OPTIONS, close_panel, make_panel, outcome_html, seat_for, vote_on
+from tests.helpers.case_factories import add_photo, add_statement, pdf_bytes
+from tests.helpers.factories import make_case_row, make_order, make_user
+from tests.helpers.pages import login, page
+from tests.helpers.panel_rows import (
+    OPTIONS,
+    close_panel,
+    make_panel,
+    outcome_html,
+    seat_for,
+    vote_on,
+)
 
 ORDER_ID = "TB20241101889977"
 TRACKING = "SF1402938475611"

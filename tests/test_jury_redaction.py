@@ -1,7 +1,7 @@
 """Redaction removes the parties' names and shop names without eating everyday words."""
 
 from app.jury.redaction import Redactor
-from tests.factories import make_case_row, make_order, make_user
+from tests.helpers.factories import make_case_row, make_order, make_user
 
 
 def test_a_shop_name_is_removed_but_its_everyday_words_stay():

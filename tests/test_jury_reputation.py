@@ -17,9 +17,8 @@ from app.jury.reputation import (
     record_no_show,
     score,
 )
-from tests.conftest import login
-from tests.factories import make_case_row, make_user
-from tests.pages import page
+from tests.helpers.factories import make_case_row, make_user
+from tests.helpers.pages import login, page
 
 GRANT, REJECT = "Grant the claim", "Reject the claim"
 

@@ -14,8 +14,8 @@ from app.jury.counting import count_due_panels
 from app.jury.models import Panel
 from app.mediation import services as mediation
 from app.scheduler.deadlines import sweep_case_deadlines
-from tests.case_factories import make_case
-from tests.test_jury_voting import FOR_BUYER, START, make_pool, panel_of, votes
+from tests.helpers.case_factories import make_case
+from tests.helpers.jury import FOR_BUYER, START, make_pool, panel_of, votes
 
 
 def test_a_case_goes_before_a_new_panel_after_a_returned_one():

@@ -1,78 +1,32 @@
 """A reviewer's vote and recusal: one final vote per seat, with a reason, in time."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from app.auth.models import User
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.jury.models import (
-    Panel,
-    PanelRound,
     PanelStatus,
-    Reviewer,
-    ReviewerStatus,
     Seat,
     SeatStatus,
     Vote,
 )
 from app.jury.voting import JuryRefused, can_vote, cast_vote, panel_results, recuse
-from tests.case_factories import make_case
-from tests.concurrency import errors_in, run_at_once
-from tests.conftest import table_count
-from tests.factories import make_user
-
-START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-FOR_BUYER, FOR_SELLER = "For the buyer", "For the seller"
-REASON = "Both timelines show the box was crushed in transit."
-
-
-# Panels drawn the real way: a pool of active reviewers, then the mediator routes the case
-
-
-def make_pool(count: int) -> list[User]:
-    """``count`` active reviewers who never traded with anyone (a balanced pool)."""
-    users = [make_user() for _ in range(count)]
-    for user in users:
-        db.session.add(
-            Reviewer(user_id=user.id, status=ReviewerStatus.ACTIVE.value, activated_at=clock.now())
-        )
-    db.session.flush()
-    return users
-
-
-def make_panel(**case_fields) -> Panel:
-    """A case routed to a first-round panel, drawn from a fresh pool sized by the config."""
-    make_pool(current_app.config["PANEL_SEATS"])
-    case = make_case("panel", **case_fields)
-    return panel_of(case)
-
-
-def panel_of(case, round: PanelRound = PanelRound.FIRST) -> Panel:
-    return db.session.scalar(
-        select(Panel).where(Panel.case_id == case.id, Panel.round == round.value)
-    )
-
-
-def open_seats(panel: Panel) -> list[Seat]:
-    return db.session.scalars(
-        select(Seat)
-        .where(Seat.panel_id == panel.id, Seat.status == SeatStatus.OPEN.value)
-        .order_by(Seat.id)
-    ).all()
-
-
-def vote(seat: Seat, option: str, reason: str = REASON) -> Vote:
-    return cast_vote(seat, seat.reviewer, option, reason)
-
-
-def votes(panel: Panel, option: str, count: int) -> None:
-    for seat in open_seats(panel)[:count]:
-        vote(seat, option)
+from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.counts import table_count
+from tests.helpers.jury import (
+    FOR_BUYER,
+    FOR_SELLER,
+    REASON,
+    START,
+    make_panel,
+    vote,
+    votes,
+)
 
 
 @pytest.fixture

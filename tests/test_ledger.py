@@ -20,9 +20,9 @@ from app.execution.ledger import (
     penalised_shops,
 )
 from app.execution.models import DepositEntry, Obligation, SellingRestriction
-from tests.conftest import table_count
-from tests.factories import make_user
-from tests.test_enforcement import missed_obligation
+from tests.helpers.counts import table_count
+from tests.helpers.factories import make_user
+from tests.helpers.obligations import missed_obligation
 
 NOW = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
 

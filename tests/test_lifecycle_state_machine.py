@@ -51,7 +51,7 @@ from app.mediation import services as mediation
 from app.mediation.models import ProposalStatus, SettlementProposal
 from app.mediation.services import Settlement
 from app.scheduler.deadlines import sweep_case_deadlines
-from tests.factories import make_order, make_reviewers, make_user
+from tests.helpers.factories import make_order, make_reviewers, make_user
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OPTIONS = ["For the buyer", "For the seller"]

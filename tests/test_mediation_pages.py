@@ -16,15 +16,14 @@ from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.mediation import views as mediation_views
 from app.mediation.models import CaseNote, CaseQuestion, PanelReferral, SettlementProposal
-from tests.case_factories import (
+from tests.helpers.case_factories import (
     DECISION_REASONS,
     PROPOSAL_RATIONALE,
     answer_proposal,
     make_case,
 )
-from tests.conftest import csrf_token_from, login
-from tests.factories import make_case_row, make_reviewers, make_user
-from tests.pages import as_user, field_error, page, reload
+from tests.helpers.factories import make_case_row, make_reviewers, make_user
+from tests.helpers.pages import as_user, csrf_token_from, field_error, login, page, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

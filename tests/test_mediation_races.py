@@ -20,8 +20,8 @@ from app.mediation import services as mediation
 from app.mediation.models import SettlementProposal
 from app.mediation.services import Settlement
 from app.scheduler.deadlines import sweep_case_deadlines
-from tests.concurrency import errors_in, run_at_once
-from tests.factories import make_order, make_user
+from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.factories import make_order, make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -29,7 +29,7 @@ from app.mediation.assignment import choose_mediator
 from app.mediation.models import MediatorProfile, PanelReferral
 from app.mediation.services import Settlement
 from app.scheduler.deadlines import sweep_case_deadlines
-from tests.factories import make_order, make_reviewers, make_user
+from tests.helpers.factories import make_order, make_reviewers, make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

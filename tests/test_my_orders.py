@@ -6,8 +6,8 @@ import pytest
 
 from app.core.money import format_amount
 from app.orders.models import OrderItem, OrderStatus
-from tests.conftest import login
-from tests.factories import make_order, make_user
+from tests.helpers.factories import make_order, make_user
+from tests.helpers.pages import login
 
 
 def page(client, url: str = "/orders") -> str:

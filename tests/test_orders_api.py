@@ -10,8 +10,9 @@ from app.api.models import ApiToken
 from app.core import clock
 from app.core.extensions import db
 from app.orders.models import Order
-from tests.conftest import table_count
-from tests.test_orders_import import good_record
+from tests.helpers.api import assert_problem
+from tests.helpers.counts import table_count
+from tests.helpers.orders import good_record
 
 
 @pytest.fixture
@@ -27,14 +28,6 @@ def post_orders(client, body, token: str | None = None, **kwargs):
     else:
         kwargs["data"] = body
     return client.post("/api/v1/orders", headers=headers, **kwargs)
-
-
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status
-    assert response.content_type == "application/problem+json"
-    body = response.get_json(force=True)
-    assert body["status"] == status and body["title"] and body["type"]
-    return body
 
 
 def test_a_good_token_imports_the_orders(client, token):

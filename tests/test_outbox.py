@@ -16,9 +16,9 @@ from app.notifications import delivery, mail
 from app.notifications.delivery import deliver_outbox, retry_delay
 from app.notifications.models import InboxItem
 from app.notifications.outbox import OutboxMessage, message_id_for, queue_message
-from tests.concurrency import errors_in, run_at_once
-from tests.conftest import table_count
-from tests.factories import make_user
+from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.counts import table_count
+from tests.helpers.factories import make_user
 
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 

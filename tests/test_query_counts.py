@@ -30,15 +30,15 @@ from app.mediation.services import Settlement
 from app.notifications.delivery import deliver_outbox
 from app.notifications.outbox import queue_message
 from app.scheduler.deadlines import sweep_case_deadlines
-from tests.case_factories import (
+from tests.helpers.case_factories import (
     PANEL_QUESTION,
     PANEL_SUMMARY,
     add_photo,
     add_statement,
     make_case,
 )
-from tests.factories import make_case_row, make_order, make_reviewers, make_user
-from tests.pages import as_user, page
+from tests.helpers.factories import make_case_row, make_order, make_reviewers, make_user
+from tests.helpers.pages import as_user, page
 
 BALLOT = ["For the buyer", "For the seller"]
 REASON = "The photos show the box was crushed before it was delivered."

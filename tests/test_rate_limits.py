@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from app.core.extensions import db
 from app.jury.models import Vote
-from tests.factories import PASSWORD, make_user
-from tests.test_route_matrix import TABLE, VOTE, build_world
+from tests.helpers.factories import PASSWORD, make_user
+from tests.helpers.route_matrix import TABLE, VOTE, build_world
 
 VOTE_ROW = TABLE[("jury_seats.vote", "POST")]
 

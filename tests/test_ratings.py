@@ -23,9 +23,9 @@ from app.closing.services import (
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
-from tests.concurrency import errors_in, run_at_once
-from tests.conftest import csrf_token_from, login
-from tests.factories import PASSWORD, make_case_row, make_order, make_user
+from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.factories import PASSWORD, make_case_row, make_order, make_user
+from tests.helpers.pages import csrf_token_from, login
 
 CLOSED_AT = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
 

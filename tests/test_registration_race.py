@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.auth.models import User
 from app.auth.services import Registration, register
 from app.core.extensions import db
-from tests.concurrency import errors_in, run_at_once
+from tests.helpers.concurrency import errors_in, run_at_once
 
 
 @pytest.mark.committing

@@ -5,9 +5,8 @@ from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import EvidenceKind
 from app.cases.rendered import RENDERED
 from app.core.extensions import db
-from tests.case_factories import add_statement, make_case
-from tests.conftest import login
-from tests.pages import page
+from tests.helpers.case_factories import add_statement, make_case
+from tests.helpers.pages import login, page
 
 
 def test_the_kept_timeline_follows_every_new_entry_and_each_language(client, app):

@@ -7,9 +7,9 @@ from app.auth.models import Role, RoleGrant, User
 from app.auth.services import grant_role
 from app.core.audit import AuditEvent
 from app.core.extensions import db
-from tests.concurrency import errors_in, run_at_once
-from tests.conftest import login
-from tests.factories import make_user
+from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.factories import make_user
+from tests.helpers.pages import login
 
 
 def test_cli_grants_and_revokes_a_role(app):

@@ -28,8 +28,9 @@ from app.scheduler.heartbeat import (
 )
 from app.scheduler.jobs import SWEEPS, Sweep, run_sweep
 from app.scheduler.runner import build_scheduler, shutdown_handler
-from tests.conftest import login, table_count
-from tests.factories import make_user
+from tests.helpers.counts import table_count
+from tests.helpers.factories import make_user
+from tests.helpers.pages import login
 
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 WARNING_TEXT = "The scheduler has not reported"

@@ -33,8 +33,8 @@ from app.jury.models import Panel, PanelStatus, Seat, Tally, Vote
 from app.jury.voting import JuryRefused, cast_vote
 from app.notifications.models import InboxItem
 from app.notifications.outbox import OutboxMessage, queue_message
-from tests.factories import make_user
-from tests.test_jury_voting import FOR_BUYER, FOR_SELLER, REASON, make_panel, votes
+from tests.helpers.factories import make_user
+from tests.helpers.jury import FOR_BUYER, FOR_SELLER, REASON, make_panel, votes
 
 pytestmark = pytest.mark.committing
 

@@ -3,8 +3,8 @@
 import pytest
 
 from app.core.security import SECURITY_HEADERS
-from tests.conftest import csrf_token_from
-from tests.factories import PASSWORD, make_user
+from tests.helpers.factories import PASSWORD, make_user
+from tests.helpers.pages import csrf_token_from
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,8 @@ from sqlalchemy import event, text
 from app.auth.services import email_link_token
 from app.core.db import READING_METHODS
 from app.core.extensions import db
-from tests.conftest import login
-from tests.factories import make_user
+from tests.helpers.factories import make_user
+from tests.helpers.pages import login
 
 pytestmark = pytest.mark.committing
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.browser.conftest import JOURNEY_ORDERS
+from tests.helpers.journeys import JOURNEY_ORDERS
 
 pytestmark = pytest.mark.browser
 

@@ -26,7 +26,7 @@ from app.execution import services as execution
 from app.mediation import services as mediation
 from app.mediation.services import Settlement
 from app.scheduler.deadlines import sweep_case_deadlines
-from tests.factories import make_order, make_reviewers, make_user
+from tests.helpers.factories import make_order, make_reviewers, make_user
 
 STATES = (
     "filed",

@@ -1,10 +1,30 @@
-"""Reading pages the way the functional tests need them."""
+"""Logging in, and reading pages and their forms the way the functional tests need them."""
 
 import re
 
 from app.cases.models import Case
 from app.core.extensions import db
-from tests.conftest import login
+from tests.helpers.factories import PASSWORD
+
+CSRF_INPUT = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'type="hidden" name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token of the first form on a page, as a browser would submit it."""
+    match = CSRF_INPUT.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def login(client, user, password: str = PASSWORD):
+    response = client.post(
+        "/login", data={"email": user.email, "password": password}, follow_redirects=False
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
 
 
 def page(client, url: str, status: int = 200) -> str:

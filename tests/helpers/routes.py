@@ -1,0 +1,54 @@
+"""What the case routes are sent, and what a row prepares before its request: shared by
+the cases' authorization table and the route matrix of the whole app."""
+
+from flask import current_app
+
+from app.cases.models import Party
+from app.execution import services as execution
+from app.mediation import services as mediation
+from tests.helpers.factories import make_reviewers
+
+# What the forms are sent
+
+CLAIM = {
+    "claim_type": "not_as_described",
+    "responsible_party": "seller",
+    "description": "The colour is not the one in the listing.",
+    "remedy": "return_and_refund",
+}
+SETTLEMENT = {
+    "proposal-outcome": "partial_refund",
+    "proposal-amount": "50",
+    "proposal-rationale": "Half back is fair.",
+}
+DECISION = {"decision-outcome": "full_refund", "decision-rationale": "The box was crushed."}
+PANEL = {
+    "panel-summary": "Each side blames the other.",
+    "panel-question": "Was it damaged before delivery?",
+    "panel-options": "For the buyer\nFor the seller",
+}
+
+
+# What a row prepares before its request, named for its URL and data
+
+
+def question_to_buyer(case, people) -> dict:
+    question = mediation.ask_question(case, people["mediator"], Party.BUYER, "When?", 48)
+    return {"question": question.id}
+
+
+def refund_step(case, people) -> dict:
+    [refund] = execution.obligations_of(case)
+    return {"obligation": refund.id}
+
+
+def refund_marked_done(case, people) -> dict:
+    [refund] = execution.obligations_of(case)
+    execution.mark_done(refund, case.seller, "Refunded, ref. RF-1.", None)
+    return {"obligation": refund.id}
+
+
+def reviewer_pool(_case, _people) -> dict:
+    """Enough active reviewers to draw a panel."""
+    make_reviewers(current_app.config["PANEL_SEATS"])
+    return {}
