@@ -27,7 +27,7 @@ from PIL import Image
 from sqlalchemy import func, insert, select, text
 
 from app.auth.passwords import hash_password
-from app.cases.evidence import GENESIS_HASH, entry_hash, text_sha256
+from app.cases.chains import GENESIS_HASH, entry_hash, text_sha256
 from app.cases.files import THUMBNAIL_SUFFIX, evidence_path
 from app.core import clock
 from app.core.extensions import db

@@ -4,7 +4,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from app.cases.evidence import check_chains
+from app.cases.chains import check_chains
 from app.cases.models import Case
 from app.core.extensions import db
 

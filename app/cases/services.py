@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
 from app.cases import notify
+from app.cases.decisions import record_decision
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import (
-    AGREED_DECISIONS,
     REMEDIES_WITH_AMOUNT,
     WITHDRAWABLE_STATES,
     Case,
@@ -31,7 +31,7 @@ from app.cases.models import (
     ResponsibleParty,
     Severity,
 )
-from app.cases.signals import case_decided, case_filing
+from app.cases.signals import case_filing
 from app.cases.transitions import CaseRefused, move, touch
 from app.core import clock
 from app.core.audit import record_event
@@ -231,53 +231,6 @@ def _before_deadline():
     return [Case.deadline_at > clock.now()]
 
 
-def appeal_window_is_open(case: Case) -> bool:
-    """Whether an imposed decision may still be appealed. The window is the decided case's
-    deadline, set once by ``record_decision``; a decision both sides agreed to has none."""
-    return case.deadline_at is not None and clock.now() < case.deadline_at
-
-
-def appeal_window_still_open() -> list:
-    """The same rule as a compare-and-set condition (``move(only_if=...)``)."""
-    return [Case.deadline_at > clock.now()]
-
-
-def record_decision(
-    case: Case,
-    actor: User | None,
-    action: str,
-    outcome: Outcome,
-    kind: DecisionKind,
-    remedy: str,
-    amount: int | None,
-    *,
-    expect,
-    only_if=(),
-    reasons: str | None = None,
-) -> None:
-    """Decide the case. A decision both sides agreed to is carried out at once; an imposed
-    one waits for its appeal window to close."""
-    now = clock.now()
-    agreed = kind in AGREED_DECISIONS
-    event = move(
-        case,
-        CaseState.DECIDED,
-        actor,
-        action,
-        expect=expect,
-        only_if=only_if,
-        outcome=outcome,
-        decision_kind=kind,
-        decision_remedy=remedy,
-        decision_amount_fen=amount,
-        decision_reasons=reasons,
-        decided_at=now,
-        deadline_at=now if agreed else now + _config("APPEAL_WINDOW"),
-    )
-    notify.case_decided(case, event)
-    case_decided.send(case, final=agreed)  # execution replaces earlier steps, starts if final
-
-
 def seller_accepts_claim(case: Case, seller: User) -> None:
     if not case.can_answer_claim(seller):
         raise CaseRefused(_l("Only the seller can answer the claim, while it waits for them."))
@@ -334,12 +287,12 @@ def seller_contests(case: Case, seller: User, statement: str) -> None:
         raise CaseRefused(_l("Only the seller can answer the claim, while it waits for them."))
     if not statement.strip():
         raise CaseRefused(_l("Say why you contest the claim."), "statement")
-    event = _open_evidence_window(case, seller, "case.contested")
+    event = open_evidence_window(case, seller, "case.contested")
     add_evidence(case, seller, NewEvidence(EvidenceKind.STATEMENT, text=statement))
     notify.evidence_window_opened(case, event)
 
 
-def _open_evidence_window(case: Case, actor: User | None, action: str):
+def open_evidence_window(case: Case, actor: User | None, action: str):
     return move(
         case,
         CaseState.EVIDENCE,
@@ -366,104 +319,18 @@ def buyer_accepts_counter_offer(case: Case, buyer: User) -> None:
         expect=CaseState.AWAITING_SELLER,
         only_if=_before_deadline(),
     )
-    _answer(offer, accepted=True)
+    answer_counter_offer(offer, accepted=True)
 
 
 def buyer_refuses_counter_offer(case: Case, buyer: User) -> None:
     if not case.can_answer_counter_offer(buyer):
         raise CaseRefused(_l("There is no offer waiting for your answer."))
     offer = case.pending_counter_offer
-    event = _open_evidence_window(case, buyer, "case.counter_offer_refused")
-    _answer(offer, accepted=False)
+    event = open_evidence_window(case, buyer, "case.counter_offer_refused")
+    answer_counter_offer(offer, accepted=False)
     notify.evidence_window_opened(case, event)
 
 
-def _answer(offer: CounterOffer, accepted: bool) -> None:
+def answer_counter_offer(offer: CounterOffer, accepted: bool) -> None:
     offer.answered_at = clock.now()
     offer.accepted = accepted
-
-
-# What the sweeps do when a timer runs out (design: Case lifecycle, "timer → on expiry")
-
-
-def expire_returned(case: Case) -> None:
-    """Returned and not resubmitted in time: withdrawn."""
-    event = move(
-        case,
-        CaseState.CLOSED,
-        None,
-        "case.not_resubmitted",
-        expect=CaseState.RETURNED,
-        only_if=[Case.deadline_at <= clock.now()],
-        closed_reason=ClosedReason.NOT_RESUBMITTED,
-        closed_at=clock.now(),
-        deadline_at=None,
-    )
-    notify.case_withdrawn(case, event)
-
-
-def expire_seller_deadline(case: Case) -> None:
-    """The seller stayed silent: default judgment for the buyer. A counter-offer the buyer
-    left unanswered counts as refused: the evidence window opens."""
-    offer = case.pending_counter_offer
-    if offer is not None:
-        event = _open_evidence_window(case, None, "case.counter_offer_lapsed")
-        _answer(offer, accepted=False)
-        notify.evidence_window_opened(case, event)
-        return
-    record_decision(
-        case,
-        None,
-        "case.default_judgment",
-        Outcome.FOR_BUYER,
-        DecisionKind.DEFAULT_JUDGMENT,
-        Remedy(case.remedy),
-        case.claimed_amount_fen,
-        expect=CaseState.AWAITING_SELLER,
-        only_if=[Case.deadline_at <= clock.now()],
-    )
-
-
-def close_evidence_window(case: Case) -> None:
-    now = clock.now()
-    event = move(
-        case,
-        CaseState.MEDIATION,
-        None,
-        "case.evidence_closed",
-        expect=CaseState.EVIDENCE,
-        only_if=[Case.deadline_at <= now],
-        evidence_closed_at=now,
-        deadline_at=now + _config("MEDIATION_SLA"),
-    )
-    notify.mediation_started(case, event)
-
-
-def parties_to_remind(case: Case) -> list[User]:
-    """Who must act before the case's current deadline."""
-    state = case.current_state
-    if state is CaseState.RETURNED:
-        return [case.buyer]
-    if state is CaseState.AWAITING_SELLER:
-        return [case.buyer] if case.pending_counter_offer else [case.seller]
-    if state is CaseState.EVIDENCE:
-        return [case.buyer, case.seller]
-    return []
-
-
-def remind(case: Case) -> None:
-    """Send the 24-hour reminder for the current deadline, once."""
-    deadline = case.deadline_at
-    touch(
-        case,
-        None,
-        "case.reminded",
-        expect=case.current_state,
-        only_if=[Case.deadline_at == deadline, _not_reminded_for(deadline)],
-        reminded_deadline_at=deadline,
-    )
-    notify.deadline_reminder(case, parties_to_remind(case), deadline)
-
-
-def _not_reminded_for(deadline):
-    return (Case.reminded_deadline_at.is_(None)) | (Case.reminded_deadline_at != deadline)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from flask import current_app
 from sqlalchemy import select
 
-from app.cases import services
+from app.cases import timers
 from app.cases.models import Case, CaseState
 from app.core import clock
 from app.core.extensions import db
@@ -50,7 +50,7 @@ def sweep_deadline_reminders() -> int:
         .order_by(Case.deadline_at)
         .limit(current_app.config["SWEEP_BATCH_SIZE"])
     ).all()
-    return sum(_apply(case_id, services.remind) for case_id in due)
+    return sum(_apply(case_id, timers.remind) for case_id in due)
 
 
 def _apply(case_id: int, transition: Callable[[Case], None]) -> bool:

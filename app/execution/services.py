@@ -17,8 +17,8 @@ from sqlalchemy import select, update
 
 from app.auth.models import User
 from app.cases import notify
+from app.cases.decisions import appeal_window_is_open
 from app.cases.models import Case, CaseState, ClosedReason, Party, Remedy
-from app.cases.services import appeal_window_is_open
 from app.cases.transitions import CaseRefused, move, write_fields
 from app.core import clock
 from app.core.audit import record_event

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
+from app.cases.decisions import appeal_window_is_open, appeal_window_still_open
 from app.cases.models import Case, CaseState, DecisionKind, Outcome, Party
 from app.cases.notify import case_link
-from app.cases.services import appeal_window_is_open, appeal_window_still_open
 from app.cases.transitions import move
 from app.core import clock
 from app.core.extensions import db

@@ -30,9 +30,9 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
+from app.cases.decisions import record_decision
 from app.cases.models import Case, CaseState, DecisionKind, Outcome, Remedy
 from app.cases.notify import case_link
-from app.cases.services import record_decision
 from app.cases.transitions import CaseRefused, move
 from app.core import clock
 from app.core.extensions import db

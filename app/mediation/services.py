@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from app.auth.models import User
 from app.cases import notify
+from app.cases.decisions import record_decision
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.files import EvidenceRejected
 from app.cases.models import (
@@ -26,7 +27,6 @@ from app.cases.models import (
     Party,
     Remedy,
 )
-from app.cases.services import record_decision
 from app.cases.transitions import CaseRefused, move, touch
 from app.core import clock
 from app.core.audit import record_event

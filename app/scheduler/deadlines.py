@@ -7,16 +7,16 @@ all, says which transition each state calls (design: Case lifecycle, the timer c
 
 from collections.abc import Callable
 
-from app.cases import services as cases
+from app.cases import timers
 from app.cases.models import Case, CaseState
 from app.cases.sweeps import sweep_due_cases
 from app.execution.services import finish_appeal_window
 from app.mediation.services import expire_proposal
 
 ON_DEADLINE: dict[CaseState, Callable[[Case], None]] = {
-    CaseState.RETURNED: cases.expire_returned,
-    CaseState.AWAITING_SELLER: cases.expire_seller_deadline,
-    CaseState.EVIDENCE: cases.close_evidence_window,
+    CaseState.RETURNED: timers.expire_returned,
+    CaseState.AWAITING_SELLER: timers.expire_seller_deadline,
+    CaseState.EVIDENCE: timers.close_evidence_window,
     CaseState.PROPOSAL: expire_proposal,
     CaseState.DECIDED: finish_appeal_window,
 }

@@ -16,7 +16,7 @@ internal author and entry ids the entry hashes cover.
 
 ``build`` writes it, ``summary`` tells the case for people, and ``verify`` checks a dossier on
 its own, without the database: the manifest against every member, each timeline's hash chain
-and entry hashes (recomputed with ``app.cases.evidence.entry_hash``), each text against its
+and entry hashes (recomputed with ``app.cases.chains.entry_hash``), each text against its
 SHA-256 and each file against its entry's. A careful forger who edits a timeline and re-hashes
 the manifest still breaks an entry hash or a link; only a timeline rewritten from the edited
 entry to its end, with every later hash recomputed, cannot be told from the real one without

@@ -15,7 +15,8 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
-from app.cases.evidence import hashed_fields, iso_time, timeline
+from app.cases.chains import hashed_fields, iso_time
+from app.cases.evidence import timeline
 from app.cases.files import evidence_path
 from app.cases.models import Case, CaseState, EvidenceEntry, Party
 from app.closing.dossier import (

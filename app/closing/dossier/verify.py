@@ -17,7 +17,7 @@ from datetime import datetime
 from types import NoneType, SimpleNamespace
 from typing import BinaryIO
 
-from app.cases.evidence import HASHED_FIELDS, chain_problems, text_problems
+from app.cases.chains import HASHED_FIELDS, chain_problems, text_problems
 from app.cases.models import FILE_KINDS, Party
 from app.closing.dossier import (
     CHUNK_BYTES,

@@ -1,0 +1,61 @@
+"""Recording a decision, and the appeal window it opens (design: Case lifecycle, decided).
+
+A decision both sides agreed to is carried out at once; an imposed one (default judgment, the
+mediator's decision, a panel's verdict) waits for its appeal window, which is the decided
+case's deadline. Features above ``cases`` hear of it through ``case_decided``."""
+
+from flask import current_app
+
+from app.auth.models import User
+from app.cases import notify
+from app.cases.models import AGREED_DECISIONS, Case, CaseState, DecisionKind, Outcome
+from app.cases.signals import case_decided
+from app.cases.transitions import move
+from app.core import clock
+
+
+def appeal_window_is_open(case: Case) -> bool:
+    """Whether an imposed decision may still be appealed. The window is the decided case's
+    deadline, set once by ``record_decision``; a decision both sides agreed to has none."""
+    return case.deadline_at is not None and clock.now() < case.deadline_at
+
+
+def appeal_window_still_open() -> list:
+    """The same rule as a compare-and-set condition (``move(only_if=...)``)."""
+    return [Case.deadline_at > clock.now()]
+
+
+def record_decision(
+    case: Case,
+    actor: User | None,
+    action: str,
+    outcome: Outcome,
+    kind: DecisionKind,
+    remedy: str,
+    amount: int | None,
+    *,
+    expect,
+    only_if=(),
+    reasons: str | None = None,
+) -> None:
+    """Decide the case. A decision both sides agreed to is carried out at once; an imposed
+    one waits for its appeal window to close."""
+    now = clock.now()
+    agreed = kind in AGREED_DECISIONS
+    event = move(
+        case,
+        CaseState.DECIDED,
+        actor,
+        action,
+        expect=expect,
+        only_if=only_if,
+        outcome=outcome,
+        decision_kind=kind,
+        decision_remedy=remedy,
+        decision_amount_fen=amount,
+        decision_reasons=reasons,
+        decided_at=now,
+        deadline_at=now if agreed else now + current_app.config["APPEAL_WINDOW"],
+    )
+    notify.case_decided(case, event)
+    case_decided.send(case, final=agreed)  # execution replaces earlier steps, starts if final

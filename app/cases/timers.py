@@ -1,0 +1,97 @@
+"""What each of the case's own timers does when it runs out (design: Case lifecycle, "timer
+→ on expiry"), and the reminder a day before. The scheduler's dispatch table
+(``app.scheduler.deadlines``) calls them; each is a compare-and-set that a person's action
+or another sweep may have beaten."""
+
+from flask import current_app
+
+from app.auth.models import User
+from app.cases import notify
+from app.cases.decisions import record_decision
+from app.cases.models import Case, CaseState, ClosedReason, DecisionKind, Outcome, Remedy
+from app.cases.services import answer_counter_offer, open_evidence_window
+from app.cases.transitions import move, touch
+from app.core import clock
+
+
+def expire_returned(case: Case) -> None:
+    """Returned and not resubmitted in time: withdrawn."""
+    event = move(
+        case,
+        CaseState.CLOSED,
+        None,
+        "case.not_resubmitted",
+        expect=CaseState.RETURNED,
+        only_if=[Case.deadline_at <= clock.now()],
+        closed_reason=ClosedReason.NOT_RESUBMITTED,
+        closed_at=clock.now(),
+        deadline_at=None,
+    )
+    notify.case_withdrawn(case, event)
+
+
+def expire_seller_deadline(case: Case) -> None:
+    """The seller stayed silent: default judgment for the buyer. A counter-offer the buyer
+    left unanswered counts as refused: the evidence window opens."""
+    offer = case.pending_counter_offer
+    if offer is not None:
+        event = open_evidence_window(case, None, "case.counter_offer_lapsed")
+        answer_counter_offer(offer, accepted=False)
+        notify.evidence_window_opened(case, event)
+        return
+    record_decision(
+        case,
+        None,
+        "case.default_judgment",
+        Outcome.FOR_BUYER,
+        DecisionKind.DEFAULT_JUDGMENT,
+        Remedy(case.remedy),
+        case.claimed_amount_fen,
+        expect=CaseState.AWAITING_SELLER,
+        only_if=[Case.deadline_at <= clock.now()],
+    )
+
+
+def close_evidence_window(case: Case) -> None:
+    now = clock.now()
+    event = move(
+        case,
+        CaseState.MEDIATION,
+        None,
+        "case.evidence_closed",
+        expect=CaseState.EVIDENCE,
+        only_if=[Case.deadline_at <= now],
+        evidence_closed_at=now,
+        deadline_at=now + current_app.config["MEDIATION_SLA"],
+    )
+    notify.mediation_started(case, event)
+
+
+def parties_to_remind(case: Case) -> list[User]:
+    """Who must act before the case's current deadline."""
+    state = case.current_state
+    if state is CaseState.RETURNED:
+        return [case.buyer]
+    if state is CaseState.AWAITING_SELLER:
+        return [case.buyer] if case.pending_counter_offer else [case.seller]
+    if state is CaseState.EVIDENCE:
+        return [case.buyer, case.seller]
+    return []
+
+
+def remind(case: Case) -> None:
+    """Send the 24-hour reminder for the current deadline, once."""
+    deadline = case.deadline_at
+    touch(
+        case,
+        None,
+        "case.reminded",
+        expect=case.current_state,
+        only_if=[Case.deadline_at == deadline, _not_reminded_for(deadline)],
+        reminded_deadline_at=deadline,
+    )
+    notify.deadline_reminder(case, parties_to_remind(case), deadline)
+
+
+def _not_reminded_for(deadline):
+    return (Case.reminded_deadline_at.is_(None)) | (Case.reminded_deadline_at != deadline)
