@@ -5,21 +5,17 @@ timelines look as they would in life. One case is left a few minutes from its se
 deadline, so the running scheduler can be watched giving a default judgment.
 """
 
-import io
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from app.auth.models import User
 from app.cases import services
-from app.cases.evidence import NewEvidence, add_evidence
-from app.cases.models import Case, ClaimType, EvidenceKind, Remedy, ResponsibleParty, Severity
+from app.cases.models import Case, ClaimType, Remedy, Severity
 from app.closing.services import rate_case
 from app.core import clock
 from app.core.extensions import db
-from app.demo.media import document_pdf, photo
+from app.demo.scenario import HOUR, Demo, claim, in_mediation, trade_order
 from app.execution import services as execution
 from app.execution.services import obligations_of
 from app.execution.sweeps import sweep_obligations
@@ -27,109 +23,16 @@ from app.jury.models import Panel
 from app.jury.voting import cast_vote
 from app.mediation import services as mediation
 from app.mediation.services import Settlement
-from app.orders.models import Order, OrderStatus
-from app.scheduler.deadlines import sweep_case_deadlines
-
-HOUR = timedelta(hours=1)
+from app.orders.models import OrderStatus
 
 
-class _Demo:
-    def __init__(self):
-        self.now = clock.now()
-        users = db.session.scalars(select(User).where(User.email.like("%@example.com")))
-        self.people = {user.email.split("@")[0]: user for user in users}
-        self.mediator = self.people["mediator"]
-        self.cases: list[Case] = []
-
-    def order(self, buyer: str, seller: str, status: OrderStatus) -> Order:
-        return db.session.scalars(
-            select(Order)
-            .where(
-                Order.buyer_id == self.people[buyer].id,
-                Order.seller_id == self.people[seller].id,
-                Order.status == status.value,
-            )
-            .order_by(Order.id)
-        ).first()
-
-    def open(self, order: Order, ago: timedelta, claim: services.Claim) -> Case:
-        with clock.frozen_at(self.now - ago):
-            case = services.open_case(order, order.buyer, claim)
-        self.cases.append(case)
-        return case
-
-    def at(self, ago: timedelta, step: Callable[[], object]) -> None:
-        with clock.frozen_at(self.now - ago):
-            step()
-
-    def sweep_at(self, moment: datetime) -> None:
-        with clock.frozen_at(moment):
-            sweep_case_deadlines()
-
-    def evidence(self, case: Case, author: User, ago: timedelta, **fields) -> None:
-        with clock.frozen_at(self.now - ago):
-            add_evidence(case, author, NewEvidence(**fields))
-
-    def photo(self, case, author, ago, caption: str, seed: int) -> None:
-        self.evidence(
-            case,
-            author,
-            ago,
-            upload=io.BytesIO(photo(caption, seed)),
-            filename=f"IMG_{2000 + seed}.jpg",
-        )
-
-    def pdf(self, case, author, ago, name: str, title: str, lines: list[str]) -> None:
-        self.evidence(
-            case,
-            author,
-            ago,
-            upload=io.BytesIO(document_pdf(title, lines)),
-            filename=name,
-        )
-
-    def say(self, case, author, ago, text: str) -> None:
-        self.evidence(case, author, ago, kind=EvidenceKind.STATEMENT, text=text)
-
-
-def _in_mediation(demo: _Demo, order: Order, ago: timedelta, claim) -> Case:
-    """Open, accept, contest, and let the evidence window close: the case reaches mediation
-    ``ago - 80 h`` ago."""
-    case = demo.open(order, ago, claim)
-    demo.at(ago - 2 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
-    demo.at(
-        ago - 6 * HOUR,
-        lambda: services.seller_contests(case, order.seller, "We shipped exactly what was listed."),
-    )
-    demo.sweep_at(demo.now - ago + 80 * HOUR)
-    return case
-
-
-def _trade_order(demo: _Demo, shop: str) -> Order:
-    """A recent delivered order of one of the extra shops, for cases between people beyond
-    the demo's named buyers and sellers."""
-    return db.session.scalars(
-        select(Order)
-        .where(
-            Order.seller_id == demo.people[shop].id,
-            Order.status.in_([OrderStatus.DELIVERED.value, OrderStatus.COMPLETED.value]),
-            Order.placed_at > demo.now - timedelta(days=70),
-        )
-        .order_by(Order.placed_at.desc(), Order.id)
-    ).first()
-
-
-def _claim(kind: ClaimType, description: str, remedy=Remedy.FULL_REFUND, amount=None, **extra):
-    return services.Claim(kind, ResponsibleParty.SELLER, description, remedy, amount, **extra)
-
-
-def _contested(demo: _Demo) -> Case:
+def _contested(demo: Demo) -> Case:
     """buyer ↔ seller, evidence window open: photos, a courier PDF and statements."""
     order = demo.order("buyer", "seller", OrderStatus.COMPLETED)
     case = demo.open(
         order,
         50 * HOUR,
-        _claim(
+        claim(
             ClaimType.DAMAGED_IN_TRANSIT,
             "耳机盒子到货时被压坏，左耳机无法充电。The box was crushed on arrival and the left "
             "earbud does not charge.",
@@ -161,14 +64,14 @@ def _contested(demo: _Demo) -> Case:
     return case
 
 
-def _awaiting_silent_seller(demo: _Demo) -> Case:
+def _awaiting_silent_seller(demo: Demo) -> Case:
     """buyer ↔ seller, a few minutes before the seller's deadline: the scheduler will give
     the default judgment while you watch."""
     order = demo.order("buyer", "seller", OrderStatus.SHIPPED)
     window = current_app.config["SELLER_RESPONSE_WINDOW"]
     opened = window + 2 * HOUR - timedelta(minutes=5)
     case = demo.open(
-        order, opened, _claim(ClaimType.NOT_RECEIVED, "Tracking has not moved for nine days.")
+        order, opened, claim(ClaimType.NOT_RECEIVED, "Tracking has not moved for nine days.")
     )
     demo.at(
         opened - 2 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT)
@@ -176,23 +79,23 @@ def _awaiting_silent_seller(demo: _Demo) -> Case:
     return case
 
 
-def _filed(demo: _Demo) -> Case:
+def _filed(demo: Demo) -> Case:
     order = demo.order("buyer", "seller", OrderStatus.PLACED)
     case = demo.open(
         order,
         3 * HOUR,
-        _claim(ClaimType.LATE_DELIVERY, "Promised dispatch in 48 hours; nothing after 3 days."),
+        claim(ClaimType.LATE_DELIVERY, "Promised dispatch in 48 hours; nothing after 3 days."),
     )
     demo.say(case, order.buyer, 3 * HOUR, "The shop page promised dispatch within 48 hours.")
     return case
 
 
-def _returned(demo: _Demo) -> Case:
+def _returned(demo: Demo) -> Case:
     order = demo.order("buyer", "seller2", OrderStatus.DELIVERED)
     case = demo.open(
         order,
         20 * HOUR,
-        _claim(
+        claim(
             ClaimType.NOT_AS_DESCRIBED,
             "茶叶味道不对。The tea tastes wrong.",
             Remedy.PARTIAL_REFUND,
@@ -208,12 +111,12 @@ def _returned(demo: _Demo) -> Case:
     return case
 
 
-def _mediation(demo: _Demo) -> Case:
+def _mediation(demo: Demo) -> Case:
     order = demo.order("buyer", "seller2", OrderStatus.COMPLETED)
     case = demo.open(
         order,
         160 * HOUR,
-        _claim(
+        claim(
             ClaimType.COUNTERFEIT,
             "The seal and the leaf grade differ from the listing.",
             safety_or_fraud=True,
@@ -240,17 +143,17 @@ def _mediation(demo: _Demo) -> Case:
     return case
 
 
-def _default_judgment(demo: _Demo) -> Case:
+def _default_judgment(demo: Demo) -> Case:
     order = demo.order("buyer", "seller2", OrderStatus.SHIPPED)
-    case = demo.open(order, 100 * HOUR, _claim(ClaimType.NOT_RECEIVED, "Never arrived."))
+    case = demo.open(order, 100 * HOUR, claim(ClaimType.NOT_RECEIVED, "Never arrived."))
     demo.at(98 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
     demo.sweep_at(demo.now - 20 * HOUR)
     return case
 
 
-def _settled(demo: _Demo) -> Case:
+def _settled(demo: Demo) -> Case:
     order = demo.order("buyer", "seller2", OrderStatus.PLACED)
-    case = demo.open(order, 60 * HOUR, _claim(ClaimType.LATE_DELIVERY, "Still not shipped."))
+    case = demo.open(order, 60 * HOUR, claim(ClaimType.LATE_DELIVERY, "Still not shipped."))
     demo.at(58 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.GENERAL))
     demo.at(
         40 * HOUR,
@@ -266,12 +169,12 @@ def _settled(demo: _Demo) -> Case:
     return case
 
 
-def _counter_offer_pending(demo: _Demo) -> Case:
+def _counter_offer_pending(demo: Demo) -> Case:
     order = demo.order("buyer2", "seller", OrderStatus.DELIVERED)
     case = demo.open(
         order,
         30 * HOUR,
-        _claim(ClaimType.NOT_AS_DESCRIBED, "The keyboard has brown switches, not red."),
+        claim(ClaimType.NOT_AS_DESCRIBED, "The keyboard has brown switches, not red."),
     )
     demo.photo(case, order.buyer, 30 * HOUR, "Switches under the keycaps", 31)
     demo.at(28 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
@@ -284,30 +187,30 @@ def _counter_offer_pending(demo: _Demo) -> Case:
     return case
 
 
-def _seller_accepted(demo: _Demo) -> Case:
+def _seller_accepted(demo: Demo) -> Case:
     order = demo.order("buyer2", "seller", OrderStatus.COMPLETED)
-    case = demo.open(order, 40 * HOUR, _claim(ClaimType.DAMAGED_IN_TRANSIT, "Cracked screen."))
+    case = demo.open(order, 40 * HOUR, claim(ClaimType.DAMAGED_IN_TRANSIT, "Cracked screen."))
     demo.photo(case, order.buyer, 40 * HOUR, "Cracked screen", 41)
     demo.at(38 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
     demo.at(30 * HOUR, lambda: services.seller_accepts_claim(case, order.seller))
     return case
 
 
-def _withdrawn(demo: _Demo) -> Case:
+def _withdrawn(demo: Demo) -> Case:
     order = demo.order("buyer2", "seller", OrderStatus.SHIPPED)
-    case = demo.open(order, 70 * HOUR, _claim(ClaimType.NOT_RECEIVED, "Not here yet."))
+    case = demo.open(order, 70 * HOUR, claim(ClaimType.NOT_RECEIVED, "Not here yet."))
     demo.at(50 * HOUR, lambda: services.withdraw_case(case, order.buyer))
     return case
 
 
-def _proposal(demo: _Demo) -> Case:
+def _proposal(demo: Demo) -> Case:
     """buyer2 ↔ seller2: the mediator's proposal waits for the seller; the buyer accepted."""
     order = demo.order("buyer2", "seller2", OrderStatus.DELIVERED)
-    case = _in_mediation(
+    case = in_mediation(
         demo,
         order,
         100 * HOUR,
-        _claim(ClaimType.NOT_AS_DESCRIBED, "The tea is last year's harvest."),
+        claim(ClaimType.NOT_AS_DESCRIBED, "The tea is last year's harvest."),
     )
     demo.at(
         15 * HOUR,
@@ -325,14 +228,14 @@ def _proposal(demo: _Demo) -> Case:
     return case
 
 
-def _panel(demo: _Demo) -> Case:
+def _panel(demo: Demo) -> Case:
     """buyer2 ↔ seller2: contested, proposal rejected, routed to a reviewer panel."""
     order = demo.order("buyer2", "seller2", OrderStatus.COMPLETED)
-    case = _in_mediation(
+    case = in_mediation(
         demo,
         order,
         130 * HOUR,
-        _claim(ClaimType.FALSE_ADVERTISING, "Listed as organic; it is not."),
+        claim(ClaimType.FALSE_ADVERTISING, "Listed as organic; it is not."),
     )
     demo.photo(case, order.buyer, 128 * HOUR, "Label without the organic mark", 51)
     demo.at(
@@ -370,10 +273,10 @@ def _panel(demo: _Demo) -> Case:
     return case
 
 
-def _closed_and_rated(demo: _Demo) -> Case:
+def _closed_and_rated(demo: Demo) -> Case:
     """An everyday case carried out to the end: refund paid, confirmed, closed and rated."""
-    order = _trade_order(demo, "shop01")
-    case = demo.open(order, 9 * 24 * HOUR, _claim(ClaimType.DAMAGED_IN_TRANSIT, "Cracked lid."))
+    order = trade_order(demo, "shop01")
+    case = demo.open(order, 9 * 24 * HOUR, claim(ClaimType.DAMAGED_IN_TRANSIT, "Cracked lid."))
     demo.photo(case, order.buyer, 9 * 24 * HOUR, "Cracked lid", 61)
     demo.at(8 * 24 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.GENERAL))
     demo.at(7 * 24 * HOUR, lambda: services.seller_accepts_claim(case, order.seller))
@@ -390,14 +293,14 @@ def _closed_and_rated(demo: _Demo) -> Case:
     return case
 
 
-def _penalised_seller(demo: _Demo) -> Case:
+def _penalised_seller(demo: Demo) -> Case:
     """A shop that agreed to refund and never paid: the deposit paid instead, the shop is
     restricted and listed as penalised."""
-    order = _trade_order(demo, "shop03")
+    order = trade_order(demo, "shop03")
     case = demo.open(
         order,
         5 * 24 * HOUR,
-        _claim(ClaimType.COUNTERFEIT, "Fake brand lipstick.", safety_or_fraud=True),
+        claim(ClaimType.COUNTERFEIT, "Fake brand lipstick.", safety_or_fraud=True),
     )
     demo.at(
         5 * 24 * HOUR - 3 * HOUR,
@@ -409,13 +312,13 @@ def _penalised_seller(demo: _Demo) -> Case:
     return case
 
 
-def _executing(demo: _Demo) -> Case:
+def _executing(demo: Demo) -> Case:
     """A return and refund under way: the buyer shipped, the seller must confirm receipt."""
-    order = _trade_order(demo, "shop02")
+    order = trade_order(demo, "shop02")
     case = demo.open(
         order,
         4 * 24 * HOUR,
-        _claim(ClaimType.NOT_AS_DESCRIBED, "Wrong size.", Remedy.RETURN_AND_REFUND),
+        claim(ClaimType.NOT_AS_DESCRIBED, "Wrong size.", Remedy.RETURN_AND_REFUND),
     )
     demo.at(
         4 * 24 * HOUR - 2 * HOUR,
@@ -450,7 +353,7 @@ SCENARIOS = (
 
 
 def seed_cases() -> int:
-    demo = _Demo()
+    demo = Demo()
     for scenario in SCENARIOS:
         scenario(demo)
     db.session.flush()
