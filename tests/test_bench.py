@@ -15,16 +15,10 @@ from app.core.extensions import db
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, Reviewer, Tally
 from bench.app import create_bench_app
-from bench.generate import (
-    BENCH_BUYER,
-    BENCH_PASSWORD,
-    Generator,
-    Shape,
-    generate,
-    people_of,
-)
+from bench.generate import Generator, generate, people_of
 from bench.load import parse
 from bench.report import render
+from bench.rows import BENCH_BUYER, BENCH_PASSWORD, Shape
 from bench.sweeps import reference_count_due_panels
 
 pytestmark = pytest.mark.committing
