@@ -49,7 +49,7 @@ def add_due_panels_command(count: int) -> None:
 
     generator = Generator(Shape(cases=0), seed=count)
     generator.people = people_of()
-    generator.add_due_panels(count)
+    generator.panels.add_due(count)
     generator.out.flush()
     _print({"added": count})
 

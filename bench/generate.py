@@ -11,9 +11,9 @@ measure taken at 10k, 100k and 1M cases differs only in how much history lies be
   its audit events, its sent notifications and its obligation; a share of them decided by
   a panel whose seats, votes and tally are all there.
 
-``add_due_panels`` adds panel cases whose votes are all in but not yet counted: the
-counting sweep's work. Rows go in with executemany, a chunk at a time, in the order of the
-foreign keys; ids are given here, so nothing is read back.
+``Panels.add_due`` (bench/panels.py) adds panel cases whose votes are all in but not yet
+counted: the counting sweep's work. Rows go in with executemany, a chunk at a time, in the
+order of the foreign keys; ids are given here, so nothing is read back.
 """
 
 import hashlib
@@ -29,6 +29,7 @@ from app.cases.chains import GENESIS_HASH, entry_hash, text_sha256
 from app.cases.files import THUMBNAIL_SUFFIX, evidence_path
 from app.core import clock
 from app.core.extensions import db
+from bench.panels import Panels
 from bench.rows import (
     BALLOT,
     BENCH_BUYER,
@@ -38,7 +39,6 @@ from bench.rows import (
     BENCH_SELLER,
     CLAIM_TYPES,
     OPEN_STATE_SHARES,
-    PANEL_MAJORITY,
     PANEL_SEATS,
     SEVERITIES,
     STATEMENT,
@@ -56,6 +56,7 @@ class Generator:
         self.out = RowWriter(shape.chunk)
         self.people: People | None = None
         self.addresses: dict[int, tuple[str, str]] = {}  # user id: e-mail address, name
+        self.panels = Panels(self)
 
     # --- people
 
@@ -287,64 +288,6 @@ class Generator:
         entry.size_bytes = len(data)
         entry.content_sha256 = hashlib.sha256(data).hexdigest()
 
-    def add_panel(self, case: dict, reviewers: list[int], *, status: str, votes_for: list[int]):
-        """A panel on ``case`` seating ``reviewers``; ``votes_for[i]`` is the ballot option
-        the i-th reviewer voted for (the rest have not voted)."""
-        panel_id = self.out.new_id("panels")
-        # an open panel was drawn hours ago, so its seats and deadline are still running
-        drawn_at = self.now - timedelta(hours=3) if status == "open" else case["updated_at"]
-        self.out.add(
-            "panels",
-            {
-                "id": panel_id,
-                "case_id": case["id"],
-                "round": "first",
-                "status": status,
-                "seats": PANEL_SEATS,
-                "majority": PANEL_MAJORITY,
-                "options": BALLOT,
-                "question": "Should the buyer get a full refund?",
-                "summary": STATEMENT,
-                "seed": "0" * 64,
-                "pool": reviewers,
-                "drawn_at": drawn_at,
-                "deadline_at": drawn_at + timedelta(hours=72),
-                "replacement_rounds": 0,
-                "closed_at": drawn_at + timedelta(hours=30) if status != "open" else None,
-                "return_reason": None,
-            },
-        )
-        for index, reviewer in enumerate(reviewers):
-            seat_id = self.out.new_id("seats")
-            voted = index < len(votes_for)
-            self.out.add(
-                "seats",
-                {
-                    "id": seat_id,
-                    "panel_id": panel_id,
-                    "reviewer_id": reviewer,
-                    "status": "voted" if voted else "open",
-                    "seated_at": drawn_at,
-                    "vote_due_at": drawn_at + timedelta(hours=24),
-                },
-            )
-            if voted:
-                self.out.add(
-                    "votes",
-                    {
-                        "id": self.out.new_id("votes"),
-                        "seat_id": seat_id,
-                        "panel_id": panel_id,
-                        "option": BALLOT[votes_for[index]],
-                        "reason": "The photos show the damage the buyer describes.",
-                        "cast_at": drawn_at + timedelta(hours=2),
-                    },
-                )
-        return panel_id
-
-    def _seated(self) -> list[int]:
-        return self.rng.sample(self.people.reviewers, PANEL_SEATS)
-
     # --- the history
 
     def add_history_case(self) -> None:
@@ -366,8 +309,8 @@ class Generator:
         )
         self.add_entries(case, 1)
         if by_panel:
-            panel_id = self.add_panel(
-                case, self._seated(), status="decided", votes_for=[0] * 12 + [1] * 5
+            panel_id = self.panels.add(
+                case, self.panels.seated(), status="decided", votes_for=[0] * 12 + [1] * 5
             )
             self.out.add(
                 "tallies",
@@ -440,7 +383,7 @@ class Generator:
             case = self.add_case("panel")
             self.add_entries(case, 3)
             seated = self.rng.sample(people.bench_reviewers, PANEL_SEATS)
-            self.add_panel(case, seated, status="open", votes_for=[])
+            self.panels.add(case, seated, status="open", votes_for=[])
         special = shape.read_cases + shape.upload_cases + shape.vote_panels
         for state in self._open_states(max(shape.open_cases - special, 0)):
             self.add_open_case(state)
@@ -464,7 +407,7 @@ class Generator:
         case = self.add_case(state, **fields)
         self.add_entries(case, 3)
         if state == "panel":
-            self.add_panel(case, self._seated(), status="open", votes_for=[0, 1, 0])
+            self.panels.add(case, self.panels.seated(), status="open", votes_for=[0, 1, 0])
         elif state == "executing":
             self._obligation(case, "open", due_at=self.now + timedelta(hours=30))
         elif state == "proposal":
@@ -482,14 +425,6 @@ class Generator:
                     "expires_at": self.now + timedelta(hours=43),
                 },
             )
-
-    # --- the counting sweep's work
-
-    def add_due_panels(self, count: int) -> None:
-        """``count`` panel cases whose nine votes for the claim are in, not yet counted."""
-        for _ in range(count):
-            case = self.add_case("panel")
-            self.add_panel(case, self._seated(), status="open", votes_for=[0] * 9 + [1] * 2)
 
 
 def generate(shape: Shape) -> Generator:

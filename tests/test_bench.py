@@ -111,7 +111,7 @@ def test_the_plain_sql_sweep_writes_what_the_real_sweep_writes(generated):
         generator = Generator(replace(TINY, cases=0), seed=seed)
         generator.people = people_of()
         earlier = set(db.session.scalars(select(Panel.id)))
-        generator.add_due_panels(4)
+        generator.panels.add_due(4)
         generator.out.flush()
         before = rows_per_table()
         resolved = db.session.scalar(select(func.sum(Reviewer.resolved)))
