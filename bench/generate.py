@@ -11,9 +11,13 @@ measure taken at 10k, 100k and 1M cases differs only in how much history lies be
   its audit events, its sent notifications and its obligation; a share of them decided by
   a panel whose seats, votes and tally are all there.
 
-``Panels.add_due`` (bench/panels.py) adds panel cases whose votes are all in but not yet
-counted: the counting sweep's work. Rows go in with executemany, a chunk at a time, in the
-order of the foreign keys; ids are given here, so nothing is read back.
+``Panels.add_due`` adds panel cases whose votes are all in but not yet counted: the
+counting sweep's work. Rows go in with executemany, a chunk at a time, in the order of the
+foreign keys; ids are given here, so nothing is read back.
+
+This module writes the people, the cases and their timelines, and the working set; the
+closed cases are in ``bench.history``, the panels in ``bench.panels``, the data's shape and
+the row writer in ``bench.rows``.
 """
 
 import hashlib
@@ -29,9 +33,9 @@ from app.cases.chains import GENESIS_HASH, entry_hash, text_sha256
 from app.cases.files import THUMBNAIL_SUFFIX, evidence_path
 from app.core import clock
 from app.core.extensions import db
+from bench.history import History, add_obligation
 from bench.panels import Panels
 from bench.rows import (
-    BALLOT,
     BENCH_BUYER,
     BENCH_MEDIATOR,
     BENCH_PASSWORD,
@@ -49,6 +53,9 @@ from bench.rows import (
 
 
 class Generator:
+    """One seeded run of the data: every draw comes from ``rng``, every row goes to ``out``;
+    ``panels`` and ``history`` write their part with the same two."""
+
     def __init__(self, shape: Shape, seed: int = 7):
         self.shape = shape
         self.rng = random.Random(seed)
@@ -57,6 +64,7 @@ class Generator:
         self.people: People | None = None
         self.addresses: dict[int, tuple[str, str]] = {}  # user id: e-mail address, name
         self.panels = Panels(self)
+        self.history = History(self)
 
     # --- people
 
@@ -223,10 +231,10 @@ class Generator:
         case.update(fields)
         row = {key: value for key, value in case.items() if key != "amount_fen"}
         self.out.add("cases", row)
-        self._audit(case, "case.opened", buyer, {"state": "filed"}, filed_at)
+        self.add_audit_event(case, "case.opened", buyer, {"state": "filed"}, filed_at)
         return case
 
-    def _audit(self, case: dict, action: str, actor, after: dict, at) -> None:
+    def add_audit_event(self, case: dict, action: str, actor, after: dict, at) -> None:
         self.out.add(
             "audit_events",
             {
@@ -288,86 +296,6 @@ class Generator:
         entry.size_bytes = len(data)
         entry.content_sha256 = hashlib.sha256(data).hexdigest()
 
-    # --- the history
-
-    def add_history_case(self) -> None:
-        closed_at = self.now - timedelta(days=self.rng.randint(8, 700))
-        filed_at = closed_at - timedelta(days=12)
-        by_panel = self.rng.random() < self.shape.panel_share
-        case = self.add_case(
-            "closed",
-            filed_at=filed_at,
-            deadline_at=None,
-            outcome="for_buyer",
-            decision_kind="panel" if by_panel else "mediator",
-            decision_remedy="full_refund",
-            decided_at=closed_at - timedelta(days=5),
-            decision_reasons="The seller did not show the kettle left the shop undamaged.",
-            closed_reason="completed",
-            closed_at=closed_at,
-            updated_at=closed_at,
-        )
-        self.add_entries(case, 1)
-        if by_panel:
-            panel_id = self.panels.add(
-                case, self.panels.seated(), status="decided", votes_for=[0] * 12 + [1] * 5
-            )
-            self.out.add(
-                "tallies",
-                {
-                    "id": self.out.new_id("tallies"),
-                    "panel_id": panel_id,
-                    "counts": {BALLOT[0]: 12, BALLOT[1]: 5},
-                    "verdict": BALLOT[0],
-                    "votes_cast": 17,
-                    "counted_at": case["updated_at"] + timedelta(hours=30),
-                },
-            )
-        self._obligation(case, "done", done_at=closed_at - timedelta(days=3))
-        self._audit(case, "case.closed", None, {"state": "closed"}, closed_at)
-        for party in ("buyer_id", "seller_id"):
-            self._sent_message(case, case[party], closed_at)
-
-    def _obligation(self, case: dict, status: str, **fields) -> None:
-        self.out.add(
-            "obligations",
-            {
-                "id": self.out.new_id("obligations"),
-                "case_id": case["id"],
-                "kind": "refund",
-                "debtor": "seller",
-                "amount_fen": case["amount_fen"],
-                "step": 1,
-                "status": status,
-                "due_at": fields.pop("due_at", case["updated_at"] + timedelta(hours=48)),
-                "silence_confirms": False,
-                "done_at": None,
-                "created_at": case["updated_at"],
-                **fields,
-            },
-        )
-
-    def _sent_message(self, case: dict, recipient: int, at) -> None:
-        message_id = self.out.new_id("outbox_messages")
-        self.out.add(
-            "outbox_messages",
-            {
-                "id": message_id,
-                "idempotency_key": f"bench-{message_id}:email",
-                "channel": "email",
-                "recipient_id": recipient,
-                "recipient_address": self.addresses[recipient][0],
-                "recipient_name": self.addresses[recipient][1],
-                "subject": f"Case #{case['id']} is closed",
-                "body": "Every step of the decision was carried out.",
-                "link": f"/cases/{case['id']}",
-                "created_at": at,
-                "sent_at": at + timedelta(seconds=20),
-                "attempts": 1,
-                "available_at": at,
-            },
-        )
-
     # --- the working set
 
     def add_working_set(self) -> None:
@@ -409,7 +337,7 @@ class Generator:
         if state == "panel":
             self.panels.add(case, self.panels.seated(), status="open", votes_for=[0, 1, 0])
         elif state == "executing":
-            self._obligation(case, "open", due_at=self.now + timedelta(hours=30))
+            add_obligation(self.out, case, "open", due_at=self.now + timedelta(hours=30))
         elif state == "proposal":
             self.out.add(
                 "settlement_proposals",
@@ -433,7 +361,7 @@ def generate(shape: Shape) -> Generator:
     generator.add_people()
     generator.add_working_set()
     for _ in range(shape.history):
-        generator.add_history_case()
+        generator.history.add_closed_case()
     generator.out.flush()
     return generator
 
