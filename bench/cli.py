@@ -23,7 +23,8 @@ def _print(data: dict) -> None:
 @click.option("--cases", type=int, required=True, help="Cases in all, working set included.")
 def generate_command(cases: int) -> None:
     """Fill an empty, migrated database with CASES cases and everything around them."""
-    from bench.generate import Shape, generate
+    from bench.generate import generate
+    from bench.rows import Shape
 
     if db.session.scalar(text("SELECT count(*) FROM cases")):
         raise click.ClickException("the database already holds cases; start from an empty one")
@@ -43,11 +44,12 @@ def generate_command(cases: int) -> None:
 @click.argument("count", type=int)
 def add_due_panels_command(count: int) -> None:
     """Add COUNT panel cases whose votes are all in, for the counting sweep to decide."""
-    from bench.generate import Generator, Shape, people_of
+    from bench.generate import Generator, people_of
+    from bench.rows import Shape
 
     generator = Generator(Shape(cases=0), seed=count)
     generator.people = people_of()
-    generator.add_due_panels(count)
+    generator.panels.add_due(count)
     generator.out.flush()
     _print({"added": count})
 
@@ -68,7 +70,7 @@ def facts_command() -> None:
     from app.auth.models import User
     from app.cases.models import Case, EvidenceEntry
     from app.jury.models import Seat, Vote
-    from bench.generate import BENCH_BUYER, BENCH_MEDIATOR
+    from bench.rows import BENCH_BUYER, BENCH_MEDIATOR
 
     buyer = db.session.scalar(select(User.id).where(User.email == BENCH_BUYER))
     mediator = db.session.scalar(select(User.id).where(User.email == BENCH_MEDIATOR))

@@ -11,134 +11,51 @@ measure taken at 10k, 100k and 1M cases differs only in how much history lies be
   its audit events, its sent notifications and its obligation; a share of them decided by
   a panel whose seats, votes and tally are all there.
 
-``add_due_panels`` adds panel cases whose votes are all in but not yet counted: the
+``Panels.add_due`` adds panel cases whose votes are all in but not yet counted: the
 counting sweep's work. Rows go in with executemany, a chunk at a time, in the order of the
 foreign keys; ids are given here, so nothing is read back.
+
+This module writes the people, the cases and their timelines, and the working set; the
+closed cases are in ``bench.history``, the panels in ``bench.panels``, the data's shape and
+the row writer in ``bench.rows``.
 """
 
 import hashlib
 import random
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 
 from PIL import Image
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import select
 
 from app.auth.passwords import hash_password
 from app.cases.chains import GENESIS_HASH, entry_hash, text_sha256
 from app.cases.files import THUMBNAIL_SUFFIX, evidence_path
 from app.core import clock
 from app.core.extensions import db
-
-BENCH_PASSWORD = "tribunal-bench"  # noqa: S105  (the benchmark's own throwaway accounts)
-BENCH_BUYER = "bench-buyer@example.com"
-BENCH_SELLER = "bench-seller@example.com"
-BENCH_MEDIATOR = "bench-mediator@example.com"
-BENCH_REVIEWER = "bench-reviewer{:02d}@example.com"
-
-PANEL_SEATS = 17
-PANEL_MAJORITY = 9
-BALLOT = ["Refund the buyer in full", "Reject the claim"]
-CLAIM_TYPES = ["not_as_described", "not_received", "damaged_in_transit", "counterfeit"]
-SEVERITIES = ["general"] * 6 + ["important"] * 3 + ["urgent"]
-# the working set: how the open cases spread over the states (the rest are in mediation)
-OPEN_STATE_SHARES = {
-    "filed": 0.05,
-    "awaiting_seller": 0.15,
-    "evidence": 0.20,
-    "proposal": 0.10,
-    "panel": 0.10,
-    "decided": 0.05,
-    "executing": 0.05,
-}
-STATEMENT = (
-    "The parcel arrived on time but the kettle inside had a cracked base and leaked when it "
-    "was first filled. Photos of the box and the base are attached; the courier's note says "
-    "the box was handed over undamaged."
+from bench.history import History, add_obligation
+from bench.panels import Panels
+from bench.rows import (
+    BENCH_BUYER,
+    BENCH_MEDIATOR,
+    BENCH_PASSWORD,
+    BENCH_REVIEWER,
+    BENCH_SELLER,
+    CLAIM_TYPES,
+    OPEN_STATE_SHARES,
+    PANEL_SEATS,
+    SEVERITIES,
+    STATEMENT,
+    People,
+    RowWriter,
+    Shape,
 )
 
 
-@dataclass(frozen=True)
-class Shape:
-    cases: int  # every case in the database
-    open_cases: int = 10_000  # the working set (the mediator queue)
-    read_cases: int = 50  # cases whose page is read
-    entries_per_side: int = 20
-    upload_cases: int = 100  # cases in evidence that the bench buyer uploads to
-    vote_panels: int = 600  # open panels seating the bench reviewers: 10,200 seats to vote on
-    bench_reviewers: int = 20
-    reviewers: int = 1_000
-    mediators: int = 20
-    panel_share: float = 0.05  # history cases decided by a panel
-    chunk: int = 5_000
-
-    @property
-    def history(self) -> int:
-        return max(self.cases - self.open_cases, 0)
-
-    @property
-    def traders(self) -> int:
-        return max(2_000, self.cases // 5)
-
-
-class RowWriter:
-    """Buffers rows per table and inserts them, parents first, a chunk at a time."""
-
-    def __init__(self, chunk: int):
-        self.chunk = chunk
-        self.pending: dict[str, list[dict]] = defaultdict(list)
-        self.written: dict[str, int] = defaultdict(int)
-        self._next_ids: dict[str, int] = {}
-        self._buffered = 0
-
-    def new_id(self, table: str) -> int:
-        if table not in self._next_ids:
-            table_obj = db.metadata.tables[table]
-            top = db.session.scalar(select(func.max(table_obj.c.id)))
-            self._next_ids[table] = (top or 0) + 1
-        self._next_ids[table] += 1
-        return self._next_ids[table] - 1
-
-    def add(self, table: str, row: dict) -> dict:
-        self.pending[table].append(row)
-        self._buffered += 1
-        if self._buffered >= self.chunk:
-            self.flush()
-        return row
-
-    def flush(self) -> None:
-        for table in db.metadata.sorted_tables:
-            rows = self.pending.pop(table.name, None)
-            if rows:
-                db.session.execute(insert(table), rows)
-                self.written[table.name] += len(rows)
-                self._advance_sequence(table.name)
-        db.session.commit()
-        self._buffered = 0
-
-    def _advance_sequence(self, table: str) -> None:
-        """On PostgreSQL the ids given here bypass the id sequences: move them past."""
-        if table in self._next_ids and db.session.get_bind().dialect.name == "postgresql":
-            db.session.execute(
-                text("SELECT setval(pg_get_serial_sequence(:table, 'id'), :last)"),
-                {"table": table, "last": self._next_ids[table] - 1},
-            )
-
-
-@dataclass
-class People:
-    buyer: int
-    seller: int
-    mediator: int
-    mediators: list[int]
-    bench_reviewers: list[int]
-    reviewers: list[int]
-    traders: list[int]
-
-
 class Generator:
+    """One seeded run of the data: every draw comes from ``rng``, every row goes to ``out``;
+    ``panels`` and ``history`` write their part with the same two."""
+
     def __init__(self, shape: Shape, seed: int = 7):
         self.shape = shape
         self.rng = random.Random(seed)
@@ -146,6 +63,8 @@ class Generator:
         self.out = RowWriter(shape.chunk)
         self.people: People | None = None
         self.addresses: dict[int, tuple[str, str]] = {}  # user id: e-mail address, name
+        self.panels = Panels(self)
+        self.history = History(self)
 
     # --- people
 
@@ -312,10 +231,10 @@ class Generator:
         case.update(fields)
         row = {key: value for key, value in case.items() if key != "amount_fen"}
         self.out.add("cases", row)
-        self._audit(case, "case.opened", buyer, {"state": "filed"}, filed_at)
+        self.add_audit_event(case, "case.opened", buyer, {"state": "filed"}, filed_at)
         return case
 
-    def _audit(self, case: dict, action: str, actor, after: dict, at) -> None:
+    def add_audit_event(self, case: dict, action: str, actor, after: dict, at) -> None:
         self.out.add(
             "audit_events",
             {
@@ -377,144 +296,6 @@ class Generator:
         entry.size_bytes = len(data)
         entry.content_sha256 = hashlib.sha256(data).hexdigest()
 
-    def add_panel(self, case: dict, reviewers: list[int], *, status: str, votes_for: list[int]):
-        """A panel on ``case`` seating ``reviewers``; ``votes_for[i]`` is the ballot option
-        the i-th reviewer voted for (the rest have not voted)."""
-        panel_id = self.out.new_id("panels")
-        # an open panel was drawn hours ago, so its seats and deadline are still running
-        drawn_at = self.now - timedelta(hours=3) if status == "open" else case["updated_at"]
-        self.out.add(
-            "panels",
-            {
-                "id": panel_id,
-                "case_id": case["id"],
-                "round": "first",
-                "status": status,
-                "seats": PANEL_SEATS,
-                "majority": PANEL_MAJORITY,
-                "options": BALLOT,
-                "question": "Should the buyer get a full refund?",
-                "summary": STATEMENT,
-                "seed": "0" * 64,
-                "pool": reviewers,
-                "drawn_at": drawn_at,
-                "deadline_at": drawn_at + timedelta(hours=72),
-                "replacement_rounds": 0,
-                "closed_at": drawn_at + timedelta(hours=30) if status != "open" else None,
-                "return_reason": None,
-            },
-        )
-        for index, reviewer in enumerate(reviewers):
-            seat_id = self.out.new_id("seats")
-            voted = index < len(votes_for)
-            self.out.add(
-                "seats",
-                {
-                    "id": seat_id,
-                    "panel_id": panel_id,
-                    "reviewer_id": reviewer,
-                    "status": "voted" if voted else "open",
-                    "seated_at": drawn_at,
-                    "vote_due_at": drawn_at + timedelta(hours=24),
-                },
-            )
-            if voted:
-                self.out.add(
-                    "votes",
-                    {
-                        "id": self.out.new_id("votes"),
-                        "seat_id": seat_id,
-                        "panel_id": panel_id,
-                        "option": BALLOT[votes_for[index]],
-                        "reason": "The photos show the damage the buyer describes.",
-                        "cast_at": drawn_at + timedelta(hours=2),
-                    },
-                )
-        return panel_id
-
-    def _seated(self) -> list[int]:
-        return self.rng.sample(self.people.reviewers, PANEL_SEATS)
-
-    # --- the history
-
-    def add_history_case(self) -> None:
-        closed_at = self.now - timedelta(days=self.rng.randint(8, 700))
-        filed_at = closed_at - timedelta(days=12)
-        by_panel = self.rng.random() < self.shape.panel_share
-        case = self.add_case(
-            "closed",
-            filed_at=filed_at,
-            deadline_at=None,
-            outcome="for_buyer",
-            decision_kind="panel" if by_panel else "mediator",
-            decision_remedy="full_refund",
-            decided_at=closed_at - timedelta(days=5),
-            decision_reasons="The seller did not show the kettle left the shop undamaged.",
-            closed_reason="completed",
-            closed_at=closed_at,
-            updated_at=closed_at,
-        )
-        self.add_entries(case, 1)
-        if by_panel:
-            panel_id = self.add_panel(
-                case, self._seated(), status="decided", votes_for=[0] * 12 + [1] * 5
-            )
-            self.out.add(
-                "tallies",
-                {
-                    "id": self.out.new_id("tallies"),
-                    "panel_id": panel_id,
-                    "counts": {BALLOT[0]: 12, BALLOT[1]: 5},
-                    "verdict": BALLOT[0],
-                    "votes_cast": 17,
-                    "counted_at": case["updated_at"] + timedelta(hours=30),
-                },
-            )
-        self._obligation(case, "done", done_at=closed_at - timedelta(days=3))
-        self._audit(case, "case.closed", None, {"state": "closed"}, closed_at)
-        for party in ("buyer_id", "seller_id"):
-            self._sent_message(case, case[party], closed_at)
-
-    def _obligation(self, case: dict, status: str, **fields) -> None:
-        self.out.add(
-            "obligations",
-            {
-                "id": self.out.new_id("obligations"),
-                "case_id": case["id"],
-                "kind": "refund",
-                "debtor": "seller",
-                "amount_fen": case["amount_fen"],
-                "step": 1,
-                "status": status,
-                "due_at": fields.pop("due_at", case["updated_at"] + timedelta(hours=48)),
-                "silence_confirms": False,
-                "done_at": None,
-                "created_at": case["updated_at"],
-                **fields,
-            },
-        )
-
-    def _sent_message(self, case: dict, recipient: int, at) -> None:
-        message_id = self.out.new_id("outbox_messages")
-        self.out.add(
-            "outbox_messages",
-            {
-                "id": message_id,
-                "idempotency_key": f"bench-{message_id}:email",
-                "channel": "email",
-                "recipient_id": recipient,
-                "recipient_address": self.addresses[recipient][0],
-                "recipient_name": self.addresses[recipient][1],
-                "subject": f"Case #{case['id']} is closed",
-                "body": "Every step of the decision was carried out.",
-                "link": f"/cases/{case['id']}",
-                "created_at": at,
-                "sent_at": at + timedelta(seconds=20),
-                "attempts": 1,
-                "available_at": at,
-            },
-        )
-
     # --- the working set
 
     def add_working_set(self) -> None:
@@ -530,7 +311,7 @@ class Generator:
             case = self.add_case("panel")
             self.add_entries(case, 3)
             seated = self.rng.sample(people.bench_reviewers, PANEL_SEATS)
-            self.add_panel(case, seated, status="open", votes_for=[])
+            self.panels.add(case, seated, status="open", votes_for=[])
         special = shape.read_cases + shape.upload_cases + shape.vote_panels
         for state in self._open_states(max(shape.open_cases - special, 0)):
             self.add_open_case(state)
@@ -554,9 +335,9 @@ class Generator:
         case = self.add_case(state, **fields)
         self.add_entries(case, 3)
         if state == "panel":
-            self.add_panel(case, self._seated(), status="open", votes_for=[0, 1, 0])
+            self.panels.add(case, self.panels.seated(), status="open", votes_for=[0, 1, 0])
         elif state == "executing":
-            self._obligation(case, "open", due_at=self.now + timedelta(hours=30))
+            add_obligation(self.out, case, "open", due_at=self.now + timedelta(hours=30))
         elif state == "proposal":
             self.out.add(
                 "settlement_proposals",
@@ -573,14 +354,6 @@ class Generator:
                 },
             )
 
-    # --- the counting sweep's work
-
-    def add_due_panels(self, count: int) -> None:
-        """``count`` panel cases whose nine votes for the claim are in, not yet counted."""
-        for _ in range(count):
-            case = self.add_case("panel")
-            self.add_panel(case, self._seated(), status="open", votes_for=[0] * 9 + [1] * 2)
-
 
 def generate(shape: Shape) -> Generator:
     """Fill an empty (migrated) database; returns the generator, which knows the people."""
@@ -588,7 +361,7 @@ def generate(shape: Shape) -> Generator:
     generator.add_people()
     generator.add_working_set()
     for _ in range(shape.history):
-        generator.add_history_case()
+        generator.history.add_closed_case()
     generator.out.flush()
     return generator
 

@@ -29,9 +29,9 @@ from PIL import Image
 
 from app.core.config import PROJECT_ROOT
 from bench.client import log_in
-from bench.generate import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
 from bench.load import run_wrk
 from bench.memory import memory_mb
+from bench.rows import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
 
 WORK_DIR = PROJECT_ROOT / "instance" / "bench"
 FLASK = [sys.executable, "-m", "flask", "--app", "bench.wsgi"]

@@ -15,16 +15,10 @@ from app.core.extensions import db
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, Reviewer, Tally
 from bench.app import create_bench_app
-from bench.generate import (
-    BENCH_BUYER,
-    BENCH_PASSWORD,
-    Generator,
-    Shape,
-    generate,
-    people_of,
-)
+from bench.generate import Generator, generate, people_of
 from bench.load import parse
 from bench.report import render
+from bench.rows import BENCH_BUYER, BENCH_PASSWORD, Shape
 from bench.sweeps import reference_count_due_panels
 
 pytestmark = pytest.mark.committing
@@ -117,7 +111,7 @@ def test_the_plain_sql_sweep_writes_what_the_real_sweep_writes(generated):
         generator = Generator(replace(TINY, cases=0), seed=seed)
         generator.people = people_of()
         earlier = set(db.session.scalars(select(Panel.id)))
-        generator.add_due_panels(4)
+        generator.panels.add_due(4)
         generator.out.flush()
         before = rows_per_table()
         resolved = db.session.scalar(select(func.sum(Reviewer.resolved)))
