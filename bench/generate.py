@@ -375,10 +375,16 @@ def people_of() -> People:
         return db.session.scalar(select(User.id).where(User.email == email))
 
     reviewers = db.session.scalars(
-        select(Reviewer.user_id).join(User).where(User.email.like("bench-reviewer%"))
+        select(Reviewer.user_id)
+        .join(User)
+        .where(User.email.like("bench-reviewer%"))
+        .order_by(User.id)
     ).all()
     pool = db.session.scalars(
-        select(Reviewer.user_id).join(User).where(User.email.like("reviewer%@bench.example.com"))
+        select(Reviewer.user_id)
+        .join(User)
+        .where(User.email.like("reviewer%@bench.example.com"))
+        .order_by(User.id)
     ).all()
     traders = db.session.scalars(
         select(User.id).where(User.email.like("trader%@bench.example.com")).order_by(User.id)
