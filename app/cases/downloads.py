@@ -23,7 +23,8 @@ def evidence_file(case_id: int, entry_id: int):
     if entry.stored_name is None:
         abort(404)
     inline = entry.content_type in INLINE_CONTENT_TYPES
-    return _send(entry.stored_name, entry.content_type, _download_name(entry), inline)
+    download_name = _download_name(entry)
+    return send_evidence_file(entry.stored_name, entry.content_type, download_name, inline=inline)
 
 
 @login_required
@@ -32,7 +33,8 @@ def evidence_thumbnail(case_id: int, entry_id: int):
     if entry.thumbnail_name is None:
         abort(404)
     content_type = mimetypes.guess_type(entry.thumbnail_name)[0] or "image/jpeg"
-    return _send(entry.thumbnail_name, content_type, _download_name(entry, content_type), True)
+    download_name = _download_name(entry, content_type)
+    return send_evidence_file(entry.thumbnail_name, content_type, download_name, inline=True)
 
 
 def _viewable_entry(case_id: int, entry_id: int) -> EvidenceEntry:
@@ -43,7 +45,8 @@ def _viewable_entry(case_id: int, entry_id: int) -> EvidenceEntry:
     return entry
 
 
-def _send(stored_name: str, content_type: str, download_name: str, inline: bool):
+def send_evidence_file(stored_name: str, content_type: str, download_name: str, *, inline: bool):
+    """A stored evidence file (404 if it is gone), sandboxed, never cached by others."""
     path = files.evidence_path(stored_name)
     if not path.is_file():
         abort(404)

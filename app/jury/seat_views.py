@@ -16,7 +16,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -28,8 +27,8 @@ from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
-from app.cases import evidence, files
-from app.cases.downloads import FILE_RESPONSE_CSP
+from app.cases import evidence
+from app.cases.downloads import send_evidence_file
 from app.cases.forms import ConfirmForm
 from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
 from app.core.extensions import db, limiter
@@ -246,23 +245,11 @@ def evidence_thumbnail(seat_id: int, entry_id: int):
     entry = db.session.get(EvidenceEntry, entry_id)
     if entry is None or entry.case_id != seat.panel.case_id or entry.thumbnail_name is None:
         abort(404)
-    path = files.evidence_path(entry.thumbnail_name)
-    if not path.is_file():
-        abort(404)
     content_type = mimetypes.guess_type(entry.thumbnail_name)[0] or "image/jpeg"
     extension = mimetypes.guess_extension(content_type) or ""
     # a generic name: the uploader's file name may carry a name or an order number
-    response = send_file(
-        path,
-        mimetype=content_type,
-        download_name=f"photo-{entry.id}{extension}",
-        conditional=True,
-        etag=True,
-    )
-    response.headers["Content-Security-Policy"] = FILE_RESPONSE_CSP
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    download_name = f"photo-{entry.id}{extension}"
+    return send_evidence_file(entry.thumbnail_name, content_type, download_name, inline=True)
 
 
 # Voting
