@@ -42,7 +42,12 @@ from app.core import clock
 from app.core.extensions import db
 from tests.helpers import hostile
 from tests.helpers.case_factories import make_case
-from tests.helpers.hostile import ACCEPTED_POLYGLOTS, HOSTILE_FILENAMES, REFUSED_UPLOADS
+from tests.helpers.hostile import (
+    ACCEPTED_POLYGLOTS,
+    FILENAME_MESSAGES,
+    HOSTILE_FILENAMES,
+    REFUSED_UPLOADS,
+)
 from tests.helpers.pages import field_error, login, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -89,24 +94,6 @@ REFUSAL_MESSAGES: dict[str, str] = {
     "Matroska, not WebM": NOT_WEBM,
     "truncated WebM": VIDEO_DAMAGED,
     "WebM with trailing garbage": VIDEO_DAMAGED,
-}
-
-TRAVERSAL = 'The file name may not contain "/", "\\" or "..".'
-INVISIBLE = "The file name contains control or invisible formatting characters."
-
-FILENAME_MESSAGES: dict[str, str] = {
-    "path traversal": TRAVERSAL,
-    "backslash traversal": TRAVERSAL,
-    "a folder": TRAVERSAL,
-    "two dots": TRAVERSAL,
-    "NUL byte": INVISIBLE,
-    "terminal escape": INVISIBLE,
-    "right-to-left override": INVISIBLE,
-    "zero-width space": INVISIBLE,
-    "300 characters": "The file name is longer than",
-    "leading dot": 'The file name may not start with ".".',
-    "empty": "Choose a file to upload.",  # a part without a name is no file at all
-    "only spaces": "The file has no name.",
 }
 
 KIND_BY_EXTENSION = {

@@ -436,3 +436,22 @@ HOSTILE_FILENAMES: dict[str, str] = {
     "empty": "",
     "only spaces": "   ",
 }
+
+TRAVERSAL = 'The file name may not contain "/", "\\" or "..".'
+INVISIBLE = "The file name contains control or invisible formatting characters."
+
+# label → the start of the message the uploader reads beside the file field
+FILENAME_MESSAGES: dict[str, str] = {
+    "path traversal": TRAVERSAL,
+    "backslash traversal": TRAVERSAL,
+    "a folder": TRAVERSAL,
+    "two dots": TRAVERSAL,
+    "NUL byte": INVISIBLE,
+    "terminal escape": INVISIBLE,
+    "right-to-left override": INVISIBLE,
+    "zero-width space": INVISIBLE,
+    "300 characters": "The file name is longer than",
+    "leading dot": 'The file name may not start with ".".',
+    "empty": "Choose a file to upload.",  # a part without a name is no file at all
+    "only spaces": "The file has no name.",
+}
