@@ -78,25 +78,34 @@ def test_a_token_from_another_session_is_refused(app, client):
 
 
 @pytest.mark.parametrize(
-    ("state", "who", "path", "data"),
+    ("state", "who", "path", "data", "moved_to"),
     [
-        ("filed", "buyer", "withdraw", {}),
-        ("returned", "buyer", "resubmit", CLAIM),
-        ("filed", "mediator", "intake/accept", {"severity": "general"}),
-        ("filed", "mediator", "intake/return", {"reason": "Which item?"}),
-        ("awaiting_seller", "seller", "answer/accept", {}),
+        ("filed", "buyer", "withdraw", {}, "closed"),
+        ("returned", "buyer", "resubmit", CLAIM, "filed"),
+        ("filed", "mediator", "intake/accept", {"severity": "general"}, "awaiting_seller"),
+        ("filed", "mediator", "intake/return", {"reason": "Which item?"}, "returned"),
+        # agreed at once: the full refund is carried out straight away
+        ("awaiting_seller", "seller", "answer/accept", {}, "executing"),
+        # the case waits on, now for the buyer's answer to the offer
         (
             "awaiting_seller",
             "seller",
             "answer/counter-offer",
             {"remedy": "replacement", "amount": "0", "message": "A new pair."},
+            "awaiting_seller",
         ),
-        ("awaiting_seller", "seller", "answer/contest", {"statement": "It was delivered."}),
-        ("counter_offer", "buyer", "counter-offer/accept", {}),
-        ("counter_offer", "buyer", "counter-offer/refuse", {}),
+        (
+            "awaiting_seller",
+            "seller",
+            "answer/contest",
+            {"statement": "It was delivered."},
+            "evidence",
+        ),
+        ("counter_offer", "buyer", "counter-offer/accept", {}, "executing"),
+        ("counter_offer", "buyer", "counter-offer/refuse", {}, "evidence"),
     ],
 )
-def test_every_action_needs_the_token(client, state, who, path, data):
+def test_every_action_needs_the_token(client, state, who, path, data, moved_to):
     case = make_case(state)
     before = case.state
     actor = make_user(roles=(Role.MEDIATOR,)) if who == "mediator" else getattr(case, who)
@@ -112,4 +121,5 @@ def test_every_action_needs_the_token(client, state, who, path, data):
     assert response.status_code == 302
     db.session.expire_all()
     after = db.session.get(Case, case.id)
-    assert after.state != before or after.pending_counter_offer is not None
+    assert after.state == moved_to
+    assert (after.pending_counter_offer is not None) == (path == "answer/counter-offer")
