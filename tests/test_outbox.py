@@ -222,7 +222,12 @@ def test_failing_mail_backs_off_then_gives_up_and_logs_no_personal_data(
     assert len(given_up) == 1
     assert str(message.id) in given_up[0].getMessage()
     assert "refund-due" in given_up[0].getMessage()
-    assert len(caplog.records) >= 3
+    delivery_log = [r for r in caplog.records if r.name == delivery.logger.name]
+    # each failed attempt is logged: two retries, then the give-up
+    assert [r.levelno for r in delivery_log] == [logging.INFO, logging.INFO, logging.WARNING]
+    said = [r.getMessage() for r in delivery_log]
+    assert "failed attempt 1 " in said[0] and "failed attempt 2 " in said[1], said
+    assert "failed 3 times and is given up" in said[2], said
     for personal in (address, "Alice", secret):
         assert personal not in caplog.text
 
