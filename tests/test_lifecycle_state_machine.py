@@ -5,10 +5,14 @@ checks after every step what must always hold, whatever happened before.
 Each rule calls the real service; a ``CaseRefused`` (or a subclass) means "not allowed now"
 and is part of the model, anything else is a failure. Every example runs in a savepoint of
 the test's rolled-back transaction, so examples do not see each other's rows.
+
+The states the cases rest in after each step are recorded; once the runs are over, the test
+checks that they reached every state of ``CaseState``.
 """
 
 from collections import Counter, deque
 from datetime import UTC, datetime, timedelta
+from typing import ClassVar
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -60,34 +64,42 @@ DEPOSIT_FEN = 50_000
 
 PICK = st.integers(min_value=0, max_value=10_000)
 
-CLAIMS = st.sampled_from(
-    [
-        Claim(
-            ClaimType.DAMAGED_IN_TRANSIT, ResponsibleParty.SELLER, "Cracked.", Remedy.FULL_REFUND
-        ),
-        Claim(
-            ClaimType.NOT_AS_DESCRIBED,
-            ResponsibleParty.SELLER,
-            "Wrong colour.",
-            Remedy.PARTIAL_REFUND,
-            remedy_amount_fen=5000,
-        ),
-        Claim(
-            ClaimType.NOT_AS_DESCRIBED,
-            ResponsibleParty.SELLER,
-            "Not what was shown.",
-            Remedy.RETURN_AND_REFUND,
-        ),
-        Claim(ClaimType.COUNTERFEIT, ResponsibleParty.SELLER, "A fake.", Remedy.REPLACEMENT),
-        Claim(
-            ClaimType.LATE_DELIVERY,
-            ResponsibleParty.LOGISTICS,
-            "Two weeks late.",
-            Remedy.COMPENSATION,
-            remedy_amount_fen=2000,
-        ),
-    ]
-)
+
+def steps(least: int = 0) -> st.SearchStrategy[list[int]]:
+    """The branch of each step a push takes (see ``CaseLifecycle.next_step``): up to 16
+    steps, 8 on average (a plain list averages 5, too few to carry cases far along)."""
+    return st.integers(min_value=least, max_value=16).flatmap(
+        lambda count: st.lists(
+            st.integers(min_value=0, max_value=5), min_size=count, max_size=count
+        )
+    )
+
+
+CLAIMS_LIST = [
+    Claim(ClaimType.DAMAGED_IN_TRANSIT, ResponsibleParty.SELLER, "Cracked.", Remedy.FULL_REFUND),
+    Claim(
+        ClaimType.NOT_AS_DESCRIBED,
+        ResponsibleParty.SELLER,
+        "Wrong colour.",
+        Remedy.PARTIAL_REFUND,
+        remedy_amount_fen=5000,
+    ),
+    Claim(
+        ClaimType.NOT_AS_DESCRIBED,
+        ResponsibleParty.SELLER,
+        "Not what was shown.",
+        Remedy.RETURN_AND_REFUND,
+    ),
+    Claim(ClaimType.COUNTERFEIT, ResponsibleParty.SELLER, "A fake.", Remedy.REPLACEMENT),
+    Claim(
+        ClaimType.LATE_DELIVERY,
+        ResponsibleParty.LOGISTICS,
+        "Two weeks late.",
+        Remedy.COMPENSATION,
+        remedy_amount_fen=2000,
+    ),
+]
+CLAIMS = st.sampled_from(CLAIMS_LIST)
 SETTLEMENTS = st.sampled_from(
     [
         Settlement(Remedy.FULL_REFUND, None, "The photos show the damage."),
@@ -163,6 +175,10 @@ def case_claim(case: Case) -> Claim:
 
 
 class CaseLifecycle(RuleBasedStateMachine):
+    # the states the cases were seen in after each step, across every run of a test (a test
+    # gives its own set to a subclass, then checks the union once the runs are over)
+    states_seen: ClassVar[set[str]] = set()
+
     def __init__(self):
         super().__init__()
         self.savepoint = db.session.begin_nested()
@@ -176,8 +192,11 @@ class CaseLifecycle(RuleBasedStateMachine):
             self.savepoint.rollback()
         db.session.expire_all()
 
-    @initialize()
-    def world(self):
+    @initialize(pick=PICK, history=steps(), settlement=SETTLEMENTS)
+    def world(self, pick, history, settlement):
+        """Two cases just filed, then ``history``: steps taken before the run begins, as a
+        push (below) takes them. Hypothesis switches rules off at random in each example
+        (swarm testing), push among them; the history walks cases along in every example."""
         clock.freeze(START)
         self.buyer = make_user(name="Li Na")
         self.seller = make_user(name="Wang Wei", shop_name="Earbud Shop")
@@ -197,6 +216,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             db.session.flush()
             self.case_ids.append(case.id)
             self.history[case.id] = [case.state]
+        self.push(pick, history, settlement)
 
     # Picking rows
 
@@ -436,47 +456,103 @@ class CaseLifecycle(RuleBasedStateMachine):
         creditor = self.party(obligation.debtor != "buyer")
         _refused(execution.dispute, obligation, creditor, "Nothing arrived.")
 
-    # A push along the lifecycle: the next step a person (or a timer) would take for a case
-    # in its current state, so that runs reach panels, appeals and execution, not only intake
+    # A push along the lifecycle: the next steps people (or timers) would take for the live
+    # cases, so that runs reach panels, appeals and execution, not only intake. A push keeps
+    # to one live case (``pick``) until it closes, then goes on with another, filing a new
+    # one when none is left; each ``choice`` picks the branch of one step. After each step
+    # the cases' states are recorded and checked against the allowed edges; the other
+    # invariants hold after the push as after any rule (the audit trail's covers every step).
 
     @precondition(lambda self: self.case_ids)
-    @rule(pick=PICK, choice=st.integers(min_value=0, max_value=5), settlement=SETTLEMENTS)
-    def push(self, pick, choice, settlement):
-        live = [s for s in CaseState if s is not CaseState.CLOSED]
-        case = self.case(pick * 5 + 1, *live)
+    @rule(pick=PICK, choices=steps(least=1), settlement=SETTLEMENTS)
+    def push(self, pick, choices, settlement):
+        for choice in choices:
+            live = db.session.scalars(
+                select(Case.id)
+                .where(Case.id.in_(self.case_ids), Case.state != CaseState.CLOSED.value)
+                .order_by(Case.id)
+            ).all()
+            if live:
+                case = db.session.get(Case, live[pick % len(live)], populate_existing=True)
+                if not self.next_step(case, choice, settlement):
+                    self.time_runs_out(case)
+            else:
+                self.open_case(pick, fresh=True, claim=CLAIMS_LIST[choice % len(CLAIMS_LIST)])
+            self.states_move_along_allowed_edges()
+
+    def next_step(self, case: Case, choice: int, settlement: Settlement) -> bool:
+        """The step a person takes for ``case`` in its state, ``choice`` picking which; False
+        if there is none to take, or it was refused (a deadline passed: time acts instead)."""
         state = case.current_state
         if state is CaseState.FILED:
             if choice:
-                self.accept_intake(pick * 5 + 1, urgent=False)
-        elif state is CaseState.RETURNED:
-            _refused(services.resubmit_case, case, self.buyer, case_claim(case))
-        elif state is CaseState.AWAITING_SELLER:
-            if case.pending_counter_offer is not None:
-                call = [services.buyer_refuses_counter_offer, services.buyer_accepts_counter_offer]
-                _refused(call[choice % 2], case, self.buyer)
-            elif choice < 4:
-                _refused(services.seller_contests, case, self.seller, "It left us intact.")
-            else:
-                _refused(services.seller_accepts_claim, case, self.seller)
-        elif state is CaseState.MEDIATION:
-            if choice < 3:
-                self.route_to_panel(pick * 5 + 1)
-            elif choice < 5:
-                _refused(mediation.decide, case, self.mediator, settlement)
-            else:
-                _refused(mediation.propose_settlement, case, self.mediator, settlement)
-        elif state is CaseState.PANEL:
-            for _ in range(choice % 3 + 1):
-                self.vote(pick + choice, OPTIONS[choice % 2])
-        elif state is CaseState.DECIDED and choice < 3:
-            _refused(appeals.appeal, case, self.party(choice % 2 == 0), "The panel got it wrong.")
-        else:  # a timer: evidence window, proposal, appeal window, execution steps
-            deadline = case.deadline_at
-            if deadline is not None and deadline > clock.now():
-                clock.advance(deadline - clock.now() + timedelta(minutes=1))
-            sweep_case_deadlines()
-            sweep_obligations()
+                return _refused(services.accept_intake, case, self.mediator, Severity.IMPORTANT)
+            return _refused(services.return_case, case, self.mediator, "Add a photo of the box.")
+        if state is CaseState.RETURNED:
+            return _refused(services.resubmit_case, case, self.buyer, case_claim(case))
+        if state is CaseState.AWAITING_SELLER and case.pending_counter_offer is not None:
+            answers = [services.buyer_refuses_counter_offer, services.buyer_accepts_counter_offer]
+            return _refused(answers[choice % 2], case, self.buyer)
+        if state is CaseState.AWAITING_SELLER and choice < 3:
+            return _refused(services.seller_contests, case, self.seller, "It left us intact.")
+        if state is CaseState.AWAITING_SELLER and choice == 3:
+            return _refused(services.seller_accepts_claim, case, self.seller)
+        if state is CaseState.AWAITING_SELLER and choice == 4:
+            return _refused(
+                services.seller_counter_offers,
+                case,
+                self.seller,
+                Remedy.PARTIAL_REFUND,
+                5000,
+                "Half back and keep the earbuds.",
+            )
+        if state is CaseState.MEDIATION and choice < 2:
+            return _refused(
+                mediation.route_to_panel,
+                case,
+                self.mediator,
+                "The buyer says it arrived cracked; the seller says it left intact.",
+                "Was the earbud damaged before it reached the buyer?",
+                list(OPTIONS),
+            )
+        if state is CaseState.MEDIATION and choice < 4:
+            return _refused(mediation.decide, case, self.mediator, settlement)
+        if state is CaseState.MEDIATION:
+            return _refused(mediation.propose_settlement, case, self.mediator, settlement)
+        if state is CaseState.PROPOSAL and choice < 3:
+            accept = choice < 2
+            answered = _refused(mediation.answer_proposal, case, self.buyer, accept)
+            return _refused(mediation.answer_proposal, case, self.seller, accept) or answered
+        if state is CaseState.PANEL:
+            seats = db.session.scalars(
+                select(Seat)
+                .join(Panel, Panel.id == Seat.panel_id)
+                .where(
+                    Panel.case_id == case.id,
+                    Panel.status == PanelStatus.OPEN.value,
+                    Seat.status == SeatStatus.OPEN.value,
+                )
+                .order_by(Seat.id)
+            ).all()
+            voted = [
+                _refused(cast_vote, seat, seat.reviewer, OPTIONS[choice % 2], REASON)
+                for seat in seats[: choice % 3 + 1]
+            ]
             count_due_panels()
+            return any(voted)
+        if state is CaseState.DECIDED and choice < 2:
+            party = self.party(choice == 0)
+            return _refused(appeals.appeal, case, party, "The panel got it wrong.")
+        return False  # the seller's silence, the windows, the execution's steps: time acts
+
+    def time_runs_out(self, case: Case) -> None:
+        """The case's deadline passes and the sweeps run, as the scheduler would."""
+        deadline = case.deadline_at
+        if deadline is not None and deadline > clock.now():
+            clock.advance(deadline - clock.now() + timedelta(minutes=1))
+        sweep_case_deadlines()
+        sweep_obligations()
+        count_due_panels()
 
     # Time and the sweeps
 
@@ -513,6 +589,7 @@ class CaseLifecycle(RuleBasedStateMachine):
             select(Case.id, Case.state).where(Case.id.in_(self.case_ids))
         ).all()
         for case_id, state in rows:
+            self.states_seen.add(state)
             previous = self.history[case_id][-1]
             assert reachable(previous, state), (
                 f"case {case_id} went {previous} -> {state}, not along allowed edges"
@@ -669,12 +746,17 @@ class CaseLifecycle(RuleBasedStateMachine):
             assert reason is not None and closed_at is not None, f"case {case_id} closed silently"
 
 
-def test_the_lifecycle_state_machine(app):
+def test_the_lifecycle_state_machine_reaches_every_case_state(app):
+    seen: set[str] = set()
+
+    class Recorded(CaseLifecycle):
+        states_seen = seen
+
     saved = {key: app.config[key] for key in PANEL_CONFIG}
     app.config.update(PANEL_CONFIG)
     try:
         run_state_machine_as_test(
-            CaseLifecycle,
+            Recorded,
             settings=settings(
                 max_examples=60,
                 stateful_step_count=40,
@@ -686,3 +768,5 @@ def test_the_lifecycle_state_machine(app):
         app.config.update(saved)
         clock.reset()
     print(sorted(REACHED.items()))
+    every_state = {state.value for state in CaseState}
+    assert seen == every_state, f"the runs never reached {sorted(every_state - seen)}"
