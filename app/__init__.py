@@ -6,6 +6,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app.core import urls
 from app.core.config import CONFIGS, PROJECT_ROOT, Config
 from app.core.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -36,6 +37,7 @@ def create_app(config: type[Config] | dict | str | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _register_extensions(app)
+    urls.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
     _connect_signals()

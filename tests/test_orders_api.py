@@ -183,3 +183,28 @@ def test_the_openapi_document_describes_the_endpoint_without_a_token(client):
     assert order["properties"]["marketplace_order_id"]["maxLength"] == 64
     assert "refunded" in order["properties"]["status"]["enum"]
     json.dumps(document)  # plain JSON all the way down
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("placed_at", "0001-01-01T00:00:00+14:00"),
+        ("shipped_at", "9999-12-31T23:59:59-14:00"),
+    ],
+)
+def test_a_time_past_the_edge_of_the_calendar_is_a_problem_naming_the_field(
+    client, token, field, value
+):
+    response = post_orders(client, [good_record("TB9", **{field: value})], token)
+
+    body = assert_problem(response, 422)
+    assert body["errors"] == [
+        {
+            "record": 0,
+            "marketplace_order_id": "TB9",
+            "field": field,
+            "message": "must be a time within years 1 to 9999 in UTC, "
+            "such as 2026-01-05T10:00:00+08:00",
+        }
+    ]
+    assert table_count(Order) == 0

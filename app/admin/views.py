@@ -10,6 +10,7 @@ from app.auth.guards import role_required
 from app.auth.models import Role, User
 from app.auth.services import grant_role, revoke_role
 from app.core.extensions import db
+from app.core.pages import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -20,14 +21,13 @@ PAGE_SIZE = 50
 @role_required(Role.ADMIN)
 def users():
     query = request.args.get("q", "").strip()
-    page = max(request.args.get("page", 1, type=int), 1)
     statement = select(User).order_by(User.id)
     if query:
         pattern = f"%{query.lower()}%"
         statement = statement.where(
             or_(func.lower(User.email).like(pattern), func.lower(User.display_name).like(pattern))
         )
-    pagination = db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
+    pagination = paginate(statement, PAGE_SIZE)
     return render_template(
         "admin/users.html", pagination=pagination, query=query, form=RoleChangeForm()
     )

@@ -1,6 +1,25 @@
-"""Helpers for URLs that come from the visitor."""
+"""URLs: ids in paths, and targets that come from the visitor."""
 
 from urllib.parse import urlsplit
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+# the largest id a database integer column holds (a signed 64-bit BIGINT)
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` for a database id: a number past what a column can hold matches no route
+    (404) instead of reaching the database and failing there."""
+
+    def __init__(self, url_map, *args, max: int = MAX_ID, **kwargs):  # noqa: A002
+        super().__init__(url_map, *args, max=max, **kwargs)
+
+
+def init_app(app: Flask) -> None:
+    """Before any blueprint: every ``<int:…>`` in a route is an ``IdConverter``."""
+    app.url_map.converters["int"] = IdConverter
 
 
 def safe_next_url(target: str | None) -> str | None:

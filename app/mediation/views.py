@@ -38,6 +38,7 @@ from app.cases.page import (
 from app.core import clock
 from app.core.extensions import db
 from app.core.forms import apply_error
+from app.core.pages import paginate
 from app.mediation import services
 from app.mediation.assignment import on_duty_mediators
 from app.mediation.forms import (
@@ -90,8 +91,7 @@ def desk():
     filters = QueueFilterForm(formdata=request.args)
     if not filters.validate():
         filters = QueueFilterForm(formdata=None)
-    page = max(request.args.get("page", 1, type=int), 1)
-    queue = db.paginate(_queue(filters), page=page, per_page=QUEUE_PAGE_SIZE, error_out=False)
+    queue = paginate(_queue(filters), QUEUE_PAGE_SIZE)
     may_reassign = current_user.has_role(Role.ADMIN)
     return render_template(
         "mediation/desk.html",

@@ -1,10 +1,11 @@
 """The inbox page and its two actions."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.extensions import db
+from app.core.pages import paginate
 from app.notifications.forms import MarkAllReadForm, MarkReadForm
 from app.notifications.services import (
     InboxItemNotFound,
@@ -28,10 +29,7 @@ def _unread_count() -> dict:
 @bp.get("/inbox")
 @login_required
 def inbox():
-    page = max(request.args.get("page", 1, type=int), 1)
-    pagination = db.paginate(
-        inbox_items(current_user), page=page, per_page=PAGE_SIZE, error_out=False
-    )
+    pagination = paginate(inbox_items(current_user), PAGE_SIZE)
     return render_template("notifications/inbox.html", pagination=pagination)
 
 

@@ -202,7 +202,11 @@ class RecordReader:
         if parsed.utcoffset() is None:
             self.problem(key, f"must include a UTC offset (+08:00 or Z), {example}")
             return None
-        return parsed.astimezone(UTC)
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:  # 0001-01-01T00:00:00+14:00 is before the calendar begins
+            self.problem(key, f"must be a time within years 1 to 9999 in UTC, {example}")
+            return None
 
     def check_time_order(self, raw: dict, placed_at, shipped_at, delivered_at) -> None:
         if raw.get("delivered_at") not in (None, "") and raw.get("shipped_at") in (None, ""):

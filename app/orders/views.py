@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, abort, current_app, render_template, request
+from flask import Blueprint, Flask, abort, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.core.extensions import db
+from app.core.pages import paginate
 from app.orders.models import Order, OrderStatus
 
 bp = Blueprint("orders", __name__)
@@ -53,14 +54,13 @@ def my_orders():
     if current_user.email_verified_at is None:
         # the orders are linked by address; until it is proven they stay hidden
         return render_template("orders/unverified.html")
-    page = max(request.args.get("page", 1, type=int), 1)
     statement = (
         select(Order)
         .where(or_(Order.buyer_id == current_user.id, Order.seller_id == current_user.id))
         .options(selectinload(Order.buyer), selectinload(Order.seller))
         .order_by(Order.placed_at.desc(), Order.id.desc())
     )
-    pagination = db.paginate(statement, page=page, per_page=PAGE_SIZE, error_out=False)
+    pagination = paginate(statement, PAGE_SIZE)
     return render_template("orders/my_orders.html", pagination=pagination)
 
 
