@@ -2,9 +2,11 @@
 
 import pytest
 
+from app.core.config import ProductionConfig
 from app.core.security import SECURITY_HEADERS
+from tests.helpers.case_factories import add_photo, make_case
 from tests.helpers.factories import PASSWORD, make_user
-from tests.helpers.pages import csrf_token_from
+from tests.helpers.pages import csrf_token_from, login
 
 
 @pytest.mark.parametrize(
@@ -26,6 +28,42 @@ def test_pages_contain_no_inline_script(client):
         assert "<script>" not in client.get(path).get_data(as_text=True)
     client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert "<script>" not in client.get("/review/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/orders", "/inbox", "/review/", "/account/password"])
+def test_pages_for_a_signed_in_person_are_never_stored(client, path):
+    login(client, make_user())
+
+    assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_public_pages_and_static_files_may_be_stored(client):
+    assert "Cache-Control" not in client.get("/login").headers
+    login(client, make_user())
+    assert client.get("/static/css/tribunal.css").headers.get("Cache-Control") != "no-store"
+
+
+def test_an_evidence_file_keeps_its_own_revalidated_caching(client):
+    case = make_case("evidence")
+    entry = add_photo(case, case.buyer)
+    login(client, case.buyer)
+
+    response = client.get(f"/cases/{case.id}/evidence/{entry.id}/file")
+
+    assert response.headers["Cache-Control"] == "private, no-cache"
+
+
+def test_production_asks_browsers_for_https_only(app, monkeypatch):
+    monkeypatch.setitem(app.config, "HSTS_SECONDS", 31536000)
+
+    response = app.test_client().get("/login")
+
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_hsts_is_production_s_alone(client):
+    assert "Strict-Transport-Security" not in client.get("/login").headers
+    assert ProductionConfig.HSTS_SECONDS == 365 * 24 * 3600
 
 
 @pytest.mark.usefixtures("csrf_enabled")

@@ -40,6 +40,8 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tribunal.db'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Strict-Transport-Security's max-age; only production serves HTTPS itself
+    HSTS_SECONDS = 0
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
     # How many reverse proxies in front of the app set X-Forwarded-*; 0 trusts none
     PROXY_FIX_HOPS = _env_int("PROXY_FIX_HOPS", 0)
@@ -189,6 +191,8 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    # browsers remember to use HTTPS only, for a year (0 turns it off)
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 365 * 24 * 3600))
 
 
 CONFIGS = {

@@ -1,6 +1,8 @@
-"""Security headers on every response."""
+"""Security headers on every response; pages for a signed-in person are never stored by a
+browser or a proxy, and production asks browsers to come back over HTTPS only (HSTS)."""
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -27,6 +29,14 @@ SECURITY_HEADERS = {
 def _add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if current_user.is_authenticated and request.endpoint != "static":
+        # a view that sets its own (evidence files: private, revalidated) keeps it
+        response.headers.setdefault("Cache-Control", "no-store")
+    hsts_seconds = current_app.config["HSTS_SECONDS"]
+    if hsts_seconds:
+        response.headers.setdefault(
+            "Strict-Transport-Security", f"max-age={hsts_seconds}; includeSubDomains"
+        )
     return response
 
 
