@@ -14,6 +14,9 @@ from app.core import clock
 from app.core.audit import record_event
 from app.core.errors import Refused
 from app.core.extensions import db
+from app.core.text import checked_text
+
+DISPLAY_NAME_MAX_CHARS = 80  # the column's width
 
 
 class AccountError(Refused):
@@ -25,6 +28,20 @@ class Registration:
     email: str
     display_name: str
     password: str
+
+
+def checked_display_name(name: str | None, *, required: bool = True) -> str:
+    """A person's name as others see it and as mail headers carry it: one line of visible
+    characters, at most ``DISPLAY_NAME_MAX_CHARS``."""
+    missing = _l("Tell us your name.") if required else None
+    return checked_text(
+        name,
+        "display_name",
+        maximum=DISPLAY_NAME_MAX_CHARS,
+        missing=missing,
+        one_line=True,
+        refusal=AccountError,
+    )
 
 
 def normalise_email(email: str) -> str:
@@ -50,12 +67,13 @@ def register(data: Registration) -> Registered:
     the e-mailed claim link (``claim_account``), so nobody can take over someone else's
     orders by registering their address first.
     """
+    display_name = checked_display_name(data.display_name)
     _check_password_strength(data.password)
     existing = find_user_by_email(data.email)
     if existing is None:
         user = User(
             email=normalise_email(data.email),
-            display_name=data.display_name.strip(),
+            display_name=display_name,
             password_hash=hash_password(data.password),
         )
         try:
@@ -136,9 +154,10 @@ def claim_account(token: str, display_name: str, password: str) -> User:
     user = _load_token(token, _CLAIM_SALT)
     if user.email_verified_at is not None and user.is_claimed:
         raise AccountError(_l("This account already has a password; log in instead."))
+    display_name = checked_display_name(display_name, required=False)
     _check_password_strength(password)
     user.password_hash = hash_password(password)
-    user.display_name = display_name.strip() or user.display_name
+    user.display_name = display_name or user.display_name
     user.email_verified_at = user.email_verified_at or clock.now()
     record_event(user, "user.claimed", user)
     return user

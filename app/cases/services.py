@@ -169,9 +169,13 @@ def accept_intake(case: Case, mediator: User, severity: Severity) -> None:
 def return_case(case: Case, mediator: User, reason: str) -> None:
     if not case.can_review_intake(mediator):
         raise CaseRefused(_l("Only a mediator can review a filed case."))
-    reason = reason.strip()
-    if not reason:
-        raise CaseRefused(_l("Tell the buyer what is missing."), "reason")
+    reason = checked_text(
+        reason,
+        "reason",
+        maximum=_config("STATEMENT_MAX_CHARS"),
+        missing=_l("Tell the buyer what is missing."),
+        refusal=CaseRefused,
+    )
     event = move(
         case,
         CaseState.RETURNED,

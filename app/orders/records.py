@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from app.auth.models import User
 from app.auth.services import normalise_email
+from app.core.text import text_problem
 from app.orders.models import Order, OrderItem, OrderStatus
 
 STATUSES = tuple(status.value for status in OrderStatus)
@@ -159,6 +160,9 @@ class RecordReader:
             return None
         if not isinstance(value, str):
             self.problem(path, "must be text")
+            return None
+        if text_problem(value, one_line=True) is not None:
+            self.problem(path, "must be one line, without control or direction-changing characters")
             return None
         limit = MAX_LENGTH.get(key)
         if limit is not None and len(value) > limit:
