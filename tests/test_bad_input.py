@@ -12,7 +12,7 @@ from app.notifications.outbox import queue_message
 from tests.helpers.factories import make_order, make_user
 from tests.helpers.pages import csrf_token_from, login
 
-OUT_OF_RANGE = (2**63, 2**64, 10**29)
+OUT_OF_RANGE = (MAX_ID + 1, 2**63, 2**64, 10**29)
 INT_PART = re.compile(r"<int:(\w+)>")
 
 

@@ -5,13 +5,13 @@ from urllib.parse import urlsplit
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-# the largest id a database integer column holds (a signed 64-bit BIGINT)
-MAX_ID = 2**63 - 1
+# the largest id an INTEGER column holds on every backend (PostgreSQL's is 32-bit)
+MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """``<int:…>`` for a database id: a number past what a column can hold matches no route
-    (404) instead of reaching the database and failing there."""
+    """``<int:…>`` for a database id: a number past what an id column can hold matches no
+    route (404) instead of reaching the database and failing there."""
 
     def __init__(self, url_map, *args, max: int = MAX_ID, **kwargs):  # noqa: A002
         super().__init__(url_map, *args, max=max, **kwargs)
