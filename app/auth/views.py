@@ -1,12 +1,13 @@
 """Register, log in, log out, verify and claim accounts, change the password."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import emails
+from app.auth import emails, limits
 from app.auth.forms import ChangePasswordForm, ClaimForm, LoginForm, LogoutForm, RegistrationForm
+from app.auth.limits import TooManyAttempts
 from app.auth.models import User
 from app.auth.services import (
     AccountError,
@@ -18,7 +19,7 @@ from app.auth.services import (
     verify_email,
 )
 from app.core.db import writes_on_get
-from app.core.extensions import db, limiter, login_manager
+from app.core.extensions import db, login_manager
 from app.core.forms import apply_error
 from app.core.i18n import select_locale
 from app.core.urls import safe_next_url
@@ -35,17 +36,25 @@ def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
 
 
-def _login_rate_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def refused_for_now(template: str, form, refusal: TooManyAttempts):
+    """The form again, with the wait above it: 429 and Retry-After."""
+    apply_error(form, refusal)
+    response = make_response(render_template(template, form=form), 429)
+    response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        try:
+            attempt = limits.count_attempt("login", form.email.data)
+        except TooManyAttempts as refusal:
+            return refused_for_now("auth/login.html", form, refusal)
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            limits.refund(attempt)  # only failures use up the limit
             user.locale = select_locale()  # notifications speak the language they use
             db.session.commit()
             login_user(user, remember=form.remember.data)
@@ -60,6 +69,10 @@ def login():
 def register_account():
     form = RegistrationForm()
     if form.validate_on_submit():
+        try:
+            limits.count_attempt("registration", form.email.data)
+        except TooManyAttempts as refusal:
+            return refused_for_now("auth/register.html", form, refusal)
         try:
             registered = register(
                 Registration(form.email.data, form.display_name.data, form.password.data)

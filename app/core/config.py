@@ -62,10 +62,28 @@ class Config:
     PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 10)
     EMAIL_TOKEN_MAX_AGE = _hours("EMAIL_TOKEN_MAX_AGE_HOURS", 48)
 
-    # Rate limits (Flask-Limiter); point the storage at Redis or Memcached to share it
+    # Rate limits (Flask-Limiter). The storage is per process unless it points at a server
+    # every worker shares: with several workers or machines, set redis://host:port/db
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    # attempts per client address, then per account (the e-mail address typed); a
+    # successful login gives its attempt back (app/auth/limits.py)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"
+    )
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "5 per hour;20 per day")
+    REGISTRATION_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "REGISTRATION_ACCOUNT_RATE_LIMIT", "3 per hour"
+    )
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour;20 per day")
+    PASSWORD_RESET_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3 per hour"
+    )
+    SECOND_FACTOR_RATE_LIMIT = os.environ.get("SECOND_FACTOR_RATE_LIMIT", "10 per 5 minutes")
+    SECOND_FACTOR_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "SECOND_FACTOR_ACCOUNT_RATE_LIMIT", "5 per 5 minutes;20 per day"
+    )
     VOTE_RATE_LIMIT = os.environ.get("VOTE_RATE_LIMIT", "30 per minute")
     RATELIMIT_HEADERS_ENABLED = True
 

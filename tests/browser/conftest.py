@@ -7,7 +7,6 @@ autouse fixture of ``tests/conftest.py`` for this directory.
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.journeys import journey_orders
+from tests.helpers.servers import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -46,12 +46,6 @@ def pytest_collection_modifyitems(items):
 def _database():
     """The browser tests talk to their own server and database: nothing to roll back."""
     yield
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Site:
@@ -97,7 +91,7 @@ class Site:
 def site(tmp_path_factory):
     base = tmp_path_factory.mktemp("browser-site")
     db_path = base / "tribunal.db"
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "TRIBUNAL_CONFIG": "development",
@@ -153,7 +147,7 @@ def site(tmp_path_factory):
     ]
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(url + "/login", processes, base)
+        wait_until_up(url + "/login", processes, base)
         yield Site(url, db_path)
     finally:
         for process in processes:
@@ -163,24 +157,6 @@ def site(tmp_path_factory):
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
-
-
-def _wait_until_up(url: str, processes, base: Path, timeout: float = 30) -> None:
-    import urllib.request
-
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        for process in processes:
-            if process.poll() is not None:
-                logs = "\n".join(p.read_text() for p in base.glob("*.log"))
-                raise RuntimeError(f"a site process exited:\n{logs[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer in {timeout} s")
 
 
 @pytest.fixture(scope="session")
