@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -30,6 +29,7 @@ from app.cases.models import (
     Severity,
 )
 from app.cases.services import Claim
+from app.core.forms import SiteForm
 
 CLAIM_TYPE_LABELS = {
     ClaimType.NOT_RECEIVED: _l("Not received"),
@@ -235,7 +235,7 @@ def _statement_limit() -> int:
 # The claim
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(SiteForm):
     claim_type = SelectField(_l("What went wrong"), choices=choices_of(CLAIM_TYPE_LABELS))
     responsible_party = SelectField(
         _l("Who is responsible"), choices=choices_of(RESPONSIBLE_LABELS)
@@ -291,7 +291,7 @@ def _optional_int(value) -> int | None:
     return int(value)
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(SiteForm):
     kind = SelectField(_l("Kind of evidence"), choices=choices_of(EVIDENCE_KIND_LABELS))
     text = TextAreaField(_l("Text"), **LONG_TEXT)
     file = FileField(_l("File"))
@@ -320,11 +320,11 @@ class EvidenceForm(FlaskForm):
 # Intake
 
 
-class IntakeAcceptForm(FlaskForm):
+class IntakeAcceptForm(SiteForm):
     severity = SelectField(_l("Severity"), choices=choices_of(SEVERITY_LABELS))
 
 
-class ReturnCaseForm(FlaskForm):
+class ReturnCaseForm(SiteForm):
     reason = TextAreaField(_l("What is missing"), **LONG_TEXT)
 
     def __init__(self, *args, **kwargs):
@@ -335,7 +335,7 @@ class ReturnCaseForm(FlaskForm):
 # The seller's answer
 
 
-class CounterOfferForm(FlaskForm):
+class CounterOfferForm(SiteForm):
     remedy = SelectField(_l("What you offer"), choices=choices_of(CLAIMABLE_REMEDY_LABELS))
     amount = YuanField(
         _l("Amount in yuan"),
@@ -349,7 +349,7 @@ class CounterOfferForm(FlaskForm):
         self.amount.render_kw = {"inputmode": "decimal", "autocomplete": "off"}
 
 
-class ContestForm(FlaskForm):
+class ContestForm(SiteForm):
     statement = TextAreaField(_l("Why you contest the claim"), **LONG_TEXT)
 
     def __init__(self, *args, **kwargs):
@@ -357,5 +357,5 @@ class ContestForm(FlaskForm):
         counted(self.statement, _statement_limit())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SiteForm):
     """A button-only action: the CSRF token is all it carries."""

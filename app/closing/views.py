@@ -12,7 +12,6 @@ from flask import Blueprint, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
@@ -43,6 +42,7 @@ from app.closing.services import (
 from app.core.audit import record_event
 from app.core.db import writes_on_get
 from app.core.extensions import db
+from app.core.forms import SiteForm
 
 bp = Blueprint("closing", __name__)
 
@@ -63,7 +63,7 @@ SCORE_LABELS = {
 }
 
 
-class RatingForm(FlaskForm):
+class RatingForm(SiteForm):
     score = RadioField(
         _l("How well was your case handled?"),
         choices=[SelectChoice(score, text) for score, text in SCORE_LABELS.items()],

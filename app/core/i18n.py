@@ -2,12 +2,12 @@
 
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from app.core.extensions import db
+from app.core.forms import SiteForm
 from app.core.urls import safe_next_url
 
 bp = Blueprint("i18n", __name__)
@@ -28,7 +28,7 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(SiteForm):
     locale = SelectField(validators=[DataRequired()])
     next = HiddenField()
 

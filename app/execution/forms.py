@@ -1,11 +1,11 @@
 """The forms of a decision's steps, and the words the case page uses for them."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Length
 
 from app.cases.forms import LONG_TEXT, counted
+from app.core.forms import SiteForm
 from app.execution.models import ObligationKind, ObligationStatus
 
 # the services set no length: a proof or a reason is kept to a statement's length, and a
@@ -35,7 +35,7 @@ OBLIGATION_STATUS_LABELS = {
 }
 
 
-class MarkDoneForm(FlaskForm):
+class MarkDoneForm(SiteForm):
     proof = TextAreaField(_l("What you did"), validators=[_at_most(TEXT_MAX_CHARS)], **LONG_TEXT)
     tracking_number = StringField(
         _l("Tracking number of the return parcel"),
@@ -51,7 +51,7 @@ class MarkDoneForm(FlaskForm):
         }
 
 
-class DisputeForm(FlaskForm):
+class DisputeForm(SiteForm):
     reason = TextAreaField(_l("What is wrong"), validators=[_at_most(TEXT_MAX_CHARS)], **LONG_TEXT)
 
     def __init__(self, obligation_id: int, *args, **kwargs):

@@ -4,18 +4,18 @@ from flask import Blueprint, current_app, flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
 from app.cases.page import attempt, back_to, flash_errors, require, viewable_case
+from app.core.forms import SiteForm
 from app.jury import appeals
 from app.jury.voting import JuryRefused, checked_reason
 
 bp = Blueprint("jury_appeals", __name__)
 
 
-class AppealForm(FlaskForm):
+class AppealForm(SiteForm):
     reason = TextAreaField(_l("Why the verdict is wrong"), validators=[DataRequired()])
 
     def validate_reason(self, field) -> None:

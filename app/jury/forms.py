@@ -1,23 +1,23 @@
 """Forms of the reviewer pages: apply, answer a practice case, start the practice again."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from app.core.forms import SiteForm
 from app.jury.practice import OPTION_LABELS, PracticeCase
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(SiteForm):
     """Apply to become a reviewer (the form only carries the CSRF token)."""
 
 
-class RestartPracticeForm(FlaskForm):
+class RestartPracticeForm(SiteForm):
     """Start the practice cases again (the form only carries the CSRF token)."""
 
 
-class PracticeAnswerForm(FlaskForm):
+class PracticeAnswerForm(SiteForm):
     option = RadioField(
         _l("Your answer"),
         choices=[SelectChoice(key, label) for key, label in OPTION_LABELS.items()],

@@ -1,11 +1,11 @@
 """The inbox's buttons are forms, so they carry a CSRF token."""
 
-from flask_wtf import FlaskForm
+from app.core.forms import SiteForm
 
 
-class MarkReadForm(FlaskForm):
+class MarkReadForm(SiteForm):
     """Mark one item read (and open its link)."""
 
 
-class MarkAllReadForm(FlaskForm):
+class MarkAllReadForm(SiteForm):
     """Mark every item read."""
