@@ -45,6 +45,8 @@ from tests.helpers.routes import (
     question_to_buyer,
     refund_marked_done,
     refund_step,
+    released_pdf,
+    released_video,
     reviewer_pool,
 )
 
@@ -180,6 +182,16 @@ TABLE: dict[tuple[str, str], Row] = {
     ("jury_seats.show", "GET"): Row(None, "/review/seats/{seat}", None, SEAT_ONLY),
     ("jury_seats.evidence_thumbnail", "GET"): Row(
         None, "/review/seats/{seat}/evidence/{panel_photo}/thumbnail", None, SEAT_ONLY
+    ),
+    # the files the mediator released: a PDF's pages as images, a video and its poster
+    ("jury_seats.document_page", "GET"): Row(
+        "panel", "/review/seats/{seat}/evidence/{pdf}/pages/1", None, SEAT_ONLY, released_pdf
+    ),
+    ("jury_seats.video", "GET"): Row(
+        "panel", "/review/seats/{seat}/evidence/{video}/video", None, SEAT_ONLY, released_video
+    ),
+    ("jury_seats.video_poster", "GET"): Row(
+        "panel", "/review/seats/{seat}/evidence/{video}/poster", None, SEAT_ONLY, released_video
     ),
     ("jury_seats.vote", "POST"): Row(
         None, "/review/seats/{seat}/vote", VOTE, S(302, 404, 404, 404, 404, 302, 404, 404, 404, 404)
