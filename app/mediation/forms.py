@@ -7,9 +7,9 @@ their refusals are shown beside the field they name (``app.forms.apply_error``).
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import AnyOf, InputRequired
 
 from app.cases.forms import (
     CLAIM_TYPE_LABELS,
@@ -69,6 +69,8 @@ AUDIT_ACTION_LABELS = {
     "case.claim_lapsed": _l("Closed: the buyer did not ship the return in time"),
     "case.closed": _l("Closed the case"),
     "case.rated": _l("Rated the handling of the case"),
+    "evidence.released_to_reviewers": _l("Released a file to the reviewers"),
+    "evidence.withheld_from_reviewers": _l("Withheld a file from the reviewers"),
 }
 
 
@@ -111,6 +113,16 @@ class ReassignForm(FlaskForm):
 
 
 # The mediator's work on a case
+
+
+class ReviewerReleaseForm(FlaskForm):
+    """A button beside one file: show it to the case's reviewers ("yes") or not ("no")."""
+
+    released = HiddenField(validators=[AnyOf(("yes", "no"))])
+
+    @property
+    def release(self) -> bool:
+        return self.released.data == "yes"
 
 
 class NoteForm(FlaskForm):

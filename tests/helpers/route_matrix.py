@@ -293,6 +293,13 @@ TABLE: dict[tuple[str, str], Row] = {
     ("mediation.route_to_panel", "POST"): Row(
         "mediation", "/cases/{case}/mediation/panel", PANEL, MEDIATORS, setup=reviewer_pool
     ),
+    # what the reviewers see: the case's own mediator decides, file by file
+    ("mediation.release_to_reviewers", "POST"): Row(
+        "panel",
+        "/cases/{case}/mediation/evidence/{entry}/reviewers",
+        {"released": "no"},
+        S(302, 403, 403, 404, 404, 404, 404, 302, 403, 403),
+    ),
     ("mediation.accept_proposal", "POST"): Row(
         "proposal", "/cases/{case}/proposal/accept", {}, PARTIES
     ),
