@@ -73,6 +73,17 @@ def test_an_mp4_loses_the_encoders_signature_and_the_muxers_name(app):
         assert atom not in movie, atom
 
 
+def test_an_mp4_is_stored_with_its_movie_box_first_so_it_plays_while_it_loads(app):
+    original = videos.video("mp4")
+    assert [box[0] for box in videos.top_level_boxes(original)][-1] == b"moov"
+
+    with app.test_request_context(method="POST"):
+        kept = evidence_path(store(original).stored_name).read_bytes()
+
+    kinds = [box[0] for box in videos.top_level_boxes(kept)]
+    assert kinds.index(b"moov") < kinds.index(b"mdat")
+
+
 @pytest.mark.parametrize("container", ["mp4", "webm"])
 def test_the_sound_is_kept(app, container):
     with app.test_request_context(method="POST"):
