@@ -58,6 +58,7 @@ FEATURE_MODELS = (
     "app.notifications.outbox",
     "app.orders.models",
     "app.cases.models",
+    "app.cases.releases",
     "app.execution.models",
     "app.jury.models",
     "app.mediation.models",

@@ -161,6 +161,13 @@ TABLE: dict[tuple[str, str], Row] = {
         only("mediator", 302),
         setup=reviewer_pool,
     ),
+    # what the reviewers see: the case's own mediator decides, file by file (a photo here)
+    ("mediation.release_to_reviewers", "POST"): Row(
+        "mediation",
+        "/cases/{case}/mediation/evidence/{entry}/reviewers",
+        {"released": "no"},
+        only("mediator", 302),
+    ),
     # the parties' answers
     ("mediation.accept_proposal", "POST"): Row(
         "proposal", "/cases/{case}/proposal/accept", {}, PARTIES

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
-from app.cases.models import Case
+from app.cases.models import Case, EvidenceEntry
+from app.cases.releases import is_released_to_reviewers
 from app.core.extensions import csrf, db, limiter
 from app.jury.models import Seat, Vote
 from app.notifications.models import InboxItem
@@ -81,6 +82,10 @@ def _read_at(names):
     return db.session.get(InboxItem, names["item"]).read_at
 
 
+def _shown_to_reviewers(names):
+    return is_released_to_reviewers(db.session.get(EvidenceEntry, names["entry"]))
+
+
 def _is_mediator(names):
     return db.session.get(User, names["target"]).has_role(Role.MEDIATOR)
 
@@ -93,6 +98,7 @@ UNCHANGED = {
     ("jury_seats.vote", "POST"): _votes,
     ("notifications.read", "POST"): _read_at,
     ("admin.change_role", "POST"): _is_mediator,
+    ("mediation.release_to_reviewers", "POST"): _shown_to_reviewers,
 }
 
 

@@ -128,3 +128,28 @@ def test_the_demo_panel_waits_for_its_deciding_vote(app, tmp_path, monkeypatch):
     waiting = waiting_seats()
     assert len(waiting) == panel.seats - 8
     assert all(seat.vote_due_at > clock.now() for seat in waiting)
+
+
+def test_the_demo_panel_sees_a_released_document_and_video(app, client, tmp_path, monkeypatch):
+    from app.cases.models import EvidenceEntry
+    from app.cases.releases import is_released_to_reviewers
+    from app.demo import waiting_seats
+    from app.jury.models import Panel
+    from tests.helpers.pages import login, page
+
+    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
+    seed_demo()
+    panel = db.session.scalar(select(Panel))
+    files = db.session.scalars(
+        select(EvidenceEntry).where(
+            EvidenceEntry.case_id == panel.case_id, EvidenceEntry.stored_name.is_not(None)
+        )
+    ).all()
+    assert sorted(entry.kind for entry in files) == ["image", "pdf", "video"]
+    assert all(is_released_to_reviewers(entry) for entry in files)
+
+    seat = waiting_seats()[0]
+    login(client, seat.reviewer, DEMO_PASSWORD)
+    html = page(client, f"/review/seats/{seat.id}")
+    assert "/pages/1" in html and "<video" in html
+    assert "released this file" not in html

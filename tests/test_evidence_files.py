@@ -17,11 +17,11 @@ from app.cases.files import (
     evidence_path,
     remove_stored_file,
     uploads,
-    videos,
 )
+from app.cases.files import videos as video_checks
 from app.cases.files.uploads import store_evidence_file
 from app.cases.models import EvidenceKind
-from tests.helpers import hostile
+from tests.helpers import hostile, videos
 
 CASE_ID = 17
 
@@ -178,14 +178,21 @@ def test_a_pdf_is_stored_as_uploaded(build):
     ],
     ids=["mp4", "mp42", "mp4-64-bit-box", "mp4-box-to-end", "webm", "webm-live"],
 )
-def test_videos_are_stored_as_uploaded(build, content_type):
+def test_videos_are_stored_remuxed_with_a_poster(build, content_type):
     original = build()
 
     stored = store(original, "unboxing")
 
     assert stored.kind is EvidenceKind.VIDEO
     assert stored.content_type == content_type
-    assert stored_bytes(stored.stored_name) == original
+    assert stored.stored_name.endswith(".mp4" if content_type == "video/mp4" else ".webm")
+    kept = stored_bytes(stored.stored_name)
+    assert stored.sha256 == hashlib.sha256(kept).hexdigest()
+    assert stored.size_bytes == len(kept)
+    assert videos.decoded_frames(kept) == videos.FRAMES
+    with Image.open(evidence_path(stored.thumbnail_name)) as poster:
+        assert poster.format == "JPEG"
+        assert poster.size == (videos.WIDTH, videos.HEIGHT)
 
 
 def test_the_kind_comes_from_the_content_not_the_name():
@@ -244,6 +251,8 @@ REFUSAL_SAYS = {
     "Matroska, not WebM": "not WebM",
     "truncated WebM": "incomplete or damaged",
     "WebM with trailing garbage": "incomplete or damaged",
+    "MP4 of the right shape without a movie": "holds no video stream",
+    "WebM of the right shape without a track": "cannot be read",
 }
 
 
@@ -275,7 +284,7 @@ def test_pdf_javascript_is_found_where_a_byte_search_cannot_see_it(build):
 
 
 def test_an_mp4_of_countless_tiny_boxes_is_refused(monkeypatch):
-    monkeypatch.setattr(videos, "MP4_MAX_TOP_LEVEL_BOXES", 2)
+    monkeypatch.setattr(video_checks, "MP4_MAX_TOP_LEVEL_BOXES", 2)
 
     with pytest.raises(EvidenceRejected, match="incomplete or damaged"):
         store(hostile.mp4(), "video.mp4")
@@ -339,7 +348,8 @@ def test_one_byte_over_the_limit_is_refused_and_the_limit_itself_accepted(
     with pytest.raises(EvidenceRejected) as refused:
         store(data)
 
-    assert str(refused.value) == f"{says} {len(data) - 1} bytes, the most allowed for " + (
+    limit = files.human_size(len(data) - 1)  # a real video is over a KB
+    assert str(refused.value) == f"{says} {limit}, the most allowed for " + (
         "an image." if "image" in says else "a PDF." if "PDF" in says else "a video."
     )
     assert files_under(evidence_dir) == []

@@ -16,8 +16,8 @@ Refused files (``REFUSED_UPLOADS``)
   PDF with JavaScript in a compressed object stream · PDF with a launch action ·
   PDF with an embedded file · PDF with an XFA form · truncated PDF · PDF without %%EOF ·
   encrypted PDF · PDF without pages · truncated MP4 · MP4 with trailing garbage ·
-  MP4 without a movie box · Matroska, not WebM · truncated WebM ·
-  WebM with trailing garbage
+  MP4 without a movie box · MP4 of the right shape without a movie · Matroska, not WebM ·
+  truncated WebM · WebM with trailing garbage · WebM of the right shape without a track
 
 Refused file names, on a good JPEG (``HOSTILE_FILENAMES``)
   path traversal · backslash traversal · a folder · two dots · NUL byte ·
@@ -63,6 +63,8 @@ PDF_UNREADABLE = "This PDF cannot be read or has no pages."
 VIDEO_DAMAGED = "This video is incomplete or damaged"
 MP4_NO_MOVIE = "This MP4 file holds no playable video"
 NOT_WEBM = "This video is in a Matroska or other EBML container, not WebM."
+NO_VIDEO_STREAM = "This file holds no video stream."
+VIDEO_UNREADABLE = "This video cannot be read: its video stream could not be copied or played."
 
 # label → the start of the message the uploader must read beside the file field
 REFUSAL_MESSAGES: dict[str, str] = {
@@ -94,6 +96,8 @@ REFUSAL_MESSAGES: dict[str, str] = {
     "Matroska, not WebM": NOT_WEBM,
     "truncated WebM": VIDEO_DAMAGED,
     "WebM with trailing garbage": VIDEO_DAMAGED,
+    "MP4 of the right shape without a movie": NO_VIDEO_STREAM,
+    "WebM of the right shape without a track": VIDEO_UNREADABLE,
 }
 
 KIND_BY_EXTENSION = {

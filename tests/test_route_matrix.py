@@ -1,7 +1,7 @@
 """Who may reach EVERY route of the app: the table of ``tests/helpers/route_matrix.py``,
 each (endpoint, method) of the URL map (static aside) × ten roles.
 
-Matrix size: 67 (endpoint, method) rows × 10 roles = 670 cells (``test_matrix_size`` keeps
+Matrix size: 71 (endpoint, method) rows × 10 roles = 710 cells (``test_matrix_size`` keeps
 the number honest). A route added without a row fails ``test_every_route_has_a_row``.
 
 Each route's test builds one world, then tries each role inside a savepoint that is rolled
@@ -33,8 +33,8 @@ def test_every_route_has_a_row(app):
 
 
 def test_matrix_size():
-    """67 routes × 10 roles = 670 cells."""
-    assert (len(TABLE), len(ROLES), len(TABLE) * len(ROLES)) == (67, 10, 670)
+    """71 routes × 10 roles = 710 cells."""
+    assert (len(TABLE), len(ROLES), len(TABLE) * len(ROLES)) == (71, 10, 710)
 
 
 def request_as(app, row: Row, names: dict, people: dict, role: str):
@@ -98,6 +98,9 @@ SANDBOXED_FILE_ROUTES = {
     "cases.evidence_file",
     "cases.evidence_thumbnail",
     "jury_seats.evidence_thumbnail",
+    "jury_seats.document_page",
+    "jury_seats.video",
+    "jury_seats.video_poster",
 }
 
 

@@ -140,6 +140,14 @@ class Config:
     STATEMENT_MAX_CHARS = _env_int("STATEMENT_MAX_CHARS", 5000)
     CHAT_TRANSCRIPT_MAX_CHARS = _env_int("CHAT_TRANSCRIPT_MAX_CHARS", 20000)
     THUMBNAIL_MAX_SIDE = _env_int("THUMBNAIL_MAX_SIDE", 320)
+    # a video's poster, shown in the player before it plays
+    VIDEO_POSTER_MAX_SIDE = _env_int("VIDEO_POSTER_MAX_SIDE", 640)
+    # a PDF as reviewers see it: its first pages drawn as images, in a process with limits
+    PDF_PAGES_SHOWN = _env_int("PDF_PAGES_SHOWN", 20)
+    PDF_PAGE_WIDTH = _env_int("PDF_PAGE_WIDTH", 1100)
+    PDF_PAGE_MAX_PIXELS = _env_int("PDF_PAGE_MAX_PIXELS", 4_000_000)
+    PDF_RENDER_TIMEOUT_SECONDS = _env_int("PDF_RENDER_TIMEOUT_SECONDS", 20)
+    PDF_RENDER_MAX_MEMORY_MB = _env_int("PDF_RENDER_MAX_MEMORY_MB", 1024)
     IMAGE_MAX_BYTES = _env_int("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
     IMAGE_MAX_PIXELS = _env_int("IMAGE_MAX_PIXELS", 40_000_000)
     PDF_MAX_BYTES = _env_int("PDF_MAX_BYTES", 20 * 1024 * 1024)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.cases import services
 from app.cases.models import Case, ClaimType, Remedy, Severity
+from app.cases.releases import decide_release
 from app.closing.services import rate_case
 from app.core import clock
 from app.core.extensions import db
@@ -229,7 +230,8 @@ def _proposal(demo: Demo) -> Case:
 
 
 def _panel(demo: Demo) -> Case:
-    """buyer2 ↔ seller2: contested, proposal rejected, routed to a reviewer panel."""
+    """buyer2 ↔ seller2: contested, proposal rejected, routed to a reviewer panel, which sees
+    the buyer's photo and the seller's farming record and packing video (released)."""
     order = demo.order("buyer2", "seller2", OrderStatus.COMPLETED)
     case = in_mediation(
         demo,
@@ -238,6 +240,18 @@ def _panel(demo: Demo) -> Case:
         claim(ClaimType.FALSE_ADVERTISING, "Listed as organic; it is not."),
     )
     demo.photo(case, order.buyer, 128 * HOUR, "Label without the organic mark", 51)
+    record = demo.pdf(
+        case,
+        order.seller,
+        120 * HOUR,
+        "farming-record.pdf",
+        "Tea garden farming record, spring 2024",
+        ["No chemical fertiliser since 2019", "Pests picked by hand", "No certificate applied for"],
+    )
+    packing = demo.video(case, order.seller, 119 * HOUR, "packing.webm", "Packing the tea cake")
+    # the mediator looked at both and shows them to the panel
+    for entry in (record, packing):
+        demo.at(45 * HOUR, lambda entry=entry: decide_release(entry, case.mediator, True))
     demo.at(
         40 * HOUR,
         lambda: mediation.propose_settlement(

@@ -1,9 +1,14 @@
-"""Believable evidence files for the demo: photos and PDF documents drawn with Pillow."""
+"""Believable evidence files for the demo: photos, PDF documents and a short video, drawn
+with Pillow (the video encoded with PyAV)."""
 
 import io
 import random
 
+import av
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+VIDEO_SIZE = (480, 360)
+VIDEO_FRAMES_PER_SECOND = 10
 
 
 def photo(caption: str, seed: int, size: tuple[int, int] = (1200, 900)) -> bytes:
@@ -47,6 +52,37 @@ def document_pdf(title: str, lines: list[str]) -> bytes:
     for number, line in enumerate(lines):
         draw.text((100, 260 + number * 60), line, font=body, fill=(30, 30, 30))
     return _encode(page, "PDF", resolution=150)
+
+
+def packing_video(caption: str, seconds: int = 4) -> bytes:
+    """A WebM clip of a parcel being taped shut, as a seller films its packing."""
+    out = io.BytesIO()
+    with av.open(out, "w", format="webm") as container:
+        stream = container.add_stream("libvpx", rate=VIDEO_FRAMES_PER_SECOND)
+        stream.width, stream.height = VIDEO_SIZE
+        stream.pix_fmt = "yuv420p"
+        frames = seconds * VIDEO_FRAMES_PER_SECOND
+        for number in range(frames):
+            frame = av.VideoFrame.from_image(_packing_frame(caption, number / frames))
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return out.getvalue()
+
+
+def _packing_frame(caption: str, progress: float) -> Image.Image:
+    """A box on a table, its tape pulled across as ``progress`` goes from 0 to 1."""
+    width, height = VIDEO_SIZE
+    image = Image.new("RGB", VIDEO_SIZE, (120, 90, 60))
+    draw = ImageDraw.Draw(image)
+    box = (width // 5, height // 4, width * 4 // 5, height * 3 // 4)
+    draw.rectangle(box, fill=(196, 160, 110), outline=(120, 90, 50), width=4)
+    middle = (box[1] + box[3]) // 2
+    tape_end = box[0] + int((box[2] - box[0]) * progress)
+    draw.rectangle((box[0], middle - 10, tape_end, middle + 10), fill=(230, 210, 170))
+    draw.rectangle((0, height - 40, width, height), fill=(0, 0, 0))
+    font = ImageFont.load_default(size=20)
+    draw.text((12, height - 32), caption, font=font, fill=(255, 255, 255))
+    return image
 
 
 def _colour(rng: random.Random, low: int, high: int) -> tuple[int, int, int]:

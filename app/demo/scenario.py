@@ -10,10 +10,18 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.cases import services
 from app.cases.evidence import NewEvidence, add_evidence
-from app.cases.models import Case, ClaimType, EvidenceKind, Remedy, ResponsibleParty, Severity
+from app.cases.models import (
+    Case,
+    ClaimType,
+    EvidenceEntry,
+    EvidenceKind,
+    Remedy,
+    ResponsibleParty,
+    Severity,
+)
 from app.core import clock
 from app.core.extensions import db
-from app.demo.media import document_pdf, photo
+from app.demo.media import document_pdf, packing_video, photo
 from app.orders.models import Order, OrderStatus
 from app.scheduler.deadlines import sweep_case_deadlines
 
@@ -53,12 +61,12 @@ class Demo:
         with clock.frozen_at(moment):
             sweep_case_deadlines()
 
-    def evidence(self, case: Case, author: User, ago: timedelta, **fields) -> None:
+    def evidence(self, case: Case, author: User, ago: timedelta, **fields) -> EvidenceEntry:
         with clock.frozen_at(self.now - ago):
-            add_evidence(case, author, NewEvidence(**fields))
+            return add_evidence(case, author, NewEvidence(**fields))
 
-    def photo(self, case, author, ago, caption: str, seed: int) -> None:
-        self.evidence(
+    def photo(self, case, author, ago, caption: str, seed: int) -> EvidenceEntry:
+        return self.evidence(
             case,
             author,
             ago,
@@ -66,14 +74,18 @@ class Demo:
             filename=f"IMG_{2000 + seed}.jpg",
         )
 
-    def pdf(self, case, author, ago, name: str, title: str, lines: list[str]) -> None:
-        self.evidence(
+    def pdf(self, case, author, ago, name: str, title: str, lines: list[str]) -> EvidenceEntry:
+        return self.evidence(
             case,
             author,
             ago,
             upload=io.BytesIO(document_pdf(title, lines)),
             filename=name,
         )
+
+    def video(self, case, author, ago, name: str, caption: str) -> EvidenceEntry:
+        upload = io.BytesIO(packing_video(caption))
+        return self.evidence(case, author, ago, upload=upload, filename=name)
 
     def say(self, case, author, ago, text: str) -> None:
         self.evidence(case, author, ago, kind=EvidenceKind.STATEMENT, text=text)

@@ -1,12 +1,12 @@
-"""A reviewer's seats: the list, the anonymised case with its ballot, and the photos; and the
-panel's outcome as the parties see it (design: Crowd review).
+"""A reviewer's seats: the list, the anonymised case with its ballot and the files the
+mediator released (served by ``seat_files``); and the panel's outcome as the parties see it
+(design: Crowd review).
 
 A seat is shown to its reviewer only; anyone else gets 404. Every text a reviewer reads
 passes through ``Redactor``: the page is built from redacted view objects, never from the
 rows themselves, so a template cannot print a name by mistake.
 """
 
-import mimetypes
 from types import SimpleNamespace
 
 from flask import (
@@ -21,27 +21,27 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, ValidationError
 
 from app.cases import evidence
-from app.cases.downloads import send_evidence_file
 from app.cases.forms import ConfirmForm
 from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
+from app.cases.releases import decisions_of
 from app.core.extensions import db, limiter
-from app.core.forms import apply_error
-from app.jury import voting
+from app.core.forms import SiteForm, apply_error
+from app.jury import seat_files, voting
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus
 from app.jury.redaction import Redactor, file_label
+from app.jury.seat_files import own_seat
 from app.jury.voting import JuryRefused
 
 bp = Blueprint("jury_seats", __name__, url_prefix="/review/seats")
 
 
-class BallotForm(FlaskForm):
+class BallotForm(SiteForm):
     # the options are posted by their place on the ballot: their text never leaves redacted
     option = RadioField(
         _l("Your vote"), choices=[], validators=[InputRequired(_l("Choose one of the options."))]
@@ -65,16 +65,6 @@ class BallotForm(FlaskForm):
             voting.checked_reason(field.data)
         except JuryRefused as refusal:
             raise ValidationError(str(refusal)) from refusal
-
-
-# Loading: the one question each route asks
-
-
-def own_seat(seat_id: int) -> Seat:
-    seat = db.session.get(Seat, seat_id)
-    if seat is None or seat.reviewer_id != current_user.id:
-        abort(404)  # someone else's seat does not exist, as far as they can tell
-    return seat
 
 
 # The seats
@@ -204,14 +194,16 @@ def anonymised_timelines(case: Case, redactor: Redactor) -> SimpleNamespace:
         [*evidence.timeline(case, Party.BUYER), *evidence.timeline(case, Party.SELLER)],
         key=lambda entry: (entry.created_at, entry.id),
     )
+    decisions = decisions_of(case)
     file_numbers: dict[str, int] = {}
     shown = []
     for entry in entries:
-        name = None
+        file = None
         if entry.stored_name is not None:
             file_numbers[entry.kind] = file_numbers.get(entry.kind, 0) + 1
-            name = file_label(entry.kind, file_numbers[entry.kind])
-        shown.append(_anonymised_entry(entry, redactor, name))
+            label = file_label(entry.kind, file_numbers[entry.kind])
+            file = seat_files.reviewer_file(entry, label, decisions)
+        shown.append(_anonymised_entry(entry, redactor, file))
     return SimpleNamespace(
         on_time=[entry for entry in shown if not entry.is_late],
         late=[entry for entry in shown if entry.is_late],
@@ -220,7 +212,7 @@ def anonymised_timelines(case: Case, redactor: Redactor) -> SimpleNamespace:
     )
 
 
-def _anonymised_entry(entry: EvidenceEntry, redactor: Redactor, name: str | None):
+def _anonymised_entry(entry: EvidenceEntry, redactor: Redactor, file: SimpleNamespace | None):
     is_tracking = entry.kind == EvidenceKind.TRACKING_NUMBER
     return SimpleNamespace(
         id=entry.id,
@@ -232,24 +224,16 @@ def _anonymised_entry(entry: EvidenceEntry, redactor: Redactor, name: str | None
         refers_to_id=entry.refers_to_id,
         text=None if is_tracking else redactor.redact(entry.text),
         carrier=redactor.carrier(entry) if is_tracking else None,
-        file_label=name,
-        has_thumbnail=entry.kind == EvidenceKind.IMAGE and entry.thumbnail_name is not None,
-        size_bytes=entry.size_bytes,
+        file=file,
     )
 
 
-@bp.get("/<int:seat_id>/evidence/<int:entry_id>/thumbnail")
-@login_required
-def evidence_thumbnail(seat_id: int, entry_id: int):
-    seat = own_seat(seat_id)
-    entry = db.session.get(EvidenceEntry, entry_id)
-    if entry is None or entry.case_id != seat.panel.case_id or entry.thumbnail_name is None:
-        abort(404)
-    content_type = mimetypes.guess_type(entry.thumbnail_name)[0] or "image/jpeg"
-    extension = mimetypes.guess_extension(content_type) or ""
-    # a generic name: the uploader's file name may carry a name or an order number
-    download_name = f"photo-{entry.id}{extension}"
-    return send_evidence_file(entry.thumbnail_name, content_type, download_name, inline=True)
+# The files the mediator released, each scoped to the seat, its case and the release
+SEAT_FILE = "/<int:seat_id>/evidence/<int:entry_id>"
+bp.add_url_rule(f"{SEAT_FILE}/thumbnail", view_func=seat_files.evidence_thumbnail)
+bp.add_url_rule(f"{SEAT_FILE}/pages/<int:number>", view_func=seat_files.document_page)
+bp.add_url_rule(f"{SEAT_FILE}/video", view_func=seat_files.video)
+bp.add_url_rule(f"{SEAT_FILE}/poster", view_func=seat_files.video_poster)
 
 
 # Voting

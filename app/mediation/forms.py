@@ -6,10 +6,9 @@ their refusals are shown beside the field they name (``app.forms.apply_error``).
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import AnyOf, InputRequired
 
 from app.cases.forms import (
     CLAIM_TYPE_LABELS,
@@ -21,6 +20,7 @@ from app.cases.forms import (
     counted,
 )
 from app.cases.models import Party, Remedy
+from app.core.forms import SiteForm
 from app.mediation.models import Answer
 from app.mediation.services import MAX_TEXT, Settlement
 
@@ -69,6 +69,8 @@ AUDIT_ACTION_LABELS = {
     "case.claim_lapsed": _l("Closed: the buyer did not ship the return in time"),
     "case.closed": _l("Closed the case"),
     "case.rated": _l("Rated the handling of the case"),
+    "evidence.released_to_reviewers": _l("Released a file to the reviewers"),
+    "evidence.withheld_from_reviewers": _l("Withheld a file from the reviewers"),
 }
 
 
@@ -80,7 +82,7 @@ def default_ballot() -> str:
 # The queue
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(SiteForm):
     """The desk's filters: a GET form, read from the query string."""
 
     class Meta:
@@ -103,7 +105,7 @@ class QueueFilterForm(FlaskForm):
     overdue = BooleanField(_l("Only overdue cases"))
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(SiteForm):
     mediator = SelectField(_l("Mediator"), coerce=int)
 
     def set_mediators(self, mediators) -> None:
@@ -113,7 +115,17 @@ class ReassignForm(FlaskForm):
 # The mediator's work on a case
 
 
-class NoteForm(FlaskForm):
+class ReviewerReleaseForm(SiteForm):
+    """A button beside one file: show it to the case's reviewers ("yes") or not ("no")."""
+
+    released = HiddenField(validators=[AnyOf(("yes", "no"))])
+
+    @property
+    def release(self) -> bool:
+        return self.released.data == "yes"
+
+
+class NoteForm(SiteForm):
     text = TextAreaField(_l("Internal note"), **LONG_TEXT)
 
     def __init__(self, *args, **kwargs):
@@ -121,7 +133,7 @@ class NoteForm(FlaskForm):
         counted(self.text, MAX_TEXT, rows=3)
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(SiteForm):
     party = SelectField(_l("Ask"), choices=choices_of(PARTY_LABELS))
     text = TextAreaField(_l("Question"), **LONG_TEXT)
     hours = IntegerField(
@@ -139,7 +151,7 @@ class QuestionForm(FlaskForm):
         return Party(self.party.data)
 
 
-class SettlementForm(FlaskForm):
+class SettlementForm(SiteForm):
     """A settlement proposal; the decision form has the same fields."""
 
     PREFIX = "proposal"
@@ -167,7 +179,7 @@ class DecisionForm(SettlementForm):
     rationale = TextAreaField(_l("Reasons"), **LONG_TEXT)
 
 
-class PanelForm(FlaskForm):
+class PanelForm(SiteForm):
     summary = TextAreaField(_l("Neutral summary"), **LONG_TEXT)
     question = TextAreaField(_l("Question for the panel"), **LONG_TEXT)
     options = TextAreaField(
@@ -187,7 +199,7 @@ class PanelForm(FlaskForm):
 # The parties' side
 
 
-class AnswerQuestionForm(FlaskForm):
+class AnswerQuestionForm(SiteForm):
     text = TextAreaField(_l("Your answer"), **LONG_TEXT)
 
     def __init__(self, question_id: int, *args, **kwargs):

@@ -13,10 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.cases.forms import PARTY_LABELS, label
-from app.cases.models import REMEDIES_WITH_AMOUNT, Case, Party
+from app.cases.models import REMEDIES_WITH_AMOUNT, Case, EvidenceEntry, Party
 from app.cases.page import (
     page_form,
 )
+from app.cases.releases import can_decide_release, decisions_of, is_released_to_reviewers
 from app.cases.wording import duration
 from app.core.audit import AuditEvent
 from app.core.extensions import db
@@ -105,6 +106,8 @@ def _staff_section(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
             question for side in Party for question in services.open_questions(case, side)
         ],
         referral=_latest_referral(case),
+        reviewer_files=_reviewer_files(case),
+        may_release=can_decide_release(case, viewer),
         note_form=page_form(posted, "note_form", True, lambda: NoteForm(formdata=None)),
         question_form=page_form(
             posted,
@@ -131,6 +134,20 @@ def _staff_section(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
         outcomes_with_amount=" ".join(sorted(o.value for o in REMEDIES_WITH_AMOUNT)),
         action_label=lambda action: label(AUDIT_ACTION_LABELS, action),
     )
+
+
+def _reviewer_files(case: Case) -> list[SimpleNamespace]:
+    """Every file of both timelines, oldest first, and whether reviewers see it."""
+    entries = db.session.scalars(
+        select(EvidenceEntry)
+        .where(EvidenceEntry.case_id == case.id, EvidenceEntry.stored_name.is_not(None))
+        .order_by(EvidenceEntry.created_at, EvidenceEntry.id)
+    ).all()
+    decisions = decisions_of(case)
+    return [
+        SimpleNamespace(entry=entry, released=is_released_to_reviewers(entry, decisions))
+        for entry in entries
+    ]
 
 
 def _question_default_hours() -> int:

@@ -22,7 +22,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User
-from app.cases.models import SEVERITY_RANK, Case, CaseState
+from app.cases import releases
+from app.cases.models import SEVERITY_RANK, Case, CaseState, EvidenceEntry
 from app.cases.page import (
     CaseSection,
     Placement,
@@ -35,6 +36,7 @@ from app.cases.page import (
     require,
     viewable_case,
 )
+from app.cases.wording import entry_reference
 from app.core import clock
 from app.core.extensions import db
 from app.core.forms import apply_error
@@ -49,6 +51,7 @@ from app.mediation.forms import (
     QuestionForm,
     QueueFilterForm,
     ReassignForm,
+    ReviewerReleaseForm,
     SettlementForm,
 )
 from app.mediation.models import CaseQuestion
@@ -265,6 +268,28 @@ def route_to_panel(case_id: int):
         ),
         _("The case goes to a reviewer panel."),
     )
+
+
+@bp.post("/cases/<int:case_id>/mediation/evidence/<int:entry_id>/reviewers")
+@login_required
+def release_to_reviewers(case_id: int, entry_id: int):
+    """Release one file to the case's reviewers, or withhold it."""
+    case = viewable_case(case_id)
+    entry = db.session.get(EvidenceEntry, entry_id)
+    if entry is None or entry.case_id != case.id or entry.stored_name is None:
+        abort(404)
+    require(releases.can_decide_release(case, current_user))
+    form = ReviewerReleaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    error = attempt(lambda: releases.decide_release(entry, current_user, form.release))
+    if error is not None:
+        flash(str(error), "error")
+    elif form.release:
+        flash(_("Reviewers now see %(entry)s.", entry=entry_reference(entry)), "success")
+    else:
+        flash(_("Reviewers no longer see %(entry)s.", entry=entry_reference(entry)), "success")
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="reviewer-files"))
 
 
 # The parties' answers

@@ -16,6 +16,8 @@ from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
+from tests.helpers import videos
+
 HTML_PAYLOAD = b"<html><body><script>alert(document.cookie)</script></body></html>"
 GPS_LATITUDE = (52.0, 31.0, 12.0)
 
@@ -267,8 +269,9 @@ def mp4_box(kind: bytes, payload: bytes, *, large: bool = False, to_end: bool = 
     return struct.pack(">I", 8 + len(payload)) + kind + payload
 
 
-def mp4(brand: bytes = b"isom", *, large_mdat: bool = False, mdat_to_end: bool = False) -> bytes:
-    """ftyp + moov (with a movie header) + mdat: the top-level shape of an MP4 file."""
+def mp4_shape(brand: bytes = b"isom") -> bytes:
+    """ftyp + moov (with only a movie header) + mdat: the top-level shape of an MP4 file, and
+    no movie a player could read."""
     ftyp = mp4_box(b"ftyp", brand + struct.pack(">I", 512) + b"isomiso2avc1mp41")
     movie_header = (
         struct.pack(">IIIII", 0, 0, 0, 1000, 0)  # version+flags, created, modified, scale, length
@@ -279,8 +282,29 @@ def mp4(brand: bytes = b"isom", *, large_mdat: bool = False, mdat_to_end: bool =
         + struct.pack(">I", 2)  # next track id
     )
     moov = mp4_box(b"moov", mp4_box(b"mvhd", movie_header))
-    mdat = mp4_box(b"mdat", bytes(range(64)), large=large_mdat, to_end=mdat_to_end)
-    return ftyp + moov + mdat
+    return ftyp + moov + mp4_box(b"mdat", bytes(range(64)))
+
+
+def mp4(brand: bytes = b"isom", *, large_mdat: bool = False, mdat_to_end: bool = False) -> bytes:
+    """A real MP4 video of ``brand``; its media data box, written by FFmpeg with a 32-bit
+    size, may be given a 64-bit size instead (``large_mdat``: FFmpeg leaves an 8-byte ``free``
+    box before it for that) or a size of 0, "to the end of the file" (``mdat_to_end``)."""
+    data = bytearray(videos.video("mp4", metadata=False, faststart=mdat_to_end))
+    data[8:12] = brand  # the major brand
+    boxes = videos.top_level_boxes(bytes(data))
+    kinds = [kind for kind, _, _ in boxes]
+    mdat_at = kinds.index(b"mdat")
+    _, offset, size = boxes[mdat_at]
+    if large_mdat:
+        free_kind, free_offset, free_size = boxes[mdat_at - 1]
+        assert (free_kind, free_size) == (b"free", 8)
+        data[free_offset : offset + 8] = (
+            struct.pack(">I", 1) + b"mdat" + struct.pack(">Q", size + 8)
+        )
+    if mdat_to_end:
+        assert mdat_at == len(boxes) - 1
+        data[offset : offset + 4] = bytes(4)
+    return bytes(data)
 
 
 def mp4_truncated() -> bytes:
@@ -297,7 +321,7 @@ def mp4_without_moov() -> bytes:
 
 def heic() -> bytes:
     """An ISO BMFF file of a brand we do not take (an iPhone photo)."""
-    return mp4(brand=b"heic")
+    return mp4_shape(brand=b"heic")
 
 
 def ebml_size(size: int, *, unknown: bool = False) -> bytes:
@@ -312,9 +336,8 @@ def ebml(element_id: bytes, payload: bytes) -> bytes:
     return element_id + ebml_size(len(payload)) + payload
 
 
-def webm(doc_type: bytes = b"webm", *, unknown_size: bool = False) -> bytes:
-    """An EBML header naming ``doc_type``, then a Segment holding an Info element."""
-    header = ebml(
+def ebml_header(doc_type: bytes = b"webm") -> bytes:
+    return ebml(
         b"\x1a\x45\xdf\xa3",
         ebml(b"\x42\x86", b"\x01")  # EBMLVersion
         + ebml(b"\x42\xf7", b"\x01")  # EBMLReadVersion
@@ -324,6 +347,11 @@ def webm(doc_type: bytes = b"webm", *, unknown_size: bool = False) -> bytes:
         + ebml(b"\x42\x87", b"\x04")  # DocTypeVersion
         + ebml(b"\x42\x85", b"\x02"),  # DocTypeReadVersion
     )
+
+
+def webm_shape(doc_type: bytes = b"webm", *, unknown_size: bool = False) -> bytes:
+    """An EBML header naming ``doc_type``, then a Segment holding only an Info element: the
+    shape of a WebM file, with no track to play."""
     info = ebml(
         b"\x15\x49\xa9\x66",
         ebml(b"\x2a\xd7\xb1", (1_000_000).to_bytes(3, "big"))  # TimestampScale
@@ -334,7 +362,20 @@ def webm(doc_type: bytes = b"webm", *, unknown_size: bool = False) -> bytes:
     size = ebml_size(len(info), unknown=unknown_size)
     if not unknown_size:
         size = b"\x01" + len(info).to_bytes(7, "big")  # as muxers write it: 8 bytes
-    return header + segment_id + size + info
+    return ebml_header(doc_type) + segment_id + size + info
+
+
+def webm(doc_type: bytes = b"webm", *, unknown_size: bool = False) -> bytes:
+    """A real WebM video behind an EBML header naming ``doc_type``; its Segment's size may be
+    "unknown", as a live recording leaves it (``unknown_size``)."""
+    data = videos.video("webm", metadata=False)
+    header_size_length = 1  # FFmpeg writes the EBML header's size in one byte
+    segment_at = 4 + header_size_length + data[4] - 0x80
+    segment = bytearray(data[segment_at:])
+    assert segment[:4] == b"\x18\x53\x80\x67" and segment[4] == 0x01  # an 8-byte size
+    if unknown_size:
+        segment[4:12] = ebml_size(0, unknown=True)
+    return ebml_header(doc_type) + bytes(segment)
 
 
 def webm_truncated() -> bytes:
@@ -410,9 +451,11 @@ REFUSED_UPLOADS: dict[str, tuple[str, Builder]] = {
     "truncated MP4": ("video.mp4", mp4_truncated),
     "MP4 with trailing garbage": ("video.mp4", mp4_with_trailing_garbage),
     "MP4 without a movie box": ("video.mp4", mp4_without_moov),
+    "MP4 of the right shape without a movie": ("video.mp4", mp4_shape),
     "Matroska, not WebM": ("video.webm", lambda: webm(b"matroska")),
     "truncated WebM": ("video.webm", webm_truncated),
     "WebM with trailing garbage": ("video.webm", webm_with_trailing_garbage),
+    "WebM of the right shape without a track": ("video.webm", webm_shape),
 }
 
 # valid images carrying a web page; accepted, and the stored copy must not carry it

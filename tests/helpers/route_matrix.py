@@ -45,6 +45,8 @@ from tests.helpers.routes import (
     question_to_buyer,
     refund_marked_done,
     refund_step,
+    released_pdf,
+    released_video,
     reviewer_pool,
 )
 
@@ -181,6 +183,16 @@ TABLE: dict[tuple[str, str], Row] = {
     ("jury_seats.evidence_thumbnail", "GET"): Row(
         None, "/review/seats/{seat}/evidence/{panel_photo}/thumbnail", None, SEAT_ONLY
     ),
+    # the files the mediator released: a PDF's pages as images, a video and its poster
+    ("jury_seats.document_page", "GET"): Row(
+        "panel", "/review/seats/{seat}/evidence/{pdf}/pages/1", None, SEAT_ONLY, released_pdf
+    ),
+    ("jury_seats.video", "GET"): Row(
+        "panel", "/review/seats/{seat}/evidence/{video}/video", None, SEAT_ONLY, released_video
+    ),
+    ("jury_seats.video_poster", "GET"): Row(
+        "panel", "/review/seats/{seat}/evidence/{video}/poster", None, SEAT_ONLY, released_video
+    ),
     ("jury_seats.vote", "POST"): Row(
         None, "/review/seats/{seat}/vote", VOTE, S(302, 404, 404, 404, 404, 302, 404, 404, 404, 404)
     ),
@@ -280,6 +292,13 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("mediation.route_to_panel", "POST"): Row(
         "mediation", "/cases/{case}/mediation/panel", PANEL, MEDIATORS, setup=reviewer_pool
+    ),
+    # what the reviewers see: the case's own mediator decides, file by file
+    ("mediation.release_to_reviewers", "POST"): Row(
+        "panel",
+        "/cases/{case}/mediation/evidence/{entry}/reviewers",
+        {"released": "no"},
+        S(302, 403, 403, 404, 404, 404, 404, 302, 403, 403),
     ),
     ("mediation.accept_proposal", "POST"): Row(
         "proposal", "/cases/{case}/proposal/accept", {}, PARTIES

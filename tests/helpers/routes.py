@@ -1,12 +1,18 @@
 """What the case routes are sent, and what a row prepares before its request: shared by
 the cases' authorization table and the route matrix of the whole app."""
 
+import io
+
 from flask import current_app
 
-from app.cases.models import Party
+from app.cases.evidence import NewEvidence, add_evidence
+from app.cases.models import EvidenceKind, Party
+from app.cases.releases import decide_release
 from app.execution import services as execution
 from app.mediation import services as mediation
 from tests.helpers.factories import make_reviewers
+from tests.helpers.pdfs import document
+from tests.helpers.videos import video
 
 # What the forms are sent
 
@@ -46,6 +52,22 @@ def refund_marked_done(case, people) -> dict:
     [refund] = execution.obligations_of(case)
     execution.mark_done(refund, case.seller, "Refunded, ref. RF-1.", None)
     return {"obligation": refund.id}
+
+
+def _released(case, people, kind: EvidenceKind, data: bytes, filename: str) -> int:
+    """A file of the seller's, released to the reviewers by the case's mediator."""
+    upload = NewEvidence(kind, upload=io.BytesIO(data), filename=filename)
+    entry = add_evidence(case, people["seller"], upload)
+    decide_release(entry, people["mediator"], True)
+    return entry.id
+
+
+def released_pdf(case, people) -> dict:
+    return {"pdf": _released(case, people, EvidenceKind.PDF, document(pages=1), "receipt.pdf")}
+
+
+def released_video(case, people) -> dict:
+    return {"video": _released(case, people, EvidenceKind.VIDEO, video(), "packing.mp4")}
 
 
 def reviewer_pool(_case, _people) -> dict:

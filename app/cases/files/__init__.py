@@ -8,11 +8,13 @@ is decided by its first bytes, and it is checked for that kind:
   (``images``);
 - PDFs must be complete, unencrypted, readable, and free of scripts, launch actions, embedded
   files, multimedia and XFA forms; the original bytes are kept (``pdfs``);
-- videos (MP4, WebM) must have a sound container structure that covers the whole file; the
-  original bytes are kept (``videos``).
+- videos (MP4, WebM) must have a sound container structure that covers the whole file
+  (``videos``), and are then copied stream by stream into a new file without any metadata,
+  with a JPEG poster made from their first keyframe (``remuxing``).
 
 What passes is moved atomically (``os.replace``) to ``EVIDENCE_DIR/<case id>/`` under a
-generated name (``uploads.store_evidence_file``). Whatever fails leaves nothing behind.
+generated name, its thumbnail or poster beside it (``uploads.store_evidence_file``).
+Whatever fails leaves nothing behind.
 
 This module holds what those share: the formats accepted, the refusal, file names, and where
 stored and temporary files live.

@@ -30,6 +30,7 @@ from app.cases.files import (
 )
 from app.cases.files.images import reencode_image
 from app.cases.files.pdfs import check_pdf
+from app.cases.files.remuxing import remux_video
 from app.cases.files.videos import check_mp4, check_webm
 from app.cases.models import EvidenceKind
 
@@ -47,10 +48,10 @@ def store_evidence_file(stream: BinaryIO, filename: str, case_id: int) -> Stored
             upload, thumbnail = reencode_image(upload, file_format, scratch)
         elif file_format is PDF:
             check_pdf(upload)
-        elif file_format is MP4:
-            check_mp4(upload)
         else:
-            check_webm(upload)
+            check_structure = check_mp4 if file_format is MP4 else check_webm
+            check_structure(upload)
+            upload, thumbnail = remux_video(upload, file_format, scratch)
         size_bytes = upload.stat().st_size
         sha256 = file_sha256(upload)
         stored_name, thumbnail_name = _place(upload, thumbnail, int(case_id), file_format)

@@ -1,5 +1,5 @@
 """Videos (MP4, WebM): the container's structure must be sound and cover the whole file,
-nothing cut off and nothing appended. The original bytes are kept."""
+nothing cut off and nothing appended. What passes is then remuxed (``remuxing``)."""
 
 from pathlib import Path
 
