@@ -10,16 +10,10 @@ from sqlalchemy import func, select
 from app.core.extensions import db
 from app.jury.models import Vote
 from tests.helpers.factories import PASSWORD, make_user
+from tests.helpers.pages import signed_in
 from tests.helpers.route_matrix import TABLE, VOTE, build_world
 
 VOTE_ROW = TABLE[("jury_seats.vote", "POST")]
-
-
-def as_user(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-    return client
 
 
 def vote_limit(app) -> int:
@@ -64,7 +58,7 @@ def test_the_default_vote_limit_is_thirty_a_minute(app):
 
 def test_votes_beyond_the_limit_get_429(app):
     reviewer, seat = seated_world()
-    client = as_user(app.test_client(), reviewer)
+    client = signed_in(app.test_client(), reviewer)
     limit = vote_limit(app)
     url = f"/review/seats/{seat}/vote"
 
@@ -79,7 +73,7 @@ def test_votes_beyond_the_limit_get_429(app):
 def test_the_vote_limit_is_read_from_the_config_and_a_refused_vote_is_not_cast(app, monkeypatch):
     monkeypatch.setitem(app.config, "VOTE_RATE_LIMIT", "2 per minute")
     reviewer, seat = seated_world()
-    client = as_user(app.test_client(), reviewer)
+    client = signed_in(app.test_client(), reviewer)
     url = f"/review/seats/{seat}/vote"
     too_short = VOTE | {"reason": "Crushed."}
 
@@ -88,7 +82,7 @@ def test_the_vote_limit_is_read_from_the_config_and_a_refused_vote_is_not_cast(a
     assert client.post(url, data=VOTE).status_code == 429
     assert votes_cast() == 0
 
-    elsewhere = as_user(app.test_client(), reviewer)
+    elsewhere = signed_in(app.test_client(), reviewer)
     elsewhere.environ_base["REMOTE_ADDR"] = "198.51.100.7"
     assert elsewhere.post(url, data=VOTE).status_code == 302
     assert votes_cast() == 1

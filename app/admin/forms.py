@@ -17,3 +17,11 @@ class RoleChangeForm(FlaskForm):
         validators=[DataRequired()],
     )
     action = HiddenField(validators=[AnyOf(["grant", "revoke"])])
+
+
+class AccountLockForm(FlaskForm):
+    """Lock or unlock an account (the button carries only the CSRF token)."""
+
+
+class StaffTwoFactorForm(FlaskForm):
+    required = HiddenField(validators=[AnyOf(["0", "1"])])

@@ -39,5 +39,28 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class LogoutForm(FlaskForm):
-    """Logging out changes state, so it is a POST with a CSRF token."""
+class ButtonForm(FlaskForm):
+    """A button-only action that changes state (log out, start two-factor setup), so it is a
+    POST with a CSRF token and nothing else."""
+
+
+class RequestResetForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class TwoFactorCodeForm(FlaskForm):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
