@@ -10,12 +10,12 @@ counted on the account; after ``TWO_FACTOR_MAX_FAILURES`` none is checked for
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyotp
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, delete, or_, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.errors import AccountError
@@ -86,11 +86,11 @@ def disable_two_factor(user: User, code: str) -> None:
 
 
 def recovery_codes_left(user: User) -> int:
-    return sum(1 for code in _recovery_codes(user) if code.used_at is None)
-
-
-def _recovery_codes(user: User) -> list[RecoveryCode]:
-    return db.session.query(RecoveryCode).filter_by(user_id=user.id).all()
+    return db.session.scalar(
+        select(func.count(RecoveryCode.id)).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
+        )
+    )
 
 
 def _new_recovery_codes(user: User) -> list[str]:
@@ -118,7 +118,7 @@ def check_code(user: User, code: str) -> None:
         credential.failed_attempts >= config["TWO_FACTOR_MAX_FAILURES"]
         and credential.last_failed_at > now - config["TWO_FACTOR_PAUSE"]
     ):
-        minutes = config["TWO_FACTOR_PAUSE"].total_seconds() // 60
+        minutes = config["TWO_FACTOR_PAUSE"] // timedelta(minutes=1)
         raise AccountError(
             _l("Too many wrong codes. Wait %(minutes)d minutes, then try again.", minutes=minutes),
             "code",
