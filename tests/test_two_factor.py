@@ -293,3 +293,12 @@ def test_requiring_it_twice_changes_nothing_the_second_time():
     assert two_factor.require_staff_two_factor(True, None)
     assert not two_factor.require_staff_two_factor(True, None)
     assert two_factor.require_staff_two_factor(False, None)
+
+
+def test_logging_in_as_someone_else_forgets_a_half_done_login(client):
+    mediator, _codes = mediator_with_two_factor()
+    buyer = make_user()
+    password_step(client, mediator)
+    log_in(client, buyer)
+    assert client.get("/login/two-factor").headers["Location"] == "/"
+    assert "Your account" in page(client, "/account") and buyer.email in page(client, "/account")

@@ -62,5 +62,5 @@ class TwoFactorCodeForm(FlaskForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=20)],
-        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text"},
     )

@@ -52,6 +52,7 @@ def _password_accepted(user: User, remember: bool, next_url: str | None):
         }
         db.session.commit()  # a password hash brought up to the current parameters
         return redirect(url_for("auth.two_factor"))
+    session.pop(PENDING_LOGIN, None)  # another account's half-done login, left behind
     sign_in(user, remember=remember)
     db.session.commit()
     return redirect(next_url or url_for("public.index"))
