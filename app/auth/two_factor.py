@@ -41,13 +41,14 @@ def start_two_factor(user: User) -> TwoFactorCredential:
         raise AccountError(_l("Two-factor login is for mediators and admins."))
     if user.has_two_factor:
         raise AccountError(_l("Two-factor login is already on."))
+    secret = pyotp.random_base32()
     if user.two_factor is None:
         try:
             with db.session.begin_nested():
-                db.session.add(TwoFactorCredential(user=user, secret=pyotp.random_base32()))
+                db.session.add(TwoFactorCredential(user=user, secret=secret))
         except IntegrityError:  # started at the same instant in another tab
             db.session.refresh(user, ["two_factor"])
-    user.two_factor.secret = pyotp.random_base32()
+    user.two_factor.secret = secret
     return user.two_factor
 
 
