@@ -53,6 +53,7 @@ def create_app(config: type[Config] | dict | str | None = None) -> Flask:
 
 FEATURE_MODELS = (
     "app.core.audit",
+    "app.core.settings",
     "app.auth.models",
     "app.notifications.models",
     "app.notifications.outbox",

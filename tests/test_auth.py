@@ -16,8 +16,9 @@ from app.auth.services import authenticate, find_user_by_email
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.notifications.outbox import OutboxMessage
+from tests.helpers.accounts import mail_link
 from tests.helpers.factories import PASSWORD, make_order, make_user
-from tests.helpers.pages import login
+from tests.helpers.pages import login, signed_in
 
 
 def register(client, email="new@example.com", password="a long passphrase", confirm=None):
@@ -32,34 +33,39 @@ def register(client, email="new@example.com", password="a long passphrase", conf
     )
 
 
-def test_registration_creates_an_account_logs_in_and_queues_a_verification_mail(client):
+def test_registration_creates_an_account_that_opens_through_the_emailed_link(client):
     response = register(client, email="New@Example.com")
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "We sent a message to New@Example.com" in response.get_data(as_text=True)
     user = find_user_by_email("new@example.com")
     assert user is not None and user.email == "new@example.com"
     assert user.password_hash.startswith("$argon2id$")
     assert user.email_verified_at is None
-    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == user.id))
-    assert mail.channel == "email" and "/verify/" in mail.body
-    assert client.get("/account/password").status_code == 200  # logged in
+    assert client.get("/account").status_code == 302  # not logged in yet
+    # nor can the password open it before the address is proven
+    refused = client.post("/login", data={"email": user.email, "password": "a long passphrase"})
+    assert "Wrong e-mail address or password." in refused.get_data(as_text=True)
 
-
-def test_verification_link_confirms_the_address(client):
-    register(client)
-    user = find_user_by_email("new@example.com")
-    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient_id == user.id))
-    path = mail.body[mail.body.index("/verify/") :].split()[0]
-    client.get(path)
+    assert client.get(mail_link(user, "/verify/")).status_code == 302
     db.session.refresh(user)
     assert user.email_verified_at is not None
-    assert client.get("/verify/forged-token", follow_redirects=True).status_code == 200
+    assert client.get("/account").status_code == 200  # the link logged in
+    assert login(client.application.test_client(), user, "a long passphrase").status_code == 302
+
+
+def test_a_verification_link_logs_in_only_the_first_time(client):
+    register(client)
+    user = find_user_by_email("new@example.com")
+    path = mail_link(user, "/verify/")
+    assert client.get(path).status_code == 302
+    stranger = client.application.test_client()
+    response = stranger.get(path)
+    assert response.headers["Location"] == "/login"  # confirmed already: log in instead
+    assert stranger.get("/account").status_code == 302
     assert "not valid" in client.get("/verify/forged", follow_redirects=True).get_data(True)
 
 
-def test_registration_refuses_a_taken_address_and_a_short_password(client):
-    make_user(email="taken@example.com")
-    page = register(client, email="taken@example.com").get_data(as_text=True)
-    assert "already exists" in page
+def test_registration_refuses_a_short_password_and_differing_ones(client):
     page = register(client, email="fresh@example.com", password="short").get_data(as_text=True)
     assert "at least 10 characters" in page
     page = register(client, email="fresh@example.com", confirm="different!!").get_data(True)
@@ -70,7 +76,7 @@ def test_registration_refuses_a_taken_address_and_a_short_password(client):
 def test_imported_account_is_claimed_through_the_emailed_link_only(client):
     imported = make_user(email="buyer@example.com", password=None, verified=False)
     response = register(client, email="buyer@example.com", password="attacker password")
-    assert response.status_code == 302
+    assert response.status_code == 200
     db.session.refresh(imported)
     assert imported.password_hash is None  # registering did not set a password
     assert authenticate("buyer@example.com", "attacker password") is None
@@ -99,14 +105,18 @@ def test_login_with_wrong_password_is_refused_without_saying_which_part_was_wron
     assert client.get("/account/password").status_code == 302  # still anonymous
 
 
-def test_disabled_account_cannot_log_in(client):
+def test_a_locked_account_cannot_log_in_and_says_so_only_to_its_password(client):
     from app.core import clock
 
     user = make_user()
     user.disabled_at = clock.now()
     db.session.flush()
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert "Wrong e-mail address or password." in response.get_data(as_text=True)
+    assert "This account is locked." in response.get_data(as_text=True)
+    response = client.post("/login", data={"email": user.email, "password": "wrong password"})
+    page = response.get_data(as_text=True)
+    assert "Wrong e-mail address or password." in page and "locked" not in page
+    assert client.get("/account").status_code == 302
 
 
 def test_login_redirects_only_to_local_next_urls(client):
@@ -221,10 +231,9 @@ def test_an_unproven_address_can_be_reclaimed_by_its_real_owner(client):
     """Someone registers a victim's address without confirming it; the victim registers
     too, proves the address through the link, and the squatter's password stops working."""
     register(client, email="victim@example.com", password="squatter password")
-    client.post("/logout")
     squatter = find_user_by_email("victim@example.com")
     response = register(client, email="victim@example.com", password="whatever long")
-    assert response.status_code == 302
+    assert response.status_code == 200
     mail = db.session.scalars(
         select(OutboxMessage).where(
             OutboxMessage.recipient_id == squatter.id, OutboxMessage.body.contains("/claim/")
@@ -240,7 +249,7 @@ def test_an_unproven_address_can_be_reclaimed_by_its_real_owner(client):
 def test_orders_stay_hidden_until_the_address_is_confirmed(client):
     unverified = make_user(verified=False)
     order = make_order(buyer=unverified)
-    login(client, unverified)
+    signed_in(client, unverified)  # a login from before the address had to be proven
     page = client.get("/orders").get_data(as_text=True)
     assert order.marketplace_order_id not in page and "confirm the address" in page
     assert client.get(f"/orders/{order.id}").status_code == 404

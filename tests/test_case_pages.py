@@ -292,6 +292,7 @@ def test_retracted_entries_are_struck_through_and_late_ones_shown_apart(client):
     clock.advance(timedelta(minutes=1))
     add_statement(case, case.seller, "A late word from the seller.")
 
+    login(client, case.buyer)  # three days on, the login of that day has ended
     html = page(client, f"/cases/{case.id}")
 
     assert f'class="entry retracted" id="entry-{wrong.id}"' in html

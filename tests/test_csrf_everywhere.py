@@ -16,7 +16,7 @@ from app.cases.releases import is_released_to_reviewers
 from app.core.extensions import csrf, db, limiter
 from app.jury.models import Seat, Vote
 from app.notifications.models import InboxItem
-from tests.helpers.pages import csrf_token_from
+from tests.helpers.pages import csrf_token_from, signed_in
 from tests.helpers.route_matrix import ROLES, TABLE, build_world
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -90,6 +90,10 @@ def _is_mediator(names):
     return db.session.get(User, names["target"]).has_role(Role.MEDIATOR)
 
 
+def _is_locked(names):
+    return db.session.get(User, names["target"]).is_locked
+
+
 UNCHANGED = {
     ("cases.withdraw", "POST"): _case_state,
     ("cases.accept_intake", "POST"): _case_state,
@@ -99,6 +103,8 @@ UNCHANGED = {
     ("notifications.read", "POST"): _read_at,
     ("admin.change_role", "POST"): _is_mediator,
     ("mediation.release_to_reviewers", "POST"): _shown_to_reviewers,
+    ("admin.lock_user", "POST"): _is_locked,
+    ("admin.unlock_user", "POST"): _is_locked,
 }
 
 
@@ -119,9 +125,7 @@ def test_a_state_changing_route_refuses_a_request_without_its_token(app, route):
         limiter.reset()
         client = app.test_client()
         if role != "anonymous":
-            with client.session_transaction() as session:
-                session["_user_id"] = str(people[role].id)
-                session["_fresh"] = True
+            signed_in(client, people[role])
 
         assert client.post(url, data=data).status_code == 400
         assert client.post(url, data=data | {"csrf_token": "forged"}).status_code == 400

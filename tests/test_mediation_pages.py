@@ -373,7 +373,8 @@ def test_only_the_side_asked_may_answer_and_an_empty_answer_is_refused(client):
     assert field_error(response.get_data(as_text=True), f"answer-{question.id}-text") == (
         "Write your answer."
     )
-    other = make_case("mediation")
+    other = make_case("mediation")  # days pass on the clock while it is made
+    as_user(client, case.buyer)
     assert client.post(f"/cases/{other.id}/questions/{question.id}/answer").status_code == 404
 
 

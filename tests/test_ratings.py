@@ -368,8 +368,8 @@ def test_a_second_rating_is_flashed_as_already_given(client):
 
 def test_a_rating_after_the_survey_closed_is_flashed(client, app):
     case = closed_case()
-    login(client, case.buyer)
     clock.advance(window(app) + timedelta(minutes=1))
+    login(client, case.buyer)  # a login lasts hours, the survey window days
 
     response = client.post(f"/cases/{case.id}/rating", data={"score": "4"}, follow_redirects=True)
 
@@ -401,8 +401,8 @@ def test_the_panel_is_absent_before_closing(client):
 
 def test_the_form_is_gone_once_the_survey_closed(client, app):
     case = closed_case()
-    login(client, case.seller)
     clock.advance(window(app) + timedelta(minutes=1))
+    login(client, case.seller)  # a login lasts hours, the survey window days
 
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
 

@@ -1,7 +1,7 @@
 """Who may reach EVERY route of the app: the table of ``tests/helpers/route_matrix.py``,
 each (endpoint, method) of the URL map (static aside) × ten roles.
 
-Matrix size: 71 (endpoint, method) rows × 10 roles = 710 cells (``test_matrix_size`` keeps
+Matrix size: 86 (endpoint, method) rows × 10 roles = 860 cells (``test_matrix_size`` keeps
 the number honest). A route added without a row fails ``test_every_route_has_a_row``.
 
 Each route's test builds one world, then tries each role inside a savepoint that is rolled
@@ -16,6 +16,7 @@ from app.cases.models import Case
 from app.core.extensions import db, limiter
 from app.core.security import SECURITY_HEADERS
 from tests.helpers.factories import make_user
+from tests.helpers.pages import signed_in
 from tests.helpers.route_matrix import ROLES, TABLE, Row, build_world
 
 
@@ -33,8 +34,8 @@ def test_every_route_has_a_row(app):
 
 
 def test_matrix_size():
-    """71 routes × 10 roles = 710 cells."""
-    assert (len(TABLE), len(ROLES), len(TABLE) * len(ROLES)) == (71, 10, 710)
+    """86 routes × 10 roles = 860 cells."""
+    assert (len(TABLE), len(ROLES), len(TABLE) * len(ROLES)) == (86, 10, 860)
 
 
 def request_as(app, row: Row, names: dict, people: dict, role: str):
@@ -49,9 +50,7 @@ def request_as(app, row: Row, names: dict, people: dict, role: str):
         limiter.reset()
         client = app.test_client()
         if role != "anonymous":
-            with client.session_transaction() as session:
-                session["_user_id"] = str(people[role].id)
-                session["_fresh"] = True
+            signed_in(client, people[role])
         if data is None:
             return client.get(url)
         if row.json:

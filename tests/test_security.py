@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.auth.services import find_user_by_email
 from app.core.config import ProductionConfig
 from app.core.security import SECURITY_HEADERS
 from tests.helpers.case_factories import add_photo, make_case
@@ -97,8 +98,14 @@ class TestCsrf:
             "confirm": "a long passphrase",
         }
         assert client.post("/register", data=data).status_code == 400
+        assert find_user_by_email("csrf@example.com") is None
         data["csrf_token"] = csrf_token_from(client.get("/register").get_data(as_text=True))
-        assert client.post("/register", data=data).status_code == 302
+        response = client.post("/register", data=data)
+        assert response.status_code == 200 and "We sent a message" in response.get_data(True)
+        assert find_user_by_email("csrf@example.com") is not None
+        user = make_user()
+        token = csrf_token_from(client.get("/login").get_data(as_text=True))
+        client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
         assert client.post("/logout").status_code == 400
         assert client.get("/account/password").status_code == 200  # still logged in
         page = client.get("/account/password").get_data(as_text=True)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import event, text
 
-from app.auth.services import email_link_token
+from app.auth.tokens import VERIFY, email_link_token
 from app.core.db import READING_METHODS
 from app.core.extensions import db
 from tests.helpers.factories import make_user
@@ -66,7 +66,7 @@ def test_reading_requests_begin_deferred_and_the_others_immediate(client, member
         client.post("/language", data={"locale": "zh_Hans", "next": "/"})
     assert begins and set(begins) == {"BEGIN IMMEDIATE"}
 
-    token = email_link_token(SimpleNamespace(id=member.id, email=member.email), "verify")
+    token = email_link_token(SimpleNamespace(id=member.id, email=member.email), VERIFY)
     with Begins() as begins:
         assert client.get(f"/verify/{token}").status_code == 302  # a GET that writes
     assert begins and set(begins) == {"BEGIN IMMEDIATE"}

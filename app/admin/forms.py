@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired
 
 from app.auth.models import Role
+from app.core.forms import SiteForm
 
 
-class RoleChangeForm(FlaskForm):
+class RoleChangeForm(SiteForm):
     role = SelectField(
         _l("Role"),
         choices=[
@@ -17,3 +17,11 @@ class RoleChangeForm(FlaskForm):
         validators=[DataRequired()],
     )
     action = HiddenField(validators=[AnyOf(["grant", "revoke"])])
+
+
+class AccountLockForm(SiteForm):
+    """Lock or unlock an account (the button carries only the CSRF token)."""
+
+
+class StaffTwoFactorForm(SiteForm):
+    required = HiddenField(validators=[AnyOf(["0", "1"])])

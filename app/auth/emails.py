@@ -1,12 +1,13 @@
 """E-mails about the account itself, sent through the outbox."""
 
 import hashlib
+from datetime import timedelta
 
-from flask import url_for
+from flask import current_app
 from flask_babel import gettext as _
 
+from app.auth import tokens
 from app.auth.models import User
-from app.auth.services import email_link_token
 from app.core import clock
 from app.notifications.outbox import queue_message
 
@@ -17,19 +18,34 @@ def _key(kind: str, user: User) -> str:
     return f"{kind}:{user.id}:{address}:{clock.now():%Y%m%d%H}"
 
 
+def _absolute(endpoint: str, **values) -> str:
+    """A link for an e-mail, on the site's configured address (``PUBLIC_BASE_URL``), never
+    on the Host a request named: anyone can set that, and a reset link would then carry its
+    token to their own site."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def _link(endpoint: str, user: User, purpose: str) -> str:
+    return _absolute(endpoint, token=tokens.email_link_token(user, purpose))
+
+
 def send_verification(user: User) -> None:
-    link = url_for("auth.verify", token=email_link_token(user, "verify"), _external=True)
     queue_message(
         user,
         _key("verify-email", user),
         _("Confirm your e-mail address"),
-        _("Open this link to confirm your e-mail address for Tribunal: %(link)s", link=link),
+        _(
+            "Someone, we hope you, asked to open a Tribunal account with this address. Open "
+            "this link to confirm it and log in: %(link)s\n\nIf it was not you, ignore this "
+            "message: the account stays closed.",
+            link=_link("auth.verify", user, tokens.VERIFY),
+        ),
         channels=("email",),
     )
 
 
 def send_claim_link(user: User) -> None:
-    link = url_for("auth.claim", token=email_link_token(user, "claim"), _external=True)
     queue_message(
         user,
         _key("claim-account", user),
@@ -37,7 +53,42 @@ def send_claim_link(user: User) -> None:
         _(
             "Your marketplace orders are in Tribunal. Open this link to set your "
             "password: %(link)s",
-            link=link,
+            link=_link("auth.claim", user, tokens.CLAIM),
+        ),
+        channels=("email",),
+    )
+
+
+def send_registration_attempt(user: User) -> None:
+    """To the owner of a working account someone tried to register again."""
+    queue_message(
+        user,
+        _key("registration-attempt", user),
+        _("Someone tried to register with your address"),
+        _(
+            "Someone asked to open a Tribunal account with this address, which already has "
+            "one. If it was you, log in: %(login)s\n\nIf you forgot your password, set a new "
+            "one: %(reset)s\n\nIf it was not you, you need do nothing: your account is "
+            "unchanged.",
+            login=_absolute("auth.login"),
+            reset=_absolute("auth.request_password_reset"),
+        ),
+        channels=("email",),
+    )
+
+
+def send_password_reset(user: User) -> None:
+    """The reset link; another one goes out in the same hour only once the password changed."""
+    queue_message(
+        user,
+        f"{_key('reset-password', user)}:{tokens.password_fingerprint(user)[:8]}",
+        _("Set a new Tribunal password"),
+        _(
+            "Open this link to set a new password: %(link)s\n\nIt works once, for "
+            "%(minutes)d minutes. If you did not ask for it, ignore this message: your "
+            "password is unchanged.",
+            link=_link("auth.reset_password", user, tokens.RESET),
+            minutes=current_app.config["PASSWORD_RESET_TTL"] // timedelta(minutes=1),
         ),
         channels=("email",),
     )

@@ -22,3 +22,16 @@ def role_required(role: Role):
         return wrapped
 
     return decorator
+
+
+def staff_required(view):
+    """Logged in as a mediator or admin; otherwise the login page (anonymous) or 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_staff:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,5 +1,5 @@
-"""How often a person may try: logging in, registering, asking for a password reset, giving
-a second-factor code.
+"""How often a person may try: logging in, registering, asking for a password reset.
+(Wrong two-factor codes are counted on the account itself: ``app.auth.two_factor``.)
 
 Each kind of attempt is counted twice: per client address and per account, the account being
 the e-mail address typed (known or not, so the limit tells nothing about which addresses
@@ -33,7 +33,6 @@ LIMIT_SETTINGS = {
     "login": ("LOGIN_RATE_LIMIT", "LOGIN_ACCOUNT_RATE_LIMIT"),
     "registration": ("REGISTRATION_RATE_LIMIT", "REGISTRATION_ACCOUNT_RATE_LIMIT"),
     "password_reset": ("PASSWORD_RESET_RATE_LIMIT", "PASSWORD_RESET_ACCOUNT_RATE_LIMIT"),
-    "second_factor": ("SECOND_FACTOR_RATE_LIMIT", "SECOND_FACTOR_ACCOUNT_RATE_LIMIT"),
 }
 
 

@@ -1,10 +1,10 @@
-"""Accounts and the staff roles granted to them."""
+"""Accounts, the staff roles granted to them, the logins they hold and their second factor."""
 
 from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core import clock
@@ -44,9 +44,22 @@ class User(UserMixin, db.Model):
         lazy="selectin",
     )
 
+    two_factor: Mapped["TwoFactorCredential | None"] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.disabled_at is None
+
+    @property
+    def is_locked(self) -> bool:
+        return self.disabled_at is not None
+
+    @property
+    def has_two_factor(self) -> bool:
+        """Logging in asks for a code from the authenticator app."""
+        return self.two_factor is not None and self.two_factor.confirmed_at is not None
 
     @property
     def is_claimed(self) -> bool:
@@ -78,3 +91,67 @@ class RoleGrant(db.Model):
     granted_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     user: Mapped[User] = relationship(back_populates="role_grants", foreign_keys=[user_id])
+
+
+class LoginSession(db.Model):
+    """One login on one device: what its session and remember-me cookies carry.
+
+    The cookies hold ``"<id>:<secret>"``; the database only the secret's SHA-256, so a copy of
+    the database forges no cookie. Deleting the row ends that login on its device at once,
+    whatever cookies it still holds.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    expires_at: Mapped[datetime]
+
+
+class TwoFactorCredential(db.Model):
+    """A staff member's authenticator (TOTP) secret; ``confirmed_at`` is set once a first code
+    proved the app holds it, and only then does logging in ask for a code."""
+
+    __tablename__ = "two_factor_credentials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime | None]
+    # the time step of the last code accepted: a code is good once, never again
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+    failed_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_failed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    user: Mapped[User] = relationship(back_populates="two_factor")
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator app; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class PasswordResetRequest(db.Model):
+    """An address someone asked a password reset for, until the sweep has written to it.
+
+    Every request is kept alike, whether the address has an account or not, so asking does
+    the same work and takes as long for every address; the sweep looks the address up later.
+    """
+
+    __tablename__ = "password_reset_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    requested_at: Mapped[datetime] = mapped_column(default=clock.now)

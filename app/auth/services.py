@@ -1,26 +1,29 @@
-"""Account transitions: register, claim, verify, authenticate, change password, roles."""
+"""Account transitions: register, claim, verify, authenticate, change password, roles.
+
+Nothing here tells a stranger whether an address has an account: registering answers alike
+for every address (what differs goes to the address's owner by e-mail), and a login for an
+unknown address checks its password as long as for a known one.
+"""
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.auth import emails, tokens
+from app.auth.errors import AccountError, AccountLocked
 from app.auth.models import Role, RoleGrant, User
-from app.auth.passwords import hash_password, needs_rehash, verify_password
+from app.auth.passwords import check_password_strength, hash_password, needs_rehash, verify_password
+from app.auth.sessions import end_all_logins
 from app.core import clock
 from app.core.audit import record_event
-from app.core.errors import Refused
 from app.core.extensions import db
 from app.core.text import checked_text
 
 DISPLAY_NAME_MAX_CHARS = 80  # the column's width
-
-
-class AccountError(Refused):
-    """A request about an account that cannot be carried out; ``field`` names the culprit."""
 
 
 @dataclass(frozen=True)
@@ -52,29 +55,39 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+class Outcome(StrEnum):
+    """What registering did; the person registering is told the same in every case."""
+
+    CREATED = "created"  # a new account, opened by the e-mailed verification link
+    CLAIM = "claim"  # an account nobody proved the address of: the owner may claim it
+    TAKEN = "taken"  # a working account: its owner is told someone tried
+
+
 @dataclass(frozen=True)
 class Registered:
     user: User
-    # True when the address belongs to an account whose owner must first prove it
-    needs_claim: bool
+    outcome: Outcome
 
 
 def register(data: Registration) -> Registered:
-    """Create an account, or point to the existing one whose address nobody has proven yet.
+    """Create an account, or write to the owner of the address about the existing one.
 
-    That account (imported with the marketplace's orders, or registered by someone who never
-    confirmed the address) gets no password here: the owner of the address sets one through
-    the e-mailed claim link (``claim_account``), so nobody can take over someone else's
-    orders by registering their address first.
+    A new account opens through the link e-mailed to its address (``verify_email``). An
+    existing account whose address nobody has proven (imported with the marketplace's orders,
+    or registered by someone who never confirmed it) gets the claim link: its owner sets a
+    password there, so nobody takes over someone else's orders by registering their address
+    first. The owner of a working account hears that someone tried to register with it.
+    The password is hashed in every case, so each takes as long.
     """
     display_name = checked_display_name(data.display_name)
-    _check_password_strength(data.password)
+    check_password_strength(data.password)
+    password_hash = hash_password(data.password)
     existing = find_user_by_email(data.email)
     if existing is None:
         user = User(
             email=normalise_email(data.email),
             display_name=display_name,
-            password_hash=hash_password(data.password),
+            password_hash=password_hash,
         )
         try:
             with db.session.begin_nested():
@@ -83,83 +96,71 @@ def register(data: Registration) -> Registered:
             existing = find_user_by_email(data.email)
         else:
             record_event(user, "user.registered", user)
-            return Registered(user, needs_claim=False)
-    if existing.email_verified_at is not None:
-        raise AccountError(_l("An account with this e-mail address already exists."), "email")
-    return Registered(existing, needs_claim=True)
+            emails.send_verification(user)
+            return Registered(user, Outcome.CREATED)
+    if existing.email_verified_at is not None and existing.is_claimed:
+        emails.send_registration_attempt(existing)
+        return Registered(existing, Outcome.TAKEN)
+    emails.send_claim_link(existing)
+    return Registered(existing, Outcome.CLAIM)
 
 
 def authenticate(email: str, password: str) -> User | None:
+    """The account if the password is right and its address is proven, else None.
+
+    A locked account is refused with ``AccountLocked``, but only once the password is right.
+    """
     user = find_user_by_email(email)
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+    if not verify_password(user.password_hash if user else None, password):
         return None
+    if user.email_verified_at is None:  # it opens through the e-mailed link first
+        return None
+    if user.is_locked:
+        raise AccountLocked(
+            _l("This account is locked. Write to the platform's support to have it unlocked."),
+            "password",
+        )
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password; every login of the account ends (the view opens a new one)."""
     if not verify_password(user.password_hash, current_password):
         raise AccountError(_l("The current password is not correct."), "current_password")
-    _check_password_strength(new_password)
-    user.password_hash = hash_password(new_password)
-    record_event(user, "user.password_changed", user)
+    set_password(user, new_password, action="user.password_changed")
 
 
-def _check_password_strength(password: str) -> None:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password) < minimum:
-        raise AccountError(_l("Use at least %(minimum)d characters.", minimum=minimum), "password")
+def set_password(user: User, password: str, *, action: str) -> None:
+    """Set the password after checking it, end every login, and record ``action``."""
+    check_password_strength(password)
+    user.password_hash = hash_password(password)
+    end_all_logins(user)
+    record_event(user, action, user)
 
 
-# E-mail links: verifying an address, and claiming an imported account
-
-_VERIFY_SALT = "verify-email"
-_CLAIM_SALT = "claim-account"
-
-
-def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
-
-
-def email_link_token(user: User, purpose: str) -> str:
-    salt = {"verify": _VERIFY_SALT, "claim": _CLAIM_SALT}[purpose]
-    return _serializer(salt).dumps({"user": user.id, "email": user.email})
-
-
-def _load_token(token: str, salt: str) -> User:
-    max_age = int(current_app.config["EMAIL_TOKEN_MAX_AGE"].total_seconds())
-    try:
-        payload = _serializer(salt).loads(token, max_age=max_age)
-    except SignatureExpired as error:
-        raise AccountError(_l("This link has expired; ask for a new one.")) from error
-    except BadSignature as error:
-        raise AccountError(_l("This link is not valid.")) from error
-    user = db.session.get(User, payload["user"])
-    if user is None or user.email != payload["email"]:
-        raise AccountError(_l("This link is not valid."))
-    return user
-
-
-def verify_email(token: str) -> User:
-    user = _load_token(token, _VERIFY_SALT)
-    if user.email_verified_at is None:
-        user.email_verified_at = clock.now()
-        record_event(user, "user.email_verified", user)
+def verify_email(token: str) -> User | None:
+    """Confirm the address the link was sent to; the account if this link confirmed it just
+    now (and may log its owner in), None if it was confirmed before."""
+    user = tokens.user_for_token(token, tokens.VERIFY, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    if user.email_verified_at is not None:
+        return None
+    user.email_verified_at = clock.now()
+    record_event(user, "user.email_verified", user)
     return user
 
 
 def claim_account(token: str, display_name: str, password: str) -> User:
-    """Set the password of an account whose address was not proven; the link proves it."""
-    user = _load_token(token, _CLAIM_SALT)
+    """Set the password of an account whose address was not proven; the link proves it.
+    Whoever held the account before (a squatter's login) is logged out."""
+    user = tokens.user_for_token(token, tokens.CLAIM, current_app.config["EMAIL_TOKEN_MAX_AGE"])
     if user.email_verified_at is not None and user.is_claimed:
         raise AccountError(_l("This account already has a password; log in instead."))
     display_name = checked_display_name(display_name, required=False)
-    _check_password_strength(password)
-    user.password_hash = hash_password(password)
+    set_password(user, password, action="user.claimed")
     user.display_name = display_name or user.display_name
     user.email_verified_at = user.email_verified_at or clock.now()
-    record_event(user, "user.claimed", user)
     return user
 
 

@@ -54,6 +54,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # also how long a login without "keep me logged in" lasts on the server, whatever the browser
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     # argon2id; the library defaults (RFC 9106 low-memory profile) are above the OWASP floor
     ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 3)
@@ -61,6 +62,14 @@ class Config:
     ARGON2_PARALLELISM = _env_int("ARGON2_PARALLELISM", 4)
     PASSWORD_MIN_LENGTH = _env_int("PASSWORD_MIN_LENGTH", 10)
     EMAIL_TOKEN_MAX_AGE = _hours("EMAIL_TOKEN_MAX_AGE_HOURS", 48)
+    # how long an e-mailed password reset link works (it also ends when the password changes)
+    PASSWORD_RESET_TTL = _hours("PASSWORD_RESET_TTL_HOURS", 1)
+    # two-factor login (TOTP): the code step's time limit, and wrong codes allowed per pause
+    TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Tribunal")
+    TWO_FACTOR_LOGIN_TTL = timedelta(minutes=_env_int("TWO_FACTOR_LOGIN_MINUTES", 5))
+    TWO_FACTOR_MAX_FAILURES = _env_int("TWO_FACTOR_MAX_FAILURES", 5)
+    TWO_FACTOR_PAUSE = timedelta(minutes=_env_int("TWO_FACTOR_PAUSE_MINUTES", 15))
+    TWO_FACTOR_RECOVERY_CODES = _env_int("TWO_FACTOR_RECOVERY_CODES", 10)
 
     # Rate limits (Flask-Limiter). The storage is per process unless it points at a server
     # every worker shares: with several workers or machines, set redis://host:port/db
@@ -79,10 +88,6 @@ class Config:
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "5 per hour;20 per day")
     PASSWORD_RESET_ACCOUNT_RATE_LIMIT = os.environ.get(
         "PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3 per hour"
-    )
-    SECOND_FACTOR_RATE_LIMIT = os.environ.get("SECOND_FACTOR_RATE_LIMIT", "10 per 5 minutes")
-    SECOND_FACTOR_ACCOUNT_RATE_LIMIT = os.environ.get(
-        "SECOND_FACTOR_ACCOUNT_RATE_LIMIT", "5 per 5 minutes;20 per day"
     )
     VOTE_RATE_LIMIT = os.environ.get("VOTE_RATE_LIMIT", "30 per minute")
     RATELIMIT_HEADERS_ENABLED = True
@@ -186,6 +191,7 @@ class Config:
     COUNTING_SWEEP_SECONDS = _env_int("COUNTING_SWEEP_SECONDS", 30)
     SCHEDULER_CASE_DEADLINES_SECONDS = _env_int("SCHEDULER_CASE_DEADLINES_SECONDS", 30)
     SCHEDULER_REMINDERS_SECONDS = _env_int("SCHEDULER_REMINDERS_SECONDS", 300)
+    SCHEDULER_PASSWORD_RESETS_SECONDS = _env_int("SCHEDULER_PASSWORD_RESETS_SECONDS", 10)
     SWEEP_BATCH_SIZE = _env_int("SWEEP_BATCH_SIZE", 200)
     REPUTATION_LEVELS = (25, 50, 70, 90)
     REPUTATION_SUSPEND_AFTER_CASES = _env_int("REPUTATION_SUSPEND_AFTER_CASES", 20)

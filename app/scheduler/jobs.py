@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from app.auth.reset import send_password_resets
 from app.cases.sweeps import sweep_deadline_reminders
 from app.core.extensions import db
 from app.execution.sweeps import sweep_obligations
@@ -52,6 +53,11 @@ SWEEPS: list[Sweep] = [
         id="case-reminders",
         func=sweep_deadline_reminders,
         seconds_setting="SCHEDULER_REMINDERS_SECONDS",
+    ),
+    Sweep(
+        id="password-resets",
+        func=send_password_resets,
+        seconds_setting="SCHEDULER_PASSWORD_RESETS_SECONDS",
     ),
 ]
 

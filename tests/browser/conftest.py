@@ -75,6 +75,24 @@ class Site:
             (past.strftime("%Y-%m-%d %H:%M:%S.%f"), case_id),
         )
 
+    def mail_link(self, address: str, path: str, timeout: float = 25) -> str:
+        """The link to ``path`` in the newest mail queued for ``address``, once it is there
+        (some are written by the scheduler's sweeps)."""
+        end = time.monotonic() + timeout
+        while True:
+            rows = self.sql(
+                "SELECT body FROM outbox_messages WHERE recipient_address = ? AND body LIKE ?"
+                " ORDER BY id DESC LIMIT 1",
+                (address, f"%{path}%"),
+            )
+            if rows:
+                body = rows[0][0]
+                start = body.rindex("http", 0, body.index(path))
+                return body[start:].split()[0]
+            if time.monotonic() > end:
+                raise AssertionError(f"no mail to {address} with {path}")
+            time.sleep(0.3)
+
     def wait_for_state(self, case_id: int, *states: str, timeout: float = 25) -> str:
         """Poll until the scheduler has moved the case into one of ``states``."""
         end = time.monotonic() + timeout
@@ -107,6 +125,7 @@ def site(tmp_path_factory):
         "COUNTING_SWEEP_SECONDS": "2",
         "SCHEDULER_OUTBOX_SECONDS": "2",
         "SCHEDULER_EXECUTION_SECONDS": "2",
+        "SCHEDULER_PASSWORD_RESETS_SECONDS": "2",
         # quick password hashes: ~40 logins a run
         "ARGON2_TIME_COST": "2",
         "ARGON2_MEMORY_COST_KIB": "19456",
@@ -211,14 +230,17 @@ class Actor:
 
 @pytest.fixture
 def actors(browser, site, request):
-    """``actors(email)`` opens a logged-in browser context for that person."""
+    """``actors(email)`` opens a logged-in browser context for that person
+    (``log_in=False``: not logged in yet, for someone who is still to register)."""
     opened: list[Actor] = []
     journey = getattr(request.function, "journey", request.node.name.removeprefix("test_"))
 
-    def open_actor(email: str, locale: str = "en-GB", name: str | None = None) -> Actor:
+    def open_actor(
+        email: str, locale: str = "en-GB", name: str | None = None, *, log_in: bool = True
+    ) -> Actor:
         actor = Actor(browser, site, name or journey, email, locale)
         opened.append(actor)
-        return actor.login()
+        return actor.login() if log_in else actor
 
     yield open_actor
     for actor in opened:

@@ -107,6 +107,12 @@ def role_target(_case, _people) -> dict:
     return {"target": make_user().id}
 
 
+def locked_target(_case, _people) -> dict:
+    target = make_user()
+    target.disabled_at = clock.now()
+    return {"target": target.id}
+
+
 VOTE = {"option": "0", "reason": "The courier's photo shows the box crushed on arrival."}
 BAD_LOGIN = {"email": "nobody@example.com", "password": "not the password"}
 #                    anon buyer seller oBuy oSel seat unst  med oMed admin
@@ -120,6 +126,9 @@ ONLY_BUYER = S(302, 302, 403, 404, 404, 404, 404, 403, 403, 403)
 ONLY_SELLER = S(302, 403, 302, 404, 404, 404, 404, 403, 403, 403)
 MEDIATORS = S(302, 403, 403, 404, 404, 404, 404, 302, 302, 403)
 PARTIES = S(302, 302, 302, 404, 404, 404, 404, 403, 403, 403)
+STAFF_200 = S(302, 403, 403, 403, 403, 403, 403, 200, 200, 200)
+STAFF_302 = S(302, 403, 403, 403, 403, 403, 403, 302, 302, 302)
+ADMIN_302 = S(302, 403, 403, 403, 403, 403, 403, 403, 403, 302)
 
 TABLE: dict[tuple[str, str], Row] = {
     # the front page, public pages and the language switch
@@ -139,6 +148,22 @@ TABLE: dict[tuple[str, str], Row] = {
     ("auth.logout", "POST"): Row(None, "/logout", {}, S(*[302] * 10)),
     ("auth.password", "GET"): Row(None, "/account/password", None, LOGGED_IN_200),
     ("auth.password", "POST"): Row(None, "/account/password", {}, LOGGED_IN_200),
+    ("auth.account", "GET"): Row(None, "/account", None, LOGGED_IN_200),
+    ("auth.logout_everywhere", "POST"): Row(None, "/account/logout-everywhere", {}, LOGGED_IN_302),
+    ("auth.request_password_reset", "GET"): Row(None, "/password/forgot", None, PUBLIC_200),
+    ("auth.request_password_reset", "POST"): Row(None, "/password/forgot", {}, PUBLIC_200),
+    ("auth.reset_password", "GET"): Row(None, "/password/reset/not-a-token", None, PUBLIC_200),
+    ("auth.reset_password", "POST"): Row(None, "/password/reset/not-a-token", {}, PUBLIC_200),
+    # the code step of a login: without a password given first, back to the start
+    ("auth.two_factor", "GET"): Row(None, "/login/two-factor", None, LOGGED_IN_302),
+    ("auth.two_factor", "POST"): Row(None, "/login/two-factor", {}, LOGGED_IN_302),
+    # two-factor login is set up by staff; turning it off needs a code (none is on here)
+    ("auth.two_factor_setup", "GET"): Row(None, "/account/two-factor", None, STAFF_200),
+    ("auth.two_factor_setup", "POST"): Row(None, "/account/two-factor", {}, STAFF_200),
+    ("auth.start_two_factor", "POST"): Row(None, "/account/two-factor/start", {}, STAFF_302),
+    ("auth.disable_two_factor", "POST"): Row(
+        None, "/account/two-factor/disable", {"code": "123456"}, LOGGED_IN_302
+    ),
     # orders: only the order's parties, staff included, see one
     ("orders.my_orders", "GET"): Row(None, "/orders", None, LOGGED_IN_200),
     ("orders.detail", "GET"): Row(
@@ -162,8 +187,17 @@ TABLE: dict[tuple[str, str], Row] = {
         None,
         "/admin/users/{target}/roles",
         {"role": "mediator", "action": "grant"},
-        S(302, 403, 403, 403, 403, 403, 403, 403, 403, 302),
+        ADMIN_302,
         setup=role_target,
+    ),
+    ("admin.lock_user", "POST"): Row(
+        None, "/admin/users/{target}/lock", {}, ADMIN_302, setup=role_target
+    ),
+    ("admin.unlock_user", "POST"): Row(
+        None, "/admin/users/{target}/unlock", {}, ADMIN_302, setup=locked_target
+    ),
+    ("admin.staff_two_factor", "POST"): Row(
+        None, "/admin/staff-two-factor", {"required": "0"}, ADMIN_302
     ),
     # the marketplace's API: a bearer token or 401, a session counts for nothing
     ("api.openapi", "GET"): Row(None, "/api/v1/openapi.json", None, PUBLIC_200),
