@@ -46,6 +46,9 @@ def test_only_the_words_found_are_replaced_and_the_rest_is_left_as_written(redac
     text = "（退款）１３８－１２３４－５６７８，　全角标点ＯＫ，二十三号楼。"
     assert redact(text) == "（退款）[phone removed]，　全角标点ＯＫ，二十三号楼。"
     assert redact("地址：天山路二十三号，谢谢") == "地址：[address removed]，谢谢"
+    assert redact("Order no. E2023 0517 3345 21 was late and the box was open") == (
+        "Order no. [order number removed] was late and the box was open"
+    )
 
 
 @pytest.mark.parametrize(

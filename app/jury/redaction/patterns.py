@@ -99,7 +99,8 @@ ACCOUNTS = (
 
 # -- order and tracking numbers --------------------------------------------------------------
 
-ID_VALUE = rf"(?P<value>(?=(?:[A-Za-z \-./_]*\d){{6}})[A-Za-z0-9](?:{SEP}[A-Za-z0-9]){{5,}})"
+# a carrier's or marketplace's letters, then six or more digits however spaced
+ID_VALUE = rf"(?P<value>(?:[A-Za-z]{{1,4}}{SEP})?\d(?:{SEP}\d){{5,}}[A-Za-z]{{0,3}})(?![A-Za-z0-9])"
 ORDER_CONTEXT = re.compile(
     rf"(?:订单编号|订单号|(?i:order ?(?:no\.?|number|num|#|id))) ?[:#=]? ?(?:是|为)? ?{ID_VALUE}"
 )
