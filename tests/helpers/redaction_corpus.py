@@ -105,11 +105,11 @@ HOSTILE: list[Hostile] = [
             ("天山路", "23号", "302室"),
         ),
         ("full-width-number", "天山路１２３号门口", ("天山路", "123号")),
-        ("building-name", "北京市朝阳区建国路88号SOHO现代城A座1808室", ("建国路", "1808")),
-        ("lane", "放在长宁路1158弄7号楼1201室门口", ("长宁路", "1158", "1201")),
-        ("estate", "阳光花园小区3栋2单元501", ("阳光花园", "501")),
+        ("building-name", "北京市朝阳区建国路88号SOHO现代城A座1808室", ("建国路", "1808室")),
+        ("lane", "放在长宁路1158弄7号楼1201室门口", ("长宁路", "1158弄", "1201室")),
+        ("estate", "阳光花园小区3栋2单元501", ("阳光花园", "2单元501")),
         ("subdistrict", "浙江省杭州市余杭区五常街道文一西路969号", ("文一西路", "969号")),
-        ("avenue", "深圳市南山区科技园南区深南大道10000号", ("深南大道", "10000")),
+        ("avenue", "深圳市南山区科技园南区深南大道10000号", ("深南大道", "10000号")),
         ("english-street", "Send it to 12 Baker Street, London.", ("baker",)),
         ("english-flat", "Flat 3, 221B Baker Street", ("221b", "baker")),
     ),
@@ -224,6 +224,12 @@ def leaks(secrets, shown: str) -> list[str]:
 def _secret_pattern(secret: str) -> re.Pattern:
     chars = [char for char in normalise(secret).text.lower() if char not in SEPARATOR_CHARS]
     body = SEPARATORS.join(re.escape(char) for char in chars)
-    before = "(?<![a-z])" if chars[0].isascii() and chars[0].isalpha() else ""
-    after = "(?![a-z])" if chars[-1].isascii() and chars[-1].isalpha() else ""
-    return re.compile(before + body + after)
+    return re.compile(_bound(chars[0], "(?<!{})") + body + _bound(chars[-1], "(?!{})"))
+
+
+def _bound(char: str, around: str) -> str:
+    """A secret is found as a whole: a word not inside a longer word, a number not inside a
+    longer number (the digits of ``TB2024…`` are found after its letters)."""
+    if char.isascii() and char.isalpha():
+        return around.format("[a-z]")
+    return around.format("[0-9]") if char.isascii() and char.isdigit() else ""
