@@ -49,6 +49,13 @@ def test_only_the_words_found_are_replaced_and_the_rest_is_left_as_written(redac
     assert redact("Order no. E2023 0517 3345 21 was late and the box was open") == (
         "Order no. [order number removed] was late and the box was open"
     )
+    assert redact("满 200 减 30。1 3 8 1234 5678") == "满 200 减 30。[phone removed]"
+    assert redact("网址 shop.cn：2024-11-03 14:30 到货") == (
+        "网址 [web address removed]：2024-11-03 14:30 到货"
+    )
+    assert redact("SF 1402 9384 7561 1 2024-11-03 到的") == (
+        "[tracking number removed] 2024-11-03 到的"
+    )
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,7 @@ HOSTILE: list[Hostile] = [
         ("informal-yao", "打我电话幺三八幺二三四五六七八就行", (PHONE,)),
         ("informal-liang-dong", "号码是幺三九两洞洞八七六五四，别打错", ("13920087654",)),
         ("single-spaced-digits", "1 3 8 1 2 3 4 5 6 7 8 打这个", (PHONE,)),
+        ("split-after-the-first-digit", "电话 1-38 1234 5678 找我", (PHONE,)),
         ("country-code", "WhatsApp +86 138 1234 5678 please", (PHONE,)),
         ("mixed-numerals", "联系138一二三四5678", (PHONE,)),
         ("slashes", "手机 138/1234/5678 白天在", (PHONE,)),
@@ -202,6 +203,7 @@ BENIGN = [
     "包装上写着 Made in China（中国制造）。",
     "我们小区的快递点关门了！",
     "The order number is on the receipt; tracking shows 3 scans.",
+    "It was done. Me and my wife checked it twice.",
 ]
 
 SEPARATOR_CHARS = " -./_·,:|*'’()[]"

@@ -17,7 +17,8 @@ import phonenumbers
 
 # Between the digits of a number people write spaces, dashes, dots, slashes…
 SEP = r"[ \-./_。]{0,3}"
-DIGITS_7 = rf"\d(?:{SEP}\d){{6,}}"
+# …but a long number of no known shape does not go on past the end of a Chinese sentence
+DIGITS_7 = r"\d(?:[ \-./_]{0,3}\d){6,}"
 
 CJK = r"[\u3400-\u9fff]"
 # a character of a place name: any CJK one but the words around an address ("寄到", "住在")
@@ -25,10 +26,11 @@ PLACE = r"(?:(?![的在到是寄住从往址了和与及或我你他她它们给
 
 # -- kept ------------------------------------------------------------------------------------
 
+YEAR, MONTH, DAY = r"(?:19|20)\d\d", r"(?:0?[1-9]|1[0-2])", r"(?:0?[1-9]|[12]\d|3[01])"
 DATE = re.compile(
-    r"(?<![\d./-])(?:\d{4} ?[-./年] ?\d{1,2} ?[-./月] ?\d{1,2} ?[日号]?"
-    r"|\d{1,2}[-./]\d{1,2}[-./]\d{4}"
-    r"|\d{1,2} ?月 ?\d{1,2} ?[日号]?|\d{4} ?年)(?![\d])"
+    rf"(?<![\d./-])(?:{YEAR} ?[-./年] ?{MONTH} ?[-./月] ?{DAY} ?[日号]?"
+    rf"|{DAY}[-./]{MONTH}[-./]{YEAR}|{MONTH}[-./]{DAY}[-./]{YEAR}"
+    rf"|{MONTH} ?月 ?{DAY} ?[日号]?|{YEAR} ?年)(?!\d)"
 )
 TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 AMOUNT = re.compile(
@@ -44,22 +46,25 @@ TLD = (
     r"online|tech|vip|club|link|ltd|wang|ink|fun|live|cloud|hk|tw|mo|jp|kr|sg|uk|us|de|fr)"
 )
 AT = r"(?:@|[(\[{<] ?(?i:at|@) ?[)\]}>]|(?<![A-Za-z])(?i:at)(?![A-Za-z])|艾特|圈 ?[aA]|小老鼠)"
-DOT = r"(?:\.|[(\[{<] ?(?i:dot|点|\.) ?[)\]}>]|(?<![A-Za-z])(?i:dot)(?![A-Za-z])|点|點|。)"
+# a dot written as a dot is between two labels; a spelled one may stand between spaces
+DOT = r"(?:\.| ?(?:[(\[{<] ?(?i:dot|点|\.) ?[)\]}>]|(?<![A-Za-z])(?i:dot)(?![A-Za-z])|点|點) ?)"
+LAST_DOT = rf"(?:{DOT}|。)"  # 。 ends a sentence, unless a domain follows
 LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+%-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 EMAIL_SPELLED = re.compile(
-    rf"(?<![A-Za-z0-9_.+%-])[A-Za-z0-9][A-Za-z0-9_.+%-]* ?{AT} ?{LABEL}(?: ?{DOT} ?{LABEL})*"
-    rf" ?{DOT} ?{TLD}(?![A-Za-z0-9])"
+    rf"(?<![A-Za-z0-9_.+%-])[A-Za-z0-9][A-Za-z0-9_.+%-]* ?{AT} ?{LABEL}(?:{DOT}{LABEL})*"
+    rf"{LAST_DOT}{TLD}(?![A-Za-z0-9])"
 )
 URL_TAIL = r"[^\s<>\"'，。、；！？（）【】\u3400-\u9fff]*"
 URL = re.compile(
     rf"(?i:https?|ftp)://{URL_TAIL}"
-    rf"|(?<![A-Za-z0-9@.-])(?:{LABEL} ?{DOT} ?)+{TLD}(?![A-Za-z0-9-])(?:[/:]{URL_TAIL})?"
+    rf"|(?<![A-Za-z0-9@.-])(?:{LABEL}{DOT})*{LABEL}{LAST_DOT}{TLD}(?![A-Za-z0-9-])"
+    rf"(?:/{URL_TAIL})?"
 )
 
 # -- phones ----------------------------------------------------------------------------------
 
-CN_MOBILE = re.compile(rf"(?<!\d)(?:(?:\+|00)?86{SEP})?1[3-9](?:{SEP}\d){{9}}(?!\d)")
+CN_MOBILE = re.compile(rf"(?<!\d)(?:(?:\+|00)?86{SEP})?1{SEP}[3-9](?:{SEP}\d){{9}}(?!\d)")
 LANDLINE = re.compile(
     rf"(?<![A-Za-z0-9])(?:\(0\d{{2,3}}\)|0\d{{2,3}}){SEP}\d{{3,4}}{SEP}\d{{4}}(?!\d)"
 )
@@ -175,7 +180,8 @@ SHAPES: tuple[tuple[str, tuple[re.Pattern, ...], bool], ...] = (
     ("link", (URL,), False),
     ("order", (ORDER_CONTEXT,), False),
     ("tracking", (TRACKING_CONTEXT,), False),
-    ("phone", (CN_MOBILE, LANDLINE, INTERNATIONAL_PHONE), False),
+    ("phone", (CN_MOBILE,), False),
+    ("phone", (LANDLINE, INTERNATIONAL_PHONE), True),
     ("account", (HANDLE, *ACCOUNTS), False),
     ("address", (POSTCODE, UK_POSTCODE, EN_STREET), False),
     ("address", (CN_ADDRESS,), True),
