@@ -66,8 +66,10 @@ def test_only_the_words_found_are_replaced_and_the_rest_is_left_as_written(redac
         ("〇一二", "012"),  # digit by digit: leading zeros stay
         ("天山路二十三号", "天山路23号"),
         ("一百零五室", "105室"),
+        ("八五十零", "85十0"),  # no number: read digit by digit
         ("Ｌｉｎ\u3000Ｘｉǎｏｙｕ", "Lin Xiaoyu"),
         ("a\u200bb\u00adc", "abc"),
+        ("8\ufe0f\u20e3", "8"),  # a keycap: the marks go with the digit
         ("name＠qq。com", "name@qq。com"),
     ],
 )

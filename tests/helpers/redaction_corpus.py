@@ -61,6 +61,10 @@ HOSTILE: list[Hostile] = [
         ("middle-dots", "电话138·1234·5678", (PHONE,)),
         ("zero-width-spaces", "电话138\u20031234\u200b5678", (PHONE,)),
         ("circled-digits", "电话①③⑧①②③④⑤⑥⑦⑧", (PHONE,)),
+        ("keycap-emoji", "电话1️⃣3️⃣8️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣", (PHONE,)),
+        ("mathematical-bold", "手机𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖", (PHONE,)),
+        ("financial-numerals", "电话壹叁捌壹贰叁肆伍陆柒捌", (PHONE,)),
+        ("enumeration-commas", "电话 138、1234、5678", (PHONE,)),
         ("double-zero-prefix", "打 0086-138-1234-5678", (PHONE,)),
         ("landline-full-width", "座机０２１－６２３４５６７８找前台", (LANDLINE,)),
         ("landline-brackets", "Office phone (021) 6234 5678.", (LANDLINE,)),
@@ -110,6 +114,7 @@ HOSTILE: list[Hostile] = [
         ("lane", "放在长宁路1158弄7号楼1201室门口", ("长宁路", "1158弄", "1201室")),
         ("estate", "阳光花园小区3栋2单元501", ("阳光花园", "2单元501")),
         ("subdistrict", "浙江省杭州市余杭区五常街道文一西路969号", ("文一西路", "969号")),
+        ("lane-and-room", "天山路123弄45号601", ("天山路", "45号601")),
         ("avenue", "深圳市南山区科技园南区深南大道10000号", ("深南大道", "10000号")),
         ("english-street", "Send it to 12 Baker Street, London.", ("baker",)),
         ("english-flat", "Flat 3, 221B Baker Street", ("221b", "baker")),
@@ -126,6 +131,8 @@ HOSTILE: list[Hostile] = [
         ("seller-given-name", "明远说会退款", ("明远",)),
         ("spaced-pinyin", "ZHOU M I N G Y U A N", ("mingyuan",)),
         ("accented-pinyin", "Míngyuǎn promised a refund", ("mingyuan",)),
+        ("joined-pinyin", "买家linxiaoyu说没收到", ("linxiaoyu",)),
+        ("reversed-pinyin", "XiaoyuLin said so", ("xiaoyulin",)),
     ),
     *_group(
         "shop",
@@ -153,6 +160,7 @@ HOSTILE: list[Hostile] = [
         ("weibo-chinese", "微博@绿叶茶社官方 发了声明", ("绿叶",)),
         ("douyin", "抖音号：lvye_tea2023", ("lvye_tea2023",)),
         ("wechat-english", "WeChat: lin-xiaoyu-88", ("lin-xiaoyu-88",)),
+        ("wei-xin-pinyin", "wei xin: abc_123", ("abc_123",)),
         ("marketplace-account", "我的淘宝号 tb_xiaoyu88", ("tb_xiaoyu88",)),
     ),
     *_group(
@@ -166,6 +174,7 @@ HOSTILE: list[Hostile] = [
         ("short-link", "链接 http://t.cn/A6xyz12 打开", ("a6xyz12",)),
         ("other-domain", "在 lvcha-shop.com 上买的", ("lvcha-shop",)),
         ("marketplace-shop", "https://shop.taobao.com/greenleaf-tea", ("greenleaf",)),
+        ("spaced-dots", "网址 www . greenleaf . cn", ("greenleaf",)),
     ),
     *_group(
         "postcode",
@@ -206,7 +215,7 @@ BENIGN = [
     "It was done. Me and my wife checked it twice.",
 ]
 
-SEPARATOR_CHARS = " -./_·,:|*'’()[]"
+SEPARATOR_CHARS = " -./_·,:|*'’()[]、"
 SEPARATORS = "[" + re.escape(SEPARATOR_CHARS) + "]{0,3}"
 
 

@@ -18,15 +18,16 @@ from flask_babel import gettext as _
 
 from app.cases.models import Case, EvidenceEntry, EvidenceKind
 from app.jury.redaction.normalise import normalise
-from app.jury.redaction.patterns import Found, shape_spans
+from app.jury.redaction.patterns import PARSED_PHONE_RANK, SHAPES, Found, shape_spans
 from app.jury.redaction.terms import number_terms, party_terms, term_pattern
 
 __all__ = ["Redactor", "file_label"]
 
-# a known term outranks the shapes it overlaps only where it is an order or tracking number:
-# a name inside an e-mail address is removed with the address
-KNOWN_NUMBER_RANK = 2
-KNOWN_PARTY_RANK = 7
+# Where finds overlap, the surest names what was removed: the case's own order and tracking
+# numbers rank with the shapes of order numbers, before any number's shape; a party's name
+# ranks last, since a name inside an e-mail address or a handle is removed with it
+KNOWN_NUMBER_RANK = next(rank for rank, (kind, *_rest) in enumerate(SHAPES) if kind == "order")
+KNOWN_PARTY_RANK = PARSED_PHONE_RANK + 1
 
 
 def _placeholders() -> dict[str, str]:

@@ -13,6 +13,7 @@ digits — counting numbers (``二十三`` → ``23``) through cn2an, digit-by-d
 numbers, ``幺``, ``两``, ``洞``) one character for one digit, so that leading zeros stay.
 """
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,6 +33,7 @@ CHINESE_DIGITS = {
     **dict.fromkeys("九玖", "9"),
 }
 CHINESE_UNITS = frozenset("十拾百佰千仟万")
+NUMERAL_RUN = re.compile("[" + "".join(CHINESE_DIGITS) + "".join(CHINESE_UNITS) + "]+")
 MIDDLE_DOTS = frozenset("·・‧•∙⋅")
 INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me"})  # format characters, combining marks
 WHITESPACE = frozenset("\t\n\r\v\f")
@@ -51,13 +53,25 @@ class Normalised:
 
 
 def normalise(text: str) -> Normalised:
-    folded = [(out, index, index + 1) for index, char in enumerate(text) for out in _fold(char)]
-    read = _read_numerals(folded)
-    return Normalised(
-        "".join(char for char, _start, _end in read),
-        tuple(start for _char, start, _end in read),
-        tuple(end for _char, _start, end in read),
-    )
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for index, char in enumerate(text):
+        out = _fold(char)
+        if len(out) == 1:
+            chars.append(out)
+            starts.append(index)
+            ends.append(index + 1)
+        elif out:
+            chars.extend(out)
+            starts.extend([index] * len(out))
+            ends.extend([index + 1] * len(out))
+        elif ends:  # an invisible character goes with the one before it
+            ends[-1] = index + 1
+    folded = "".join(chars)
+    if not NUMERAL_RUN.search(folded):
+        return Normalised(folded, tuple(starts), tuple(ends))
+    return _read_numerals(folded, starts, ends)
 
 
 @lru_cache(maxsize=16384)
@@ -80,48 +94,46 @@ def _separator(char: str) -> str:
     return char
 
 
-Folded = list[tuple[str, int, int]]
-
-
-def _read_numerals(chars: Folded) -> Folded:
+def _read_numerals(folded: str, starts: list[int], ends: list[int]) -> Normalised:
     """Each run of Chinese numerals replaced by its digits."""
-    read: Folded = []
-    index = 0
-    while index < len(chars):
-        end = index
-        while end < len(chars) and _is_numeral(chars[end][0]):
-            end += 1
-        if end == index:
-            read.append(chars[index])
-            index += 1
-            continue
-        read.extend(_digits(chars[index:end]))
-        index = end
-    return read
+    chars: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    done = 0
+    for run in NUMERAL_RUN.finditer(folded):
+        chars.append(folded[done : run.start()])
+        new_starts += starts[done : run.start()]
+        new_ends += ends[done : run.start()]
+        first, last = run.start(), run.end() - 1
+        value = _counting_number(run.group()) if _is_counting(run.group()) else None
+        if value is not None:  # each digit of the number comes from the whole run
+            chars.append(value)
+            new_starts += [starts[first]] * len(value)
+            new_ends += [ends[last]] * len(value)
+        else:  # digit by digit, so leading zeros stay; units that make no number stay
+            chars.append("".join(CHINESE_DIGITS.get(char, char) for char in run.group()))
+            new_starts += starts[first : last + 1]
+            new_ends += ends[first : last + 1]
+        done = run.end()
+    chars.append(folded[done:])
+    new_starts += starts[done:]
+    new_ends += ends[done:]
+    return Normalised("".join(chars), tuple(new_starts), tuple(new_ends))
 
 
-def _is_numeral(char: str) -> bool:
-    return char in CHINESE_DIGITS or char in CHINESE_UNITS
-
-
-def _digits(run: Folded) -> Folded:
-    """A counting number (with 十, 百…) is read whole, each of its digits mapped to the whole
-    run; a run of digits alone is read one for one. Units that do not make a number stay."""
-    written = "".join(char for char, _start, _end in run)
-    if any(char in CHINESE_UNITS for char in written) and (
+def _is_counting(written: str) -> bool:
+    """A counting number (``二十三``, ``十五``) rather than digits read one by one."""
+    return any(char in CHINESE_UNITS for char in written) and (
         written[0] in "十拾" or any(char in CHINESE_DIGITS for char in written)
-    ):
-        value = _counting_number(written)
-        if value is not None:
-            start, end = run[0][1], run[-1][2]
-            return [(digit, start, end) for digit in value]
-    return [(CHINESE_DIGITS.get(char, char), start, end) for char, start, end in run]
+    )
 
 
 @lru_cache(maxsize=4096)
 def _counting_number(written: str) -> str | None:
+    """The number ``written`` counts, or None where it is no number (``八五十零``: cn2an
+    refuses some with ValueError, others with KeyError)."""
     try:
         value = cn2an.cn2an(written, "smart")
-    except ValueError:
+    except (ValueError, KeyError):
         return None
     return str(int(value)) if value == int(value) else None

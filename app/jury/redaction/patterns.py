@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 # Between the digits of a number people write spaces, dashes, dots, slashes…
-SEP = r"[ \-./_。]{0,3}"
+SEP = r"[ \-./_。、]{0,3}"
 # …but a long number of no known shape does not go on past the end of a Chinese sentence
 DIGITS_7 = r"\d(?:[ \-./_]{0,3}\d){6,}"
 
@@ -47,7 +47,9 @@ TLD = (
 )
 AT = r"(?:@|[(\[{<] ?(?i:at|@) ?[)\]}>]|(?<![A-Za-z])(?i:at)(?![A-Za-z])|艾特|圈 ?[aA]|小老鼠)"
 # a dot written as a dot is between two labels; a spelled one may stand between spaces
-DOT = r"(?:\.| ?(?:[(\[{<] ?(?i:dot|点|\.) ?[)\]}>]|(?<![A-Za-z])(?i:dot)(?![A-Za-z])|点|點) ?)"
+DOT = (
+    r"(?:\.| \. | ?(?:[(\[{<] ?(?i:dot|点|\.) ?[)\]}>]|(?<![A-Za-z])(?i:dot)(?![A-Za-z])|点|點) ?)"
+)
 LAST_DOT = rf"(?:{DOT}|。)"  # 。 ends a sentence, unless a domain follows
 LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+%-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -78,8 +80,8 @@ ACCOUNT_WORD = r"(?:号码|号|账号|帐号|(?i:id)|名|昵称)?"
 LINK_WORD = r" ?(?:[:=]|是|为|(?i:is))? ?"
 # written in Chinese or as Chinese writers abbreviate them: what follows is the account
 CN_PLATFORMS = (
-    r"微信|威信|薇信|微心|[vV] ?信|(?<![A-Za-z])(?i:vx|wx)(?![A-Za-z])|微博|抖音|快手|小红书|"
-    r"推特|脸书|旺旺|钉钉|(?<![A-Za-z])(?i:weixin|wechat|weibo|douyin|xhs)(?![A-Za-z])"
+    r"微信|威信|薇信|微心|[vV] ?信|微博|抖音|快手|小红书|推特|脸书|旺旺|钉钉|"
+    r"(?<![A-Za-z])(?i:v ?x|w ?x|wei ?xin|wechat|weibo|douyin|xhs)(?![A-Za-z])"
 )
 EN_PLATFORMS = (
     r"(?<![A-Za-z])(?i:instagram|insta|ins|ig|twitter|telegram|tg|facebook|fb|line|tiktok)"
@@ -117,7 +119,9 @@ LONG_ID = re.compile(
     r"(?<![A-Za-z0-9-])(?=(?:[A-Za-z-]*\d){6})[A-Za-z0-9][A-Za-z0-9-]{8,}[A-Za-z0-9]"
 )
 # a carrier's prefix and a long number, however spaced: SF 1402 9384 7561 1
-PREFIXED_ID = re.compile(rf"(?<![A-Za-z0-9])(?!QQ)[A-Z]{{1,4}}{SEP}\d(?:{SEP}\d){{7,}}(?!\d)")
+PREFIXED_ID = re.compile(
+    rf"(?<![A-Za-z0-9])(?<!Q )(?!Q ?Q)[A-Z]{{1,4}}{SEP}\d(?:{SEP}\d){{7,}}(?!\d)"
+)
 
 # -- addresses -------------------------------------------------------------------------------
 
@@ -141,13 +145,15 @@ DETAIL = (
 # after the building and unit, the room may go without 室: 3栋2单元501
 DETAILS = rf"(?: ?{DETAIL})*(?: ?\d{{3,4}}(?!\d))?"
 BUILDING_NAME = r"[A-Za-z\u3400-\u9fff]{1,8}?"  # 建国路88号 SOHO现代城 A座
+# every address has one of these within its first characters: the pattern is tried only there
+ADDRESS_ANCHOR = r"(?=.{0,24}?[省市区县旗镇乡道路街巷弄同号號栋幢座元层楼室房户苑园厦寓村心场])"
 CN_ADDRESS = re.compile(
-    rf"(?:{AREA} ?)*{ROAD} ?{HOUSE}(?: ?(?:{BUILDING_NAME})?{DETAIL})*{DETAILS}"
+    rf"{ADDRESS_ANCHOR}(?:(?:{AREA} ?)*{ROAD} ?{HOUSE}(?: ?(?:{BUILDING_NAME})?{DETAIL})*{DETAILS}"
     rf"|(?:{AREA} ?){{2,}}(?:{ROAD})?{DETAILS}"
     rf"|(?:{AREA} ?)+{ROAD}"
     rf"|(?:{AREA} ?)*{DETAIL}(?: ?{DETAIL})+{DETAILS}"
     rf"|{AREA} ?{DETAIL}{DETAILS}"
-    rf"|(?<!\d)\d{{3,4}} ?室"
+    rf"|(?<!\d)\d{{3,4}} ?室)"
 )
 POSTCODE = re.compile(
     rf"(?:邮编|邮政编码|(?i:post ?code|zip(?: ?code)?)) ?(?:[:=]|是|为)? ?"

@@ -81,11 +81,15 @@ def party_terms(user) -> Terms:
 
 
 def name_terms(name: str | None) -> set[str]:
-    """A name, each of its parts longer than one character, and a Chinese given name."""
+    """A name, each of its parts longer than one character, a Chinese given name, and its
+    Latin words together in either order (``LinXiaoyu``, ``Xiaoyu Lin``)."""
     name = _normalised(name)
     if not name:
         return set()
     terms = {name}
+    for run in (run.split() for run in CJK_RUNS.findall(name) if not CJK.match(run)):
+        if len(run) > 1:
+            terms |= {" ".join(run), " ".join(reversed(run))}
     for part in re.split(r"[ .]+", name):
         part = part.strip(",;:()\"'")
         if len(part) > 1:
