@@ -18,6 +18,9 @@ def test_a_shop_name_is_removed_but_its_everyday_words_stay():
     assert redact("绿叶茶社的茶叶") == "[seller]的茶叶"
     assert "house" in redact("It smelled like an old house.")
     assert redact("Ask Olivia about it") == "Ask [seller] about it"
+    assert redact("Green replied late; the green tea was stale.") == (
+        "[seller] replied late; the green tea was stale."
+    )
     redacted = redact("林晓雨 wrote to Lin Xiaoyu")
     assert redacted.startswith("[buyer] wrote to [buyer]")
     assert not any(part in redacted for part in ("林晓雨", "Lin", "Xiaoyu"))

@@ -213,6 +213,7 @@ BENIGN = [
     "我们小区的快递点关门了！",
     "The order number is on the receipt; tracking shows 3 scans.",
     "It was done. Me and my wife checked it twice.",
+    "The batch number on my cake is 2023-1102, not 20240611.",
 ]
 
 SEPARATOR_CHARS = " -./_·,:|*'’()[]、"

@@ -30,7 +30,8 @@ YEAR, MONTH, DAY = r"(?:19|20)\d\d", r"(?:0?[1-9]|1[0-2])", r"(?:0?[1-9]|[12]\d|
 DATE = re.compile(
     rf"(?<![\d./-])(?:{YEAR} ?[-./年] ?{MONTH} ?[-./月] ?{DAY} ?[日号]?"
     rf"|{DAY}[-./]{MONTH}[-./]{YEAR}|{MONTH}[-./]{DAY}[-./]{YEAR}"
-    rf"|{MONTH} ?月 ?{DAY} ?[日号]?|{YEAR} ?年)(?!\d)"
+    rf"|{MONTH} ?月 ?{DAY} ?[日号]?|{YEAR} ?年"
+    rf"|{YEAR}[-./]?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)"  # 2023-1102, 20231102
 )
 TIME = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 AMOUNT = re.compile(

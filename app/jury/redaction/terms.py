@@ -5,8 +5,9 @@ surname, its shop's name and the distinctive part of it (``Green Leaf`` of "Gree
 House", ``绿叶`` of "绿叶茶社", never the everyday words "tea", "house", "旗舰店"), the local
 part of its e-mail address, its own web domain, and its marketplace account. Terms are
 normalised as the text is, and match with up to three separators between their characters
-(``张 三``, ``Z-h-a-n-g``), in any case — except the single words of a many-worded shop name,
-which match only written with a capital: "Leaf" is the shop, "a tea leaf" is not.
+(``张 三``, ``Z-h-a-n-g``), in any case — except the single words of a many-worded shop name
+and the parts of a name that are everyday words, which match only written with a capital:
+"Leaf" is the shop and "Green" the seller, "a tea leaf" and "green tea" are not.
 """
 
 import re
@@ -54,6 +55,13 @@ PUBLIC_MAIL_DOMAINS = frozenset(
         "live.com msn.com yahoo.com icloud.com me.com proton.me protonmail.com"
     )
 )
+# names that are everyday words too: "Green replied" names the seller, "green tea" does not
+EVERYDAY_NAME_WORDS = frozenset(
+    _words(
+        "green brown white black gray grey rose young king long wood stone hill page bell cook "
+        "rich may hope joy faith mark bill will art summer winter spring fox lamb bird sun"
+    )
+)
 # mailboxes of a role, not a person: "service" of service@shop.cn is an everyday word
 ROLE_MAILBOXES = frozenset(
     _words("service support info admin contact sales shop kefu help hello mail office noreply")
@@ -63,6 +71,8 @@ RESERVED_DOMAIN = re.compile(r"(?:^|\.)(?:example|test|invalid|localhost)(?:\.|$
 
 @dataclass
 class Terms:
+    """The words that name a party: matched in any case, or only written with a capital."""
+
     anywhere: set[str] = field(default_factory=set)
     capitalised: set[str] = field(default_factory=set)  # matched only with a capital
 
@@ -74,30 +84,31 @@ class Terms:
 
 def party_terms(user) -> Terms:
     """Everything that names ``user``, as written in their account."""
-    terms = Terms(name_terms(user.display_name))
+    terms = name_terms(user.display_name)
     terms |= shop_terms(user.shop_name)
     terms.anywhere |= account_terms(user.email, user.marketplace_user_id)
     return terms
 
 
-def name_terms(name: str | None) -> set[str]:
-    """A name, each of its parts longer than one character, a Chinese given name, and its
-    Latin words together in either order (``LinXiaoyu``, ``Xiaoyu Lin``)."""
+def name_terms(name: str | None) -> Terms:
+    """A name, each of its parts longer than one character (a part that is also an everyday
+    word only with a capital), a Chinese given name, and its Latin words together in either
+    order (``LinXiaoyu``, ``Xiaoyu Lin``)."""
     name = _normalised(name)
     if not name:
-        return set()
-    terms = {name}
+        return Terms()
+    terms = Terms({name})
     for run in (run.split() for run in CJK_RUNS.findall(name) if not CJK.match(run)):
         if len(run) > 1:
-            terms |= {" ".join(run), " ".join(reversed(run))}
+            terms.anywhere |= {" ".join(run), " ".join(reversed(run))}
     for part in re.split(r"[ .]+", name):
         part = part.strip(",;:()\"'")
         if len(part) > 1:
-            terms.add(part)
-            if part.endswith("'s") and len(part) > 3:
-                terms.add(part[:-2])
+            for word in {part, _possessive(part)}:
+                everyday = word.lower() in EVERYDAY_NAME_WORDS
+                (terms.capitalised if everyday else terms.anywhere).add(word)
         if len(part) >= 3 and all(CJK.match(char) for char in part):
-            terms.add(part[1:])  # the given name without the surname
+            terms.anywhere.add(part[1:])  # the given name without the surname
     return terms
 
 
