@@ -161,6 +161,7 @@ HOSTILE: list[Hostile] = [
         ("douyin", "抖音号：lvye_tea2023", ("lvye_tea2023",)),
         ("wechat-english", "WeChat: lin-xiaoyu-88", ("lin-xiaoyu-88",)),
         ("wei-xin-pinyin", "wei xin: abc_123", ("abc_123",)),
+        ("weibo-english", "Find them on Weibo greenleaf_tea88 if you like", ("greenleaf_tea88",)),
         ("marketplace-account", "我的淘宝号 tb_xiaoyu88", ("tb_xiaoyu88",)),
     ),
     *_group(
@@ -213,6 +214,8 @@ BENIGN = [
     "我们小区的快递点关门了！",
     "The order number is on the receipt; tracking shows 3 scans.",
     "It was done. Me and my wife checked it twice.",
+    "The shop on Weibo said sorry; my WeChat was down that day.",
+    "用微信 app 付款的。The vx reply came late.",
     "The batch number on my cake is 2023-1102, not 20240611.",
 ]
 

@@ -77,26 +77,35 @@ DIGIT_GROUPS = re.compile(rf"(?<![A-Za-z0-9_.]){DIGITS_7}(?![A-Za-z0-9_])")
 # -- accounts --------------------------------------------------------------------------------
 
 ACCOUNT = r"[A-Za-z0-9_][A-Za-z0-9_.-]{1,29}[A-Za-z0-9_]"
-ACCOUNT_WORD = r"(?:号码|号|账号|帐号|(?i:id)|名|昵称)?"
+ACCOUNT_WORD = r"(?:号码|号|账号|帐号|(?i:id)|名|昵称)"
 LINK_WORD = r" ?(?:[:=]|是|为|(?i:is))? ?"
 # written in Chinese or as Chinese writers abbreviate them: what follows is the account
 CN_PLATFORMS = (
     r"微信|威信|薇信|微心|[vV] ?信|微博|抖音|快手|小红书|推特|脸书|旺旺|钉钉|"
-    r"(?<![A-Za-z])(?i:v ?x|w ?x|wei ?xin|wechat|weibo|douyin|xhs)(?![A-Za-z])"
+    r"(?<![A-Za-z])(?i:v ?x|w ?x|wei ?xin|xhs)(?![A-Za-z])"
 )
+# written in English prose: the account follows a colon or "is", or looks like one
 EN_PLATFORMS = (
-    r"(?<![A-Za-z])(?i:instagram|insta|ins|ig|twitter|telegram|tg|facebook|fb|line|tiktok)"
-    r"(?![A-Za-z])"
+    r"(?<![A-Za-z])(?i:wechat|weixin|weibo|douyin|instagram|insta|ins|ig|twitter|telegram|tg"
+    r"|facebook|fb|line|tiktok)(?![A-Za-z])"
 )
+ID_LIKE = rf"(?=[A-Za-z0-9_.-]*[0-9_]){ACCOUNT}"  # abc_123, lin88: not an English word
 HANDLE = re.compile(
     rf"(?<![A-Za-z0-9_.@-])@ ?(?:{ACCOUNT}|{CJK}[\u3400-\u9fffA-Za-z0-9_-]{{1,19}})"
 )
 ACCOUNTS = (
-    re.compile(rf"(?:{CN_PLATFORMS}){ACCOUNT_WORD}{LINK_WORD}(?P<value>@?{ACCOUNT})"),
-    re.compile(rf"(?:{CN_PLATFORMS}){ACCOUNT_WORD} ?[:=] ?(?P<value>{CJK}{{2,12}})"),
+    # after 号 or a colon any account; after a space only one that cannot be a word ("微信 app")
+    re.compile(
+        rf"(?:{CN_PLATFORMS}) ?(?:{ACCOUNT_WORD}|[:=])(?:{LINK_WORD})(?P<value>@?{ACCOUNT})"
+    ),
+    re.compile(
+        rf"(?:{CN_PLATFORMS}){LINK_WORD}(?P<value>@?(?:{ID_LIKE}|(?=[A-Za-z0-9_.-]{{6}}){ACCOUNT}))"
+    ),
+    re.compile(rf"(?:{CN_PLATFORMS}){ACCOUNT_WORD}? ?[:=] ?(?P<value>{CJK}{{2,12}})"),
     re.compile(
         rf"(?:{EN_PLATFORMS}) ?(?i:id|handle|account)? ?(?:[:=]|(?i:is)) ?(?P<value>@?{ACCOUNT})"
     ),
+    re.compile(rf"(?:{EN_PLATFORMS}) (?P<value>@?{ID_LIKE})"),
     re.compile(rf"(?:(?<![A-Za-z0-9])[vV] ?[:=]|加 ?[vV]) ?(?P<value>{ACCOUNT})"),
     re.compile(r"(?i:wxid_)[A-Za-z0-9_-]{4,}"),
     re.compile(
