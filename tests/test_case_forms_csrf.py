@@ -11,7 +11,7 @@ from app.cases.models import Case, CaseState, EvidenceEntry
 from app.core.extensions import db
 from tests.helpers.case_factories import jpeg_bytes, make_case
 from tests.helpers.factories import make_order, make_user
-from tests.helpers.pages import csrf_token_from
+from tests.helpers.pages import csrf_token_from, login_with_token
 
 pytestmark = pytest.mark.usefixtures("csrf_enabled")
 
@@ -25,12 +25,6 @@ CLAIM = {
 
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
-
-
-def login_with_token(client, user) -> None:
-    token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    data = {"email": user.email, "password": "correct horse battery", "csrf_token": token}
-    assert client.post("/login", data=data).status_code == 302
 
 
 def test_opening_a_case_needs_the_token_from_the_form(client):

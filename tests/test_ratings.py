@@ -24,8 +24,8 @@ from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from tests.helpers.concurrency import errors_in, run_at_once
-from tests.helpers.factories import PASSWORD, make_case_row, make_order, make_user
-from tests.helpers.pages import csrf_token_from, login
+from tests.helpers.factories import make_case_row, make_order, make_user
+from tests.helpers.pages import csrf_token_from, login, login_with_token
 
 CLOSED_AT = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
 
@@ -296,12 +296,6 @@ def test_who_may_post_a_rating(client, role, status):
         assert "/login" in response.headers["Location"]
     elif status == 302:
         assert response.headers["Location"].endswith(f"/cases/{case.id}#closing")
-
-
-def login_with_token(client, user) -> None:
-    token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    data = {"email": user.email, "password": PASSWORD, "csrf_token": token}
-    assert client.post("/login", data=data).status_code == 302
 
 
 def test_a_rating_through_the_case_page(client, csrf_enabled):

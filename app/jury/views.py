@@ -1,12 +1,18 @@
 """Crowd review, the reviewer's side: who may apply, enrolment and the practice cases, and
 the reviewer's own record. The seats and ballots live in ``seat_views``."""
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from app.cases.models import Case
 from app.cases.page import CaseSection, Placement, attempt, flash_errors, register_case_section
 from app.core import clock
+from app.core.extensions import db
 from app.jury.eligibility import reviewer_requirements
 from app.jury.enrolment import (
     PracticeOutcome,
@@ -23,7 +29,8 @@ from app.jury.enrolment import (
 from app.jury.forms import EnrolForm, RestartPracticeForm, practice_form
 from app.jury.models import ReviewerStatus
 from app.jury.practice import OPTION_LABELS, practice_case
-from app.jury.reputation import history, level
+from app.jury.redaction import Redactor
+from app.jury.reputation import SeatRecord, history, level
 
 bp = Blueprint("jury", __name__, url_prefix="/review")
 
@@ -73,9 +80,35 @@ def index():
         context.update(
             level=level(reviewer.score),
             accuracy=practice_accuracy(reviewer),
-            history=history(current_user),
+            history=_redacted(history(current_user)),
         )
     return render_template("jury/index.html", **context)
+
+
+def _redacted(records: list[SeatRecord]) -> list[SeatRecord]:
+    """The reviewer's panels with their vote and the verdict redacted as on the seat page:
+    a ballot option is the mediator's words and may name a party."""
+    if not records:
+        return records
+    cases = db.session.scalars(
+        select(Case)
+        .where(Case.id.in_({record.case_id for record in records}))
+        .options(
+            selectinload(Case.order),
+            selectinload(Case.buyer),
+            selectinload(Case.seller),
+            selectinload(Case.evidence),
+        )
+    )
+    redact = {case.id: Redactor(case).redact for case in cases}
+    return [
+        replace(
+            record,
+            vote=record.vote and redact[record.case_id](record.vote),
+            verdict=record.verdict and redact[record.case_id](record.verdict),
+        )
+        for record in records
+    ]
 
 
 @bp.post("/enrol")

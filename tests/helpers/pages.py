@@ -28,6 +28,13 @@ def login(client, user, password: str = PASSWORD):
     return response
 
 
+def login_with_token(client, user, password: str = PASSWORD) -> None:
+    """Log in through the form with its CSRF token, as a browser does with protection on."""
+    token = csrf_token_from(page(client, "/login"))
+    data = {"email": user.email, "password": password, "csrf_token": token}
+    assert client.post("/login", data=data).status_code == 302
+
+
 def page(client, url: str, status: int = 200) -> str:
     """The page's HTML, after checking its status."""
     response = client.get(url)
