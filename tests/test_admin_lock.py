@@ -3,14 +3,12 @@ log in (told so only after giving the right password). Unlocking lets them log i
 old logins stay ended."""
 
 import pytest
-from sqlalchemy import select
 
 from app.auth.errors import AccountError
 from app.auth.locks import lock_account, unlock_account
 from app.auth.models import Role
-from app.core.audit import AuditEvent
 from app.core.extensions import db
-from tests.helpers.accounts import cookies_of, is_logged_in, log_in, opens_the_inbox
+from tests.helpers.accounts import actions_on, cookies_of, is_logged_in, log_in, opens_the_inbox
 from tests.helpers.factories import PASSWORD, make_user
 from tests.helpers.pages import csrf_token_from, page
 
@@ -24,16 +22,6 @@ def lock_button_token(admin_client, user) -> str:
     html = page(admin_client, f"/admin/users?q={user.email}")
     assert f'action="/admin/users/{user.id}/lock' in html
     return csrf_token_from(html[html.index(f"/admin/users/{user.id}/lock") :])
-
-
-def actions_on(user) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent.action)
-            .where(AuditEvent.subject_type == "users", AuditEvent.subject_id == str(user.id))
-            .order_by(AuditEvent.id)
-        )
-    )
 
 
 def test_a_lock_ends_every_login_of_the_account_at_once(app, client, csrf_enabled):

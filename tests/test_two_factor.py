@@ -16,7 +16,14 @@ from app.auth.services import change_password
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
-from tests.helpers.accounts import app_code, is_logged_in, log_in, mail_link, with_two_factor
+from tests.helpers.accounts import (
+    actions_on,
+    app_code,
+    is_logged_in,
+    log_in,
+    mail_link,
+    with_two_factor,
+)
 from tests.helpers.factories import PASSWORD, make_user
 from tests.helpers.pages import csrf_token_from, field_error, page
 
@@ -42,16 +49,6 @@ def password_step(client, user, password=PASSWORD, **extra):
 
 def code_step(client, code):
     return client.post("/login/two-factor", data={"code": code})
-
-
-def actions_on(user) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(AuditEvent.action)
-            .where(AuditEvent.subject_type == "users", AuditEvent.subject_id == str(user.id))
-            .order_by(AuditEvent.id)
-        )
-    )
 
 
 # Setting it up

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.auth import two_factor
 from app.core import clock
+from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.notifications.outbox import OutboxMessage
 from tests.helpers.factories import PASSWORD
@@ -81,3 +82,14 @@ def with_two_factor(user) -> list[str]:
     clock.advance(timedelta(seconds=pyotp.TOTP(user.two_factor.secret).interval))
     db.session.flush()
     return codes
+
+
+def actions_on(user) -> list[str]:
+    """The audit trail of an account, oldest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEvent.action)
+            .where(AuditEvent.subject_type == "users", AuditEvent.subject_id == str(user.id))
+            .order_by(AuditEvent.id)
+        )
+    )

@@ -17,6 +17,7 @@ from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
 from tests.helpers import videos
+from tests.helpers.pdfs import pdf_of
 
 HTML_PAYLOAD = b"<html><body><script>alert(document.cookie)</script></body></html>"
 GPS_LATITUDE = (52.0, 31.0, 12.0)
@@ -148,18 +149,7 @@ def raw_pdf(catalog_extra: bytes = b"", page_count: int = 1, after_header: bytes
         b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b" >>",
         b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % page_count,
     ] + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * page_count
-    out = bytearray(b"%PDF-1.7\n" + after_header + b"%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref_at = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
-    out += b"startxref\n%d\n%%%%EOF\n" % xref_at
-    return bytes(out)
+    return pdf_of(objects, after_header=after_header)
 
 
 def pdf_with_html_head() -> bytes:

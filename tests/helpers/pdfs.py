@@ -7,10 +7,10 @@ SECRET_TEXT = "Call Zhang Weiwei on 13812345678"
 SECRET_LINK = "https://zhang-weiwei.example/orders/TB20241101889977"
 
 
-def pdf_of(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+def pdf_of(objects: list[bytes], trailer_extra: bytes = b"", after_header: bytes = b"") -> bytes:
     """Objects 1, 2, … as given (1 must be the catalog), with a correct cross-reference
-    table."""
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    table; ``after_header`` goes right after the ``%PDF-1.7`` line."""
+    out = bytearray(b"%PDF-1.7\n" + after_header + b"%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
