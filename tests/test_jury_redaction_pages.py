@@ -8,6 +8,7 @@ import pytest
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import EvidenceKind
 from app.core.extensions import db
+from app.jury.models import BALLOT_OPTION_MAX_CHARS
 from tests.helpers.case_factories import add_statement
 from tests.helpers.factories import make_case_row, make_order, make_reviewers, make_user
 from tests.helpers.pages import csrf_token_from, login, login_with_token, page
@@ -29,6 +30,15 @@ def chunks(limit: int) -> list[str]:
     return pieces
 
 
+def packed(start: str, texts: list[str]) -> str:
+    """``start`` and as many of ``texts`` as a ballot option holds."""
+    option = start
+    for text in texts:
+        if len(f"{option} {text}") <= BALLOT_OPTION_MAX_CHARS:
+            option = f"{option} {text}"
+    return option
+
+
 @pytest.fixture
 def hostile_panel():
     case = corpus_case_row()
@@ -41,14 +51,13 @@ def hostile_panel():
         case.seller,
         NewEvidence(EvidenceKind.TRACKING_NUMBER, text=f"顺丰 微信 abc_123 {TRACKING}"),
     )
-    half = len(HOSTILE) // 2
     panel = make_panel(
         case,
         summary=CORPUS,
         question="Should 林 晓 雨 (１３８１２３４５６７８) get the refund from Green Leaf?",
         options=[
-            "Refund: " + " ".join(h.text for h in HOSTILE[:half]),
-            "Reject: " + " ".join(h.text for h in HOSTILE[half:]),
+            packed("Refund:", [h.text for h in HOSTILE]),
+            packed("Reject:", [h.text for h in reversed(HOSTILE)]),
         ],
     )
     reviewer, *colleagues = make_reviewers(len(chunks(1900)))

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.core.extensions import db
-from app.jury.models import Tally
+from app.jury.models import BALLOT_OPTION_MAX_CHARS, Tally
 from app.jury.redaction import Redactor
 from app.jury.redaction.normalise import normalise
 from tests.helpers.factories import make_reviewers
@@ -60,14 +60,20 @@ def test_no_reviewer_page_built_from_them_shows_them(client, closed_seat, data):
         user.shop_name = values["shop_name"]
     case.order.marketplace_order_id, case.order.tracking_number = drawn.order_id, drawn.tracking
     case.description = panel.summary = panel.question = vote.reason = text
-    panel.options = [f"Refund: {text}", "Reject the claim"]
+    # an option holds at most BALLOT_OPTION_MAX_CHARS: the text goes in when it fits
+    refund = f"Refund: {text}"
+    option_holds_text = len(refund) <= BALLOT_OPTION_MAX_CHARS
+    if not option_holds_text:
+        refund = "Refund as the description says"
+    panel.options = [refund, "Reject the claim"]
     vote.option = tally.verdict = panel.options[0]
     tally.counts = {panel.options[0]: 1, panel.options[1]: 0}
     db.session.flush()
     for url in (f"/review/seats/{seat.id}", "/review/seats", "/review/"):
         html = page(client, url)
         assert leaks(drawn.secrets(), html) == [], url
-        assert fillers[0].strip() in html  # the text is there, redacted
+        if url != "/review/" or option_holds_text:  # the dashboard shows only the options
+            assert fillers[0].strip() in html  # the text is there, redacted
 
 
 @settings(FIXTURES, max_examples=200)

@@ -23,7 +23,7 @@ from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.execution.services import obligations_of
-from app.jury.models import Panel
+from app.jury.models import BALLOT_OPTION_MAX_CHARS, Panel
 from app.mediation import services
 from app.mediation.assignment import choose_mediator
 from app.mediation.models import MediatorProfile, PanelReferral
@@ -300,6 +300,16 @@ def test_routing_to_a_panel_draws_the_panel(app, people):
         select(AuditEvent.action).where(AuditEvent.subject_id == str(case.id))
     )
     assert "case.routed_to_panel" in set(actions)
+
+
+def test_a_ballot_option_is_at_most_what_a_vote_can_store(people):
+    """A longer option would be refused by PostgreSQL when the first vote is cast."""
+    case = in_mediation(people)
+    longest = "y" * BALLOT_OPTION_MAX_CHARS
+    with pytest.raises(CaseRefused, match="at most") as refused:
+        services.route_to_panel(case, people["mediator"], "Summary.", "Who?", [longest + "y", "No"])
+    assert refused.value.field == "options"
+    assert case.current_state is CaseState.MEDIATION
 
 
 def test_an_admin_reassigns(people):

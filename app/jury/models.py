@@ -26,6 +26,9 @@ from app.core import clock
 from app.core.db import sql_in
 from app.core.extensions import db
 
+# the longest ballot option: a vote and a verdict store the option's text
+BALLOT_OPTION_MAX_CHARS = 200
+
 
 class ReviewerStatus(StrEnum):
     PRACTISING = "practising"  # enrolled, taking the practice cases
@@ -61,7 +64,7 @@ class PracticeAnswer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     practice_key: Mapped[str] = mapped_column(String(40))
-    option: Mapped[str] = mapped_column(String(200))
+    option: Mapped[str] = mapped_column(String(BALLOT_OPTION_MAX_CHARS))
     correct: Mapped[bool]
     answered_at: Mapped[datetime] = mapped_column(default=clock.now)
 
@@ -146,7 +149,7 @@ class Vote(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     seat_id: Mapped[int] = mapped_column(ForeignKey("seats.id"), unique=True)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
-    option: Mapped[str] = mapped_column(String(200))
+    option: Mapped[str] = mapped_column(String(BALLOT_OPTION_MAX_CHARS))
     reason: Mapped[str] = mapped_column(Text)
     cast_at: Mapped[datetime] = mapped_column(default=clock.now)
 
@@ -161,7 +164,9 @@ class Tally(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), unique=True)
     counts: Mapped[dict] = mapped_column(JSON)
-    verdict: Mapped[str | None] = mapped_column(String(200))  # None: returned as advice
+    verdict: Mapped[str | None] = mapped_column(
+        String(BALLOT_OPTION_MAX_CHARS)
+    )  # None: returned as advice
     votes_cast: Mapped[int]
     counted_at: Mapped[datetime] = mapped_column(default=clock.now)
 

@@ -33,7 +33,7 @@ from app.core.audit import record_event
 from app.core.extensions import db
 from app.core.text import checked_text
 from app.jury.drawing import PoolTooSmall, open_panel
-from app.jury.models import PanelRound
+from app.jury.models import BALLOT_OPTION_MAX_CHARS, PanelRound
 from app.mediation.models import (
     Answer,
     CaseNote,
@@ -342,7 +342,11 @@ def route_to_panel(
     the ballot. The panel is drawn at once; if the pool is too small, nothing changes and
     the mediator is told why."""
     _require(case.can_decide(mediator))
-    options = [option.strip() for option in options if option and option.strip()]
+    options = [
+        checked_text(option, "options", maximum=BALLOT_OPTION_MAX_CHARS, refusal=CaseRefused)
+        for option in options
+    ]
+    options = [option for option in options if option]
     # the ballot: the first option grants the buyer's claim as filed, the second rejects it
     if len(options) != 2 or len(set(options)) != 2:
         raise CaseRefused(
