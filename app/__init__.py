@@ -90,6 +90,7 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
+    from app.admin.webhooks import bp as admin_webhooks_bp
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.cases.views import bp as cases_bp
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         jury_appeals_bp,
         closing_bp,
         admin_bp,
+        admin_webhooks_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
