@@ -118,9 +118,7 @@ def test_the_delivery_log_shows_each_attempt_and_send_again_resends_it(app, csrf
     assert resent.subject_id == str(message.id)
 
 
-def test_send_again_refuses_a_disabled_endpoint_and_another_endpoint_s_message(
-    app, csrf_enabled
-):
+def test_send_again_refuses_a_disabled_endpoint_and_another_endpoint_s_message(app, csrf_enabled):
     client = admin_client(app)
     endpoint, _ = endpoint_for("http://127.0.0.1:9/one")
     other, _ = endpoint_for("http://127.0.0.1:9/two")
@@ -182,3 +180,13 @@ def test_the_pages_speak_chinese(app):
     endpoint, _ = endpoint_for("http://127.0.0.1:9/hook")
     assert "添加端点" in page(client, "/admin/webhooks")
     assert "投递日志" in page(client, f"/admin/webhooks/{endpoint.id}")
+
+
+def test_the_log_says_why_a_message_was_given_up_without_an_attempt(app):
+    client = admin_client(app)
+    endpoint, _ = endpoint_for("http://127.0.0.1:9/hook")
+    queue_event("case.opened", {"case": {"id": 1}})
+    endpoints.disable_endpoint(endpoint, None)
+    deliver_outbox()
+    html = page(client, f"/admin/webhooks/{endpoint.id}")
+    assert "given up" in html and "endpoint disabled" in html

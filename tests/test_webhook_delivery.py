@@ -281,3 +281,21 @@ def test_a_failing_endpoint_is_tried_once_a_sweep_and_holds_up_no_other(app):
 
         deliver_outbox()  # the next sweep tries the next one
         assert len(failing.deliveries) == 2
+
+
+def test_after_secret_key_changes_the_log_says_so_until_the_secret_is_rotated(app, monkeypatch):
+    with receiver() as hook:
+        endpoint, _secret = endpoint_for(hook.url)
+        event_id = queue_event("case.opened", {"case": {"id": 1}})
+        monkeypatch.setitem(app.config, "SECRET_KEY", "a-new-secret-key")
+        assert deliver_outbox() == 0
+        assert hook.deliveries == []
+        message = message_of(event_id, endpoint)
+        assert message.attempts == 1 and message.failed_at is None  # retried
+        assert "sealed under another SECRET_KEY; rotate it" in message.last_error
+
+        secret = endpoints.rotate_secret(endpoint, None)  # the unreadable one is dropped
+        assert endpoints.signing_secrets(endpoint, clock.now()) == [secret]
+        clock.freeze(message.available_at)
+        assert deliver_outbox() == 1
+    assert verify(hook.deliveries[0], secret)["id"] == event_id

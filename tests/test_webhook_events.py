@@ -21,6 +21,7 @@ from app.cases.models import (
     Severity,
 )
 from app.core import clock
+from app.core.config import PROJECT_ROOT
 from app.core.extensions import db
 from app.execution import services as execution
 from app.execution.ledger import lift_restriction
@@ -367,3 +368,10 @@ def test_every_event_type_of_the_catalogue_is_tested_here():
         "seller.restriction_lifted",
     }
     assert tested == set(EVENT_TYPES)
+
+
+def test_the_developer_guide_shows_every_event_type_with_its_example():
+    guide = (PROJECT_ROOT / "docs" / "webhooks.md").read_text()
+    for event_type, entry in EVENT_TYPES.items():
+        assert f"### `{event_type}`" in guide
+        assert json.dumps(entry["example"], indent=2, ensure_ascii=False) in guide, event_type

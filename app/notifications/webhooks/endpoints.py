@@ -23,7 +23,7 @@ from app.notifications.outbox import OutboxMessage
 from app.notifications.webhooks.addresses import check_url
 from app.notifications.webhooks.catalogue import EVENT_TYPES
 from app.notifications.webhooks.models import WebhookAttempt, WebhookEndpoint
-from app.notifications.webhooks.sealing import seal, unseal
+from app.notifications.webhooks.sealing import SecretUnreadable, seal, unseal
 from app.notifications.webhooks.signing import new_secret
 
 # Why an endpoint was disabled
@@ -113,9 +113,15 @@ def _checked_description(description: str | None) -> str | None:
 def rotate_secret(endpoint: WebhookEndpoint, actor) -> str:
     """A new signing secret, returned once. The old one keeps signing beside it for
     ``WEBHOOK_ROTATION_OVERLAP``, so the marketplace can switch without losing a delivery;
-    a secret older than that stops at once."""
+    a secret older than that stops at once. A secret that cannot be unsealed (``SECRET_KEY``
+    changed) is dropped at once: it could not sign anyway."""
     secret = new_secret()
+    previous = endpoint.secret_sealed
     until = clock.now() + current_app.config["WEBHOOK_ROTATION_OVERLAP"]
+    try:
+        unseal(previous)
+    except SecretUnreadable:
+        previous, until = None, None
     db.session.flush()
     result = db.session.execute(
         update(WebhookEndpoint)
@@ -125,7 +131,7 @@ def rotate_secret(endpoint: WebhookEndpoint, actor) -> str:
         )
         .values(
             secret_sealed=seal(secret),
-            previous_secret_sealed=endpoint.secret_sealed,
+            previous_secret_sealed=previous,
             previous_secret_until=until,
         )
         .execution_options(synchronize_session=False)
@@ -137,7 +143,7 @@ def rotate_secret(endpoint: WebhookEndpoint, actor) -> str:
         actor,
         "webhook_endpoint.secret_rotated",
         endpoint,
-        after={"previous_secret_until": until.isoformat()},
+        after={"previous_secret_until": until.isoformat() if until else None},
     )
     return secret
 
