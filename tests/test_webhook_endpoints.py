@@ -146,6 +146,15 @@ def test_event_patterns_that_match_nothing_are_refused(typed):
     assert refused.value.field == "events"
 
 
+def test_an_event_nobody_wants_is_not_even_built(app):
+    built = []
+    endpoint_for("http://127.0.0.1:9/sellers", "seller.*")
+    assert queue_event("case.opened", lambda: built.append("built") or {}) is None
+    assert built == []
+    assert queue_event("seller.restricted", lambda: built.append("built") or {}) is not None
+    assert built == ["built"]
+
+
 def test_only_the_endpoints_that_want_an_event_get_it(app):
     every, _ = endpoint_for("http://127.0.0.1:9/all")
     cases, _ = endpoint_for("http://127.0.0.1:9/cases", "case.*")

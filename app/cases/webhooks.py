@@ -30,32 +30,33 @@ def case_summary(case: Case) -> dict:
 
 
 def case_opened(case: Case) -> None:
-    queue_event("case.opened", {"case": case_summary(case)})
+    queue_event("case.opened", lambda: {"case": case_summary(case)})
 
 
 def state_changed(case: Case, event: AuditEvent) -> None:
     """Sent by every move of the case (``transitions.move``), from its audit event."""
     queue_event(
         "case.state_changed",
-        {"case": case_summary(case), "previous_state": event.before["state"]},
+        lambda: {"case": case_summary(case), "previous_state": event.before["state"]},
     )
 
 
 def case_decided(case: Case) -> None:
+    queue_event("case.decided", lambda: _decided(case))
+
+
+def _decided(case: Case) -> dict:
     final = case.decision_kind in AGREED_DECISIONS
-    queue_event(
-        "case.decided",
-        {
-            "case": case_summary(case),
-            "decision": {
-                "outcome": case.outcome,
-                "kind": case.decision_kind,
-                "remedy": case.decision_remedy,
-                "amount_fen": case.decision_amount_fen,
-                "currency": case.order.currency,
-                "decided_at": timestamp(case.decided_at),
-                "final": final,
-                "appeal_deadline_at": None if final else timestamp(case.deadline_at),
-            },
+    return {
+        "case": case_summary(case),
+        "decision": {
+            "outcome": case.outcome,
+            "kind": case.decision_kind,
+            "remedy": case.decision_remedy,
+            "amount_fen": case.decision_amount_fen,
+            "currency": case.order.currency,
+            "decided_at": timestamp(case.decided_at),
+            "final": final,
+            "appeal_deadline_at": None if final else timestamp(case.deadline_at),
         },
-    )
+    }

@@ -13,36 +13,39 @@ from app.notifications.webhooks.events import queue_event, timestamp
 
 def obligation_event(event_type: str, obligation: Obligation) -> None:
     """``obligation.created``, ``.opened``, ``.met`` or ``.missed``, as the row is now."""
+    queue_event(event_type, lambda: _obligation_data(obligation))
+
+
+def _obligation_data(obligation: Obligation) -> dict:
     case = obligation.case
-    queue_event(
-        event_type,
-        {
-            "case": case_summary(case),
-            "obligation": {
-                "id": obligation.id,
-                "kind": obligation.kind,
-                "debtor": obligation.debtor,
-                "step": obligation.step,
-                "status": obligation.status,
-                "amount_fen": obligation.amount_fen,
-                "currency": case.order.currency,
-                "due_at": timestamp(obligation.due_at),
-                "done_at": timestamp(obligation.done_at),
-                "dispute_until": timestamp(obligation.dispute_until),
-            },
+    return {
+        "case": case_summary(case),
+        "obligation": {
+            "id": obligation.id,
+            "kind": obligation.kind,
+            "debtor": obligation.debtor,
+            "step": obligation.step,
+            "status": obligation.status,
+            "amount_fen": obligation.amount_fen,
+            "currency": case.order.currency,
+            "due_at": timestamp(obligation.due_at),
+            "done_at": timestamp(obligation.done_at),
+            "dispute_until": timestamp(obligation.dispute_until),
         },
-    )
+    }
 
 
 def seller_restricted(restriction: SellingRestriction, deduction_fen: int, currency: str) -> None:
     queue_event(
         "seller.restricted",
-        _restriction_data(restriction) | {"deduction_fen": deduction_fen, "currency": currency},
+        lambda: (
+            _restriction_data(restriction) | {"deduction_fen": deduction_fen, "currency": currency}
+        ),
     )
 
 
 def restriction_lifted(restriction: SellingRestriction) -> None:
-    queue_event("seller.restriction_lifted", _restriction_data(restriction))
+    queue_event("seller.restriction_lifted", lambda: _restriction_data(restriction))
 
 
 def _restriction_data(restriction: SellingRestriction) -> dict:

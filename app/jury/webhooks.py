@@ -10,7 +10,7 @@ from app.notifications.webhooks.events import queue_event, timestamp
 def panel_verdict(panel: Panel, counts: dict[str, int], verdict: str, outcome: Outcome) -> None:
     queue_event(
         "panel.verdict",
-        {
+        lambda: {
             "case": case_summary(panel.case),
             "panel": {
                 "id": panel.id,

@@ -9,6 +9,7 @@ so the event leaves if and only if the change commits. The row's idempotency key
 import base64
 import json
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
@@ -21,9 +22,12 @@ from app.notifications.webhooks.endpoints import wants
 from app.notifications.webhooks.models import WebhookEndpoint
 
 
-def queue_event(event_type: str, data: dict) -> str | None:
+def queue_event(event_type: str, data: dict | Callable[[], dict]) -> str | None:
     """Queue the event for every active endpoint that wants it, in the caller's transaction;
-    returns the event's id, or None when no endpoint wants it."""
+    returns the event's id, or None when no endpoint wants it.
+
+    ``data`` is the event's ``data``, or a function that builds it, called only when some
+    endpoint wants the event: an event nobody wants costs one small query."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}; see the catalogue")
     endpoints = db.session.execute(
@@ -34,6 +38,8 @@ def queue_event(event_type: str, data: dict) -> str | None:
     wanted = [id_ for id_, patterns in endpoints if wants(patterns.split(","), event_type)]
     if not wanted:
         return None
+    if callable(data):
+        data = data()
     token = _token()
     now = clock.now()
     body = json.dumps(

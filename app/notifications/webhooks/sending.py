@@ -126,7 +126,7 @@ def _post(target: Target, message_id: str, body: str) -> Attempt:
         if not 200 <= status < 300:
             error = f"HTTP {status}"
     except UnsafeAddress as refusal:
-        error = str(refusal)
+        error = str(refusal)[:200]
     except httpx.HTTPError as failure:
         error = _described(failure)
     latency_ms = round((time.monotonic() - started) * 1000)
