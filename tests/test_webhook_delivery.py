@@ -299,3 +299,11 @@ def test_after_secret_key_changes_the_log_says_so_until_the_secret_is_rotated(ap
         clock.freeze(message.available_at)
         assert deliver_outbox() == 1
     assert verify(hook.deliveries[0], secret)["id"] == event_id
+
+
+def test_the_messages_of_a_disabled_endpoint_are_all_given_up_in_one_sweep(app):
+    endpoint, _secret = endpoint_for("http://127.0.0.1:9/hook")
+    events = [queue_event("case.opened", {"case": {"id": n}}) for n in range(5)]
+    endpoints.disable_endpoint(endpoint, None)
+    deliver_outbox()
+    assert all(message_of(event_id, endpoint).failed_at is not None for event_id in events)

@@ -90,10 +90,10 @@ def deliver_outbox(
         if claim.endpoint_id in failing_endpoints:
             _release(claim, owner)  # one timeout per failing endpoint and sweep is enough
             continue
-        sent = _deliver_one(claim, owner)
-        if not sent and claim.endpoint_id is not None:
+        outcome = _deliver_one(claim, owner)
+        if webhooks.endpoint_did_not_answer(outcome):
             failing_endpoints.add(claim.endpoint_id)
-        delivered += sent
+        delivered += outcome is True
     return delivered
 
 
@@ -169,8 +169,9 @@ def _load_claims(message_ids: list[int], lease_until: datetime) -> list[Claim]:
     return [Claim(*row, lease_until=lease_until) for row in rows]
 
 
-def _deliver_one(claim: Claim, owner: str) -> int:
-    """Deliver one claimed message in its own transaction; 1 if delivered, else 0."""
+def _deliver_one(claim: Claim, owner: str) -> bool | Exception:
+    """Deliver one claimed message in its own transaction: True if delivered, False if
+    another sweep holds it now, or the error its delivery failed with."""
     try:
         delivered = DELIVER[claim.channel](claim, owner)
         db.session.commit()
@@ -178,8 +179,8 @@ def _deliver_one(claim: Claim, owner: str) -> int:
         db.session.rollback()
         _record_failure(claim, owner, error)
         db.session.commit()
-        return 0
-    return int(delivered)
+        return error
+    return delivered
 
 
 def _deliver_to_inbox(claim: Claim, owner: str) -> bool:

@@ -84,6 +84,13 @@ def send(claim) -> Attempt:
     return attempt
 
 
+def endpoint_did_not_answer(outcome) -> bool:
+    """Whether a delivery's outcome was a request the endpoint failed (not a message given
+    up without one): its other messages in the sweep wait for the next, so a dead endpoint
+    costs a sweep one timeout."""
+    return isinstance(outcome, DeliveryFailed) and outcome.attempt is not None
+
+
 def _target(endpoint_id: int) -> Target:
     endpoint = db.session.scalar(
         select(WebhookEndpoint)
