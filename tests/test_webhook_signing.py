@@ -9,16 +9,21 @@ from sqlalchemy import select
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
+from app.core import clock
 from app.core.extensions import db
 from app.notifications.webhooks import sealing, signing
 from app.notifications.webhooks.models import WebhookEndpoint
 from tests.helpers.webhooks import Delivery, endpoint_for, verify
 
 BODY = '{"id":"evt_abc","type":"case.opened","data":{"case":{"id":7}}}'
-NOW = int(datetime.now(UTC).timestamp())
 
 
-def signed(secrets: list[str], body: str = BODY, message_id: str = "msg_x_1", at: int = NOW):
+def now() -> int:
+    return int(clock.now().timestamp())
+
+
+def signed(secrets: list[str], body: str = BODY, message_id: str = "msg_x_1", at=None):
+    at = now() if at is None else at
     return Delivery(signing.headers(secrets, message_id, at, body), body.encode())
 
 
@@ -32,12 +37,12 @@ def test_a_secret_is_whsec_and_the_base64_of_32_random_bytes():
 
 def test_the_signature_is_the_reference_one_and_the_reference_verifier_accepts_it():
     secret = signing.new_secret()
-    moment = datetime.fromtimestamp(NOW, UTC)
-    reference = Webhook(secret).sign("msg_x_1", moment, BODY)
-    assert signing.sign(secret, "msg_x_1", NOW, BODY) == reference
-    delivery = signed([secret])
+    at = now()
+    reference = Webhook(secret).sign("msg_x_1", datetime.fromtimestamp(at, UTC), BODY)
+    assert signing.sign(secret, "msg_x_1", at, BODY) == reference
+    delivery = signed([secret], at=at)
     assert delivery.headers["webhook-id"] == "msg_x_1"
-    assert delivery.headers["webhook-timestamp"] == str(NOW)
+    assert delivery.headers["webhook-timestamp"] == str(at)
     assert delivery.headers["webhook-signature"].startswith("v1,")
     assert verify(delivery, secret) == {
         "id": "evt_abc",
@@ -51,7 +56,10 @@ def test_the_signature_is_the_reference_one_and_the_reference_verifier_accepts_i
     [
         lambda d: Delivery(d.headers, d.body.replace(b"7", b"8")),
         lambda d: Delivery(d.headers | {"webhook-id": "msg_other_1"}, d.body),
-        lambda d: Delivery(d.headers | {"webhook-timestamp": str(NOW + 1)}, d.body),
+        lambda d: Delivery(
+            d.headers | {"webhook-timestamp": str(int(d.headers["webhook-timestamp"]) + 1)},
+            d.body,
+        ),
     ],
     ids=["body", "webhook-id", "timestamp"],
 )
@@ -80,7 +88,7 @@ def test_a_stale_timestamp_is_refused_by_the_verifier():
     """The receiver's replay protection: the timestamp is signed and must be recent."""
     secret = signing.new_secret()
     with pytest.raises(WebhookVerificationError, match="too old"):
-        verify(signed([secret], at=NOW - 3600), secret)
+        verify(signed([secret], at=now() - 3600), secret)
 
 
 def test_the_database_keeps_the_secret_sealed_and_the_server_can_unseal_it(app):
