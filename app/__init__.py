@@ -57,6 +57,7 @@ FEATURE_MODELS = (
     "app.auth.models",
     "app.notifications.models",
     "app.notifications.outbox",
+    "app.notifications.webhooks.models",
     "app.orders.models",
     "app.cases.models",
     "app.cases.releases",
@@ -89,6 +90,7 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
+    from app.admin.webhooks import bp as admin_webhooks_bp
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.cases.views import bp as cases_bp
@@ -117,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         jury_appeals_bp,
         closing_bp,
         admin_bp,
+        admin_webhooks_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
@@ -124,12 +127,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _connect_signals() -> None:
-    """Features above ``cases`` listen to its signals (connecting twice connects once)."""
+    """Features above ``cases`` listen to its signals, and admin to the webhooks' (connecting
+    twice connects once)."""
+    from app.admin.webhook_alerts import connect_signals as connect_webhook_alerts
     from app.execution.signals import connect_signals as connect_execution
     from app.mediation.signals import connect_signals as connect_mediation
 
     connect_mediation()
     connect_execution()
+    connect_webhook_alerts()
 
 
 def _register_cli(app: Flask) -> None:
@@ -139,6 +145,7 @@ def _register_cli(app: Flask) -> None:
     from app.closing.cli import dossier_cli
     from app.demo import demo_cli
     from app.jury.cli import jury_cli
+    from app.notifications.webhooks.cli import webhooks_cli
     from app.orders.cli import orders_cli
     from app.scheduler.cli import scheduler_cli
 
@@ -146,6 +153,7 @@ def _register_cli(app: Flask) -> None:
         users_cli,
         orders_cli,
         api_tokens_cli,
+        webhooks_cli,
         evidence_cli,
         dossier_cli,
         jury_cli,

@@ -16,6 +16,8 @@ from app.cases.releases import is_released_to_reviewers
 from app.core.extensions import csrf, db, limiter
 from app.jury.models import Seat, Vote
 from app.notifications.models import InboxItem
+from app.notifications.outbox import OutboxMessage
+from app.notifications.webhooks.models import WebhookEndpoint
 from tests.helpers.pages import csrf_token_from, signed_in
 from tests.helpers.route_matrix import ROLES, TABLE, build_world
 
@@ -94,6 +96,20 @@ def _is_locked(names):
     return db.session.get(User, names["target"]).is_locked
 
 
+def _webhook_endpoints(_names):
+    return db.session.scalar(select(func.count(WebhookEndpoint.id)))
+
+
+def _webhook_endpoint(names):
+    endpoint = db.session.get(WebhookEndpoint, names["endpoint"])
+    return endpoint.secret_sealed, endpoint.disabled_at
+
+
+def _webhook_message(names):
+    message = db.session.get(OutboxMessage, names["message"])
+    return message.available_at, message.sent_at
+
+
 UNCHANGED = {
     ("cases.withdraw", "POST"): _case_state,
     ("cases.accept_intake", "POST"): _case_state,
@@ -105,6 +121,11 @@ UNCHANGED = {
     ("mediation.release_to_reviewers", "POST"): _shown_to_reviewers,
     ("admin.lock_user", "POST"): _is_locked,
     ("admin.unlock_user", "POST"): _is_locked,
+    ("admin_webhooks.add", "POST"): _webhook_endpoints,
+    ("admin_webhooks.rotate", "POST"): _webhook_endpoint,
+    ("admin_webhooks.disable", "POST"): _webhook_endpoint,
+    ("admin_webhooks.enable", "POST"): _webhook_endpoint,
+    ("admin_webhooks.send_again", "POST"): _webhook_message,
 }
 
 

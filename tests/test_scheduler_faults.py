@@ -4,7 +4,10 @@
   once, no vote is lost, every inbox message is delivered once;
 * two scheduler processes at once for ``TRIBUNAL_FAULT_SECONDS`` (45 by default) while votes
   arrive from a thread: every panel that reached a majority is decided once, no committed
-  vote is lost, no notification is doubled.
+  vote is lost, no notification is doubled;
+* webhooks to a real receiver in the test: killed mid-delivery and restarted, every event
+  arrives (at least once, with its webhook-id, and at most the one in flight twice); two
+  schedulers at once deliver each exactly once.
 
 The processes run against the test database (SQLite file in WAL mode, or PostgreSQL with
 TEST_DATABASE_URL) with every sweep due each second.
@@ -33,8 +36,10 @@ from app.jury.models import Panel, PanelStatus, Seat, Tally, Vote
 from app.jury.voting import JuryRefused, cast_vote
 from app.notifications.models import InboxItem
 from app.notifications.outbox import OutboxMessage, queue_message
+from app.notifications.webhooks.events import queue_event
 from tests.helpers.factories import make_user
 from tests.helpers.jury import FOR_BUYER, FOR_SELLER, REASON, make_panel, votes
+from tests.helpers.webhooks import endpoint_for, receiver, verify
 
 pytestmark = pytest.mark.committing
 
@@ -56,6 +61,7 @@ def scheduler_env(app) -> dict[str, str]:
         "MAIL_BACKEND": "memory",
         "EVIDENCE_DIR": app.config["EVIDENCE_DIR"],
         "SCHEDULER_OUTBOX_SECONDS": "1",
+        "SCHEDULER_WEBHOOKS_SECONDS": "1",
         "COUNTING_SWEEP_SECONDS": "1",
         "SCHEDULER_CASE_DEADLINES_SECONDS": "1",
         "SCHEDULER_EXECUTION_SECONDS": "1",
@@ -431,3 +437,74 @@ def test_two_schedulers_at_once_while_votes_arrive_decide_each_panel_once(app, s
         )
         == 0
     )
+
+
+# --- c: webhooks to a real receiver -----------------------------------------------------------
+
+WEBHOOK_EVENTS = 60
+
+
+def queued_webhooks(hook_url: str) -> tuple[str, list[str]]:
+    """An endpoint for ``hook_url`` and ``WEBHOOK_EVENTS`` events queued for it, committed;
+    returns its secret and the webhook-ids."""
+    _endpoint, secret = endpoint_for(hook_url)
+    for n in range(WEBHOOK_EVENTS):
+        queue_event("case.opened", {"case": {"id": n}})
+    db.session.commit()
+    ids = db.session.scalars(
+        select(OutboxMessage.idempotency_key).where(OutboxMessage.channel == "webhook")
+    ).all()
+    db.session.remove()
+    return secret, ids
+
+
+def unsent_webhooks() -> int:
+    return fresh_scalar(
+        select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.channel == "webhook", OutboxMessage.sent_at.is_(None)
+        )
+    )
+
+
+def test_a_scheduler_killed_mid_delivery_and_restarted_delivers_every_webhook(app, schedulers):
+    with receiver() as hook:
+        hook.on_request = lambda _delivery: time.sleep(0.05)  # deliveries take a while
+        secret, ids = queued_webhooks(hook.url)
+
+        first = schedulers()
+        wait_until(lambda: len(hook.deliveries) >= 5, 60, "some deliveries", [first])
+        assert first.kill() == -signal.SIGKILL
+        at_kill = len(hook.deliveries)
+        assert at_kill < WEBHOOK_EVENTS, "the kill came after all the work"
+
+        second = schedulers()
+        wait_until(
+            lambda: unsent_webhooks() == 0,
+            SETTLE_TIMEOUT,
+            "every webhook delivered",
+            [second],
+            lambda: (
+                f"(unsent, received, at the kill): {unsent_webhooks()}, "
+                f"{len(hook.deliveries)}, {at_kill}"
+            ),
+        )
+        assert second.stop() == 0, second.output()
+
+    received = Counter(d.webhook_id for d in hook.deliveries)
+    assert set(received) == set(ids)  # every event arrived, under its own webhook-id
+    assert sum(received.values()) - len(ids) <= 1  # at most the one in flight came twice
+    for delivery in hook.deliveries:
+        assert verify(delivery, secret)["type"] == "case.opened"
+
+
+def test_two_schedulers_at_once_deliver_each_webhook_exactly_once(app, schedulers):
+    with receiver() as hook:
+        hook.on_request = lambda _delivery: time.sleep(0.02)
+        _secret, ids = queued_webhooks(hook.url)
+        both = [schedulers(), schedulers()]
+        wait_until(lambda: unsent_webhooks() == 0, SETTLE_TIMEOUT, "every webhook", both)
+        for scheduler in both:
+            assert scheduler.stop() == 0, scheduler.output()
+
+    received = Counter(d.webhook_id for d in hook.deliveries)
+    assert received == Counter({webhook_id: 1 for webhook_id in ids})

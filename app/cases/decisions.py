@@ -7,7 +7,7 @@ case's deadline. Features above ``cases`` hear of it through ``case_decided``.""
 from flask import current_app
 
 from app.auth.models import User
-from app.cases import notify
+from app.cases import notify, webhooks
 from app.cases.models import AGREED_DECISIONS, Case, CaseState, DecisionKind, Outcome
 from app.cases.signals import case_decided
 from app.cases.transitions import move
@@ -58,4 +58,5 @@ def record_decision(
         deadline_at=now if agreed else now + current_app.config["APPEAL_WINDOW"],
     )
     notify.case_decided(case, event)
+    webhooks.case_decided(case)
     case_decided.send(case, final=agreed)  # execution replaces earlier steps, starts if final

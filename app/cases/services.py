@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.cases import notify
+from app.cases import notify, webhooks
 from app.cases.decisions import record_decision
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import (
@@ -145,6 +145,7 @@ def open_case(order: Order, buyer: User, claim: Claim) -> Case:
         raise CaseRefused(_l("This order already has an open case.")) from error
     event = record_event(buyer, "case.opened", case, after={"state": case.state})
     notify.case_opened(case, event)
+    webhooks.case_opened(case)
     return case
 
 

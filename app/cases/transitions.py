@@ -3,7 +3,8 @@
 ``move`` issues ``UPDATE cases SET state = :to … WHERE id = :id AND state IN (:from)`` and
 proceeds only if exactly one row changed, so a view and a sweep (or two sweeps) racing over
 the same case produce exactly one outcome. Every move is checked against the lifecycle's
-edges and leaves an audit event in the same transaction.
+edges and leaves an audit event and a ``case.state_changed`` webhook in the same
+transaction.
 """
 
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from sqlalchemy import ColumnElement, inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
+from app.cases import webhooks
 from app.cases.models import ALLOWED_TRANSITIONS, Case, CaseState
 from app.core import clock
 from app.core.audit import AuditEvent, record_event
@@ -68,7 +70,9 @@ def move(
         raise StaleCase
     _written(case, values)
     after = {"state": to_state.value, **{k: _jsonable(v) for k, v in changes.items()}}
-    return record_event(actor, action, case, before={"state": before}, after=after)
+    event = record_event(actor, action, case, before={"state": before}, after=after)
+    webhooks.state_changed(case, event)
+    return event
 
 
 def touch(

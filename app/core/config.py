@@ -118,8 +118,22 @@ class Config:
     # Links in e-mails are made absolute with this (e.g. https://tribunal.example.com)
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # Webhooks to the marketplace (docs/webhooks.md)
+    WEBHOOK_TIMEOUT_SECONDS = _env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+    # a delivery is retried with backoff and jitter until this long after its event
+    WEBHOOK_RETRY_WINDOW = _hours("WEBHOOK_RETRY_HOURS", 72)
+    WEBHOOK_RETRY_BASE = timedelta(seconds=_env_int("WEBHOOK_RETRY_BASE_SECONDS", 60))
+    WEBHOOK_RETRY_MAX = timedelta(seconds=_env_int("WEBHOOK_RETRY_MAX_SECONDS", 6 * 3600))
+    # an endpoint whose every attempt failed for this long is disabled, and its admins told
+    WEBHOOK_DISABLE_AFTER = _hours("WEBHOOK_DISABLE_AFTER_HOURS", 72)
+    # after a secret is rotated, the old one keeps signing beside the new one this long
+    WEBHOOK_ROTATION_OVERLAP = _hours("WEBHOOK_ROTATION_OVERLAP_HOURS", 24)
+    # endpoints on loopback and private addresses: refused unless allowed (development does)
+    WEBHOOK_ALLOW_PRIVATE = _env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+
     # Scheduler
     SCHEDULER_OUTBOX_SECONDS = _env_int("SCHEDULER_OUTBOX_SECONDS", 10)
+    SCHEDULER_WEBHOOKS_SECONDS = _env_int("SCHEDULER_WEBHOOKS_SECONDS", 10)
     SCHEDULER_HEARTBEAT_SECONDS = _env_int("SCHEDULER_HEARTBEAT_SECONDS", 60)
     SCHEDULER_STALE_AFTER = timedelta(seconds=_env_int("SCHEDULER_STALE_AFTER_SECONDS", 180))
     SCHEDULER_HEARTBEAT_RETENTION = timedelta(
@@ -200,6 +214,8 @@ class Config:
 class DevelopmentConfig(Config):
     DEBUG = False
     SECRET_KEY = Config.SECRET_KEY or "development-only-not-secret"  # noqa: S105
+    # a listener on this machine (http://127.0.0.1:9009/hook) is what development wants
+    WEBHOOK_ALLOW_PRIVATE = _env_bool("WEBHOOK_ALLOW_PRIVATE", True)
 
 
 class TestingConfig(Config):
@@ -214,6 +230,8 @@ class TestingConfig(Config):
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST_KIB = 19456
     ARGON2_PARALLELISM = 1
+    # the tests' receivers listen on 127.0.0.1; the address checks are tested on their own
+    WEBHOOK_ALLOW_PRIVATE = True
 
 
 class ProductionConfig(Config):

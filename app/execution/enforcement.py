@@ -22,6 +22,7 @@ from app.cases.notify import case_link
 from app.core.audit import record_event
 from app.core.extensions import db
 from app.core.money import format_amount
+from app.execution import webhooks
 from app.execution.models import (
     DepositEntry,
     Obligation,
@@ -78,6 +79,7 @@ def enforce_missed_obligation(obligation: Obligation) -> bool:
         },
     )
     _notify(obligation, deduction_fen)
+    webhooks.seller_restricted(restriction, deduction_fen, case.order.currency)
     logger.info("obligation %d enforced on case %d", obligation.id, case.id)
     return True
 

@@ -14,6 +14,7 @@ from app.auth.models import User
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
+from app.execution import webhooks
 from app.execution.models import DepositEntry, SellingRestriction
 
 REASON_MAX_LENGTH = DepositEntry.__table__.c.reason.type.length
@@ -74,6 +75,7 @@ def lift_restriction(restriction: SellingRestriction, actor: User | None) -> boo
     record_event(
         actor, "selling_restriction.lifted", restriction, after={"lifted_at": lifted_at.isoformat()}
     )
+    webhooks.restriction_lifted(restriction)
     return True
 
 

@@ -24,6 +24,7 @@ from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
 from app.core.text import checked_text
+from app.execution import webhooks
 from app.execution.enforcement import enforce_missed_obligation
 from app.execution.models import Obligation, ObligationKind, ObligationStatus
 
@@ -89,23 +90,25 @@ def start_execution(case: Case) -> None:
     event = move(
         case, CaseState.EXECUTING, None, "case.execution_started", expect=CaseState.DECIDED
     )
-    for number, step in enumerate(plan, start=1):
-        first = number == 1
-        db.session.add(
-            Obligation(
-                case_id=case.id,
-                kind=step.kind.value,
-                debtor=step.debtor.value,
-                amount_fen=case.decision_amount_fen if step.with_amount else None,
-                step=number,
-                status=(ObligationStatus.OPEN if first else ObligationStatus.WAITING).value,
-                due_at=now + _deadline(step.deadline_setting) if first else None,
-                silence_confirms=step.silence_confirms,
-            )
+    obligations = [
+        Obligation(
+            case_id=case.id,
+            kind=step.kind.value,
+            debtor=step.debtor.value,
+            amount_fen=case.decision_amount_fen if step.with_amount else None,
+            step=number,
+            status=(ObligationStatus.OPEN if number == 1 else ObligationStatus.WAITING).value,
+            due_at=now + _deadline(step.deadline_setting) if number == 1 else None,
+            silence_confirms=step.silence_confirms,
         )
+        for number, step in enumerate(plan, start=1)
+    ]
+    db.session.add_all(obligations)
     db.session.flush()
     _sync_case_deadline(case)
     notify.execution_started(case, event)
+    for obligation in obligations:
+        webhooks.obligation_event("obligation.created", obligation)
 
 
 def finish_appeal_window(case: Case) -> None:
@@ -148,6 +151,7 @@ def mark_done(obligation: Obligation, user: User, proof: str, tracking_number: s
         dispute_until=now + _deadline("OBLIGATION_DISPUTE_WINDOW"),
     )
     record_event(user, "obligation.done", case, after={"obligation": obligation.id})
+    webhooks.obligation_event("obligation.met", obligation)
     _open_next_step(case)
     notify.obligation_done(case, obligation)
 
@@ -237,6 +241,7 @@ def expire(obligation: Obligation) -> None:
         record_event(
             None, "obligation.confirmed_by_silence", case, after={"obligation": obligation.id}
         )
+        webhooks.obligation_event("obligation.met", obligation)
         _open_next_step(case)
         close_if_complete(case)
         return
@@ -247,6 +252,7 @@ def expire(obligation: Obligation) -> None:
         status=ObligationStatus.MISSED.value,
     )
     record_event(None, "obligation.missed", case, after={"obligation": obligation.id})
+    webhooks.obligation_event("obligation.missed", obligation)
     if obligation.debtor == Party.SELLER.value:
         enforce_missed_obligation(obligation)  # the deposit pays what the seller did not
         _open_next_step(case)
@@ -331,6 +337,7 @@ def _open_next_step(case: Case) -> None:
             due_at=clock.now() + _deadline(step.deadline_setting),
         )
         notify.obligation_opened(case, waiting)
+        webhooks.obligation_event("obligation.opened", waiting)
     _sync_case_deadline(case)
 
 

@@ -37,7 +37,7 @@ from app.cases.transitions import CaseRefused, move
 from app.core import clock
 from app.core.extensions import db
 from app.core.sweeps import in_savepoint
-from app.jury import drawing, reputation
+from app.jury import drawing, reputation, webhooks
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
 from app.notifications.outbox import queue_for_each
 from app.orders.models import Order
@@ -200,6 +200,7 @@ def give_verdict(
         outcome, remedy, amount = Outcome.FOR_BUYER, case.remedy, case.claimed_amount_fen
     else:
         outcome, remedy, amount = Outcome.FOR_SELLER, Remedy.CLAIM_REJECTED, None
+    webhooks.panel_verdict(panel, counts, verdict, outcome)
     record_decision(
         case,
         None,

@@ -8,11 +8,17 @@ Delivery guarantees:
   is written, so a crash between the two sends it again once the lease has expired. Every
   copy carries the same Message-ID, derived from the idempotency key, so mail servers and
   clients recognise the repeat.
+* **webhook — at least once, with a stable ``webhook-id``** (the idempotency key), for the
+  same reason and in the same way (``app.notifications.webhooks.sending``); receivers
+  dedupe on it. Webhooks have a sweep of their own (``deliver_webhooks``), so a slow
+  endpoint never holds up people's mail, and within a sweep an endpoint that has just
+  failed is not tried again: its other messages wait for the next sweep.
 
 Work is claimed with a lease taken by compare-and-set (design, scheduler rule 3), so any
 number of sweeps may run at once; on PostgreSQL the candidates are also locked with
 ``SKIP LOCKED``. A failed send is retried with exponential backoff and given up after
-``OUTBOX_MAX_ATTEMPTS``. Logs name messages by id and kind, never by address or content.
+``OUTBOX_MAX_ATTEMPTS`` (a webhook: after its retry window). Logs name messages by id and
+kind, never by address or content.
 """
 
 import logging
@@ -30,7 +36,8 @@ from app.core import clock
 from app.core.extensions import db
 from app.notifications import mail
 from app.notifications.models import InboxItem
-from app.notifications.outbox import OutboxMessage, message_id_for
+from app.notifications.outbox import CHANNELS, WEBHOOK, OutboxMessage, message_id_for
+from app.notifications.webhooks import sending as webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -42,9 +49,10 @@ class Claim:
     id: int
     idempotency_key: str
     channel: str
-    recipient_id: int
-    recipient_address: str
-    recipient_name: str
+    recipient_id: int | None
+    recipient_address: str | None
+    recipient_name: str | None
+    endpoint_id: int | None
     subject: str
     body: str
     link: str | None
@@ -54,33 +62,58 @@ class Claim:
 
     @property
     def kind(self) -> str:
-        """The key's first part ("verify-email", "case-decided"): safe to log, unlike the key."""
+        """What the message is, safe to log unlike the key: the key's first part
+        ("verify-email", "case-decided"), or a webhook's event type."""
+        if self.channel == WEBHOOK:
+            return self.subject
         return self.idempotency_key.split(":", 1)[0]
 
 
-def deliver_outbox(batch_size: int | None = None) -> int:
-    """Claim a batch of due messages and deliver each; returns how many were delivered.
+def deliver_outbox(
+    batch_size: int | None = None, channels: tuple[str, ...] = (*CHANNELS, WEBHOOK)
+) -> int:
+    """Claim a batch of due messages on ``channels`` and deliver each; returns how many were
+    delivered.
 
     A sweep: it commits its claims and every delivery itself. Safe to run several at once.
     """
     owner = _new_lease_owner()
-    claims = _claim_batch(owner, batch_size or current_app.config["OUTBOX_BATCH_SIZE"])
+    limit = batch_size or current_app.config["OUTBOX_BATCH_SIZE"]
+    claims = _claim_batch(owner, limit, channels)
     delivered = 0
+    failing_endpoints = set()
     for position, claim in enumerate(claims):
         if clock.now() >= claim.lease_until:
             # the leases ran out (all share one expiry): the rest go to a later sweep
             logger.info("outbox leases expired; %d messages left", len(claims) - position)
             break
-        delivered += _deliver_one(claim, owner)
+        if claim.endpoint_id in failing_endpoints:
+            _release(claim, owner)  # one timeout per failing endpoint and sweep is enough
+            continue
+        outcome = _deliver_one(claim, owner)
+        if webhooks.endpoint_did_not_answer(outcome):
+            failing_endpoints.add(claim.endpoint_id)
+        delivered += outcome is True
     return delivered
+
+
+def deliver_to_people() -> int:
+    """The sweep of the inbox and e-mail."""
+    return deliver_outbox(channels=CHANNELS)
+
+
+def deliver_webhooks() -> int:
+    """The sweep of the webhooks."""
+    return deliver_outbox(channels=(WEBHOOK,))
 
 
 def _new_lease_owner() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
-def _due(now: datetime):
+def _due(now: datetime, channels: tuple[str, ...]):
     return (
+        OutboxMessage.channel.in_(channels),
         OutboxMessage.sent_at.is_(None),
         OutboxMessage.failed_at.is_(None),
         OutboxMessage.available_at <= now,
@@ -88,11 +121,12 @@ def _due(now: datetime):
     )
 
 
-def _claim_batch(owner: str, limit: int) -> list[Claim]:
+def _claim_batch(owner: str, limit: int, channels: tuple[str, ...]) -> list[Claim]:
     """Lease up to ``limit`` due messages by compare-and-set, and commit the claims."""
     now = clock.now()
     lease_until = now + current_app.config["OUTBOX_LEASE"]
-    candidates = select(OutboxMessage.id).where(*_due(now)).order_by(OutboxMessage.id)
+    due = _due(now, channels)
+    candidates = select(OutboxMessage.id).where(*due).order_by(OutboxMessage.id)
     candidates = candidates.limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
@@ -100,7 +134,7 @@ def _claim_batch(owner: str, limit: int) -> list[Claim]:
     for message_id in db.session.scalars(candidates).all():
         result = db.session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, *_due(now))
+            .where(OutboxMessage.id == message_id, *due)
             .values(lease_owner=owner, lease_until=lease_until)
             .execution_options(synchronize_session=False)
         )
@@ -122,6 +156,7 @@ def _load_claims(message_ids: list[int], lease_until: datetime) -> list[Claim]:
             OutboxMessage.recipient_id,
             OutboxMessage.recipient_address,
             OutboxMessage.recipient_name,
+            OutboxMessage.endpoint_id,
             OutboxMessage.subject,
             OutboxMessage.body,
             OutboxMessage.link,
@@ -134,20 +169,18 @@ def _load_claims(message_ids: list[int], lease_until: datetime) -> list[Claim]:
     return [Claim(*row, lease_until=lease_until) for row in rows]
 
 
-def _deliver_one(claim: Claim, owner: str) -> int:
-    """Deliver one claimed message in its own transaction; 1 if delivered, else 0."""
+def _deliver_one(claim: Claim, owner: str) -> bool | Exception:
+    """Deliver one claimed message in its own transaction: True if delivered, False if
+    another sweep holds it now, or the error its delivery failed with."""
     try:
-        if claim.channel == "inbox":
-            delivered = _deliver_to_inbox(claim, owner)
-        else:
-            delivered = _deliver_by_email(claim, owner)
+        delivered = DELIVER[claim.channel](claim, owner)
         db.session.commit()
     except Exception as error:
         db.session.rollback()
         _record_failure(claim, owner, error)
         db.session.commit()
-        return 0
-    return int(delivered)
+        return error
+    return delivered
 
 
 def _deliver_to_inbox(claim: Claim, owner: str) -> bool:
@@ -195,6 +228,23 @@ def _deliver_by_email(claim: Claim, owner: str) -> bool:
     return True
 
 
+def _deliver_by_webhook(claim: Claim, owner: str) -> bool:
+    """At least once, like e-mail: every attempt carries the same ``webhook-id``."""
+    attempt = webhooks.send(claim)
+    webhooks.record_success(claim, attempt)
+    if not _mark_sent(claim.id, owner):
+        logger.warning(
+            "outbox message %d (%s) was sent after its lease passed to another sweep; "
+            "it may arrive twice with the same webhook-id",
+            claim.id,
+            claim.kind,
+        )
+    return True
+
+
+DELIVER = {"inbox": _deliver_to_inbox, "email": _deliver_by_email, WEBHOOK: _deliver_by_webhook}
+
+
 def _email_body(claim: Claim) -> str:
     if not claim.link or claim.link in claim.body:
         return claim.body
@@ -222,15 +272,27 @@ def _mark_sent(message_id: int, owner: str) -> bool:
     return result.rowcount == 1
 
 
+def _release(claim: Claim, owner: str) -> None:
+    """Give the claim back untried: due again at once, for a later sweep."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == claim.id, OutboxMessage.lease_owner == owner)
+        .values(lease_owner=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
 def _record_failure(claim: Claim, owner: str, error: Exception) -> None:
     """Count the attempt, release the lease, and retry later — or give up after the last."""
     now = clock.now()
     attempts = claim.attempts + 1
-    give_up = attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    retry_at = _retry_at(claim, attempts, now, error)
+    give_up = retry_at is None
     values = {
         "attempts": attempts,
         "last_error": f"{type(error).__name__}: {error}"[:1000],
-        "available_at": now + retry_delay(attempts),
+        "available_at": retry_at or now,
         "lease_owner": None,
         "lease_until": None,
         "failed_at": now if give_up else None,
@@ -241,6 +303,8 @@ def _record_failure(claim: Claim, owner: str, error: Exception) -> None:
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+    if claim.channel == WEBHOOK:
+        webhooks.record_failure(claim, error)  # the attempt's log, the endpoint's health
     # the error's text can hold an address (SMTP refusals do): log its type only
     if give_up:
         logger.warning(
@@ -261,6 +325,17 @@ def _record_failure(claim: Claim, owner: str, error: Exception) -> None:
             type(error).__name__,
             values["available_at"].isoformat(),
         )
+
+
+def _retry_at(claim: Claim, attempts: int, now: datetime, error: Exception) -> datetime | None:
+    """When to try again; None to give up."""
+    if claim.channel == WEBHOOK:
+        if getattr(error, "final", False):
+            return None
+        return webhooks.next_attempt_at(claim.created_at, attempts, now)
+    if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        return None
+    return now + retry_delay(attempts)
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -2,8 +2,9 @@
 delivered after commit by the delivery sweep (``app.notifications.delivery``).
 
 Queueing is idempotent: a row's idempotency key is unique, so a message queued twice is
-queued once. A message names its recipient by account id (for the inbox), address, name and
-language; the outbox reads no account.
+queued once. A message to a person names its recipient by account id (for the inbox),
+address, name and language; the outbox reads no account. A webhook message names its
+endpoint instead (``app.notifications.webhooks.events.queue_event``), its body the JSON sent.
 """
 
 import hashlib
@@ -20,7 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core import clock
 from app.core.extensions import db
 
-CHANNELS = ("inbox", "email")
+CHANNELS = ("inbox", "email")  # to people, through ``queue_message``
+WEBHOOK = "webhook"  # to the marketplace's endpoints, through ``queue_event``
 # INSERT … ON CONFLICT, as each backend spells it
 UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 UNSENT = "sent_at IS NULL AND failed_at IS NULL"
@@ -29,7 +31,14 @@ UNSENT = "sent_at IS NULL AND failed_at IS NULL"
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        CheckConstraint("channel IN ('inbox', 'email')", name="channel"),
+        CheckConstraint("channel IN ('inbox', 'email', 'webhook')", name="channel"),
+        # a webhook goes to an endpoint; everything else to a person
+        CheckConstraint(
+            "(channel = 'webhook') = (endpoint_id IS NOT NULL)"
+            " AND (channel = 'webhook' OR (recipient_id IS NOT NULL"
+            " AND recipient_address IS NOT NULL AND recipient_name IS NOT NULL))",
+            name="channel_target",
+        ),
         # "due and unsent" reads only the rows still waiting, however many were sent
         Index(
             "ix_outbox_messages_due",
@@ -42,10 +51,12 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     channel: Mapped[str] = mapped_column(String(10))
-    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # where the e-mail goes, as the recipient's account said when the message was queued
-    recipient_address: Mapped[str] = mapped_column(String(254))
-    recipient_name: Mapped[str] = mapped_column(String(80))
+    recipient_address: Mapped[str | None] = mapped_column(String(254))
+    recipient_name: Mapped[str | None] = mapped_column(String(80))
+    # a webhook's endpoint; its subject is the event's type, its body the JSON sent
+    endpoint_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_endpoints.id"), index=True)
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(500))

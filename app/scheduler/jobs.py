@@ -17,7 +17,7 @@ from app.cases.sweeps import sweep_deadline_reminders
 from app.core.extensions import db
 from app.execution.sweeps import sweep_obligations
 from app.jury.counting import count_due_panels
-from app.notifications.delivery import deliver_outbox
+from app.notifications.delivery import deliver_to_people, deliver_webhooks
 from app.scheduler.deadlines import sweep_case_deadlines
 from app.scheduler.heartbeat import beat
 
@@ -32,7 +32,10 @@ class Sweep:
 
 
 SWEEPS: list[Sweep] = [
-    Sweep(id="deliver-outbox", func=deliver_outbox, seconds_setting="SCHEDULER_OUTBOX_SECONDS"),
+    Sweep(id="deliver-outbox", func=deliver_to_people, seconds_setting="SCHEDULER_OUTBOX_SECONDS"),
+    Sweep(
+        id="deliver-webhooks", func=deliver_webhooks, seconds_setting="SCHEDULER_WEBHOOKS_SECONDS"
+    ),
     Sweep(id="heartbeat", func=beat, seconds_setting="SCHEDULER_HEARTBEAT_SECONDS"),
     Sweep(
         id="case-deadlines",

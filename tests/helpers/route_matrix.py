@@ -28,7 +28,10 @@ from app.jury.models import Seat
 from app.mediation import services as mediation
 from app.notifications.delivery import deliver_outbox
 from app.notifications.models import InboxItem
-from app.notifications.outbox import queue_message
+from app.notifications.outbox import OutboxMessage, queue_message
+from app.notifications.webhooks.endpoints import add_endpoint, disable_endpoint
+from app.notifications.webhooks.events import queue_event
+from app.notifications.webhooks.models import WebhookEndpoint
 from tests.helpers.case_factories import (
     PANEL_QUESTION,
     PANEL_SUMMARY,
@@ -113,6 +116,23 @@ def locked_target(_case, _people) -> dict:
     return {"target": target.id}
 
 
+def webhook_endpoint(_case, _people) -> dict:
+    """An endpoint with one message delivered to it."""
+    endpoint, _secret = add_endpoint("http://127.0.0.1:9/hook", "*", None)
+    queue_event("case.opened", {"case": {"id": 1}})
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.endpoint_id == endpoint.id)
+    )
+    message.sent_at = clock.now()
+    return {"endpoint": endpoint.id, "message": message.id}
+
+
+def disabled_webhook_endpoint(case, people) -> dict:
+    names = webhook_endpoint(case, people)
+    disable_endpoint(db.session.get(WebhookEndpoint, names["endpoint"]), None)
+    return names
+
+
 VOTE = {"option": "0", "reason": "The courier's photo shows the box crushed on arrival."}
 BAD_LOGIN = {"email": "nobody@example.com", "password": "not the password"}
 #                    anon buyer seller oBuy oSel seat unst  med oMed admin
@@ -129,6 +149,7 @@ PARTIES = S(302, 302, 302, 404, 404, 404, 404, 403, 403, 403)
 STAFF_200 = S(302, 403, 403, 403, 403, 403, 403, 200, 200, 200)
 STAFF_302 = S(302, 403, 403, 403, 403, 403, 403, 302, 302, 302)
 ADMIN_302 = S(302, 403, 403, 403, 403, 403, 403, 403, 403, 302)
+ADMIN_200 = S(302, 403, 403, 403, 403, 403, 403, 403, 403, 200)
 
 TABLE: dict[tuple[str, str], Row] = {
     # the front page, public pages and the language switch
@@ -198,6 +219,30 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("admin.staff_two_factor", "POST"): Row(
         None, "/admin/staff-two-factor", {"required": "0"}, ADMIN_302
+    ),
+    # webhook endpoints: adding one and rotating its secret answer with the secret (200)
+    ("admin_webhooks.index", "GET"): Row(None, "/admin/webhooks", None, ADMIN_200),
+    ("admin_webhooks.add", "POST"): Row(
+        None, "/admin/webhooks", {"url": "http://127.0.0.1:9/hook", "events": "*"}, ADMIN_200
+    ),
+    ("admin_webhooks.show", "GET"): Row(
+        None, "/admin/webhooks/{endpoint}", None, ADMIN_200, setup=webhook_endpoint
+    ),
+    ("admin_webhooks.rotate", "POST"): Row(
+        None, "/admin/webhooks/{endpoint}/rotate", {}, ADMIN_200, setup=webhook_endpoint
+    ),
+    ("admin_webhooks.disable", "POST"): Row(
+        None, "/admin/webhooks/{endpoint}/disable", {}, ADMIN_302, setup=webhook_endpoint
+    ),
+    ("admin_webhooks.enable", "POST"): Row(
+        None, "/admin/webhooks/{endpoint}/enable", {}, ADMIN_302, setup=disabled_webhook_endpoint
+    ),
+    ("admin_webhooks.send_again", "POST"): Row(
+        None,
+        "/admin/webhooks/{endpoint}/messages/{message}/send-again",
+        {},
+        ADMIN_302,
+        setup=webhook_endpoint,
     ),
     # the marketplace's API: a bearer token or 401, a session counts for nothing
     ("api.openapi", "GET"): Row(None, "/api/v1/openapi.json", None, PUBLIC_200),

@@ -1,0 +1,50 @@
+"""The admins hear when deliveries disable a webhook endpoint (it failed throughout, or
+answered 410 Gone): a message to each admin's inbox and e-mail, in their language, queued
+in the transaction that disabled it. An admin who disables one by hand is told nothing."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.auth.models import Role, RoleGrant, User
+from app.core.extensions import db
+from app.notifications.outbox import queue_for_each
+from app.notifications.webhooks.endpoints import GONE, endpoint_disabled
+from app.notifications.webhooks.models import WebhookEndpoint
+
+
+def tell_admins(endpoint: WebhookEndpoint) -> None:
+    admins = db.session.scalars(
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.ADMIN.value, User.disabled_at.is_(None))
+        .order_by(User.id)
+    ).all()
+
+    def body() -> str:
+        if endpoint.disabled_reason == GONE:
+            why = _("It answered 410 Gone, which says it no longer takes webhooks.")
+        else:
+            since = endpoint.failing_since.strftime("%Y-%m-%d %H:%M")
+            why = _("Every delivery to it has failed since %(since)s UTC.", since=since)
+        return " ".join(
+            (
+                _("Webhook endpoint %(url)s is disabled.", url=endpoint.url),
+                why,
+                _(
+                    "Events are no longer sent to it. Once it works again, enable it and send "
+                    "again what it missed from its delivery log."
+                ),
+            )
+        )
+
+    queue_for_each(
+        admins,
+        f"webhook-endpoint-{endpoint.id}:disabled-{endpoint.disabled_at:%Y%m%d%H%M%S%f}",
+        lambda: _("A webhook endpoint was disabled"),
+        body,
+        link=f"/admin/webhooks/{endpoint.id}",
+    )
+
+
+def connect_signals() -> None:
+    endpoint_disabled.connect(tell_admins)
