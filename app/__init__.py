@@ -54,6 +54,7 @@ def create_app(config: type[Config] | dict | str | None = None) -> Flask:
 FEATURE_MODELS = (
     "app.core.audit",
     "app.core.settings",
+    "app.core.idempotency",
     "app.auth.models",
     "app.notifications.models",
     "app.notifications.outbox",
@@ -89,6 +90,7 @@ def _register_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
+    from app.api.admin_views import bp as api_admin_bp
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.cases.views import bp as cases_bp
@@ -117,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         jury_appeals_bp,
         closing_bp,
         admin_bp,
+        api_admin_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)
