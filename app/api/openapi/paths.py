@@ -6,6 +6,7 @@ from app.api.openapi.common import (
     CASE_ID,
     IDEMPOTENCY_KEY,
     PAGE_PARAMETERS,
+    PROBLEM_JSON,
     REPLAYED,
     choice,
     json_response,
@@ -107,11 +108,17 @@ def _import_orders(max_orders_per_request: int) -> dict:
                 "400": problem_response("The body is not JSON, or not a list of orders."),
                 "413": problem_response("Too many orders, or too large a body."),
                 "415": NOT_JSON,
-                "422": problem_response(
-                    "Invalid records; every problem is listed and nothing was imported (or the "
-                    "Idempotency-Key was used with another request).",
-                    "InvalidOrdersProblem",
-                ),
+                "422": {
+                    "description": (
+                        "Invalid records: every problem is listed and nothing was imported. "
+                        "Or the Idempotency-Key was used with another request."
+                    ),
+                    "content": {
+                        PROBLEM_JSON: {
+                            "schema": {"anyOf": [ref("InvalidOrdersProblem"), ref("Problem")]}
+                        }
+                    },
+                },
             },
         },
     )
