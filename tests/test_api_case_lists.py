@@ -20,6 +20,7 @@ from tests.helpers.api import bearer, claim_body, field_errors, new_token
 from tests.helpers.case_factories import add_statement, make_case
 from tests.helpers.factories import make_order, make_user
 from tests.helpers.jury import open_seats, panel_of, vote
+from tests.test_query_counts import statements_issued
 
 
 @pytest.fixture
@@ -231,3 +232,26 @@ def test_an_events_cursor_must_be_one_the_list_gave(client, token):
         headers=bearer(token),
     )
     assert list(field_errors(response, 400)) == ["cursor"]
+
+
+def test_a_page_of_cases_costs_as_many_statements_with_many_cases_as_with_two(client, token):
+    """No statement per case: orders, parties, offers, proposals, questions and obligations
+    are read for the whole page at once."""
+    states = ["executing", "counter_offer", "proposal", "decided", "filed", "closed_completed"]
+    make_case(states[0])
+    make_case(states[1])
+
+    def statements_for_a_page() -> tuple[int, int]:
+        get(client, token, "/api/v1/cases")  # the token's last use is written here, if due
+        db.session.flush()
+        with statements_issued() as issued:
+            listed = get(client, token, "/api/v1/cases", limit=100)["data"]
+        return len(issued), len(listed)
+
+    few = statements_for_a_page()
+    for state in states * 2:
+        make_case(state)
+    many = statements_for_a_page()
+
+    assert few[1] == 2 and many[1] >= 14
+    assert many[0] == few[0]

@@ -275,3 +275,22 @@ def test_a_retried_upload_with_its_key_adds_the_file_once(client, token, evidenc
     assert_problem(other, 422)
     assert entries() == 2
     assert len([path for path in evidence_dir.rglob("*") if path.is_file()]) == 2
+
+
+def test_a_multipart_part_without_a_readable_name_is_refused_not_a_crash(client, token):
+    """Found by Schemathesis: a part named only by a carriage return has no name at all."""
+    case = make_case("evidence")
+    boundary = "b0undary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="\r"\r\n\r\nnull\r\n'
+        f"--{boundary}--\r\n"
+    )
+
+    response = client.post(
+        f"/api/v1/cases/{case.id}/evidence",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers=bearer(token),
+    )
+
+    assert {"party", "file"} <= set(field_errors(response))

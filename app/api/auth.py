@@ -123,6 +123,11 @@ def token_required(scope: Scope):
     return decorator
 
 
+def integration() -> str:
+    """The integration that makes this request, as the audit trail names it."""
+    return f'API token "{g.api_token.name}"'
+
+
 def _presented_token() -> str | None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()

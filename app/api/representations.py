@@ -1,7 +1,8 @@
-"""What the API tells of a case: its claim, state, every deadline, amounts, decision and
-obligations. The parties are named by their marketplace user ids only; never a name, an
-e-mail address, the mediator, a reviewer, or what staff wrote (internal notes, reasons, the
-questions' text): the case page (``links.page``) shows the parties what is theirs to read."""
+"""What the API tells of a case — its claim, state, every deadline, amounts, decision and
+obligations — and of an evidence entry the marketplace added. The parties are named by their
+marketplace user ids only; never a name, an e-mail address, the mediator, a reviewer, or what
+staff wrote (internal notes, reasons, the questions' text): the case page (``links.page``)
+shows the parties what is theirs to read."""
 
 from collections import defaultdict
 from datetime import datetime
@@ -10,7 +11,7 @@ from flask import current_app, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.cases.models import Case, CaseState
+from app.cases.models import Case, CaseState, EvidenceEntry
 from app.core.extensions import db
 from app.execution.models import Obligation
 from app.mediation.models import CaseQuestion, ProposalStatus, SettlementProposal
@@ -188,4 +189,28 @@ def _obligation(obligation: Obligation) -> dict:
         "done_at": time(obligation.done_at),
         "dispute_until": time(obligation.dispute_until),
         "confirmed_at": time(obligation.confirmed_at),
+    }
+
+
+def represent_entry(entry: EvidenceEntry) -> dict:
+    has_file = entry.stored_name is not None
+    return {
+        "id": entry.id,
+        "case": entry.case_id,
+        "party": entry.party,
+        "sequence": entry.sequence,
+        "kind": entry.kind,
+        "supplied_by": entry.supplied_by,
+        "late": entry.is_late,
+        "created_at": time(entry.created_at),
+        "text": None if has_file else entry.text,
+        "file": {
+            "name": entry.original_name,
+            "content_type": entry.content_type,
+            "size": entry.size_bytes,
+        }
+        if has_file
+        else None,
+        "sha256": entry.content_sha256,
+        "entry_hash": entry.entry_hash,
     }

@@ -12,6 +12,8 @@ from app.api.problems import InvalidRequest, problem
 
 # JSON's integers are unbounded; ids and amounts past 64 bits are refused as they are read
 MAX_INTEGER = 2**63 - 1
+# an unknown field's name is echoed in the problem, cut to this length
+NAME_SHOWN_CHARS = 100
 
 
 def limit_body_size() -> None:
@@ -36,21 +38,17 @@ class Fields:
     ``InvalidRequest`` listing them all. Names not in ``known`` are problems too, so a
     misspelt field is never ignored."""
 
-    def __init__(self, values: dict, known: set[str], status: int, prefix: str = ""):
+    def __init__(self, values: dict, known: set[str], status: int):
         self.values = values
         self.status = status
-        self.prefix = prefix
         self.errors: list[tuple[str, str]] = [
-            (self._path(name), "is not a field of this request")
+            (str(name)[:NAME_SHOWN_CHARS], "is not a field of this request")
             for name in values
             if name not in known
         ]
 
-    def _path(self, name: str) -> str:
-        return f"{self.prefix}{name}"
-
     def problem(self, name: str, message: str) -> None:
-        self.errors.append((self._path(name), message))
+        self.errors.append((name, message))
 
     def _present(self, name: str, required: bool) -> bool:
         if self.values.get(name) is None:
@@ -108,14 +106,13 @@ class Fields:
         if value is None:
             return None
         try:
-            moment = datetime.fromisoformat(value).astimezone(UTC)
-            naive = datetime.fromisoformat(value).tzinfo is None
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is not None:
+                return moment.astimezone(UTC)
         except (ValueError, OverflowError):  # not a time, or past the edge of the calendar
-            moment, naive = None, True
-        if moment is None or naive:
-            self.problem(name, "must be a time with its UTC offset, e.g. 2026-01-05T10:00:00Z")
-            return None
-        return moment
+            pass
+        self.problem(name, "must be a time with its UTC offset, e.g. 2026-01-05T10:00:00Z")
+        return None
 
     def check(self) -> None:
         if self.errors:

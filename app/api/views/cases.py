@@ -5,7 +5,7 @@ from sqlalchemy import or_, select
 
 from app.api import events
 from app.api.access import visible_case, visible_cases
-from app.api.auth import token_required
+from app.api.auth import integration, token_required
 from app.api.idempotency import writing
 from app.api.models import Scope
 from app.api.pagination import id_part, page_of, page_request, time_key, time_part
@@ -27,7 +27,15 @@ from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.orders.models import Order
 
-CLAIM_FIELDS = {"order", "type", "responsible_party", "description", "remedy", "amount"}
+CLAIM_FIELDS = {
+    "order",
+    "type",
+    "responsible_party",
+    "description",
+    "remedy",
+    "amount",
+    "safety_or_fraud",
+}
 # the claim's fields as the cases feature names them, and as this API does
 SERVICE_FIELDS = {"claim_type": "type", "remedy_amount": "amount"}
 
@@ -37,7 +45,7 @@ SERVICE_FIELDS = {"claim_type": "type", "remedy_amount": "amount"}
 @writing
 def open_case():
     """Open a case for the buyer of an imported order, with the web form's claim and rules."""
-    fields = body_fields(CLAIM_FIELDS | {"safety_or_fraud"})
+    fields = body_fields(CLAIM_FIELDS)
     order_id = fields.text("order")
     claim = _claim(fields)
     fields.check()
@@ -45,7 +53,7 @@ def open_case():
     if order is None:
         raise InvalidRequest(422, [("order", "No order has this marketplace order id.")])
     try:
-        case = open_case_for_buyer(order, claim, via=f'API token "{g.api_token.name}"')
+        case = open_case_for_buyer(order, claim, via=integration())
     except CaseRefused as error:
         return refused(error, SERVICE_FIELDS, default_field="order")
     response = jsonify(represent_case(case))

@@ -4,16 +4,16 @@ transcript or a tracking number as JSON, a photo, PDF or video as a multipart up
 from flask import g, jsonify, request
 
 from app.api.access import visible_case
-from app.api.auth import token_required
+from app.api.auth import integration, token_required
 from app.api.idempotency import writing
 from app.api.models import Scope
 from app.api.problems import refused
-from app.api.representations import time
+from app.api.representations import represent_entry
 from app.api.requests import Fields, body_fields
 from app.api.views.blueprint import bp
 from app.cases.evidence import NewEvidence, add_supplied_evidence
 from app.cases.files import EvidenceRejected
-from app.cases.models import EvidenceEntry, EvidenceKind, Party, Supplier
+from app.cases.models import EvidenceKind, Party, Supplier
 
 JSON_KINDS = (EvidenceKind.CHAT_TRANSCRIPT, EvidenceKind.TRACKING_NUMBER)
 FILE_FIELD = "file"
@@ -29,9 +29,7 @@ def add_case_evidence(case_id: int):
     else:
         party, new, text_field = _described()
     try:
-        entry = add_supplied_evidence(
-            case, party, new, Supplier.MARKETPLACE, via=f'API token "{g.api_token.name}"'
-        )
+        entry = add_supplied_evidence(case, party, new, Supplier.MARKETPLACE, via=integration())
     except EvidenceRejected as error:
         return refused(error, {"text": text_field, "filename": FILE_FIELD})
     response = jsonify(represent_entry(entry))
@@ -75,27 +73,3 @@ def _uploaded() -> tuple[Party, NewEvidence, str]:
     fields.check()
     upload = uploads[0]
     return party, NewEvidence(upload=upload.stream, filename=upload.filename), FILE_FIELD
-
-
-def represent_entry(entry: EvidenceEntry) -> dict:
-    has_file = entry.stored_name is not None
-    return {
-        "id": entry.id,
-        "case": entry.case_id,
-        "party": entry.party,
-        "sequence": entry.sequence,
-        "kind": entry.kind,
-        "supplied_by": entry.supplied_by,
-        "late": entry.is_late,
-        "created_at": time(entry.created_at),
-        "text": None if has_file else entry.text,
-        "file": {
-            "name": entry.original_name,
-            "content_type": entry.content_type,
-            "size": entry.size_bytes,
-        }
-        if has_file
-        else None,
-        "sha256": entry.content_sha256,
-        "entry_hash": entry.entry_hash,
-    }
