@@ -294,3 +294,23 @@ def test_a_multipart_part_without_a_readable_name_is_refused_not_a_crash(client,
     )
 
     assert {"party", "file"} <= set(field_errors(response))
+
+
+def test_a_part_without_a_readable_name_beside_a_file_under_a_key_is_refused_too(client, token):
+    """Found by Schemathesis: the request's fingerprint sorts the parts by name."""
+    case = make_case("evidence")
+    boundary = "b0undary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="\r"\r\n\r\nnull\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="party"\r\n\r\nbuyer\r\n'
+        f"--{boundary}--\r\n"
+    )
+
+    response = client.post(
+        f"/api/v1/cases/{case.id}/evidence",
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers=bearer(token, **{"Idempotency-Key": "odd-part"}),
+    )
+
+    assert "file" in field_errors(response)

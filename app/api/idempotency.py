@@ -71,9 +71,10 @@ def request_fingerprint() -> str:
     and each file's name and content, read from where the form parser put them."""
     digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
     if request.mimetype == "multipart/form-data":
-        for name, value in sorted(request.form.items(multi=True)):
+        # in a stable order (a part's name may be missing: None sorts as "None")
+        for name, value in sorted(request.form.items(multi=True), key=_by_name):
             digest.update(f"field {name}={value}\n".encode())
-        for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        for name, upload in sorted(request.files.items(multi=True), key=_by_name):
             digest.update(f"file {name}={upload.filename}\n".encode())
             for chunk in iter(lambda upload=upload: upload.stream.read(1 << 20), b""):
                 digest.update(chunk)
@@ -81,6 +82,11 @@ def request_fingerprint() -> str:
     else:
         digest.update(request.get_data(cache=True))
     return digest.hexdigest()
+
+
+def _by_name(item: tuple) -> tuple[str, str]:
+    name, value = item
+    return str(name), str(getattr(value, "filename", value))
 
 
 def _replayed(row):
