@@ -18,9 +18,9 @@ from app.mediation import services as mediation
 from app.mediation.models import CaseNote
 from tests.helpers.api import bearer, claim_body, field_errors, new_token
 from tests.helpers.case_factories import add_statement, make_case
+from tests.helpers.counts import statements_issued
 from tests.helpers.factories import make_order, make_user
 from tests.helpers.jury import open_seats, panel_of, vote
-from tests.test_query_counts import statements_issued
 
 
 @pytest.fixture

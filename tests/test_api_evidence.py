@@ -22,7 +22,7 @@ from tests.helpers.api import assert_problem, bearer, field_errors, new_token
 from tests.helpers.case_factories import add_statement, make_case
 from tests.helpers.hostile import HOSTILE_FILENAMES, REFUSED_UPLOADS
 from tests.helpers.pages import login, page
-from tests.test_hostile_uploads import REFUSAL_MESSAGES
+from tests.helpers.upload_refusals import REFUSAL_MESSAGES
 
 TRANSCRIPT = "[2026-01-15 10:02] Buyer: Where is my parcel?\n[2026-01-15 18:40] Seller: Sent."
 
