@@ -54,6 +54,7 @@ def create_app(config: type[Config] | dict | str | None = None) -> Flask:
 FEATURE_MODELS = (
     "app.core.audit",
     "app.core.settings",
+    "app.core.idempotency",
     "app.auth.models",
     "app.notifications.models",
     "app.notifications.outbox",
@@ -91,6 +92,7 @@ def _register_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.admin.webhooks import bp as admin_webhooks_bp
+    from app.api.admin_views import bp as api_admin_bp
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
     from app.cases.views import bp as cases_bp
@@ -120,6 +122,7 @@ def _register_blueprints(app: Flask) -> None:
         closing_bp,
         admin_bp,
         admin_webhooks_bp,
+        api_admin_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

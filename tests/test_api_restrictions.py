@@ -97,7 +97,8 @@ def test_the_openapi_document_describes_the_endpoint(client):
 
     operation = document["paths"]["/sellers/{marketplace_user_id}/selling-status"]["get"]
     assert operation["operationId"] == "getSellingStatus"
-    assert set(operation["responses"]) == {"200", "401", "404"}
+    assert set(operation["responses"]) == {"200", "401", "403", "404", "429"}
+    assert operation["security"] == [{"bearerToken": ["sellers:read"]}]
     schema = document["components"]["schemas"]["SellingStatus"]
     assert set(schema["required"]) == {
         "marketplace_user_id",

@@ -77,7 +77,7 @@ def test_list_shows_names_and_use_but_never_tokens(app, client):
 
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["NAME", "CREATED", "LAST", "USED", "REVOKED"]
+    assert lines[0].split() == ["NAME", "SCOPES", "CREATED", "LAST", "USED", "REVOKED"]
     rows = {line.split()[0]: line for line in lines[1:]}
     assert set(rows) == {"used", "idle", "old"}
     assert "never" in rows["idle"] and rows["idle"].endswith("no")

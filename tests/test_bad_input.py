@@ -9,6 +9,7 @@ from app.auth.models import Role
 from app.core.urls import MAX_ID
 from app.notifications.delivery import deliver_outbox
 from app.notifications.outbox import queue_message
+from tests.helpers.api import assert_problem, bearer, new_token
 from tests.helpers.factories import make_order, make_user
 from tests.helpers.pages import csrf_token_from, login
 
@@ -54,6 +55,15 @@ def test_the_largest_id_a_column_holds_reaches_the_view_and_finds_nothing(app, c
         assert client.get(path).status_code == 404, path
     token = csrf_token_from(client.get("/inbox").get_data(as_text=True))
     assert client.post(f"/inbox/{MAX_ID}/read", data={"csrf_token": token}).status_code == 404
+
+
+def test_the_largest_id_reaches_the_apis_views_and_finds_nothing(client):
+    headers = bearer(new_token())
+    for path in (f"/api/v1/cases/{MAX_ID}", f"/api/v1/cases/{MAX_ID}/events"):
+        assert_problem(client.get(path, headers=headers), 404)
+    evidence = {"party": "buyer", "kind": "chat_transcript", "text": "Hello"}
+    response = client.post(f"/api/v1/cases/{MAX_ID}/evidence", json=evidence, headers=headers)
+    assert_problem(response, 404)
 
 
 def _inbox_of(user, messages: int) -> None:

@@ -149,7 +149,7 @@ def test_too_large_a_body_gets_413(app, client, token, monkeypatch):
 
 
 def test_unknown_paths_and_methods_under_the_api_are_problems_too(client):
-    assert_problem(client.get("/api/v1/cases"), 404)
+    assert_problem(client.get("/api/v1/disputes"), 404)
     response = client.get("/api/v1/orders")
     assert_problem(response, 405)
     assert "POST" in response.headers["Allow"]
@@ -160,7 +160,7 @@ def test_an_unexpected_failure_is_a_problem_too(app, client, token, monkeypatch)
     def broken(_records):
         raise RuntimeError("the disk is on fire")
 
-    monkeypatch.setattr("app.api.views.import_orders", broken)
+    monkeypatch.setattr("app.api.views.orders.import_orders", broken)
     monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
 
     response = post_orders(client, [good_record()], token)

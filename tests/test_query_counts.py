@@ -9,13 +9,12 @@ paged lists (the desk's queue, the inbox, the orders) get more than a page of ro
 
 import re
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from flask import current_app
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.auth.models import Role
 from app.cases.evidence import NewEvidence, add_evidence
@@ -37,6 +36,7 @@ from tests.helpers.case_factories import (
     add_statement,
     make_case,
 )
+from tests.helpers.counts import statements_issued
 from tests.helpers.factories import make_case_row, make_order, make_reviewers, make_user
 from tests.helpers.pages import as_user, page
 
@@ -47,21 +47,6 @@ NOTE = "check the courier photos"
 
 
 # Counting
-
-
-@contextmanager
-def statements_issued():
-    """Every SQL statement sent to the database inside the block, in order."""
-    issued: list[str] = []
-
-    def record(_connection, _cursor, statement, _parameters, _context, _executemany):
-        issued.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield issued
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @dataclass(repr=False)

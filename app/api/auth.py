@@ -1,4 +1,5 @@
-"""Bearer tokens of the marketplace's integrations: issuing, revoking and checking them.
+"""Bearer tokens of the marketplace's integrations: issuing, revoking and checking them, the
+scope each endpoint needs, and how often a token may call.
 
 Only a token's SHA-256 is stored. A token holds 32 random bytes, so a fast unsalted hash is
 enough: it cannot be reversed or guessed, and since a token is looked up by its hash there
@@ -6,21 +7,29 @@ is no secret compared character by character (no timing leak).
 """
 
 import hashlib
+import math
 import secrets
+import time
+from collections.abc import Iterable
+from datetime import timedelta
 from functools import wraps
 
-from flask import g, request
-from sqlalchemy import select
+from flask import current_app, g, request
+from limits import parse_many
+from limits.strategies import FixedWindowRateLimiter
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.api.models import ApiToken
+from app.api.models import ApiToken, Scope
 from app.api.problems import problem
 from app.core import clock
 from app.core.audit import record_event
-from app.core.extensions import db
+from app.core.extensions import db, limiter
 
 TOKEN_PREFIX = "trb_"  # noqa: S105  (a marker that makes leaked tokens easy to spot, no secret)
 NAME_MAX_LENGTH = ApiToken.__table__.c.name.type.length
+# a token's last use is written at most this often, not on every request
+LAST_USE_PRECISION = timedelta(minutes=1)
 
 
 class ApiTokenError(Exception):
@@ -31,21 +40,25 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(name: str) -> tuple[ApiToken, str]:
-    """Create a token named ``name``; returns the row and the token, which is shown once."""
+def issue_token(name: str, scopes: Iterable[Scope] = tuple(Scope)) -> tuple[ApiToken, str]:
+    """Create a token named ``name`` that may do ``scopes`` (all, unless named); returns the
+    row and the token, which is shown once."""
     name = name.strip()
     if not name or len(name) > NAME_MAX_LENGTH:
         raise ApiTokenError(f"a token name needs 1 to {NAME_MAX_LENGTH} characters")
+    granted = [scope for scope in Scope if scope in set(scopes)]
+    if not granted:
+        raise ApiTokenError("a token needs at least one scope")
     if _token_named(name) is not None:
         raise ApiTokenError(f'a token named "{name}" already exists; choose another name')
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(name=name, token_hash=hash_token(plaintext))
+    token = ApiToken(name=name, token_hash=hash_token(plaintext), scopes=" ".join(granted))
     try:
         with db.session.begin_nested():
             db.session.add(token)
     except IntegrityError as error:  # the same name, created at the same moment
         raise ApiTokenError(f'a token named "{name}" already exists') from error
-    record_event(None, "api_token.created", token, after={"name": name})
+    record_event(None, "api_token.created", token, after={"name": name, "scopes": granted})
     return token, plaintext
 
 
@@ -69,29 +82,50 @@ def _token_named(name: str) -> ApiToken | None:
     return db.session.scalar(select(ApiToken).where(ApiToken.name == name))
 
 
-def token_required(view):
-    """Let the request through only with a live token; ``g.api_token`` is that token.
+def token_required(scope: Scope):
+    """Let the request through only with a live token that holds ``scope`` and is within its
+    rate limit; ``g.api_token`` is that token. Answers 401, 429 or 403 otherwise, in that
+    order: a request with a good token counts against its limit even when refused."""
 
-    The use is recorded (``last_used_at``) and committed at once, so it is kept even when
-    the request then fails.
-    """
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            presented = _presented_token()
+            if presented is None:
+                return _unauthorized("Send an API token: Authorization: Bearer <token>.")
+            token = db.session.scalar(
+                select(ApiToken).where(ApiToken.token_hash == hash_token(presented))
+            )
+            if token is None or token.revoked_at is not None:
+                return _unauthorized(
+                    "The API token is not valid or has been revoked.", invalid=True
+                )
+            retry_after = _over_rate_limit(token)
+            if retry_after is not None:
+                return problem(
+                    429,
+                    f"This token made too many requests; try again in {retry_after} seconds.",
+                    headers={"Retry-After": str(retry_after)},
+                )
+            if not token.allows(scope):
+                return problem(
+                    403,
+                    f'This token lacks the scope "{scope}" that this request needs.',
+                    missing_scope=scope.value,
+                )
+            _record_use(token)
+            g.api_token = token
+            return view(*args, **kwargs)
 
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        presented = _presented_token()
-        if presented is None:
-            return _unauthorized("Send an API token: Authorization: Bearer <token>.")
-        token = db.session.scalar(
-            select(ApiToken).where(ApiToken.token_hash == hash_token(presented))
-        )
-        if token is None or token.revoked_at is not None:
-            return _unauthorized("The API token is not valid or has been revoked.", invalid=True)
-        token.last_used_at = clock.now()
-        db.session.commit()
-        g.api_token = token
-        return view(*args, **kwargs)
+        wrapped.scope = scope  # the OpenAPI document and the tests read it
+        return wrapped
 
-    return wrapped
+    return decorator
+
+
+def integration() -> str:
+    """The integration that makes this request, as the audit trail names it."""
+    return f'API token "{g.api_token.name}"'
 
 
 def _presented_token() -> str | None:
@@ -105,3 +139,42 @@ def _unauthorized(detail: str, invalid: bool = False):
     if invalid:  # RFC 6750 §3: say why a token that was sent is refused
         challenge += ', error="invalid_token"'
     return problem(401, detail, headers={"WWW-Authenticate": challenge})
+
+
+def _over_rate_limit(token: ApiToken) -> int | None:
+    """Count the request against the token's limits (``API_RATE_LIMIT``) in Flask-Limiter's
+    storage, shared by every worker when it is Redis; the seconds to wait if over one."""
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return None
+    strategy = FixedWindowRateLimiter(limiter.storage)
+    waits = []
+    for item in parse_many(current_app.config["API_RATE_LIMIT"]):
+        if not strategy.hit(item, "api", str(token.id)):
+            # the storage keeps real time, not the application's movable clock
+            reset_at = strategy.get_window_stats(item, "api", str(token.id)).reset_time
+            waits.append(max(1, math.ceil(reset_at - time.time())))
+    return max(waits) if waits else None
+
+
+def _record_use(token: ApiToken) -> None:
+    """Note when the token was last used, at most once a minute: one write per token and
+    minute, not one per request. The read so far ends first, so on SQLite the write starts
+    a transaction of its own and never has to upgrade a read lock."""
+    now = clock.now()
+    if token.last_used_at is not None and token.last_used_at > now - LAST_USE_PRECISION:
+        return
+    token_id = token.id
+    db.session.commit()
+    db.session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            or_(
+                ApiToken.last_used_at.is_(None),
+                ApiToken.last_used_at <= now - LAST_USE_PRECISION,
+            ),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()

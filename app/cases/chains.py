@@ -40,6 +40,11 @@ HASHED_FIELDS: dict[str, tuple[type, ...]] = {
     "created_at": (str,),
     "prev_hash": (str,),
 }
+# Fields added to entries later, covered only when set: every hash made before they existed
+# stays valid, and an entry that has one cannot lose or change it unnoticed.
+OPTIONAL_HASHED_FIELDS: dict[str, tuple[type, ...]] = {
+    "supplied_by": (str,),  # who supplied the entry for the party (the marketplace)
+}
 
 
 def iso_time(moment: datetime) -> str:
@@ -54,6 +59,9 @@ def hashed_fields(entry) -> dict:
     fields = {name: getattr(entry, name) for name in HASHED_FIELDS}
     fields["is_late"] = bool(entry.is_late)
     fields["created_at"] = iso_time(entry.created_at)
+    for name in OPTIONAL_HASHED_FIELDS:
+        if getattr(entry, name, None) is not None:
+            fields[name] = getattr(entry, name)
     return fields
 
 

@@ -24,7 +24,15 @@ from app.cases.files import (
     remove_stored_file,
 )
 from app.cases.files.uploads import store_evidence_file
-from app.cases.models import FILE_KINDS, Case, EvidenceEntry, EvidenceKind, Party
+from app.cases.models import (
+    EVIDENCE_OPEN_STATES,
+    FILE_KINDS,
+    Case,
+    EvidenceEntry,
+    EvidenceKind,
+    Party,
+    Supplier,
+)
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
@@ -41,6 +49,9 @@ TEXT_KINDS_MAX_CHARS = {
     EvidenceKind.RETRACTION: "STATEMENT_MAX_CHARS",
 }
 REFERRING_KINDS = frozenset({EvidenceKind.CORRECTION, EvidenceKind.RETRACTION})
+# what a supplier holds for a party; statements, corrections and retractions are the
+# party's own words
+SUPPLIABLE_KINDS = FILE_KINDS | {EvidenceKind.CHAT_TRANSCRIPT, EvidenceKind.TRACKING_NUMBER}
 
 
 class EvidenceIsAppendOnly(Exception):
@@ -88,14 +99,48 @@ def add_evidence(case: Case, author: User, new: NewEvidence) -> EvidenceEntry:
         raise EvidenceRejected(
             _l("You cannot add evidence to this case: only its parties can, while it is open.")
         )
-    party = case.party_of(author)
+    return _add(case, case.party_of(author), author, new, actor=author, audited={})
+
+
+def add_supplied_evidence(
+    case: Case, party: Party, new: NewEvidence, supplier: Supplier, via: str
+) -> EvidenceEntry:
+    """Append what ``supplier`` holds for a party — a chat transcript, a tracking number, a
+    photo, PDF or video — to that party's timeline, through the same checks as the party's
+    own evidence; the caller commits.
+
+    The entry's author is the party's account, whether or not its owner has claimed it yet,
+    and ``supplied_by`` says who supplied it; the entry's hash covers both. ``via`` names the
+    integration in the audit trail.
+    """
+    if case.current_state not in EVIDENCE_OPEN_STATES:
+        raise EvidenceRejected(_l("This case no longer takes evidence."))
+    if new.kind is not None and EvidenceKind(new.kind) not in SUPPLIABLE_KINDS:
+        raise EvidenceRejected(
+            _l("Only chat transcripts, tracking numbers and files can be supplied."), "kind"
+        )
+    author = case.buyer if party is Party.BUYER else case.seller
+    audited = {"supplied_by": supplier.value, "via": via}
+    return _add(case, party, author, new, actor=None, audited=audited, supplier=supplier)
+
+
+def _add(
+    case: Case,
+    party: Party,
+    author: User,
+    new: NewEvidence,
+    *,
+    actor: User | None,
+    audited: dict,
+    supplier: Supplier | None = None,
+) -> EvidenceEntry:
     kind = EvidenceKind(new.kind) if new.kind is not None else None
     _refuse_when_full(case, party)
     content = _checked_content(case, party, kind, new)
     try:
-        entry = _append(case, party, author, content, on_time=new.answers_question)
+        entry = _append(case, party, author, content, new.answers_question, supplier)
         record_event(
-            author,
+            actor,
             "evidence.added",
             case,
             after={
@@ -103,6 +148,7 @@ def add_evidence(case: Case, author: User, new: NewEvidence) -> EvidenceEntry:
                 "party": party.value,
                 "kind": entry.kind,
                 "late": entry.is_late,
+                **audited,
             },
         )
     except BaseException:
@@ -213,7 +259,12 @@ def _last_sequence(case_id: int, party: Party) -> int:
 
 
 def _append(
-    case: Case, party: Party, author: User, content: _Content, on_time: bool = False
+    case: Case,
+    party: Party,
+    author: User,
+    content: _Content,
+    on_time: bool,
+    supplier: Supplier | None,
 ) -> EvidenceEntry:
     """Insert the entry at the next place of the chain.
 
@@ -227,7 +278,7 @@ def _append(
         sequence = previous.sequence + 1 if previous is not None else 1
         if sequence > limit:
             raise _limit_reached()
-        entry = _new_entry(case, party, author, content, sequence, previous, on_time)
+        entry = _new_entry(case, party, author, content, sequence, previous, on_time, supplier)
         try:
             with db.session.begin_nested():
                 db.session.add(entry)
@@ -249,6 +300,7 @@ def _new_entry(
     sequence: int,
     previous: EvidenceEntry | None,
     on_time: bool,
+    supplier: Supplier | None,
 ) -> EvidenceEntry:
     now = clock.now()
     stored = content.stored
@@ -271,6 +323,7 @@ def _new_entry(
         and case.evidence_closed_at is not None
         and now > case.evidence_closed_at,
         created_at=now,
+        supplied_by=supplier.value if supplier is not None else None,
     )
     entry.entry_hash = entry_hash(entry)
     return entry

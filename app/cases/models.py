@@ -161,6 +161,12 @@ class Party(StrEnum):
     SELLER = "seller"
 
 
+class Supplier(StrEnum):
+    """Who, other than a party, put something on a case for a party."""
+
+    MARKETPLACE = "marketplace"  # through the API, for the buyer or the seller
+
+
 class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
@@ -189,6 +195,8 @@ class Case(db.Model):
             postgresql_where=text("state <> 'closed'"),
         ),
         Index("ix_cases_state_deadline_at", "state", "deadline_at"),
+        # the API lists cases by when they last changed (``updated_since``, cursor pages)
+        Index("ix_cases_updated_at_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -384,6 +392,9 @@ class EvidenceEntry(db.Model):
         CheckConstraint(
             f"({sql_in('kind', FILE_KINDS)}) = (stored_name IS NOT NULL)", name="file_iff_file_kind"
         ),
+        CheckConstraint(
+            f"supplied_by IS NULL OR {sql_in('supplied_by', Supplier)}", name="supplier_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -406,6 +417,9 @@ class EvidenceEntry(db.Model):
     entry_hash: Mapped[str] = mapped_column(String(64))
     is_late: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # None when the party added it; else who supplied it for the party (the entry's hash
+    # covers it: ``app.cases.chains``)
+    supplied_by: Mapped[str | None] = mapped_column(String(20))
 
     case: Mapped[Case] = relationship(back_populates="evidence")
     author: Mapped[User] = relationship()

@@ -30,6 +30,7 @@ from app.cases.models import (
     Remedy,
     ResponsibleParty,
     Severity,
+    Supplier,
 )
 from app.cases.signals import case_filing
 from app.cases.transitions import CaseRefused, move, touch
@@ -78,6 +79,11 @@ def open_case_refusal(order: Order, buyer: User):
     """Why ``buyer`` may not open a case on ``order`` now, or None if they may."""
     if buyer.email_verified_at is None or order.buyer_id != buyer.id:
         return _l("You can open a case only on an order you bought.")
+    return order_refusal(order)
+
+
+def order_refusal(order: Order):
+    """Why no case may be opened on ``order`` now, whoever opens it, or None."""
     if OrderStatus(order.status) in CLOSED_ORDER_STATUSES:
         return _l("This order was cancelled or refunded; there is nothing left to claim.")
     if clock.now() > filing_deadline(order):
@@ -120,6 +126,20 @@ def open_case(order: Order, buyer: User, claim: Claim) -> Case:
     refusal = open_case_refusal(order, buyer)
     if refusal is not None:
         raise CaseRefused(refusal)
+    return _file_case(order, claim, buyer, {})
+
+
+def open_case_for_buyer(order: Order, claim: Claim, via: str) -> Case:
+    """The marketplace opens a case for the order's buyer, who complained in its own app:
+    the same claim and the same rules, whether or not the buyer has claimed their Tribunal
+    account yet. ``via`` names the integration in the audit trail."""
+    refusal = order_refusal(order)
+    if refusal is not None:
+        raise CaseRefused(refusal, "order")
+    return _file_case(order, claim, None, {"opened_by": Supplier.MARKETPLACE.value, "via": via})
+
+
+def _file_case(order: Order, claim: Claim, actor: User | None, audited: dict) -> Case:
     _check_claim(claim, order)
     now = clock.now()
     case = Case(
@@ -143,7 +163,7 @@ def open_case(order: Order, buyer: User, claim: Claim) -> Case:
             db.session.add(case)
     except IntegrityError as error:  # a second case opened at the same instant
         raise CaseRefused(_l("This order already has an open case.")) from error
-    event = record_event(buyer, "case.opened", case, after={"state": case.state})
+    event = record_event(actor, "case.opened", case, after={"state": case.state, **audited})
     notify.case_opened(case, event)
     webhooks.case_opened(case)
     return case

@@ -100,6 +100,12 @@ class Config:
     # Marketplace API
     API_MAX_ORDERS_PER_REQUEST = _env_int("API_MAX_ORDERS_PER_REQUEST", 1000)
     API_MAX_BODY_BYTES = _env_int("API_MAX_BODY_BYTES", 10 * 1024 * 1024)
+    # requests per token (Flask-Limiter's notation; several limits separated by ";")
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
+    # how many cases or events a list answers with when the request names no limit
+    API_PAGE_SIZE = _env_int("API_PAGE_SIZE", 20)
+    # how long a retried request with the same Idempotency-Key gets the first answer back
+    IDEMPOTENCY_KEY_TTL = _hours("IDEMPOTENCY_KEY_TTL_HOURS", 24)
 
     # Notifications
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")  # console | smtp | memory
@@ -206,6 +212,7 @@ class Config:
     SCHEDULER_CASE_DEADLINES_SECONDS = _env_int("SCHEDULER_CASE_DEADLINES_SECONDS", 30)
     SCHEDULER_REMINDERS_SECONDS = _env_int("SCHEDULER_REMINDERS_SECONDS", 300)
     SCHEDULER_PASSWORD_RESETS_SECONDS = _env_int("SCHEDULER_PASSWORD_RESETS_SECONDS", 10)
+    SCHEDULER_IDEMPOTENCY_KEYS_SECONDS = _env_int("SCHEDULER_IDEMPOTENCY_KEYS_SECONDS", 3600)
     SWEEP_BATCH_SIZE = _env_int("SWEEP_BATCH_SIZE", 200)
     REPUTATION_LEVELS = (25, 50, 70, 90)
     REPUTATION_SUSPEND_AFTER_CASES = _env_int("REPUTATION_SUSPEND_AFTER_CASES", 20)

@@ -15,6 +15,7 @@ from flask import Flask
 from app.auth.reset import send_password_resets
 from app.cases.sweeps import sweep_deadline_reminders
 from app.core.extensions import db
+from app.core.idempotency import sweep_idempotency_keys
 from app.execution.sweeps import sweep_obligations
 from app.jury.counting import count_due_panels
 from app.notifications.delivery import deliver_to_people, deliver_webhooks
@@ -61,6 +62,11 @@ SWEEPS: list[Sweep] = [
         id="password-resets",
         func=send_password_resets,
         seconds_setting="SCHEDULER_PASSWORD_RESETS_SECONDS",
+    ),
+    Sweep(
+        id="idempotency-keys",
+        func=sweep_idempotency_keys,
+        seconds_setting="SCHEDULER_IDEMPOTENCY_KEYS_SECONDS",
     ),
 ]
 

@@ -244,11 +244,26 @@ TABLE: dict[tuple[str, str], Row] = {
         ADMIN_302,
         setup=webhook_endpoint,
     ),
+    ("api_admin.tokens", "GET"): Row(
+        None, "/admin/api-tokens", None, S(302, 403, 403, 403, 403, 403, 403, 403, 403, 200)
+    ),
     # the marketplace's API: a bearer token or 401, a session counts for nothing
     ("api.openapi", "GET"): Row(None, "/api/v1/openapi.json", None, PUBLIC_200),
     ("api.post_orders", "POST"): Row(None, "/api/v1/orders", [], API_401, json=True),
     ("api.selling_status", "GET"): Row(
         None, "/api/v1/sellers/{seller_mkt}/selling-status", None, API_401
+    ),
+    ("api.docs", "GET"): Row(None, "/api/v1/docs", None, PUBLIC_200),
+    ("api.open_case", "POST"): Row(None, "/api/v1/cases", {"order": "{order}"}, API_401, json=True),
+    ("api.list_cases", "GET"): Row("filed", "/api/v1/cases", None, API_401),
+    ("api.get_case", "GET"): Row("filed", "/api/v1/cases/{case}", None, API_401),
+    ("api.case_events", "GET"): Row("filed", "/api/v1/cases/{case}/events", None, API_401),
+    ("api.add_case_evidence", "POST"): Row(
+        "filed",
+        "/api/v1/cases/{case}/evidence",
+        {"party": "buyer", "kind": "chat_transcript", "text": "Hello"},
+        API_401,
+        json=True,
     ),
     # crowd review: enrolment and practice (refusals are flashed), the seats (own seat only)
     ("jury.index", "GET"): Row(None, "/review/", None, LOGGED_IN_200),

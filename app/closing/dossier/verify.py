@@ -17,7 +17,12 @@ from datetime import datetime
 from types import NoneType, SimpleNamespace
 from typing import BinaryIO
 
-from app.cases.chains import HASHED_FIELDS, chain_problems, text_problems
+from app.cases.chains import (
+    HASHED_FIELDS,
+    OPTIONAL_HASHED_FIELDS,
+    chain_problems,
+    text_problems,
+)
 from app.cases.models import FILE_KINDS, Party
 from app.closing.dossier import (
     CHUNK_BYTES,
@@ -228,6 +233,11 @@ def _read_entry(entry, case_id: int, party: str) -> SimpleNamespace:
     if created_at.tzinfo is None:
         raise _Malformed("created_at has no time zone")
     fields = {name: entry[name] for name in ENTRY_FIELDS}
+    for name, expected in OPTIONAL_HASHED_FIELDS.items():
+        if name in entry:
+            if not _has_type(entry[name], expected):
+                raise _Malformed(f"field {name!r} is of the wrong type")
+            fields[name] = entry[name]
     return SimpleNamespace(
         **fields | {"created_at": created_at, "case_id": case_id, "party": party}
     )
