@@ -123,6 +123,15 @@ def csrf_enabled(app):
 
 
 @pytest.fixture
+def evidence_dir(app, tmp_path, monkeypatch):
+    """Evidence files of this test in a folder of its own."""
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
 def sqlite_only(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("checks a SQLite-only setting")

@@ -6,7 +6,6 @@ import io
 import json
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -30,14 +29,6 @@ TRANSCRIPT = "[2026-01-15 10:02] Buyer: Where is my parcel?\n[2026-01-15 18:40] 
 @pytest.fixture
 def token() -> str:
     return new_token()
-
-
-@pytest.fixture
-def evidence_dir(app, tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "evidence"
-    folder.mkdir()
-    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(folder))
-    return folder
 
 
 def post_json(client, token, case, body, **headers):

@@ -71,14 +71,6 @@ def _frozen_clock():
 
 
 @pytest.fixture
-def evidence_dir(app, tmp_path, monkeypatch) -> Path:
-    folder = tmp_path / "evidence"
-    folder.mkdir()
-    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def buyer_case(client, evidence_dir):
     case = make_case("evidence")
     login(client, case.buyer)

@@ -18,6 +18,7 @@ from app.notifications.models import InboxItem
 from app.notifications.outbox import OutboxMessage, message_id_for, queue_message
 from tests.helpers.concurrency import errors_in, run_at_once
 from tests.helpers.counts import table_count
+from tests.helpers.crashes import deliver_and_die_before_marking_sent
 from tests.helpers.factories import make_user
 
 START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -30,10 +31,6 @@ def sent_mail(app):
     sent.clear()
     yield sent
     sent.clear()
-
-
-class SimulatedCrash(BaseException):
-    """The process dies: nothing in the sweep catches this."""
 
 
 def _message(key: str) -> OutboxMessage:
@@ -116,18 +113,9 @@ def test_crash_between_sending_and_marking_resends_the_same_mail_after_the_lease
 ):
     clock.freeze(START)
     queue_message(make_user(), "crash:1", "Subject", "Body", channels=("email",))
-    real_mark_sent = delivery._mark_sent
-
-    def crash(*_args):
-        raise SimulatedCrash
-
-    monkeypatch.setattr(delivery, "_mark_sent", crash)
-    with pytest.raises(SimulatedCrash):
-        deliver_outbox()
-    db.session.rollback()
+    deliver_and_die_before_marking_sent(monkeypatch)
     assert len(sent_mail) == 1
 
-    monkeypatch.setattr(delivery, "_mark_sent", real_mark_sent)
     assert deliver_outbox() == 0  # the dead sweep's lease still holds
     assert len(sent_mail) == 1
 
@@ -142,18 +130,9 @@ def test_crash_before_marking_an_inbox_delivery_never_makes_two_items(app, monke
     clock.freeze(START)
     user = make_user()
     queue_message(user, "crash:2", "Subject", "Body", channels=("inbox",))
-    real_mark_sent = delivery._mark_sent
-
-    def crash(*_args):
-        raise SimulatedCrash
-
-    monkeypatch.setattr(delivery, "_mark_sent", crash)
-    with pytest.raises(SimulatedCrash):
-        deliver_outbox()
-    db.session.rollback()
+    deliver_and_die_before_marking_sent(monkeypatch)
     assert table_count(InboxItem) == 0  # the item went down with its transaction
 
-    monkeypatch.setattr(delivery, "_mark_sent", real_mark_sent)
     assert deliver_outbox() == 0
     clock.advance(app.config["OUTBOX_LEASE"] + timedelta(seconds=1))
     assert deliver_outbox() == 1

@@ -19,14 +19,11 @@ from app.notifications.outbox import OutboxMessage, queue_message
 from app.notifications.webhooks.events import queue_event
 from app.notifications.webhooks.models import WebhookAttempt
 from tests.helpers.concurrency import errors_in, run_at_once
+from tests.helpers.crashes import deliver_and_die_before_marking_sent
 from tests.helpers.factories import make_user
 from tests.helpers.webhooks import endpoint_for, receiver, verify
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-
-
-class SimulatedCrash(BaseException):
-    """The process dies: nothing in the sweep catches this."""
 
 
 def test_a_crash_after_sending_sends_the_same_webhook_id_again_after_the_lease(app, monkeypatch):
@@ -34,16 +31,7 @@ def test_a_crash_after_sending_sends_the_same_webhook_id_again_after_the_lease(a
     with receiver() as hook:
         _endpoint, secret = endpoint_for(hook.url)
         queue_event("case.opened", {"case": {"id": 1}})
-        real_mark_sent = delivery._mark_sent
-
-        def crash(*_args):
-            raise SimulatedCrash
-
-        monkeypatch.setattr(delivery, "_mark_sent", crash)
-        with pytest.raises(SimulatedCrash):
-            deliver_outbox()
-        db.session.rollback()
-        monkeypatch.setattr(delivery, "_mark_sent", real_mark_sent)
+        deliver_and_die_before_marking_sent(monkeypatch)
         assert deliver_outbox() == 0  # the dead sweep's lease still holds
         clock.advance(app.config["OUTBOX_LEASE"] + timedelta(seconds=1))
         assert deliver_outbox() == 1
