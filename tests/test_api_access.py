@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import select
 
 from app.api.models import ApiToken, Scope
-from app.api.openapi import openapi_document
 from app.auth.models import Role
 from app.core import clock
 from app.core.audit import AuditEvent
@@ -154,11 +153,3 @@ def test_create_takes_scopes_and_gives_all_by_default(app):
 @pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/docs"])
 def test_the_documentation_needs_no_token(client, path):
     assert client.get(path).status_code == 200
-
-
-def test_the_document_takes_the_webhooks_definitions(app):
-    """Where the webhooks' events join the document (OpenAPI 3.1's ``webhooks``)."""
-    opened = {"post": {"summary": "case.opened", "responses": {"200": {"description": "OK"}}}}
-    with app.test_request_context():
-        assert "webhooks" not in openapi_document(10)
-        assert openapi_document(10, {"case.opened": opened})["webhooks"] == {"case.opened": opened}
