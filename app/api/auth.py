@@ -7,24 +7,20 @@ is no secret compared character by character (no timing leak).
 """
 
 import hashlib
-import math
 import secrets
-import time
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import wraps
 
 from flask import current_app, g, request
-from limits import parse_many
-from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.api.models import ApiToken, Scope
 from app.api.problems import problem
-from app.core import clock
+from app.core import clock, rate_limits
 from app.core.audit import record_event
-from app.core.extensions import db, limiter
+from app.core.extensions import db
 
 TOKEN_PREFIX = "trb_"  # noqa: S105  (a marker that makes leaked tokens easy to spot, no secret)
 NAME_MAX_LENGTH = ApiToken.__table__.c.name.type.length
@@ -142,18 +138,10 @@ def _unauthorized(detail: str, invalid: bool = False):
 
 
 def _over_rate_limit(token: ApiToken) -> int | None:
-    """Count the request against the token's limits (``API_RATE_LIMIT``) in Flask-Limiter's
-    storage, shared by every worker when it is Redis; the seconds to wait if over one."""
-    if not current_app.config["RATELIMIT_ENABLED"]:
-        return None
-    strategy = FixedWindowRateLimiter(limiter.storage)
-    waits = []
-    for item in parse_many(current_app.config["API_RATE_LIMIT"]):
-        if not strategy.hit(item, "api", str(token.id)):
-            # the storage keeps real time, not the application's movable clock
-            reset_at = strategy.get_window_stats(item, "api", str(token.id)).reset_time
-            waits.append(max(1, math.ceil(reset_at - time.time())))
-    return max(waits) if waits else None
+    """Count the request against the token's limits (``API_RATE_LIMIT``) in the shared
+    rate-limit storage; the seconds to wait if over one."""
+    _counted, wait = rate_limits.hit(current_app.config["API_RATE_LIMIT"], "api", str(token.id))
+    return wait
 
 
 def _record_use(token: ApiToken) -> None:

@@ -15,18 +15,16 @@ where the count is exact across all of them.
 import hashlib
 import hmac
 import math
-import time
 import unicodedata
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
-from limits import RateLimitItem, parse_many
-from limits.strategies import FixedWindowRateLimiter
 
+from app.core import rate_limits
 from app.core.errors import Refused
-from app.core.extensions import limiter
+from app.core.rate_limits import Counted
 
 # the kinds of attempt and the settings that hold their limits: (per address, per account)
 LIMIT_SETTINGS = {
@@ -55,7 +53,7 @@ class TooManyAttempts(Refused):
 class Attempt:
     """The counters one attempt went into, so a success can give it back."""
 
-    counted: tuple[tuple[RateLimitItem, str, str], ...]
+    counted: tuple[Counted, ...]
 
 
 def account_key(email: str | None) -> str:
@@ -73,28 +71,18 @@ def count_attempt(kind: str, email: str | None) -> Attempt:
         (address_setting, "address:" + (get_remote_address() or "unknown")),
         (account_setting, account_key(email)),
     )
-    if not current_app.config["RATELIMIT_ENABLED"]:
-        return Attempt(())
-    counted = []
-    over: list[int] = []
-    strategy = FixedWindowRateLimiter(limiter.storage)
+    counted: list[Counted] = []
+    waits: list[int] = []
     for setting, who in counters:
-        for item in parse_many(current_app.config[setting]):
-            counted.append((item, kind, who))
-            if not strategy.hit(item, kind, who):
-                over.append(_seconds_until_reset(strategy, item, kind, who))
-    if over:
-        raise TooManyAttempts(max(over))
+        hits, wait = rate_limits.hit(current_app.config[setting], kind, who)
+        counted += hits
+        if wait is not None:
+            waits.append(wait)
+    if waits:
+        raise TooManyAttempts(max(waits))
     return Attempt(tuple(counted))
 
 
 def refund(attempt: Attempt) -> None:
     """Give an attempt back: the login it counted succeeded."""
-    for item, kind, who in attempt.counted:
-        limiter.storage.incr(item.key_for(kind, who), item.get_expiry(), amount=-1)
-
-
-def _seconds_until_reset(strategy, item: RateLimitItem, kind: str, who: str) -> int:
-    # the storage keeps real time, not the application's movable clock
-    reset_at = strategy.get_window_stats(item, kind, who).reset_time
-    return max(1, math.ceil(reset_at - time.time()))
+    rate_limits.give_back(list(attempt.counted))
