@@ -18,6 +18,7 @@ from app.core.extensions import db
 from app.core.idempotency import sweep_idempotency_keys
 from app.execution.sweeps import sweep_obligations
 from app.jury.counting import count_due_panels
+from app.mediation.escalation import sweep_escalations
 from app.notifications.delivery import deliver_to_people, deliver_webhooks
 from app.scheduler.deadlines import sweep_case_deadlines
 from app.scheduler.heartbeat import beat
@@ -57,6 +58,11 @@ SWEEPS: list[Sweep] = [
         id="case-reminders",
         func=sweep_deadline_reminders,
         seconds_setting="SCHEDULER_REMINDERS_SECONDS",
+    ),
+    Sweep(
+        id="escalate-overdue-cases",
+        func=sweep_escalations,
+        seconds_setting="SCHEDULER_ESCALATION_SECONDS",
     ),
     Sweep(
         id="password-resets",
