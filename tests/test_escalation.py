@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Role
+from app.auth.services import revoke_role
 from app.cases import services as case_services
 from app.cases.models import Remedy, Severity
 from app.core import clock
@@ -191,10 +192,21 @@ def test_each_new_spell_of_lateness_escalates_afresh():
 # Reassignment
 
 
-def test_an_overdue_case_whose_mediator_is_off_duty_goes_to_one_on_duty(admins):
+def locked(mediator) -> None:
+    mediator.disabled_at = clock.now()
+    db.session.flush()
+
+
+def no_longer_a_mediator(mediator) -> None:
+    revoke_role(mediator, Role.MEDIATOR, revoked_by=None)
+    db.session.flush()
+
+
+@pytest.mark.parametrize("gone", [off_duty, locked, no_longer_a_mediator])
+def test_an_overdue_case_whose_mediator_is_off_duty_goes_to_one_on_duty(admins, gone):
     case = case_in(SlaPhase.FIRST_ACTION)
     away = case.mediator
-    off_duty(away)
+    gone(away)
     on_duty = make_user(name="Mediator Qian", roles=(Role.MEDIATOR,))
     clock.freeze(case.deadline_at)
 
