@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.auth.models import Role, RoleGrant, User
 from app.core.extensions import db
+from app.notifications.models import MailKind
 from app.notifications.outbox import queue_for_each
 from app.notifications.webhooks.endpoints import GONE, endpoint_disabled
 from app.notifications.webhooks.models import WebhookEndpoint
@@ -43,6 +44,7 @@ def tell_admins(endpoint: WebhookEndpoint) -> None:
         lambda: _("A webhook endpoint was disabled"),
         body,
         link=f"/admin/webhooks/{endpoint.id}",
+        kind=MailKind.STAFF_WORK,
     )
 
 
