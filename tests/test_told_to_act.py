@@ -1,20 +1,25 @@
 """Everyone who must act is told: a reviewer of each seat they are given (first draw,
-replacement rounds, appeal panels), with its deadline and a link."""
+replacement rounds, appeal panels), with its deadline and a link; a mediator of each case
+given to them; and each person lands where their work is after logging in."""
 
 from datetime import timedelta
 
+import pytest
 from flask import current_app
 from sqlalchemy import select
 
+from app.auth.models import Role
 from app.cases.notify import in_utc
 from app.core import clock
 from app.core.extensions import db
 from app.jury.appeals import appeal
 from app.jury.counting import count_due_panels
-from app.jury.models import PanelRound, Seat
-from app.mediation.services import route_to_panel
+from app.jury.models import PanelRound, Seat, SeatStatus
+from app.mediation.services import reassign, route_to_panel
 from app.notifications.outbox import OutboxMessage
+from tests.helpers.accounts import log_in
 from tests.helpers.case_factories import PANEL_QUESTION, PANEL_SUMMARY, make_case
+from tests.helpers.factories import PASSWORD, make_user
 from tests.helpers.jury import (
     FOR_BUYER,
     FOR_SELLER,
@@ -133,3 +138,77 @@ def test_a_seat_past_its_time_is_not_listed_as_open(client):
     html = page(signed_in(client, seat.reviewer), "/review/")
     open_section = html.split('id="open-seats"')[1].split("</section>")[0]
     assert "/review/seats/" not in open_section
+
+
+# Mediators
+
+
+def assignment_notices(mediator) -> list[OutboxMessage]:
+    return db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient_id == mediator.id,
+            OutboxMessage.channel == "inbox",
+            OutboxMessage.idempotency_key.endswith(":assigned:" + str(mediator.id) + ":inbox"),
+        )
+    ).all()
+
+
+def test_the_mediator_assigned_at_filing_is_told_with_a_link_to_the_case():
+    mediator = make_user(name="Mediator Qian", roles=(Role.MEDIATOR,))
+    case = make_case("filed", mediator=mediator)
+    assert case.mediator_id == mediator.id
+    [notice] = assignment_notices(mediator)
+    assert notice.link == f"/cases/{case.id}"
+    assert f"Case #{case.id} is assigned to you" == notice.subject
+
+
+def test_a_reassigned_case_tells_its_new_mediator():
+    case = make_case("awaiting_seller")
+    admin = make_user(roles=(Role.ADMIN,))
+    other = make_user(name="Mediator Sun", roles=(Role.MEDIATOR,))
+    reassign(case, admin, other)
+    [notice] = assignment_notices(other)
+    assert notice.link == f"/cases/{case.id}"
+
+
+# Landing after login
+
+
+def landing(client, user) -> str:
+    return log_in(client, user).headers["Location"]
+
+
+def followed(client, location: str) -> str:
+    return client.get(location).headers.get("Location", location)
+
+
+@pytest.mark.parametrize("role", [Role.MEDIATOR, Role.ADMIN])
+def test_a_mediator_and_an_admin_land_on_the_desk(client, role):
+    staff = make_user(roles=(role,))
+    assert followed(client, landing(client, staff)) == "/mediation/"
+
+
+def test_a_reviewer_with_an_open_seat_lands_on_their_seats(client):
+    clock.freeze(START)
+    seat = open_seats(make_panel())[0]
+    assert followed(client, landing(client, seat.reviewer)) == "/review/seats"
+
+
+def test_a_reviewer_whose_seats_are_done_lands_on_their_orders(client):
+    clock.freeze(START)
+    seat = open_seats(make_panel())[0]
+    vote(seat, FOR_SELLER)
+    assert seat.status == SeatStatus.VOTED.value
+    assert followed(client, landing(client, seat.reviewer)) == "/orders"
+
+
+def test_everyone_else_lands_on_their_orders(client):
+    assert followed(client, landing(client, make_user())) == "/orders"
+
+
+def test_a_safe_next_page_wins_over_the_landing(client):
+    mediator = make_user(roles=(Role.MEDIATOR,))
+    response = client.post(
+        "/login", data={"email": mediator.email, "password": PASSWORD, "next": "/inbox"}
+    )
+    assert response.headers["Location"] == "/inbox"

@@ -229,6 +229,21 @@ def question_reminder(case: Case, recipient: User, question_id: int, due_at: dat
     )
 
 
+def mediator_assigned(case: Case, event: AuditEvent) -> None:
+    """To the mediator a case was given, when it was filed or reassigned."""
+    _send(
+        case,
+        f"{_on(case, event)}:assigned",
+        [case.mediator],
+        lambda: _("Case #%(id)d is assigned to you", id=case.id),
+        lambda: _(
+            "You handle this case now. Its claim, both timelines and every deadline are on the "
+            "case page."
+        ),
+        MailKind.STAFF_WORK,
+    )
+
+
 def execution_started(case: Case, event: AuditEvent) -> None:
     _send(
         case,

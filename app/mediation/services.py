@@ -390,7 +390,7 @@ def reassign(case: Case, admin: User, mediator: User) -> None:
         raise CaseRefused(_l("Only an admin who is not a party can reassign a case."))
     if not case.mediates(mediator):
         raise CaseRefused(_l("Choose a mediator who is not a party to the case."), "mediator")
-    touch(
+    event = touch(
         case,
         admin,
         "case.reassigned",
@@ -398,3 +398,4 @@ def reassign(case: Case, admin: User, mediator: User) -> None:
         audit=({"mediator": case.mediator_id}, {"mediator": mediator.id}),
         mediator_id=mediator.id,
     )
+    notify.mediator_assigned(case, event)
