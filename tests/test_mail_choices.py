@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.emails import send_password_reset
+from app.auth.models import Role
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.notifications.models import CHOOSABLE_KINDS, MailKind, MailPreference
@@ -37,11 +38,17 @@ def ticked(html: str, box: str) -> bool:
 
 
 def test_every_kind_is_e_mailed_until_turned_off(client):
-    user = make_user()
-    html = page(signed_in(client, user), "/account/e-mails")
+    staff = make_user(roles=(Role.MEDIATOR,))
+    html = page(signed_in(client, staff), "/account/e-mails")
     assert [box for box in BOXES if ticked(html, box)] == list(BOXES)
-    assert set(mail_choices(user).values()) == {True}
+    assert set(mail_choices(staff).values()) == {True}
     assert [kind.value for kind in CHOOSABLE_KINDS] == list(BOXES)
+
+
+def test_staff_work_is_offered_to_staff_only(client):
+    html = page(signed_in(client, make_user()), "/account/e-mails")
+    assert 'id="staff_work"' not in html
+    assert [box for box in BOXES if box != "staff_work" and ticked(html, box)] == list(BOXES[:3])
 
 
 def test_the_page_is_linked_from_the_account_and_the_inbox(client):
@@ -55,7 +62,7 @@ def test_unticking_a_kind_through_the_form_saves_it_and_audits_it(client):
     user = make_user()
     signed_in(client, user)
     token = csrf_token_from(page(client, "/account/e-mails"))
-    kept = {box: "y" for box in BOXES if box != "reminders"}
+    kept = {box: "y" for box in ("case_updates", "reviewer_seats")}
 
     response = client.post("/account/e-mails", data={"csrf_token": token, **kept})
 
@@ -63,6 +70,7 @@ def test_unticking_a_kind_through_the_form_saves_it_and_audits_it(client):
     assert response.headers["Location"] == "/account/e-mails"
     assert mail_choices(user)[MailKind.REMINDERS] is False
     assert mail_choices(user)[MailKind.CASE_UPDATES] is True
+    assert mail_choices(user)[MailKind.STAFF_WORK] is True  # not offered, not changed
     html = page(client, "/account/e-mails")
     assert not ticked(html, "reminders") and ticked(html, "case_updates")
     [event] = db.session.scalars(

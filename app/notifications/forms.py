@@ -16,7 +16,8 @@ class MarkAllReadForm(SiteForm):
 
 
 class MailChoicesForm(SiteForm):
-    """One box per kind of e-mail, named as the kind; ticked means e-mailed."""
+    """One box per kind of e-mail, named as the kind; ticked means e-mailed. Only the boxes
+    of the kinds shown (``kinds_for``) are read."""
 
     case_updates = BooleanField(
         _l("Updates on my cases"),
@@ -35,5 +36,10 @@ class MailChoicesForm(SiteForm):
         description=_l("A case is assigned to you; alerts for mediators and admins."),
     )
 
-    def choices(self) -> dict[MailKind, bool]:
-        return {kind: bool(self[kind.value].data) for kind in CHOOSABLE_KINDS}
+    def choices(self, kinds: list[MailKind]) -> dict[MailKind, bool]:
+        return {kind: bool(self[kind.value].data) for kind in kinds}
+
+
+def kinds_for(user) -> list[MailKind]:
+    """The kinds a person is offered: staff work only to staff, who are the ones it reaches."""
+    return [kind for kind in CHOOSABLE_KINDS if kind is not MailKind.STAFF_WORK or user.is_staff]

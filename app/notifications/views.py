@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app.core.extensions import db
 from app.core.pages import paginate
-from app.notifications.forms import MailChoicesForm, MarkAllReadForm, MarkReadForm
+from app.notifications.forms import MailChoicesForm, MarkAllReadForm, MarkReadForm, kinds_for
 from app.notifications.services import (
     InboxItemNotFound,
     choose_mail,
@@ -62,13 +62,13 @@ def read_all():
 @bp.route("/account/e-mails", methods=["GET", "POST"])
 @login_required
 def mail():
-    form = MailChoicesForm()
+    form, kinds = MailChoicesForm(), kinds_for(current_user)
     if form.validate_on_submit():
-        choose_mail(current_user, form.choices())
+        choose_mail(current_user, form.choices(kinds))
         db.session.commit()
         flash(_("Your e-mail choices are saved."), "success")
         return redirect(url_for("notifications.mail"))
     if not form.is_submitted():
         for kind, wanted in mail_choices(current_user).items():
             form[kind.value].data = wanted
-    return render_template("notifications/mail.html", form=form)
+    return render_template("notifications/mail.html", form=form, kinds=kinds)
