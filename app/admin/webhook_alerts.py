@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from app.auth.models import Role
 from app.auth.services import holders_of
+from app.notifications.models import MailKind
 from app.notifications.outbox import queue_for_each
 from app.notifications.webhooks.endpoints import GONE, endpoint_disabled
 from app.notifications.webhooks.models import WebhookEndpoint
@@ -37,6 +38,7 @@ def tell_admins(endpoint: WebhookEndpoint) -> None:
         lambda: _("A webhook endpoint was disabled"),
         body,
         link=f"/admin/webhooks/{endpoint.id}",
+        kind=MailKind.STAFF_WORK,
     )
 
 

@@ -60,6 +60,11 @@ def can_appeal(case: Case, user: User) -> bool:
     return appeal_refusal(case, user) is None
 
 
+def who_may_appeal(case: Case) -> list[User]:
+    """The parties who may still appeal (reminded before the appeal window closes)."""
+    return [party for party in (case.buyer, case.seller) if can_appeal(case, party)]
+
+
 def appeal(case: Case, user: User, reason: str) -> Panel:
     """Appeal the first panel's verdict: the case goes back to a fresh appeal panel."""
     refusal = appeal_refusal(case, user)

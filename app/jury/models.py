@@ -137,6 +137,9 @@ class Seat(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=SeatStatus.OPEN.value)
     seated_at: Mapped[datetime] = mapped_column(default=clock.now)
     vote_due_at: Mapped[datetime] = mapped_column(index=True)
+    # the reminder to vote (app.core.reminders)
+    remind_at: Mapped[datetime | None] = mapped_column(index=True)
+    reminded_at: Mapped[datetime | None]
 
     panel: Mapped[Panel] = relationship(back_populates="seat_rows")
     reviewer: Mapped[User] = relationship()

@@ -173,6 +173,7 @@ def record_no_show(user_id: int) -> None:
 class SeatRecord:
     """One panel a reviewer sat on, as their own record shows it: no party is named."""
 
+    seat_id: int
     case_id: int
     round: str
     seated_at: datetime
@@ -198,6 +199,7 @@ def history(user: User) -> list[SeatRecord]:
         verdict = tally.verdict if tally is not None else None
         records.append(
             SeatRecord(
+                seat_id=seat.id,
                 case_id=panel.case_id,
                 round=panel.round,
                 seated_at=seat.seated_at,

@@ -5,15 +5,15 @@ through the outbox under a key made of the step, so a step never tells anyone tw
 from datetime import datetime
 from enum import StrEnum
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.auth.models import User
 from app.cases.models import Case
-from app.cases.notify import case_link
+from app.cases.notify import case_link, in_utc
 from app.mediation.models import CaseEscalation, EscalationLevel, SlaPhase
 from app.mediation.sla import Overdue
+from app.notifications.models import MailKind
 from app.notifications.outbox import queue_for_each
 
 
@@ -77,10 +77,6 @@ ADVICE = {
 }
 
 
-def _when(moment: datetime) -> str:
-    return f"{format_datetime(moment, 'medium')} UTC"
-
-
 def _key(step: CaseEscalation) -> str:
     return f"case-{step.case_id}:escalation-{step.id}"
 
@@ -89,7 +85,7 @@ def _overdue(overdue: Overdue) -> str:
     return _(
         "%(phase)s has been overdue since %(since)s.",
         phase=PHASE_LABELS[overdue.phase],
-        since=_when(overdue.since),
+        since=in_utc(overdue.since),
     )
 
 
@@ -116,12 +112,19 @@ def tell_mediator(
             parts.append(
                 _(
                     "If it is still overdue at %(when)s, the admins are told.",
-                    when=_when(admins_from),
+                    when=in_utc(admins_from),
                 )
             )
         return " ".join(parts)
 
-    queue_for_each([case.mediator], _key(step), subject, body, link=case_link(case.id))
+    queue_for_each(
+        [case.mediator],
+        _key(step),
+        subject,
+        body,
+        link=case_link(case.id),
+        kind=MailKind.STAFF_WORK,
+    )
 
 
 def tell_admins(
@@ -142,4 +145,6 @@ def tell_admins(
             who = _("No mediator on duty has it: give it to one.")
         return " ".join((_overdue(overdue), who))
 
-    queue_for_each(admins, _key(step), subject, body, link=case_link(case.id))
+    queue_for_each(
+        admins, _key(step), subject, body, link=case_link(case.id), kind=MailKind.STAFF_WORK
+    )

@@ -64,6 +64,9 @@ class CaseQuestion(db.Model):
     asked_at: Mapped[datetime] = mapped_column(default=clock.now)
     due_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+    # the reminder to answer (app.core.reminders)
+    remind_at: Mapped[datetime | None] = mapped_column(index=True)
+    reminded_at: Mapped[datetime | None]
     answer_entry_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_entries.id"))
 
     case: Mapped[Case] = relationship()

@@ -200,6 +200,9 @@ TABLE: dict[tuple[str, str], Row] = {
         setup=inbox_item_of_buyer,
     ),
     ("notifications.read_all", "POST"): Row(None, "/inbox/read-all", {}, LOGGED_IN_302),
+    # the e-mails one chooses to get: one's own choices only
+    ("notifications.mail", "GET"): Row(None, "/account/e-mails", None, LOGGED_IN_200),
+    ("notifications.mail", "POST"): Row(None, "/account/e-mails", {}, LOGGED_IN_302),
     # admin
     ("admin.users", "GET"): Row(
         None, "/admin/users", None, S(302, 403, 403, 403, 403, 403, 403, 403, 403, 200)
