@@ -61,7 +61,7 @@ class AuditFilterForm(SiteForm):
 
     case = IntegerField(_l("Case number"), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     actor = StringField(_l("Who (e-mail address, or “system”)"), validators=[Optional()])
-    action = SelectField(_l("What"), default="")
+    action = SelectField(_l("Event"), default="")
     since = DateField(_l("From (UTC)"), validators=[Optional()])
     until = DateField(_l("To (UTC)"), validators=[Optional()])
 
