@@ -11,7 +11,6 @@ from sqlalchemy import exists, func, select
 
 from app.admin.forms import AccountLockForm, RoleChangeForm
 from app.admin.tool_forms import (
-    LiftRestrictionForm,
     MediatorProfileForm,
     PayInForm,
     ReviewerStandingForm,
@@ -75,7 +74,6 @@ def _page(user: User, **forms):
         missed=missed_steps(restrictions),
         missed_step_label=missed_step_label,
         pay_in_form=forms.get("pay_in_form") or PayInForm(formdata=None),
-        lift_form=LiftRestrictionForm(formdata=None),
     )
 
 
