@@ -199,6 +199,8 @@ class Config:
     OBLIGATION_DISPUTE_WINDOW = _hours("OBLIGATION_DISPUTE_HOURS", 48)
     # deducted from the deposit when a seller misses an obligation that has no amount
     ENFORCEMENT_PENALTY_FEN = _env_int("ENFORCEMENT_PENALTY_FEN", 5000)
+    # the most an admin records as one pay-in to a seller's deposit (default ¥1,000,000)
+    DEPOSIT_PAY_IN_MAX_FEN = _env_int("DEPOSIT_PAY_IN_MAX_FEN", 100_000_000)
     QUESTION_DEFAULT_HOURS = _env_int("QUESTION_DEFAULT_HOURS", 48)
     SCHEDULER_EXECUTION_SECONDS = _env_int("SCHEDULER_EXECUTION_SECONDS", 60)
 

@@ -5,6 +5,7 @@ personal data."""
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.execution.forms import missed_step_label
 from app.execution.ledger import penalised_shops as list_penalised_shops
 from app.jury.voting import has_votable_seat
 
@@ -31,4 +32,8 @@ def _where_work_is(user) -> str:
 
 @bp.get("/penalised-shops")
 def penalised_shops():
-    return render_template("public/penalised_shops.html", shops=list_penalised_shops())
+    return render_template(
+        "public/penalised_shops.html",
+        shops=list_penalised_shops(),
+        missed_step_label=missed_step_label,
+    )
