@@ -15,7 +15,7 @@ from app.execution.ledger import lift_restriction, pay_in
 from app.execution.models import Obligation, ObligationKind, ObligationStatus, SellingRestriction
 
 SELLER_MISSES = 0.07
-BUYER_MISSES_RETURN = 0.15
+BUYER_MISSES_RETURN = 0.25
 SELLER_SILENT_ON_RECEIPT = 0.4
 
 
