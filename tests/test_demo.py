@@ -7,14 +7,23 @@ from app.auth.services import authenticate
 from app.cases.models import Case
 from app.core import clock
 from app.core.extensions import db
-from app.demo import DEMO_PASSWORD, seed_demo
+from app.demo import DEMO_PASSWORD
+from app.demo.cases import seed_cases
 from app.demo.marketplace import seed_marketplace
 from app.jury.eligibility import is_eligible
 from app.orders.models import Order
 
 
+def _seed_present() -> dict[str, int]:
+    """The marketplace and its fifteen current cases, without the months of history (which
+    ``tests/test_demo_history.py`` seeds and checks whole, and the CLI test below seeds)."""
+    counts = seed_marketplace()
+    counts["cases"] = seed_cases()
+    return counts
+
+
 def test_seed_builds_the_demo_marketplace():
-    counts = seed_demo()
+    counts = seed_marketplace()
     users = db.session.scalars(select(User)).all()
     assert counts["users"] == len(users) >= 80
     orders = db.session.scalar(select(func.count(Order.id)))
@@ -75,7 +84,7 @@ def test_demo_cases_cover_every_state_so_far_with_real_evidence(app, tmp_path, m
     from app.cases.models import EvidenceEntry
 
     monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
-    counts = seed_demo()
+    counts = _seed_present()
     states = set(db.session.scalars(select(Case.state)))
     assert states >= {
         "filed",
@@ -115,7 +124,7 @@ def test_the_demo_has_rated_cases_and_a_penalised_shop(app, tmp_path, monkeypatc
     from app.execution.ledger import penalised_shops
 
     monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
-    seed_demo()
+    _seed_present()
     assert db.session.scalar(select(func.count(Rating.id))) >= 2
     assert [shop.shop_name for shop in penalised_shops()] == ["娜娜美妆 Nana Beauty"]
 
@@ -125,7 +134,7 @@ def test_the_demo_panel_waits_for_its_deciding_vote(app, tmp_path, monkeypatch):
     from app.jury.models import Panel, Vote
 
     monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
-    seed_demo()
+    _seed_present()
     panel = db.session.scalar(select(Panel).where(Panel.case_id == 12))
     assert db.session.scalar(select(func.count(Vote.id)).where(Vote.panel_id == panel.id)) == 8
     waiting = waiting_seats()
@@ -141,7 +150,7 @@ def test_the_demo_panel_sees_a_released_document_and_video(app, client, tmp_path
     from tests.helpers.pages import login, page
 
     monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
-    seed_demo()
+    _seed_present()
     panel = db.session.scalar(select(Panel))
     files = db.session.scalars(
         select(EvidenceEntry).where(

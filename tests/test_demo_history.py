@@ -39,8 +39,15 @@ def _month(moment) -> str:
     return moment.strftime("%Y-%m")
 
 
-def test_the_history_spans_months_and_ends_every_way(app, evidence_dir):
+def test_the_demo_history(app, evidence_dir):
+    """One seeding (it carries about 210 cases through the real transitions), three looks."""
     counts = seed_demo()
+    _spans_months_and_ends_every_way(counts, app.config["INTAKE_SLA"])
+    _has_panels_appeals_enforcement_and_ratings(counts)
+    _is_what_the_transitions_write(counts)
+
+
+def _spans_months_and_ends_every_way(counts, intake_sla):
     cases = _history(counts)
     assert 150 <= len(cases) <= 400
     assert all(case.state == CaseState.CLOSED.value for case in cases)
@@ -93,7 +100,7 @@ def test_the_history_spans_months_and_ends_every_way(app, evidence_dir):
     assert later >= {ProposalStatus.REJECTED, ProposalStatus.EXPIRED, ProposalStatus.SUPERSEDED}
 
     # intake within its SLA and past it
-    intake = app.config["INTAKE_SLA"]
+    intake = intake_sla
     waits = [c.severity_confirmed_at - c.filed_at for c in cases if c.severity_confirmed_at]
     assert any(wait <= intake for wait in waits) and any(wait > intake for wait in waits)
     assert {case.mediator_id for case in cases if case.mediator_id} == set(
@@ -103,8 +110,7 @@ def test_the_history_spans_months_and_ends_every_way(app, evidence_dir):
     )
 
 
-def test_the_history_has_panels_appeals_enforcement_and_ratings(app, evidence_dir):
-    counts = seed_demo()
+def _has_panels_appeals_enforcement_and_ratings(counts):
     ids = [case.id for case in _history(counts)]
     panels = db.session.scalars(select(Panel).where(Panel.case_id.in_(ids))).all()
     tallies = {t.panel_id: t for t in db.session.scalars(select(Tally))}
@@ -156,8 +162,7 @@ def test_the_history_has_panels_appeals_enforcement_and_ratings(app, evidence_di
     assert any(c.isascii() for c in comments)
 
 
-def test_the_history_is_what_the_transitions_write(app, evidence_dir):
-    counts = seed_demo()
+def _is_what_the_transitions_write(counts):
     cases = {case.id: case for case in _history(counts)}
     trails = defaultdict(list)
     for event in db.session.scalars(
