@@ -191,6 +191,8 @@ class Config:
     # deducted from the deposit when a seller misses an obligation that has no amount
     ENFORCEMENT_PENALTY_FEN = _env_int("ENFORCEMENT_PENALTY_FEN", 5000)
     QUESTION_DEFAULT_HOURS = _env_int("QUESTION_DEFAULT_HOURS", 48)
+    # the mediator desk: how many filters each staff member may keep under a name
+    DESK_SAVED_FILTERS_MAX = _env_int("DESK_SAVED_FILTERS_MAX", 20)
     SCHEDULER_EXECUTION_SECONDS = _env_int("SCHEDULER_EXECUTION_SECONDS", 60)
 
     # Crowd review (design: Crowd review)

@@ -26,6 +26,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.jury.models import Seat
 from app.mediation import services as mediation
+from app.mediation.saved_filters import save_filter
 from app.notifications.delivery import deliver_outbox
 from app.notifications.models import InboxItem
 from app.notifications.outbox import OutboxMessage, queue_message
@@ -131,6 +132,11 @@ def disabled_webhook_endpoint(case, people) -> dict:
     names = webhook_endpoint(case, people)
     disable_endpoint(db.session.get(WebhookEndpoint, names["endpoint"]), None)
     return names
+
+
+def saved_filter_of_mediator(_case, people) -> dict:
+    saved = save_filter(people["mediator"], "Counterfeit", {"claim_type": "counterfeit"})
+    return {"saved": saved.id}
 
 
 VOTE = {"option": "0", "reason": "The courier's photo shows the box crushed on arrival."}
@@ -356,6 +362,20 @@ TABLE: dict[tuple[str, str], Row] = {
     # the mediator's desk and work; notes are for all staff, reassigning for admins
     ("mediation.desk", "GET"): Row(
         None, "/mediation/", None, S(302, 403, 403, 403, 403, 403, 403, 200, 200, 200)
+    ),
+    # saved filters are staff's own: another's is not found (404), whoever asks
+    ("mediation.save_filter", "POST"): Row(
+        None,
+        "/mediation/saved-filters",
+        {"name": "Counterfeit", "claim_type": "counterfeit"},
+        STAFF_302,
+    ),
+    ("mediation.delete_saved_filter", "POST"): Row(
+        None,
+        "/mediation/saved-filters/{saved}/delete",
+        {},
+        S(302, 403, 403, 403, 403, 403, 403, 302, 404, 404),
+        setup=saved_filter_of_mediator,
     ),
     ("mediation.reassign", "POST"): Row(
         "mediation",
