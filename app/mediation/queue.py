@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, lazyload, load_only, selectinload
 
 from app.auth.models import User
 from app.cases.models import SEVERITY_RANK, Case, CaseState
@@ -137,8 +137,9 @@ def queue_statement(desk_filter: DeskFilter, viewer_id: int, now: datetime) -> S
     then by the nearest deadline; finished cases, newest first."""
     statement = select(Case).options(
         selectinload(Case.order),
-        selectinload(Case.buyer),
-        selectinload(Case.seller),
+        # the parties' names only, not their roles
+        selectinload(Case.buyer).options(load_only(User.display_name), lazyload(User.role_grants)),
+        selectinload(Case.seller).options(load_only(User.display_name), lazyload(User.role_grants)),
         selectinload(Case.mediator),
         # the deadline's label asks each case for a counter-offer waiting for an answer
         selectinload(Case.counter_offers),
@@ -184,7 +185,9 @@ def waiting_for_intake() -> Select:
 def desk_counts(viewer_id: int, now: datetime) -> DeskCounts:
     """The desk's counts, in two statements whatever the number of cases: the cases in each
     state (closed aside), and in the working queue those that are mine, unassigned, overdue
-    and waiting for me. Each equals the length of the list its link opens."""
+    and waiting for me, each counted on its own index (``ix_cases_mediator_id_state``, or
+    ``ix_cases_state_deadline_at`` for overdue). Each equals the length of the list its link
+    opens."""
     by_state = dict(
         db.session.execute(
             select(Case.state, func.count())
@@ -194,7 +197,13 @@ def desk_counts(viewer_id: int, now: datetime) -> DeskCounts:
     )
 
     def counted(condition):
-        return func.count(sql_case((condition, 1)))
+        """One scalar count, served by whichever index suits its condition."""
+        return (
+            select(func.count())
+            .select_from(Case)
+            .where(Case.state.in_(WORKING_STATES), condition)
+            .scalar_subquery()
+        )
 
     mine, unassigned, overdue, waiting = db.session.execute(
         select(
@@ -202,7 +211,7 @@ def desk_counts(viewer_id: int, now: datetime) -> DeskCounts:
             counted(Case.mediator_id.is_(None)),
             counted(overdue_condition(now)),
             counted(waiting_condition(viewer_id)),
-        ).where(Case.state.in_(WORKING_STATES))
+        )
     ).one()
     return DeskCounts(
         by_state={state.value: by_state.get(state.value, 0) for state in COUNTED_STATES},
