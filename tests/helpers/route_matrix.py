@@ -26,7 +26,6 @@ from app.core import clock
 from app.core.extensions import db
 from app.jury.models import Seat
 from app.mediation import services as mediation
-from app.mediation.saved_filters import save_filter
 from app.notifications.delivery import deliver_outbox
 from app.notifications.models import InboxItem
 from app.notifications.outbox import OutboxMessage, queue_message
@@ -45,6 +44,7 @@ from tests.helpers.routes import (
     CLAIM,
     DECISION,
     PANEL,
+    SAVED_FILTER,
     SETTLEMENT,
     question_to_buyer,
     refund_marked_done,
@@ -52,6 +52,7 @@ from tests.helpers.routes import (
     released_pdf,
     released_video,
     reviewer_pool,
+    saved_filter_of_mediator,
 )
 
 ROLES = (
@@ -132,11 +133,6 @@ def disabled_webhook_endpoint(case, people) -> dict:
     names = webhook_endpoint(case, people)
     disable_endpoint(db.session.get(WebhookEndpoint, names["endpoint"]), None)
     return names
-
-
-def saved_filter_of_mediator(_case, people) -> dict:
-    saved = save_filter(people["mediator"], "Counterfeit", {"claim_type": "counterfeit"})
-    return {"saved": saved.id}
 
 
 VOTE = {"option": "0", "reason": "The courier's photo shows the box crushed on arrival."}
@@ -365,10 +361,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     # saved filters are staff's own: another's is not found (404), whoever asks
     ("mediation.save_filter", "POST"): Row(
-        None,
-        "/mediation/saved-filters",
-        {"name": "Counterfeit", "claim_type": "counterfeit"},
-        STAFF_302,
+        None, "/mediation/saved-filters", SAVED_FILTER, STAFF_302
     ),
     ("mediation.delete_saved_filter", "POST"): Row(
         None,
