@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, false, func, or_, select
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import aliased, lazyload, load_only, selectinload
 
@@ -132,18 +132,29 @@ def search_condition(text: str):
     return or_(*conditions)
 
 
+# a page of the queue with what its rows show, each relation loaded in one statement
+QUEUE_ROWS = select(Case).options(
+    selectinload(Case.order),
+    # the parties' names only, not their roles
+    selectinload(Case.buyer).options(load_only(User.display_name), lazyload(User.role_grants)),
+    selectinload(Case.seller).options(load_only(User.display_name), lazyload(User.role_grants)),
+    selectinload(Case.mediator),
+    # the deadline's label asks each case for a counter-offer waiting for an answer
+    selectinload(Case.counter_offers),
+)
+# filed cases, most urgent and oldest first; the desk shows the top of the list
+WAITING_FOR_INTAKE = (
+    select(Case)
+    .where(Case.state == CaseState.FILED.value)
+    .options(selectinload(Case.order))
+    .order_by(SEVERITY_ORDER, Case.filed_at, Case.id)
+)
+
+
 def queue_statement(desk_filter: DeskFilter, viewer_id: int, now: datetime) -> Select:
     """The cases the filters select. The working queue and the states in it come urgent first,
     then by the nearest deadline; finished cases, newest first."""
-    statement = select(Case).options(
-        selectinload(Case.order),
-        # the parties' names only, not their roles
-        selectinload(Case.buyer).options(load_only(User.display_name), lazyload(User.role_grants)),
-        selectinload(Case.seller).options(load_only(User.display_name), lazyload(User.role_grants)),
-        selectinload(Case.mediator),
-        # the deadline's label asks each case for a counter-offer waiting for an answer
-        selectinload(Case.counter_offers),
-    )
+    statement = QUEUE_ROWS
     if desk_filter.state == "":
         statement = statement.where(Case.state.in_(WORKING_STATES))
     elif desk_filter.state != ALL_STATES:
@@ -172,14 +183,26 @@ def queue_statement(desk_filter: DeskFilter, viewer_id: int, now: datetime) -> S
     return statement
 
 
-def waiting_for_intake() -> Select:
-    """Filed cases, most urgent and oldest first; the desk shows the top of the list."""
+def _counted(condition):
+    """One scalar count, served by whichever index suits its condition."""
     return (
-        select(Case)
-        .where(Case.state == CaseState.FILED.value)
-        .options(selectinload(Case.order))
-        .order_by(SEVERITY_ORDER, Case.filed_at, Case.id)
+        select(func.count())
+        .select_from(Case)
+        .where(Case.state.in_(WORKING_STATES), condition)
+        .scalar_subquery()
     )
+
+
+# built once: the desk asks for them on every page, for whoever is looking, at any time
+STATE_COUNTS = (
+    select(Case.state, func.count()).where(Case.state.in_(COUNTED_STATES)).group_by(Case.state)
+)
+MY_WORK_COUNTS = select(
+    _counted(Case.mediator_id == bindparam("viewer_id")),
+    _counted(Case.mediator_id.is_(None)),
+    _counted(overdue_condition(bindparam("now"))),
+    _counted(waiting_condition(bindparam("viewer_id"))),
+)
 
 
 def desk_counts(viewer_id: int, now: datetime) -> DeskCounts:
@@ -188,30 +211,9 @@ def desk_counts(viewer_id: int, now: datetime) -> DeskCounts:
     and waiting for me, each counted on its own index (``ix_cases_mediator_id_state``, or
     ``ix_cases_state_deadline_at`` for overdue). Each equals the length of the list its link
     opens."""
-    by_state = dict(
-        db.session.execute(
-            select(Case.state, func.count())
-            .where(Case.state.in_(COUNTED_STATES))
-            .group_by(Case.state)
-        ).all()
-    )
-
-    def counted(condition):
-        """One scalar count, served by whichever index suits its condition."""
-        return (
-            select(func.count())
-            .select_from(Case)
-            .where(Case.state.in_(WORKING_STATES), condition)
-            .scalar_subquery()
-        )
-
+    by_state = dict(db.session.execute(STATE_COUNTS).all())
     mine, unassigned, overdue, waiting = db.session.execute(
-        select(
-            counted(Case.mediator_id == viewer_id),
-            counted(Case.mediator_id.is_(None)),
-            counted(overdue_condition(now)),
-            counted(waiting_condition(viewer_id)),
-        )
+        MY_WORK_COUNTS, {"viewer_id": viewer_id, "now": now}
     ).one()
     return DeskCounts(
         by_state={state.value: by_state.get(state.value, 0) for state in COUNTED_STATES},

@@ -94,7 +94,7 @@ def _render_desk(filters: QueueFilterForm, save_form: SaveFilterForm, status: in
     may_reassign = current_user.has_role(Role.ADMIN)
     return render_template(
         "mediation/desk.html",
-        intake=db.paginate(queue.waiting_for_intake(), page=1, per_page=QUEUE_PAGE_SIZE),
+        intake=db.paginate(queue.WAITING_FOR_INTAKE, page=1, per_page=QUEUE_PAGE_SIZE),
         filters=filters,
         filter_args=filter_args,
         searched_in_progress=bool(desk_filter.search) and desk_filter.state == "",
