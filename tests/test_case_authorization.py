@@ -20,11 +20,13 @@ from tests.helpers.routes import (
     CLAIM,
     DECISION,
     PANEL,
+    SAVED_FILTER,
     SETTLEMENT,
     question_to_buyer,
     refund_marked_done,
     refund_step,
     reviewer_pool,
+    saved_filter_of_mediator,
 )
 
 ROLES = ("anonymous", "buyer", "seller", "other_buyer", "other_seller", "mediator", "admin")
@@ -121,6 +123,17 @@ TABLE: dict[tuple[str, str], Row] = {
     # the mediator's desk: staff only, whoever's case it is
     ("mediation.desk", "GET"): Row(
         None, "/mediation/", None, everyone(403) | {"mediator": 200, "admin": 200}
+    ),
+    # a saved filter is its owner's alone: anyone else's request finds nothing
+    ("mediation.save_filter", "POST"): Row(
+        None, "/mediation/saved-filters", SAVED_FILTER, everyone(403) | STAFF
+    ),
+    ("mediation.delete_saved_filter", "POST"): Row(
+        "filed",
+        "/mediation/saved-filters/{saved}/delete",
+        {},
+        everyone(403) | {"mediator": 302, "admin": 404},  # the mediator's own
+        setup=saved_filter_of_mediator,
     ),
     ("mediation.reassign", "POST"): Row(
         "mediation",

@@ -15,6 +15,7 @@ from app.cases.models import Case, EvidenceEntry
 from app.cases.releases import is_released_to_reviewers
 from app.core.extensions import csrf, db, limiter
 from app.jury.models import Seat, Vote
+from app.mediation.models import SavedDeskFilter
 from app.notifications.models import InboxItem, MailPreference
 from app.notifications.outbox import OutboxMessage
 from app.notifications.webhooks.models import WebhookEndpoint
@@ -96,6 +97,10 @@ def _is_locked(names):
     return db.session.get(User, names["target"]).is_locked
 
 
+def _saved_filters(_names):
+    return db.session.scalar(select(func.count(SavedDeskFilter.id)))
+
+
 def _webhook_endpoints(_names):
     return db.session.scalar(select(func.count(WebhookEndpoint.id)))
 
@@ -127,6 +132,8 @@ UNCHANGED = {
     ("admin.lock_user", "POST"): _is_locked,
     ("admin.unlock_user", "POST"): _is_locked,
     ("admin_webhooks.add", "POST"): _webhook_endpoints,
+    ("mediation.save_filter", "POST"): _saved_filters,
+    ("mediation.delete_saved_filter", "POST"): _saved_filters,
     ("admin_webhooks.rotate", "POST"): _webhook_endpoint,
     ("admin_webhooks.disable", "POST"): _webhook_endpoint,
     ("admin_webhooks.enable", "POST"): _webhook_endpoint,

@@ -25,6 +25,7 @@ from app.jury import voting
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, Seat, Tally
 from app.mediation import services as mediation
+from app.mediation.saved_filters import save_filter
 from app.mediation.services import Settlement
 from app.notifications.delivery import deliver_outbox
 from app.notifications.outbox import queue_message
@@ -318,20 +319,42 @@ def test_reviewer_dashboard(client):
 QUEUE_STATES = ("filed", "awaiting_seller", "counter_offer", "evidence")
 
 
-def open_cases(count: int) -> None:
-    """``count`` open cases in every state before mediation, each side a new pair of people."""
-    mediator = make_user(roles=(Role.MEDIATOR,))
+def open_cases(count: int, mediator=None) -> None:
+    """``count`` open cases in every state before mediation, each side a new pair of people,
+    all overdue; every other one's question to the buyer answered."""
+    mediator = mediator or make_user(roles=(Role.MEDIATOR,))
     for n in range(count):
-        make_case(QUEUE_STATES[n % len(QUEUE_STATES)], mediator=mediator)
+        case = make_case(QUEUE_STATES[n % len(QUEUE_STATES)], mediator=mediator)
+        case.deadline_at = clock.now() - timedelta(minutes=1)
+        if n % 2 and case.state == "evidence":
+            question = mediation.ask_question(case, mediator, Party.BUYER, "When?", 48)
+            mediation.answer_question(question, case.buyer, "On Monday.")
 
 
-@pytest.mark.parametrize("role", [Role.MEDIATOR, Role.ADMIN])
-def test_mediator_desk(client, role):
-    staff = make_user(roles=(role,))
-    open_cases(4)
-    small = render(client, staff, "/mediation/")
-    open_cases(40)
-    large = render(client, staff, "/mediation/")
+# the whole queue; a search (every party's address holds it) with the filters that read the
+# questions, notes and proposals; a page past the first
+DESK_URLS = [
+    "/mediation/",
+    "/mediation/?q=example.com&assigned=waiting&state=evidence&claim_type=damaged_in_transit",
+    "/mediation/?page=2&overdue=y",
+]
+
+
+@pytest.mark.parametrize("url", DESK_URLS)
+@pytest.mark.parametrize(
+    "roles", [(Role.MEDIATOR,), (Role.ADMIN, Role.MEDIATOR)], ids=["mediator", "admin"]
+)
+def test_mediator_desk(client, roles, url):
+    """The desk, its counts and its saved filters, with a page of the queue: as many
+    statements with many cases as with 4 (a page holds 25). The admin, who mediates too,
+    has a reassign form on every row."""
+    staff = make_user(roles=roles)
+    for n in range(3):
+        save_filter(staff, f"Filter {n}", {"state": "evidence"})
+    open_cases(4, staff)
+    small = render(client, staff, url)
+    open_cases(60, staff)
+    large = render(client, staff, url)
     assert_same_count(small, large, 'href="/cases/')
 
 

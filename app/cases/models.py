@@ -195,6 +195,8 @@ class Case(db.Model):
             postgresql_where=text("state <> 'closed'"),
         ),
         Index("ix_cases_state_deadline_at", "state", "deadline_at"),
+        # a mediator's cases in a state: the desk's "mine" lists and counts, and assignment
+        Index("ix_cases_mediator_id_state", "mediator_id", "state"),
         # the API lists cases by when they last changed (``updated_since``, cursor pages)
         Index("ix_cases_updated_at_id", "updated_at", "id"),
     )
@@ -203,7 +205,7 @@ class Case(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     seller_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     state: Mapped[str] = mapped_column(String(20), default=CaseState.FILED.value)
     # the current state's timer; a sweep acts on it (design: Rules for the scheduler)
     deadline_at: Mapped[datetime | None]

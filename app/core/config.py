@@ -202,6 +202,8 @@ class Config:
     # the most an admin records as one pay-in to a seller's deposit (default ¥1,000,000)
     DEPOSIT_PAY_IN_MAX_FEN = _env_int("DEPOSIT_PAY_IN_MAX_FEN", 100_000_000)
     QUESTION_DEFAULT_HOURS = _env_int("QUESTION_DEFAULT_HOURS", 48)
+    # the mediator desk: how many filters each staff member may keep under a name
+    DESK_SAVED_FILTERS_MAX = _env_int("DESK_SAVED_FILTERS_MAX", 20)
     SCHEDULER_EXECUTION_SECONDS = _env_int("SCHEDULER_EXECUTION_SECONDS", 60)
 
     # Crowd review (design: Crowd review)

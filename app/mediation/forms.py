@@ -6,15 +6,23 @@ their refusals are shown beside the field they name (``app.forms.apply_error``).
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, InputRequired
+from wtforms.validators import AnyOf, InputRequired, Length
 
 from app.cases.forms import (
     CLAIM_TYPE_LABELS,
     LONG_TEXT,
     PARTY_LABELS,
     REMEDY_LABELS,
+    STATE_LABELS,
     YuanField,
     choices_of,
     counted,
@@ -23,6 +31,15 @@ from app.cases.models import Party, Remedy
 from app.core.forms import SiteForm
 from app.mediation.escalation_notices import ESCALATION_AUDIT_LABELS
 from app.mediation.models import Answer
+from app.mediation.queue import (
+    ALL_STATES,
+    MINE,
+    UNASSIGNED,
+    WAITING,
+    DeskFilter,
+    normalised_search,
+)
+from app.mediation.saved_filters import NAME_MAX_CHARS
 from app.mediation.services import MAX_TEXT, Settlement
 
 PROPOSAL_ANSWER_LABELS = {
@@ -83,6 +100,8 @@ def default_ballot() -> str:
 
 # The queue
 
+SEARCH_MAX_CHARS = 100
+
 
 class QueueFilterForm(SiteForm):
     """The desk's filters: a GET form, read from the query string."""
@@ -90,12 +109,28 @@ class QueueFilterForm(SiteForm):
     class Meta:
         csrf = False
 
+    q = StringField(
+        _l("Search"),
+        validators=[Length(max=SEARCH_MAX_CHARS)],
+        filters=[normalised_search],
+        description=_l("A case number, an order number, or a party's name or e-mail address"),
+    )
+    state = SelectField(
+        _l("State"),
+        choices=[
+            SelectChoice("", _l("In progress (not decided or closed)")),
+            SelectChoice(ALL_STATES, _l("Every case, finished ones too")),
+        ]
+        + choices_of(STATE_LABELS),
+        default="",
+    )
     assigned = SelectField(
         _l("Mediator"),
         choices=[
             SelectChoice("", _l("Anyone, or no one")),
-            SelectChoice("mine", _l("Mine")),
-            SelectChoice("unassigned", _l("Unassigned")),
+            SelectChoice(MINE, _l("Mine")),
+            SelectChoice(WAITING, _l("Mine, waiting for me")),
+            SelectChoice(UNASSIGNED, _l("Unassigned")),
         ],
         default="",
     )
@@ -105,6 +140,38 @@ class QueueFilterForm(SiteForm):
         default="",
     )
     overdue = BooleanField(_l("Only overdue cases"))
+
+    def desk_filter(self) -> DeskFilter:
+        return DeskFilter(
+            search=self.q.data or "",
+            state=self.state.data or "",
+            assigned=self.assigned.data or "",
+            claim_type=self.claim_type.data or "",
+            overdue=bool(self.overdue.data),
+        )
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as query parameters, for links: the pages, a saved filter."""
+        args = {
+            "q": self.q.data,
+            "state": self.state.data,
+            "assigned": self.assigned.data,
+            "claim_type": self.claim_type.data,
+            "overdue": "y" if self.overdue.data else "",
+        }
+        return {key: value for key, value in args.items() if value}
+
+    @property
+    def narrowing(self) -> bool:
+        """Filters beyond the search box are in use (the form opens to show them)."""
+        return any(key != "q" for key in self.query_args())
+
+
+class SaveFilterForm(SiteForm):
+    """The name to keep the desk's current filters under; the filters come with it as the
+    query form's own fields."""
+
+    name = StringField(_l("Save these filters as"), render_kw={"maxlength": NAME_MAX_CHARS})
 
 
 class ReassignForm(SiteForm):

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
 from app.cases.models import Case, CaseState
 from app.core.extensions import db
@@ -32,6 +32,20 @@ from app.mediation.models import ProposalStatus, SettlementProposal, SlaPhase
 
 # extra conditions a caller puts on the overdue rows: (phase, case id, measured from) → SQL
 Condition = Callable[[SlaPhase, ColumnElement, ColumnElement], ColumnElement[bool]]
+
+
+# the phases whose SLA is the case's own deadline in one state: the mediator's (intake, first
+# action); the desk's "overdue" is these, the escalation sweep reads all four phases
+CASE_DEADLINE_PHASES = {
+    SlaPhase.INTAKE: CaseState.FILED,
+    SlaPhase.FIRST_ACTION: CaseState.MEDIATION,
+}
+MEDIATOR_SLA_STATES = frozenset(state.value for state in CASE_DEADLINE_PHASES.values())
+
+
+def missed_case_deadline(phase: SlaPhase, now) -> ColumnElement[bool]:
+    """SQL: the case is in ``phase``'s state with its deadline passed at ``now``."""
+    return and_(Case.state == CASE_DEADLINE_PHASES[phase].value, Case.deadline_at <= now)
 
 
 @dataclass(frozen=True)
@@ -61,9 +75,7 @@ def _timers(now: datetime) -> list[_Timer]:
             Case.id,
             Case.deadline_at,
             no_allowance,
-            select(Case.id, Case.deadline_at).where(
-                Case.state == CaseState.FILED.value, Case.deadline_at <= now
-            ),
+            select(Case.id, Case.deadline_at).where(missed_case_deadline(SlaPhase.INTAKE, now)),
         ),
         _Timer(
             SlaPhase.FIRST_ACTION,
@@ -71,7 +83,7 @@ def _timers(now: datetime) -> list[_Timer]:
             Case.deadline_at,
             no_allowance,
             select(Case.id, Case.deadline_at).where(
-                Case.state == CaseState.MEDIATION.value, Case.deadline_at <= now
+                missed_case_deadline(SlaPhase.FIRST_ACTION, now)
             ),
         ),
         _Timer(

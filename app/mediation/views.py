@@ -17,13 +17,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import case as sql_case
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
+from app.auth.forms import ButtonForm
 from app.auth.models import Role, User
 from app.cases import releases
-from app.cases.models import SEVERITY_RANK, Case, CaseState, EvidenceEntry
+from app.cases.models import EvidenceEntry
 from app.cases.page import (
     CaseSection,
     Placement,
@@ -41,7 +39,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.core.forms import apply_error
 from app.core.pages import paginate
-from app.mediation import services
+from app.mediation import queue, saved_filters, services
 from app.mediation.assignment import on_duty_mediators
 from app.mediation.forms import (
     AnswerQuestionForm,
@@ -52,10 +50,13 @@ from app.mediation.forms import (
     QueueFilterForm,
     ReassignForm,
     ReviewerReleaseForm,
+    SaveFilterForm,
     SettlementForm,
 )
-from app.mediation.models import CaseQuestion
+from app.mediation.models import CaseQuestion, SavedDeskFilter
+from app.mediation.queue import DeskFilter
 from app.mediation.section import answer_form_name, may_answer_proposal, mediation_panel
+from app.mediation.sla import MEDIATOR_SLA_STATES
 
 bp = Blueprint("mediation", __name__)
 
@@ -72,16 +73,6 @@ def _add_to_the_case_page(state) -> None:
 
 
 QUEUE_PAGE_SIZE = 25
-OPEN_STATES = [state.value for state in CaseState if state is not CaseState.CLOSED]
-# a passed deadline in these states is the mediators' own SLA missed; in the others, a timer
-# the scheduler has yet to act on
-SLA_STATES = frozenset({CaseState.FILED.value, CaseState.MEDIATION.value})
-# urgent first, then important, then general (design: Claims)
-SEVERITY_ORDER = sql_case(
-    {severity.value: rank for severity, rank in SEVERITY_RANK.items()},
-    value=Case.severity,
-    else_=len(SEVERITY_RANK),
-)
 
 
 # The desk
@@ -91,63 +82,66 @@ SEVERITY_ORDER = sql_case(
 @login_required
 def desk():
     require(current_user.is_staff)
-    filters = QueueFilterForm(formdata=request.args)
-    if not filters.validate():
-        filters = QueueFilterForm(formdata=None)
-    queue = paginate(_queue(filters), QUEUE_PAGE_SIZE)
+    return _render_desk(QueueFilterForm(formdata=request.args), SaveFilterForm(formdata=None))
+
+
+def _render_desk(filters: QueueFilterForm, save_form: SaveFilterForm, status: int = 200):
+    """The desk with ``filters`` applied; filters that do not validate are shown with their
+    errors, and the whole working queue is listed."""
+    valid = filters.validate()
+    desk_filter = filters.desk_filter() if valid else DeskFilter()
+    filter_args = filters.query_args() if valid else {}
+    now = clock.now()
     may_reassign = current_user.has_role(Role.ADMIN)
     return render_template(
         "mediation/desk.html",
-        intake=db.paginate(_waiting_for_intake(), page=1, per_page=QUEUE_PAGE_SIZE),
+        intake=db.paginate(queue.WAITING_FOR_INTAKE, page=1, per_page=QUEUE_PAGE_SIZE),
         filters=filters,
-        filter_args=_filter_args(filters),
-        queue=queue,
-        sla_states=SLA_STATES,
+        filter_args=filter_args,
+        searched_in_progress=bool(desk_filter.search) and desk_filter.state == "",
+        queue=paginate(queue.queue_statement(desk_filter, current_user.id, now), QUEUE_PAGE_SIZE),
+        counts=queue.desk_counts(current_user.id, now),
+        counted_states=queue.COUNTED_STATES,
+        saved_filters=saved_filters.saved_filters_of(current_user),
+        save_form=save_form,
+        sla_states=MEDIATOR_SLA_STATES,
         mediators=on_duty_mediators() if may_reassign else [],
         may_reassign=may_reassign,
-    )
+    ), status
 
 
-def _waiting_for_intake():
-    """Filed cases, most urgent and oldest first; the desk shows the top of the list."""
-    return (
-        select(Case)
-        .where(Case.state == CaseState.FILED.value)
-        .options(selectinload(Case.order))
-        .order_by(SEVERITY_ORDER, Case.filed_at, Case.id)
-    )
+@bp.post("/mediation/saved-filters")
+@login_required
+def save_filter():
+    require(current_user.is_staff)
+    filters = QueueFilterForm(formdata=request.form)
+    save_form = SaveFilterForm()
+    if not filters.validate():
+        abort(400)
+    if save_form.validate_on_submit():
+        name, query = save_form.name.data or "", filters.query_args()
+        error = attempt(lambda: saved_filters.save_filter(current_user, name, query))
+        if error is None:
+            flash(_("Your filter is saved: it is listed above the queue."), "success")
+            return redirect(url_for("mediation.desk", **query))
+        apply_error(save_form, error)
+    return _render_desk(filters, save_form, 400)
 
 
-def _queue(filters: QueueFilterForm):
-    """Every open case, urgent first, then the nearest deadline; narrowed by the filters."""
-    statement = (
-        select(Case)
-        .where(Case.state.in_(OPEN_STATES))
-        .options(
-            selectinload(Case.order),
-            selectinload(Case.mediator),
-            # the deadline's label asks each case for a counter-offer waiting for an answer
-            selectinload(Case.counter_offers),
-        )
-        .order_by(SEVERITY_ORDER, Case.deadline_at.is_(None), Case.deadline_at, Case.id)
-    )
-    if filters.assigned.data == "mine":
-        statement = statement.where(Case.mediator_id == current_user.id)
-    elif filters.assigned.data == "unassigned":
-        statement = statement.where(Case.mediator_id.is_(None))
-    if filters.claim_type.data:
-        statement = statement.where(Case.claim_type == filters.claim_type.data)
-    if filters.overdue.data:
-        statement = statement.where(Case.deadline_at <= clock.now())
-    return statement
-
-
-def _filter_args(filters: QueueFilterForm) -> dict[str, str]:
-    """The filters as query parameters, for the page links."""
-    args = {"assigned": filters.assigned.data, "claim_type": filters.claim_type.data}
-    if filters.overdue.data:
-        args["overdue"] = "y"
-    return {key: value for key, value in args.items() if value}
+@bp.post("/mediation/saved-filters/<int:saved_id>/delete")
+@login_required
+def delete_saved_filter(saved_id: int):
+    require(current_user.is_staff)
+    saved = db.session.get(SavedDeskFilter, saved_id)
+    if saved is None or not saved.belongs_to(current_user):
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    name = saved.name
+    saved_filters.delete_filter(saved)
+    db.session.commit()
+    flash(_("The saved filter “%(name)s” is deleted.", name=name), "success")
+    return redirect(url_for("mediation.desk", **request.args.to_dict()))
 
 
 @bp.post("/mediation/cases/<int:case_id>/reassign")

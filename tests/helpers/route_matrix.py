@@ -47,6 +47,7 @@ from tests.helpers.routes import (
     CLAIM,
     DECISION,
     PANEL,
+    SAVED_FILTER,
     SETTLEMENT,
     question_to_buyer,
     refund_marked_done,
@@ -54,6 +55,7 @@ from tests.helpers.routes import (
     released_pdf,
     released_video,
     reviewer_pool,
+    saved_filter_of_mediator,
 )
 
 ROLES = (
@@ -406,6 +408,17 @@ TABLE: dict[tuple[str, str], Row] = {
     # the mediator's desk and work; notes are for all staff, reassigning for admins
     ("mediation.desk", "GET"): Row(
         None, "/mediation/", None, S(302, 403, 403, 403, 403, 403, 403, 200, 200, 200)
+    ),
+    # saved filters are staff's own: another's is not found (404), whoever asks
+    ("mediation.save_filter", "POST"): Row(
+        None, "/mediation/saved-filters", SAVED_FILTER, STAFF_302
+    ),
+    ("mediation.delete_saved_filter", "POST"): Row(
+        None,
+        "/mediation/saved-filters/{saved}/delete",
+        {},
+        S(302, 403, 403, 403, 403, 403, 403, 302, 404, 404),
+        setup=saved_filter_of_mediator,
     ),
     ("mediation.reassign", "POST"): Row(
         "mediation",

@@ -10,6 +10,7 @@ from app.cases.models import EvidenceKind, Party
 from app.cases.releases import decide_release
 from app.execution import services as execution
 from app.mediation import services as mediation
+from app.mediation.saved_filters import save_filter
 from tests.helpers.factories import make_reviewers
 from tests.helpers.pdfs import document
 from tests.helpers.videos import video
@@ -22,6 +23,7 @@ CLAIM = {
     "description": "The colour is not the one in the listing.",
     "remedy": "return_and_refund",
 }
+SAVED_FILTER = {"name": "Counterfeit", "claim_type": "counterfeit"}
 SETTLEMENT = {
     "proposal-outcome": "partial_refund",
     "proposal-amount": "50",
@@ -74,3 +76,9 @@ def reviewer_pool(_case, _people) -> dict:
     """Enough active reviewers to draw a panel."""
     make_reviewers(current_app.config["PANEL_SEATS"])
     return {}
+
+
+def saved_filter_of_mediator(_case, people) -> dict:
+    """A filter the case's mediator saved on the desk: theirs alone."""
+    saved = save_filter(people["mediator"], "Counterfeit", {"claim_type": "counterfeit"})
+    return {"saved": saved.id}
