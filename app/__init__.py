@@ -99,9 +99,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.closing.views import bp as closing_bp
     from app.core.i18n import bp as i18n_bp
     from app.execution.views import bp as execution_bp
-    from app.jury.appeal_views import bp as jury_appeals_bp
     from app.jury.seat_views import bp as jury_seats_bp
     from app.jury.views import bp as jury_bp
+    from app.mediation.appeal_views import bp as appeals_bp
     from app.mediation.views import bp as mediation_bp
     from app.notifications.views import bp as notifications_bp
     from app.orders.views import bp as orders_bp
@@ -118,7 +118,7 @@ def _register_blueprints(app: Flask) -> None:
         execution_bp,
         jury_bp,
         jury_seats_bp,
-        jury_appeals_bp,
+        appeals_bp,
         closing_bp,
         admin_bp,
         admin_webhooks_bp,

@@ -44,7 +44,7 @@ def test_the_case_page_has_each_feature_s_sections_in_their_slots(app):
     assert set(sections) == {"mediation", "execution", "jury", "closing"}
     assert placed == {
         ("outcome", "jury/_outcome.html"),
-        ("outcome", "jury/_appeal.html"),
+        ("outcome", "mediation/_appeal.html"),
         ("outcome", "execution/_steps.html"),
         ("negotiation", "mediation/_proposal.html"),
         ("negotiation", "mediation/_questions.html"),

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from app.cases.models import CaseState, DecisionKind, Outcome
 from app.core import clock
 from app.core.extensions import db
-from app.jury.appeals import appeal, can_appeal
+from app.jury.appeals import can_appeal
 from app.jury.counting import count_due_panels
 from app.jury.models import Appeal, Panel, PanelRound, PanelStatus, Seat
 from app.jury.voting import JuryRefused
+from app.mediation.appeals import appeal
 from app.notifications.outbox import OutboxMessage
-from tests.helpers.case_factories import make_case
 from tests.helpers.counts import table_count
 from tests.helpers.factories import make_user
 from tests.helpers.jury import (
@@ -101,13 +101,6 @@ def test_a_reason_is_needed(decided_for_seller):
         appeal(case, case.buyer, "They were wrong.")
     assert refused.value.field == "reason"
     assert table_count(Appeal) == 0
-
-
-def test_a_mediators_decision_cannot_be_appealed_here():
-    case = make_case("decided")
-    # decided for the buyer by the mediator: not a panel verdict
-    assert case.decision_kind == DecisionKind.MEDIATOR.value
-    assert not can_appeal(case, case.seller)
 
 
 def test_a_pool_too_small_refuses_and_changes_nothing(decided_for_seller, app, monkeypatch):

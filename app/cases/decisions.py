@@ -8,10 +8,47 @@ from flask import current_app
 
 from app.auth.models import User
 from app.cases import notify, webhooks
-from app.cases.models import AGREED_DECISIONS, Case, CaseState, DecisionKind, Outcome
+from app.cases.models import (
+    AGREED_DECISIONS,
+    APPEALABLE_DECISIONS,
+    Case,
+    CaseState,
+    DecisionKind,
+    Outcome,
+    Party,
+)
 from app.cases.signals import case_decided
 from app.cases.transitions import move
 from app.core import clock
+
+
+def grants_claim_as_filed(case: Case) -> bool:
+    """Whether the decision gives the buyer everything the claim asked: its remedy, and at
+    least its amount (a remedy without an amount, such as a replacement, records none)."""
+    return (
+        case.outcome == Outcome.FOR_BUYER.value
+        and case.decision_remedy == case.remedy
+        and (
+            case.decision_amount_fen is None or case.decision_amount_fen >= case.claimed_amount_fen
+        )
+    )
+
+
+def losing_sides(case: Case) -> frozenset[Party]:
+    """Who lost the case's imposed decision, and so may appeal it.
+
+    The claim rejected: the buyer. The claim granted as filed: the seller. The claim granted
+    in part (another remedy, or a smaller amount): both sides lost part of what they asked,
+    so either may appeal; the case still has one appeal, and it reopens the whole decision.
+    A decision both sides agreed to has no losing side.
+    """
+    if case.decision_kind not in APPEALABLE_DECISIONS:
+        return frozenset()
+    if case.outcome == Outcome.FOR_SELLER.value:
+        return frozenset({Party.BUYER})
+    if grants_claim_as_filed(case):
+        return frozenset({Party.SELLER})
+    return frozenset({Party.BUYER, Party.SELLER})
 
 
 def appeal_window_is_open(case: Case) -> bool:

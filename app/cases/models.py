@@ -44,7 +44,9 @@ ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     ),
     CaseState.PROPOSAL: frozenset({CaseState.DECIDED, CaseState.MEDIATION, CaseState.CLOSED}),
     CaseState.PANEL: frozenset({CaseState.DECIDED, CaseState.MEDIATION}),
-    CaseState.DECIDED: frozenset({CaseState.PANEL, CaseState.EXECUTING, CaseState.CLOSED}),
+    CaseState.DECIDED: frozenset(
+        {CaseState.PANEL, CaseState.MEDIATION, CaseState.EXECUTING, CaseState.CLOSED}
+    ),
     CaseState.EXECUTING: frozenset({CaseState.CLOSED, CaseState.MEDIATION}),
     CaseState.CLOSED: frozenset(),
 }
@@ -146,6 +148,10 @@ AGREED_DECISIONS = frozenset(
         DecisionKind.COUNTER_OFFER_ACCEPTED,
         DecisionKind.PROPOSAL_ACCEPTED,
     }
+)
+# imposed decisions: the side that lost may appeal once (``decisions.losing_sides``)
+APPEALABLE_DECISIONS = frozenset(
+    {DecisionKind.DEFAULT_JUDGMENT, DecisionKind.MEDIATOR, DecisionKind.PANEL}
 )
 
 

@@ -203,6 +203,9 @@ class Config:
     PANEL_MAJORITY = _env_int("PANEL_MAJORITY", 9)
     APPEAL_PANEL_SEATS = _env_int("APPEAL_PANEL_SEATS", 35)
     APPEAL_PANEL_MAJORITY = _env_int("APPEAL_PANEL_MAJORITY", 18)
+    # who hears the appeal of a default judgment or a mediator's decision: a fresh appeal
+    # panel ("panel") or a second mediator ("mediator"); a panel's verdict always goes to one
+    DECISION_APPEAL_TO = os.environ.get("DECISION_APPEAL_TO", "panel")
     PANEL_DEADLINE = _hours("PANEL_DEADLINE_HOURS", 72)
     SEAT_VOTE_WINDOW = _hours("SEAT_VOTE_WINDOW_HOURS", 24)
     SEAT_REPLACEMENT_ROUNDS = _env_int("SEAT_REPLACEMENT_ROUNDS", 2)

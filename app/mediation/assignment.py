@@ -1,6 +1,8 @@
 """Who handles a new case: the on-duty mediator with the fewest open cases, preferring those
 who know the order's categories (design: Mediation)."""
 
+from collections.abc import Collection
+
 from sqlalchemy import func, select
 
 from app.auth.models import Role, RoleGrant, User
@@ -24,8 +26,12 @@ def on_duty_mediators() -> list[User]:
     ).all()
 
 
-def choose_mediator(case: Case) -> User | None:
-    candidates = [m for m in on_duty_mediators() if case.party_of(m) is None]
+def choose_mediator(case: Case, excluding: Collection[int | None] = ()) -> User | None:
+    """The mediator for ``case`` by the rule above, leaving out the ``excluding`` ids (those
+    who already had the case, when its decision is appealed to a second mediator)."""
+    candidates = [
+        m for m in on_duty_mediators() if case.party_of(m) is None and m.id not in excluding
+    ]
     if not candidates:
         return None
     open_counts = dict(

@@ -62,8 +62,10 @@ bp = Blueprint("mediation", __name__)
 
 @bp.record_once
 def _add_to_the_case_page(state) -> None:
-    """The open proposal and the questions beside the negotiation; the mediator's tools."""
+    """The appeal under the decision, the open proposal and the questions beside the
+    negotiation; the mediator's tools."""
     placements = (
+        Placement("outcome", 20, "mediation/_appeal.html"),
         Placement("negotiation", 10, "mediation/_proposal.html"),
         Placement("negotiation", 20, "mediation/_questions.html"),
         Placement("staff", 10, "mediation/_mediator.html"),
