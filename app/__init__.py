@@ -134,10 +134,12 @@ def _connect_signals() -> None:
     twice connects once)."""
     from app.admin.webhook_alerts import connect_signals as connect_webhook_alerts
     from app.execution.signals import connect_signals as connect_execution
+    from app.jury.signals import connect_signals as connect_jury
     from app.mediation.signals import connect_signals as connect_mediation
 
     connect_mediation()
     connect_execution()
+    connect_jury()
     connect_webhook_alerts()
 
 

@@ -25,7 +25,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.cases import services
@@ -54,6 +54,7 @@ from app.jury.models import (
     AppealHearing,
     Panel,
     PanelStatus,
+    Reviewer,
     Seat,
     SeatStatus,
     Tally,
@@ -733,6 +734,47 @@ class CaseLifecycle(RuleBasedStateMachine):
             assert (row.panel_id is not None) == (row.decision_kind == "panel")
             if row.reputation_revised_at is None:
                 assert row.final_verdict is None
+
+    @invariant()
+    def reputation_counts_each_vote_against_its_final_verdict(self):
+        """Each reviewer's resolved cases are their votes on panels that gave a verdict; their
+        coherent ones, the votes matching the final verdict — the appeal's, once counted."""
+        if not self.case_ids:
+            return
+        finals = dict(
+            db.session.execute(
+                select(Appeal.panel_id, Appeal.final_verdict).where(
+                    Appeal.case_id.in_(self.case_ids), Appeal.final_verdict.is_not(None)
+                )
+            ).all()
+        )
+        votes = db.session.execute(
+            select(Seat.reviewer_id, Vote.option, Tally.verdict, Panel.id)
+            .join(Vote, Vote.seat_id == Seat.id)
+            .join(Panel, Panel.id == Seat.panel_id)
+            .join(Tally, Tally.panel_id == Panel.id)
+            .where(Panel.case_id.in_(self.case_ids), Tally.verdict.is_not(None))
+        ).all()
+        expected: dict[int, list[int]] = {}
+        for reviewer_id, option, verdict, panel_id in votes:
+            counts = expected.setdefault(reviewer_id, [0, 0])
+            counts[0] += 1
+            counts[1] += option == finals.get(panel_id, verdict)
+        stored = {
+            user_id: [resolved, coherent]
+            for user_id, resolved, coherent in db.session.execute(
+                select(Reviewer.user_id, Reviewer.resolved, Reviewer.coherent).where(
+                    Reviewer.user_id.in_(list(expected))
+                )
+            )
+        }
+        assert stored == expected, f"reputation {stored}, votes say {expected}"
+        revised = db.session.execute(
+            select(AuditEvent.subject_id, func.count())
+            .where(AuditEvent.action == "panel.reputation_revised")
+            .group_by(AuditEvent.subject_id)
+        ).all()
+        assert all(count == 1 for _panel, count in revised), f"revised twice: {revised}"
 
     @invariant()
     def deposit_balance_is_the_sum_of_its_entries(self):
