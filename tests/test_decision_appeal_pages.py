@@ -10,6 +10,7 @@ from flask import current_app
 from app.auth.models import Role
 from app.cases.models import CaseState, Remedy
 from app.core import clock
+from app.mediation import appeals
 from app.mediation import services as mediation
 from app.mediation.services import Settlement
 from app.scheduler.deadlines import sweep_case_deadlines
@@ -124,3 +125,34 @@ def test_a_partial_decision_tells_both_sides_either_may_appeal_in_chinese(client
     client.post("/language", data={"locale": "zh_Hans", "csrf_token": token})
     html = page(client, f"/cases/{case.id}")
     assert "对裁决提出上诉" in html and "因此双方均可上诉" in html
+
+
+def test_the_mediator_whose_decision_was_appealed_stands_down(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "DECISION_APPEAL_TO", "mediator")
+    case = make_case("decided", settlement=REJECTED)
+    first = case.mediator
+    second = make_user(roles=(Role.MEDIATOR,))
+    appeals.appeal(case, case.buyer, REASON)
+    decision = {"decision-outcome": "full_refund", "decision-rationale": "A second look."}
+    login_with_token(client, first)
+
+    html = page(client, f"/cases/{case.id}")
+    assert f'action="/cases/{case.id}/mediation/decision"' not in html
+    assert f'action="/cases/{case.id}/mediation/panel"' not in html
+    token = csrf_token_from(html)
+    response = client.post(
+        f"/cases/{case.id}/mediation/decision", data=decision | {"decision-csrf_token": token}
+    )
+    assert response.status_code == 403
+
+    with client.session_transaction() as session:
+        session.clear()
+    login_with_token(client, second)
+    html = page(client, f"/cases/{case.id}")
+    assert f'action="/cases/{case.id}/mediation/decision"' in html
+    token = csrf_token_from(html[html.index(f'action="/cases/{case.id}/mediation/decision"') :])
+    response = client.post(
+        f"/cases/{case.id}/mediation/decision", data=decision | {"decision-csrf_token": token}
+    )
+    assert response.status_code == 302
+    assert reload(case).current_state is CaseState.DECIDED

@@ -27,11 +27,22 @@ from app.jury.appeals import (
     first_mediator,
     record_appeal,
     still_appealable,
+    stood_down,
 )
 from app.jury.models import AppealHearing, Panel
 from app.jury.voting import JuryRefused
 from app.mediation.assignment import choose_mediator
 from app.notifications.outbox import queue_for_each
+
+
+def may_decide(case: Case, mediator: User) -> bool:
+    """Decide, or route to a panel: ``case.can_decide``, unless ``mediator`` made the decision
+    a second mediator now hears on appeal."""
+    return case.can_decide(mediator) and not stood_down(case, mediator)
+
+
+def may_propose(case: Case, mediator: User) -> bool:
+    return case.can_propose(mediator) and not stood_down(case, mediator)
 
 
 def heard_by(case: Case) -> AppealHearing:

@@ -32,9 +32,9 @@ from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
 from app.core.text import checked_text
-from app.jury.appeals import stood_down
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import BALLOT_OPTION_MAX_CHARS, PanelRound
+from app.mediation.appeals import may_decide, may_propose
 from app.mediation.models import (
     Answer,
     CaseNote,
@@ -195,7 +195,7 @@ def open_proposal(case: Case) -> SettlementProposal | None:
 
 def propose_settlement(case: Case, mediator: User, settlement: Settlement) -> SettlementProposal:
     """Propose a settlement; a newer proposal supersedes the one still open."""
-    _require(case.can_propose(mediator) and not stood_down(case, mediator))
+    _require(may_propose(case, mediator))
     _check_settlement(case, settlement)
     now = clock.now()
     expires_at = now + _config("PROPOSAL_WINDOW")
@@ -320,7 +320,7 @@ def _close_proposal(proposal: SettlementProposal, status: ProposalStatus) -> Non
 
 def decide(case: Case, mediator: User, settlement: Settlement) -> None:
     """The mediator decides with written reasons; the losing side may appeal in 48 hours."""
-    _require(case.can_decide(mediator) and not stood_down(case, mediator))
+    _require(may_decide(case, mediator))
     _check_settlement(case, settlement)
     rejected = settlement.outcome is Remedy.CLAIM_REJECTED
     record_decision(
@@ -342,7 +342,7 @@ def route_to_panel(
     """Send a contested case to a reviewer panel with a neutral summary, the question and
     the ballot. The panel is drawn at once; if the pool is too small, nothing changes and
     the mediator is told why."""
-    _require(case.can_decide(mediator) and not stood_down(case, mediator))
+    _require(may_decide(case, mediator))
     options = [
         checked_text(option, "options", maximum=BALLOT_OPTION_MAX_CHARS, refusal=CaseRefused)
         for option in options

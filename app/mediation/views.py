@@ -41,7 +41,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.core.forms import apply_error
 from app.core.pages import paginate
-from app.mediation import services
+from app.mediation import appeals, services
 from app.mediation.assignment import on_duty_mediators
 from app.mediation.forms import (
     AnswerQuestionForm,
@@ -229,7 +229,7 @@ def reopen_evidence(case_id: int):
 @login_required
 def propose(case_id: int):
     case = viewable_case(case_id)
-    require(case.can_propose(current_user))
+    require(appeals.may_propose(case, current_user))
     form = SettlementForm()
     return form_action(
         case,
@@ -244,7 +244,7 @@ def propose(case_id: int):
 @login_required
 def decide(case_id: int):
     case = viewable_case(case_id)
-    require(case.can_decide(current_user))
+    require(appeals.may_decide(case, current_user))
     form = DecisionForm()
     return form_action(
         case,
@@ -259,7 +259,7 @@ def decide(case_id: int):
 @login_required
 def route_to_panel(case_id: int):
     case = viewable_case(case_id)
-    require(case.can_decide(current_user))
+    require(appeals.may_decide(case, current_user))
     form = PanelForm()
     return form_action(
         case,
