@@ -1,6 +1,7 @@
 """The migration that lets every decision be appealed fills in the appeals made before it:
 each was of a first panel's verdict, heard by an appeal panel, and keeps the decision it
-appealed (what the buyer asked for, or the claim rejected) and the panel that made it."""
+appealed (what the buyer asked for, or the claim rejected) and the panel that made it; their
+cases record when they were appealed."""
 
 import sqlite3
 
@@ -71,7 +72,8 @@ def test_earlier_appeals_are_filled_in_from_their_case_and_panel(tmp_path):
         upgrade(directory=MIGRATIONS, revision="0010_case_api")
         db.engine.dispose()
     connection = sqlite3.connect(path)
-    connection.execute("PRAGMA foreign_keys=OFF")  # no users: only the appeals are read
+    for user_id in (1, 2):
+        _insert(connection, "users", id=user_id, email=f"user{user_id}@example.com")
     _case(connection, 1, remedy="full_refund")
     _case(connection, 2, remedy="partial_refund", remedy_amount_fen=5000)
     for panel_id, case_id, round_, status in (
@@ -83,6 +85,7 @@ def test_earlier_appeals_are_filled_in_from_their_case_and_panel(tmp_path):
         _insert(connection, "panels", id=panel_id, case_id=case_id, round=round_, status=status)
     _insert(connection, "appeals", id=1, case_id=1, party="seller", reason="Wrong.")
     _insert(connection, "appeals", id=2, case_id=2, party="buyer", reason="Wrong.")
+    _case(connection, 3, remedy="full_refund")  # never appealed
     connection.commit()
     connection.close()
 
@@ -94,6 +97,7 @@ def test_earlier_appeals_are_filled_in_from_their_case_and_panel(tmp_path):
                 "decision_amount_fen, panel_id FROM appeals ORDER BY id"
             )
         ).all()
+        appealed = db.session.execute(text("SELECT id, appealed_at FROM cases ORDER BY id")).all()
         db.session.remove()
         downgrade(directory=MIGRATIONS, revision="0010_case_api")  # and back
         db.engine.dispose()
@@ -101,4 +105,9 @@ def test_earlier_appeals_are_filled_in_from_their_case_and_panel(tmp_path):
     assert [tuple(row) for row in rows] == [
         ("panel", "panel", "for_buyer", "full_refund", 19900, 2),  # the order's whole amount
         ("panel", "panel", "for_seller", "claim_rejected", None, 4),
+    ]
+    assert [(case_id, at is not None) for case_id, at in appealed] == [
+        (1, True),
+        (2, True),
+        (3, False),
     ]

@@ -155,4 +155,4 @@ def test_the_mediator_whose_decision_was_appealed_stands_down(client, app, monke
         f"/cases/{case.id}/mediation/decision", data=decision | {"decision-csrf_token": token}
     )
     assert response.status_code == 302
-    assert reload(case).current_state is CaseState.DECIDED
+    assert reload(case).current_state is CaseState.EXECUTING  # final: carried out at once

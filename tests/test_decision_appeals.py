@@ -2,6 +2,7 @@
 side that lost it, once, within the window, with a reason — to a fresh panel, or (configured)
 to a second mediator whose decision is final."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -27,6 +28,7 @@ from tests.helpers.case_factories import make_case
 from tests.helpers.counts import table_count
 from tests.helpers.factories import make_user
 from tests.helpers.jury import START, make_pool, panel_of, votes
+from tests.helpers.webhooks import endpoint_for
 
 REASON = "The seller's courier receipt shows the parcel left intact."
 REJECTED = Settlement(Remedy.CLAIM_REJECTED, None, "The courier's photo shows it intact.")
@@ -107,7 +109,8 @@ def test_the_appeal_panels_verdict_on_a_mediators_decision_is_final(small_appeal
     assert count_due_panels() == 1
 
     db.session.refresh(case)
-    assert case.state == CaseState.DECIDED.value
+    assert case.state == CaseState.EXECUTING.value  # final: carried out at once
+    assert case.appealed_at is not None
     assert (case.outcome, case.decision_kind) == (Outcome.FOR_BUYER.value, DecisionKind.PANEL)
     assert case.decision_remedy == case.remedy and case.decision_amount_fen == 19900
     # the seller lost now, but the case has had its one appeal
@@ -229,7 +232,7 @@ def test_the_first_mediator_stands_down_and_the_seconds_decision_is_final(to_med
     mediation.decide(case, second, full)
 
     db.session.refresh(case)
-    assert case.state == CaseState.DECIDED.value and case.outcome == Outcome.FOR_BUYER.value
+    assert case.state == CaseState.EXECUTING.value and case.outcome == Outcome.FOR_BUYER.value
     assert not can_appeal(case, case.seller)
     with pytest.raises(JuryRefused, match="has had its appeal"):
         appeal(case, case.seller, REASON)
@@ -275,3 +278,32 @@ def test_a_panels_verdict_still_goes_to_a_panel(to_mediator, app, monkeypatch):
     assert panel.round == PanelRound.APPEAL.value
     assert the_appeal(case).heard_by == AppealHearing.PANEL.value
     assert the_appeal(case).panel_id == panel_of(case).id
+
+
+def test_the_marketplace_hears_of_the_appeal_and_of_a_final_decision(to_mediator):
+    endpoint_for("http://127.0.0.1:9/hook", "case.*")
+    case = make_case("decided", settlement=REJECTED)
+    second = make_user(roles=(Role.MEDIATOR,))
+    appeal(case, case.buyer, REASON)
+    db.session.refresh(case)
+    mediation.decide(case, second, Settlement(Remedy.FULL_REFUND, None, "A second look."))
+
+    events = [
+        json.loads(body)
+        for body in db.session.scalars(
+            select(OutboxMessage.body)
+            .where(OutboxMessage.channel == "webhook")
+            .order_by(OutboxMessage.id)
+        )
+    ]
+    moves = [
+        (e["data"]["previous_state"], e["data"]["case"]["state"])
+        for e in events
+        if e["type"] == "case.state_changed"
+    ]
+    assert ("decided", "mediation") in moves
+    decided = [e["data"]["decision"] for e in events if e["type"] == "case.decided"]
+    assert [(d["kind"], d["final"], d["appeal_deadline_at"] is None) for d in decided] == [
+        ("mediator", False, False),  # the first decision could be appealed
+        ("mediator", True, True),  # the second mediator's is final
+    ]

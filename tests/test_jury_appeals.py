@@ -127,13 +127,14 @@ def test_the_appeal_panels_verdict_is_final(decided_for_seller):
     assert count_due_panels() == 1
 
     db.session.refresh(case)
-    assert case.state == CaseState.DECIDED.value
+    # final: carried out at once, with no appeal window to wait for
+    assert case.state == CaseState.EXECUTING.value
     assert case.decision_kind == DecisionKind.PANEL.value
     assert case.outcome == Outcome.FOR_BUYER.value
     assert db.session.get(Panel, panel.id).status == PanelStatus.DECIDED.value
     for user in (case.buyer, case.seller):
         assert not can_appeal(case, user)
-        with pytest.raises(JuryRefused):
+        with pytest.raises(JuryRefused, match="has had its appeal"):
             appeal(case, user, REASON)
     assert table_count(Appeal) == 1
 

@@ -2,20 +2,21 @@
 
 A decision both sides agreed to is carried out at once; an imposed one (default judgment, the
 mediator's decision, a panel's verdict) waits for its appeal window, which is the decided
-case's deadline. Features above ``cases`` hear of it through ``case_decided``."""
+case's deadline — unless the case has had its one appeal, which makes the decision final.
+Features above ``cases`` hear of it through ``case_decided``."""
 
 from flask import current_app
 
 from app.auth.models import User
 from app.cases import notify, webhooks
 from app.cases.models import (
-    AGREED_DECISIONS,
     APPEALABLE_DECISIONS,
     Case,
     CaseState,
     DecisionKind,
     Outcome,
     Party,
+    decision_is_final,
 )
 from app.cases.signals import case_decided
 from app.cases.transitions import move
@@ -75,10 +76,10 @@ def record_decision(
     only_if=(),
     reasons: str | None = None,
 ) -> None:
-    """Decide the case. A decision both sides agreed to is carried out at once; an imposed
-    one waits for its appeal window to close."""
+    """Decide the case. A decision both sides agreed to, or made after the case's appeal, is
+    carried out at once; any other imposed one waits for its appeal window to close."""
     now = clock.now()
-    agreed = kind in AGREED_DECISIONS
+    final = decision_is_final(kind, case.appealed_at)
     event = move(
         case,
         CaseState.DECIDED,
@@ -92,8 +93,8 @@ def record_decision(
         decision_amount_fen=amount,
         decision_reasons=reasons,
         decided_at=now,
-        deadline_at=now if agreed else now + current_app.config["APPEAL_WINDOW"],
+        deadline_at=now if final else now + current_app.config["APPEAL_WINDOW"],
     )
     notify.case_decided(case, event)
     webhooks.case_decided(case)
-    case_decided.send(case, final=agreed)  # execution replaces earlier steps, starts if final
+    case_decided.send(case, final=final)  # execution replaces earlier steps, starts if final

@@ -64,10 +64,10 @@ def decided_panel(case: Case) -> Panel | None:
 def appeal_refusal(case: Case, user: User):
     """Why ``user`` may not appeal ``case`` now, or None if they may."""
     party = case.party_of(user)
+    if party is not None and case_appeal(case) is not None:
+        return ALREADY_APPEALED
     if party is None or case.state != CaseState.DECIDED.value or party not in losing_sides(case):
         return _l("Only the side that lost the decision can appeal it.")
-    if case_appeal(case) is not None:
-        return ALREADY_APPEALED
     if not appeal_window_is_open(case):
         return _l("The time to appeal has passed.")
     return None
@@ -168,6 +168,7 @@ def appeal_to_panel(case: Case, user: User, reason: str) -> Panel:
                 "case.appealed",
                 expect=CaseState.DECIDED,
                 only_if=still_appealable(case),
+                appealed_at=clock.now(),
                 deadline_at=clock.now() + current_app.config["PANEL_DEADLINE"],
                 **NO_DECISION,
             )

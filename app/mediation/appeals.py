@@ -82,6 +82,7 @@ def appeal_to_mediator(case: Case, user: User, reason: str) -> User:
                 "case.appealed",
                 expect=CaseState.DECIDED,
                 only_if=still_appealable(case),
+                appealed_at=clock.now(),
                 mediator_id=hearing.id,
                 deadline_at=clock.now() + current_app.config["MEDIATION_SLA"],
                 **NO_DECISION,

@@ -1,10 +1,11 @@
 """decision appeals: every imposed decision may be appealed, to a panel or a second mediator
 
+A case records when its decision was appealed: what is decided after its one appeal is final.
 An appeal keeps the decision it appeals (kind, outcome, remedy, amount), who hears it (an
 appeal panel or a second mediator), the panel whose verdict it appeals, the mediators
 involved, and when the final verdict was counted into the appealed panel's reputation.
 Existing appeals were all of a panel's verdict, heard by an appeal panel: they are filled in
-from their case and the panel that decided it.
+from their case and the panel that decided it, and their cases from them.
 
 Revision ID: 0011_decision_appeals
 Revises: 0010_case_api
@@ -40,6 +41,9 @@ UPDATE appeals SET
 
 
 def upgrade():
+    # a plain ALTER TABLE: rebuilding cases would delete the rows that refer to it on SQLite
+    op.add_column('cases', sa.Column('appealed_at', UTCDateTime(), nullable=True))
+
     with op.batch_alter_table('appeals', schema=None) as batch_op:
         batch_op.add_column(sa.Column('decision_kind', sa.String(length=30), nullable=True))
         batch_op.add_column(sa.Column('decision_outcome', sa.String(length=20), nullable=True))
@@ -53,6 +57,10 @@ def upgrade():
         batch_op.add_column(sa.Column('reputation_revised_at', UTCDateTime(), nullable=True))
 
     op.execute(BACKFILL)
+    op.execute(
+        "UPDATE cases SET appealed_at = "
+        "(SELECT appeals.created_at FROM appeals WHERE appeals.case_id = cases.id)"
+    )
 
     with op.batch_alter_table('appeals', schema=None) as batch_op:
         for column in ('decision_kind', 'decision_outcome', 'decision_remedy', 'heard_by'):
@@ -100,3 +108,5 @@ def downgrade():
             'decision_kind',
         ):
             batch_op.drop_column(column)
+
+    op.drop_column('cases', 'appealed_at')
