@@ -3,6 +3,9 @@ side that lost it, once, within the window, with a reason — to a fresh panel, 
 to a second mediator whose decision is final."""
 
 import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -13,6 +16,7 @@ from app.auth.models import Role
 from app.cases.models import Case, CaseState, DecisionKind, Outcome, Remedy
 from app.cases.services import seller_accepts_claim
 from app.core import clock
+from app.core.config import PROJECT_ROOT
 from app.core.extensions import db
 from app.jury.appeals import can_appeal
 from app.jury.counting import count_due_panels
@@ -307,3 +311,16 @@ def test_the_marketplace_hears_of_the_appeal_and_of_a_final_decision(to_mediator
         ("mediator", False, False),  # the first decision could be appealed
         ("mediator", True, True),  # the second mediator's is final
     ]
+
+
+def test_an_unknown_hearing_for_appeals_stops_the_app_at_start():
+    result = subprocess.run(
+        [sys.executable, "-c", "import app.core.config"],
+        env={**os.environ, "DECISION_APPEAL_TO": "jury"},
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "DECISION_APPEAL_TO must be one of panel, mediator, not 'jury'" in result.stderr
