@@ -24,6 +24,7 @@ from app.jury.models import Appeal, AppealHearing, PanelRound, PanelStatus
 from app.jury.voting import JuryRefused
 from app.mediation import services as mediation
 from app.mediation.appeals import appeal
+from app.mediation.assignment import choose_mediator
 from app.mediation.models import MediatorProfile
 from app.mediation.services import Settlement
 from app.notifications.outbox import OutboxMessage
@@ -324,3 +325,23 @@ def test_an_unknown_hearing_for_appeals_stops_the_app_at_start():
     )
     assert result.returncode != 0
     assert "DECISION_APPEAL_TO must be one of panel, mediator, not 'jury'" in result.stderr
+
+
+def test_the_mediator_who_stood_down_is_not_given_the_case_again(to_mediator):
+    case = make_case("decided", settlement=REJECTED)
+    first = case.mediator
+    second = make_user(roles=(Role.MEDIATOR,))
+    admin = make_user(roles=(Role.ADMIN,))
+    appeal(case, case.buyer, REASON)
+    db.session.refresh(case)
+
+    # the assignment rule, however it is asked later (escalation, reassignment), skips them
+    assert choose_mediator(case) == second
+    db.session.add(MediatorProfile(user_id=second.id, on_duty=False))
+    db.session.flush()
+    assert choose_mediator(case) is None
+    with pytest.raises(mediation.CaseRefused) as refused:
+        mediation.reassign(case, admin, first)
+    assert refused.value.field == "mediator"
+    db.session.refresh(case)
+    assert case.mediator_id == second.id

@@ -104,19 +104,20 @@ def first_mediator(case: Case) -> int | None:
     return None
 
 
-def stood_down(case: Case, user: User) -> bool:
-    """Whether ``user`` made the decision that a second mediator now hears on appeal: they no
-    longer decide, propose or route the case."""
-    return (
-        db.session.scalar(
-            select(Appeal.id).where(
-                Appeal.case_id == case.id,
-                Appeal.heard_by == AppealHearing.MEDIATOR.value,
-                Appeal.first_mediator_id == user.id,
-            )
+def stood_down_mediator(case: Case) -> int | None:
+    """The mediator whose decision a second mediator hears on appeal: they no longer decide,
+    propose, route or are given the case."""
+    if case.id is None:
+        return None
+    return db.session.scalar(
+        select(Appeal.first_mediator_id).where(
+            Appeal.case_id == case.id, Appeal.heard_by == AppealHearing.MEDIATOR.value
         )
-        is not None
     )
+
+
+def stood_down(case: Case, user: User) -> bool:
+    return user.id == stood_down_mediator(case)
 
 
 def record_appeal(case: Case, user: User, reason: str, heard_by: AppealHearing, **links) -> Appeal:

@@ -32,6 +32,7 @@ from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
 from app.core.text import checked_text
+from app.jury.appeals import stood_down
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import BALLOT_OPTION_MAX_CHARS, PanelRound
 from app.mediation.appeals import may_decide, may_propose
@@ -388,6 +389,11 @@ def reassign(case: Case, admin: User, mediator: User) -> None:
         raise CaseRefused(_l("Only an admin who is not a party can reassign a case."))
     if not case.mediates(mediator):
         raise CaseRefused(_l("Choose a mediator who is not a party to the case."), "mediator")
+    if stood_down(case, mediator):
+        raise CaseRefused(
+            _l("This mediator's decision was appealed; another mediator hears the case."),
+            "mediator",
+        )
     touch(
         case,
         admin,
