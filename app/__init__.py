@@ -90,6 +90,9 @@ def _register_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.admin.accounts import bp as admin_accounts_bp
+    from app.admin.audit_views import bp as admin_audit_bp
+    from app.admin.restrictions import bp as admin_restrictions_bp
     from app.admin.views import bp as admin_bp
     from app.admin.webhooks import bp as admin_webhooks_bp
     from app.api.admin_views import bp as api_admin_bp
@@ -121,6 +124,9 @@ def _register_blueprints(app: Flask) -> None:
         appeals_bp,
         closing_bp,
         admin_bp,
+        admin_accounts_bp,
+        admin_restrictions_bp,
+        admin_audit_bp,
         admin_webhooks_bp,
         api_admin_bp,
         api_bp,

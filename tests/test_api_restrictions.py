@@ -76,7 +76,7 @@ def test_a_restricted_seller_shows_each_active_restriction_and_the_balance(clien
     lifted = missed_obligation("compensation", 300, seller=seller)
     enforce_missed_obligation(lifted)
     restriction = db.session.query(SellingRestriction).filter_by(obligation_id=lifted.id).one()
-    lift_restriction(restriction, make_user())
+    lift_restriction(restriction, make_user(), "The refund was paid")
 
     response = selling_status(client, seller.marketplace_user_id, token)
 

@@ -20,14 +20,13 @@ from app.cases.models import (
     Severity,
 )
 from app.cases.services import CaseRefused, Claim
-from app.cases.sweeps import sweep_deadline_reminders
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.execution.services import obligations_of
 from app.notifications.outbox import OutboxMessage
 from app.orders.models import OrderStatus
-from app.scheduler.deadlines import sweep_case_deadlines
+from app.scheduler.deadlines import remind_case_deadlines, sweep_case_deadlines
 from tests.helpers.factories import make_order, make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -392,16 +391,16 @@ def test_a_sweep_after_downtime_catches_up_on_everything_due(people):
 def test_reminders_go_24_hours_before_a_deadline_to_whoever_must_act_once(order, people):
     case = awaiting_seller(order, people)
     clock.advance(47 * HOUR)
-    assert sweep_deadline_reminders() == 0
+    assert remind_case_deadlines() == 0
     clock.advance(HOUR)
-    assert sweep_deadline_reminders() == 1
-    assert sweep_deadline_reminders() == 0
+    assert remind_case_deadlines() == 1
+    assert remind_case_deadlines() == 0
     reminders = [m for m in messages_to(people["seller"]) if "deadline is near" in m.subject]
     assert len(reminders) == 1
     assert not [m for m in messages_to(people["buyer"]) if "deadline is near" in m.subject]
     services.seller_contests(case, people["seller"], "Contesting.")  # a new deadline
     clock.advance(48 * HOUR)
-    assert sweep_deadline_reminders() == 1
+    assert remind_case_deadlines() == 1
     assert len([m for m in messages_to(people["buyer"]) if "deadline is near" in m.subject]) == 1
 
 

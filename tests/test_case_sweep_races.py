@@ -9,12 +9,11 @@ from sqlalchemy import select
 from app.auth.models import Role
 from app.cases import services
 from app.cases.models import Case, CaseState, ClaimType, Remedy, ResponsibleParty, Severity
-from app.cases.sweeps import sweep_deadline_reminders
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.notifications.outbox import OutboxMessage
-from app.scheduler.deadlines import sweep_case_deadlines
+from app.scheduler.deadlines import remind_case_deadlines, sweep_case_deadlines
 from tests.helpers.concurrency import errors_in, run_at_once
 from tests.helpers.factories import make_order, make_user
 
@@ -67,7 +66,7 @@ def test_two_reminder_sweeps_at_once_remind_once(app):
     ids = _cases_awaiting_the_seller()
     clock.advance(timedelta(hours=50))
 
-    outcomes = run_at_once(app, lambda _n: sweep_deadline_reminders(), 2)
+    outcomes = run_at_once(app, lambda _n: remind_case_deadlines(), 2)
 
     assert errors_in(outcomes) == []
     assert sum(outcomes) == CASES

@@ -15,7 +15,7 @@ from app.cases.models import Case, EvidenceEntry
 from app.cases.releases import is_released_to_reviewers
 from app.core.extensions import csrf, db, limiter
 from app.jury.models import Seat, Vote
-from app.notifications.models import InboxItem
+from app.notifications.models import InboxItem, MailPreference
 from app.notifications.outbox import OutboxMessage
 from app.notifications.webhooks.models import WebhookEndpoint
 from tests.helpers.pages import csrf_token_from, signed_in
@@ -105,6 +105,10 @@ def _webhook_endpoint(names):
     return endpoint.secret_sealed, endpoint.disabled_at
 
 
+def _mail_choices(_names):
+    return db.session.scalar(select(func.count()).select_from(MailPreference))
+
+
 def _webhook_message(names):
     message = db.session.get(OutboxMessage, names["message"])
     return message.available_at, message.sent_at
@@ -117,6 +121,7 @@ UNCHANGED = {
     ("execution.confirm", "POST"): _case_state,
     ("jury_seats.vote", "POST"): _votes,
     ("notifications.read", "POST"): _read_at,
+    ("notifications.mail", "POST"): _mail_choices,
     ("admin.change_role", "POST"): _is_mediator,
     ("mediation.release_to_reviewers", "POST"): _shown_to_reviewers,
     ("admin.lock_user", "POST"): _is_locked,

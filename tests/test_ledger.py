@@ -12,7 +12,9 @@ from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.execution.enforcement import enforce_missed_obligation
 from app.execution.ledger import (
+    LedgerRefused,
     PenalisedShop,
+    Penalty,
     active_restrictions,
     deposit_balance,
     lift_restriction,
@@ -25,6 +27,7 @@ from tests.helpers.factories import make_user
 from tests.helpers.obligations import missed_obligation
 
 NOW = datetime(2026, 6, 10, 9, 0, tzinfo=UTC)
+LIFTED = "The seller settled it"
 
 
 @pytest.fixture(autouse=True)
@@ -83,21 +86,47 @@ def test_a_payment_in_is_recorded_and_audited():
     )
     assert entry.obligation_id is None and entry.created_at == NOW
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "deposit.paid_in"))
-    assert event.subject_id == str(entry.id) and event.after == {"amount_fen": 10000}
+    assert event.subject_id == str(entry.id) and event.actor_id is None
+    assert event.after == {"seller_id": seller.id, "amount_fen": 10000, "reason": "Initial deposit"}
 
 
-@pytest.mark.parametrize("amount", [0, -1, -5000, True, 12.5, "100"])
-def test_a_payment_in_must_be_a_positive_whole_number_of_fen(amount):
-    seller = make_user()
-    with pytest.raises(ValueError, match="positive whole number"):
-        pay_in(seller, amount, "Deposit")
+def test_a_payment_in_recorded_by_an_admin_names_them():
+    admin = make_user()
+    entry = pay_in(make_user(), 500, "Transfer 2026-06-10", recorded_by=admin)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "deposit.paid_in"))
+    assert (event.actor_id, event.subject_id) == (admin.id, str(entry.id))
+
+
+@pytest.mark.parametrize("amount", [True, 12.5, "100"])
+def test_a_payment_in_is_a_whole_number_of_fen(amount):
+    with pytest.raises(TypeError, match="whole number"):
+        pay_in(make_user(), amount, "Deposit")
     assert table_count(DepositEntry) == 0
 
 
-@pytest.mark.parametrize("reason", ["", "   ", "x" * 201])
-def test_a_payment_in_needs_a_reason(reason):
-    with pytest.raises(ValueError, match="reason"):
+@pytest.mark.parametrize("amount", [0, -1, -5000])
+def test_a_payment_in_of_nothing_or_less_is_refused_beside_the_amount(amount):
+    with pytest.raises(LedgerRefused, match="more than zero") as refused:
+        pay_in(make_user(), amount, "Deposit")
+    assert refused.value.field == "amount"
+    assert table_count(DepositEntry) == 0
+
+
+def test_a_payment_in_above_the_configured_most_is_refused(app):
+    most = app.config["DEPOSIT_PAY_IN_MAX_FEN"]
+    seller = make_user()
+    assert pay_in(seller, most, "Largest deposit").amount_fen == most
+    with pytest.raises(LedgerRefused, match="at most ¥1,000,000.00") as refused:
+        pay_in(seller, most + 1, "Too large")
+    assert refused.value.field == "amount"
+    assert table_count(DepositEntry) == 1
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 201, "line\nbreak", "nul\x00"])
+def test_a_payment_in_needs_a_one_line_reason(reason):
+    with pytest.raises(LedgerRefused) as refused:
         pay_in(make_user(), 100, reason)
+    assert refused.value.field == "reason"
     assert table_count(DepositEntry) == 0
 
 
@@ -110,7 +139,7 @@ def test_active_restrictions_are_the_sellers_own_not_lifted_oldest_first():
     enforce_missed_obligation(newer)
     lifted = missed_obligation(seller=seller)
     enforce_missed_obligation(lifted)
-    lift_restriction(_restriction_of(lifted), make_user())
+    lift_restriction(_restriction_of(lifted), make_user(), LIFTED)
     enforce_missed_obligation(missed_obligation(shop_name="Someone else's shop"))
 
     assert [r.obligation_id for r in active_restrictions(seller)] == [older.id, newer.id]
@@ -123,8 +152,8 @@ def test_lifting_a_restriction_records_when_and_who_once():
     admin = make_user()
     clock.advance(timedelta(days=2))
 
-    assert lift_restriction(restriction, admin) is True
-    assert lift_restriction(restriction, admin) is False
+    assert lift_restriction(restriction, admin, "Refund paid on 2026-06-11") is True
+    assert lift_restriction(restriction, admin, "Again") is False
 
     assert restriction.lifted_at == NOW + timedelta(days=2)
     assert active_restrictions(obligation.case.seller) == []
@@ -132,34 +161,68 @@ def test_lifting_a_restriction_records_when_and_who_once():
         select(AuditEvent).where(AuditEvent.action == "selling_restriction.lifted")
     ).all()
     assert [(e.actor_id, e.subject_id) for e in events] == [(admin.id, str(restriction.id))]
+    assert events[0].after == {
+        "lifted_at": (NOW + timedelta(days=2)).isoformat(),
+        "seller_id": restriction.seller_id,
+        "reason": "Refund paid on 2026-06-11",
+    }
+
+
+@pytest.mark.parametrize("reason", ["", "  ", "x" * 501])
+def test_lifting_needs_a_reason(reason):
+    obligation = missed_obligation()
+    enforce_missed_obligation(obligation)
+    restriction = _restriction_of(obligation)
+    with pytest.raises(LedgerRefused) as refused:
+        lift_restriction(restriction, make_user(), reason)
+    assert refused.value.field == "reason"
+    assert active_restrictions(obligation.case.seller) == [restriction]
 
 
 def test_lifting_keeps_the_deduction():
     obligation = missed_obligation(amount_fen=700)
     enforce_missed_obligation(obligation)
-    lift_restriction(_restriction_of(obligation), make_user())
+    lift_restriction(_restriction_of(obligation), make_user(), LIFTED)
     assert deposit_balance(obligation.case.seller) == -700
 
 
-def test_penalised_shops_counts_active_restrictions_and_their_cases():
+def test_penalised_shops_lists_each_active_restriction_with_what_was_deducted(app):
+    penalty_fen = app.config["ENFORCEMENT_PENALTY_FEN"]
     busy = make_user(shop_name="Busy Shop")
     first = missed_obligation(seller=busy)
     enforce_missed_obligation(first)
     clock.advance(timedelta(days=1))
-    enforce_missed_obligation(missed_obligation(seller=busy))
-    enforce_missed_obligation(missed_obligation(seller=busy))
+    enforce_missed_obligation(missed_obligation("compensation", 3000, seller=busy))
+    enforce_missed_obligation(missed_obligation("replacement_shipment", None, seller=busy))
     clock.advance(timedelta(days=1))
     recent = make_user(shop_name="Recent Shop")
     enforce_missed_obligation(missed_obligation(seller=recent))
     lifted = make_user(shop_name="Reformed Shop")
     reformed = missed_obligation(seller=lifted)
     enforce_missed_obligation(reformed)
-    lift_restriction(_restriction_of(reformed), make_user())
+    lift_restriction(_restriction_of(reformed), make_user(), LIFTED)
     make_user(shop_name="Honest Shop")
 
+    day = timedelta(days=1)
     assert penalised_shops() == [
-        PenalisedShop("Recent Shop", NOW + timedelta(days=2), active_restrictions=1, cases=1),
-        PenalisedShop("Busy Shop", NOW, active_restrictions=3, cases=3),
+        PenalisedShop(
+            "Recent Shop",
+            NOW + 2 * day,
+            active_restrictions=1,
+            cases=1,
+            penalties=(Penalty("refund", NOW + 2 * day, 19900),),
+        ),
+        PenalisedShop(
+            "Busy Shop",
+            NOW,
+            active_restrictions=3,
+            cases=3,
+            penalties=(
+                Penalty("refund", NOW, 19900),
+                Penalty("compensation", NOW + day, 3000),
+                Penalty("replacement_shipment", NOW + day, penalty_fen),
+            ),
+        ),
     ]
 
 
@@ -184,7 +247,9 @@ def test_two_obligations_of_one_case_count_one_case():
 
 def test_the_penalised_list_carries_no_personal_data():
     fields = {field.name for field in dataclasses.fields(PenalisedShop)}
-    assert fields == {"shop_name", "restricted_since", "active_restrictions", "cases"}
+    assert fields == {"shop_name", "restricted_since", "active_restrictions", "cases", "penalties"}
+    penalty = {field.name for field in dataclasses.fields(Penalty)}
+    assert penalty == {"missed", "restricted_at", "deducted_fen"}
 
 
 def _restriction_of(obligation) -> SellingRestriction:

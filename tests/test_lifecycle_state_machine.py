@@ -39,7 +39,6 @@ from app.cases.models import (
     Severity,
 )
 from app.cases.services import Claim
-from app.cases.sweeps import sweep_deadline_reminders
 from app.cases.transitions import CaseRefused
 from app.core import clock
 from app.core.audit import AuditEvent
@@ -65,7 +64,7 @@ from app.mediation import appeals
 from app.mediation import services as mediation
 from app.mediation.models import ProposalStatus, SettlementProposal
 from app.mediation.services import Settlement
-from app.scheduler.deadlines import sweep_case_deadlines
+from app.scheduler.deadlines import remind_case_deadlines, sweep_case_deadlines
 from tests.helpers.factories import make_order, make_reviewers, make_user
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -599,7 +598,7 @@ class CaseLifecycle(RuleBasedStateMachine):
     @rule(twice=st.booleans())
     def sweep_reminders(self, twice):
         for _ in range(2 if twice else 1):
-            sweep_deadline_reminders()
+            remind_case_deadlines()
 
     @rule(twice=st.booleans())
     def sweep_obligations(self, twice):

@@ -39,7 +39,7 @@ def rows(html: str) -> list[str]:
     return [re.sub(r"\s+", " ", row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
 
 
-def test_the_page_lists_a_penalised_shop_with_since_when_and_how_many_cases(client):
+def test_each_restriction_of_a_shop_is_a_line_with_why_since_when_and_what_was_deducted(client):
     seller = make_user(name="Wang Wei", shop_name="Earbud Shop")
     penalise(seller=seller)
     clock.advance(timedelta(days=3))
@@ -47,11 +47,24 @@ def test_the_page_lists_a_penalised_shop_with_since_when_and_how_many_cases(clie
 
     html = page(client)
 
-    [row] = rows(html)
-    assert "Earbud Shop" in row
-    assert "2026-06-10" in row  # the first restriction still active
-    assert "<td>2</td>" in row
+    first, second = rows(html)
+    assert "Earbud Shop" in first and "Earbud Shop" not in second  # one cell spans both
+    assert "Did not refund the buyer in time" in first
+    assert "2026-06-10" in first and "¥199.00" in first
+    assert '<td rowspan="2">2</td>' in first  # two cases
+    assert "Did not ship a replacement in time" in second
+    assert "2026-06-13" in second and "¥50.00" in second
     assert "an administrator lifts" in html
+
+
+def test_the_reasons_are_in_the_reader_s_language(client):
+    penalise(shop_name="Earbud Shop")
+    client.post("/language", data={"locale": "zh_Hans"})
+
+    [row] = rows(page(client))
+
+    assert "Earbud Shop" in row and "未按时向买家退款" in row
+    assert "Did not refund" not in row
 
 
 def test_shops_without_an_active_restriction_are_not_listed(client):
@@ -59,7 +72,7 @@ def test_shops_without_an_active_restriction_are_not_listed(client):
     make_user(shop_name="Honest Shop")
     lifted = penalise(shop_name="Reformed Shop")
     restriction = db.session.query(SellingRestriction).filter_by(obligation_id=lifted.id).one()
-    lift_restriction(restriction, make_user())
+    lift_restriction(restriction, make_user(), "The refund was paid")
 
     html = page(client)
 
@@ -83,9 +96,12 @@ def test_the_page_shows_no_personal_data(client):
         buyer.email,
         buyer.marketplace_user_id,
         obligation.case.order.marketplace_order_id,
+        obligation.case.description,
     ):
         assert personal not in html
     assert f"#{obligation.case_id}" not in html
+    stored = db.session.query(SellingRestriction).filter_by(obligation_id=obligation.id).one()
+    assert stored.reason not in html  # the stored reason names the case: it stays inside
 
 
 def test_a_shop_without_a_name_is_listed_without_naming_its_seller(client):

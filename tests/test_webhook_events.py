@@ -288,12 +288,12 @@ def test_the_steps_of_a_return_are_told_as_they_open_are_met_and_are_missed(peop
     }
 
     since = last_id()
-    assert lift_restriction(restriction, make_user(roles=(Role.ADMIN,)))
+    assert lift_restriction(restriction, make_user(roles=(Role.ADMIN,)), "Refund paid")
     [lifted] = queued(since)
     assert lifted["type"] == "seller.restriction_lifted"
     assert lifted["data"]["active_restrictions"] == 0
     assert lifted["data"]["restriction"]["lifted_at"] is not None
-    assert not lift_restriction(restriction, None)  # lifted once, told once
+    assert not lift_restriction(restriction, None, "Refund paid")  # lifted once, told once
     assert queued(last_id()) == []
     assert_nothing_personal(queued(), "SF1234567890", "Sent back by courier.")
 

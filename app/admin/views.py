@@ -63,10 +63,13 @@ def change_role(user_id: int):
     db.session.commit()
     if changed:
         flash(_("Roles of %(name)s updated.", name=user.display_name), "success")
-    return _back_to_users()
+    return _back_to_users(user)
 
 
-def _back_to_users():
+def _back_to_users(user: User | None = None):
+    """Back to the list (and its search), or to the account's own page it was changed on."""
+    if user is not None and request.args.get("back") == "account":
+        return redirect(url_for("admin_accounts.show", user_id=user.id))
     return redirect(url_for("admin.users", q=request.args.get("q") or None))
 
 
@@ -87,7 +90,7 @@ def lock_user(user_id: int):
                     _("%(name)s is locked and logged out everywhere.", name=user.display_name),
                     "success",
                 )
-    return _back_to_users()
+    return _back_to_users(user)
 
 
 @bp.post("/users/<int:user_id>/unlock")
@@ -97,7 +100,7 @@ def unlock_user(user_id: int):
     if AccountLockForm().validate_on_submit() and unlock_account(user, unlocked_by=current_user):
         db.session.commit()
         flash(_("%(name)s can log in again.", name=user.display_name), "success")
-    return _back_to_users()
+    return _back_to_users(user)
 
 
 @bp.post("/staff-two-factor")

@@ -3,22 +3,17 @@ answered 410 Gone): a message to each admin's inbox and e-mail, in their languag
 in the transaction that disabled it. An admin who disables one by hand is told nothing."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from app.auth.models import Role, RoleGrant, User
-from app.core.extensions import db
+from app.auth.models import Role
+from app.auth.services import holders_of
+from app.notifications.models import MailKind
 from app.notifications.outbox import queue_for_each
 from app.notifications.webhooks.endpoints import GONE, endpoint_disabled
 from app.notifications.webhooks.models import WebhookEndpoint
 
 
 def tell_admins(endpoint: WebhookEndpoint) -> None:
-    admins = db.session.scalars(
-        select(User)
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(RoleGrant.role == Role.ADMIN.value, User.disabled_at.is_(None))
-        .order_by(User.id)
-    ).all()
+    admins = holders_of(Role.ADMIN)
 
     def body() -> str:
         if endpoint.disabled_reason == GONE:
@@ -43,6 +38,7 @@ def tell_admins(endpoint: WebhookEndpoint) -> None:
         lambda: _("A webhook endpoint was disabled"),
         body,
         link=f"/admin/webhooks/{endpoint.id}",
+        kind=MailKind.STAFF_WORK,
     )
 
 

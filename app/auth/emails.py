@@ -1,4 +1,5 @@
-"""E-mails about the account itself, sent through the outbox."""
+"""E-mails about the account itself, sent through the outbox; they protect the account, so
+they go out whatever kinds of e-mail the person turned off."""
 
 import hashlib
 from datetime import timedelta
@@ -9,6 +10,7 @@ from flask_babel import gettext as _
 from app.auth import tokens
 from app.auth.models import User
 from app.core import clock
+from app.notifications.models import MailKind
 from app.notifications.outbox import queue_message
 
 
@@ -42,6 +44,7 @@ def send_verification(user: User) -> None:
             link=_link("auth.verify", user, tokens.VERIFY),
         ),
         channels=("email",),
+        kind=MailKind.ACCOUNT,
     )
 
 
@@ -56,6 +59,7 @@ def send_claim_link(user: User) -> None:
             link=_link("auth.claim", user, tokens.CLAIM),
         ),
         channels=("email",),
+        kind=MailKind.ACCOUNT,
     )
 
 
@@ -74,6 +78,7 @@ def send_registration_attempt(user: User) -> None:
             reset=_absolute("auth.request_password_reset"),
         ),
         channels=("email",),
+        kind=MailKind.ACCOUNT,
     )
 
 
@@ -91,4 +96,5 @@ def send_password_reset(user: User) -> None:
             minutes=current_app.config["PASSWORD_RESET_TTL"] // timedelta(minutes=1),
         ),
         channels=("email",),
+        kind=MailKind.ACCOUNT,
     )

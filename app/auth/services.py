@@ -167,6 +167,16 @@ def claim_account(token: str, display_name: str, password: str) -> User:
 # Roles
 
 
+def holders_of(role: Role) -> list[User]:
+    """The accounts that hold ``role`` and are not locked, by id."""
+    return db.session.scalars(
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == role.value, User.disabled_at.is_(None))
+        .order_by(User.id)
+    ).all()
+
+
 def grant_role(user: User, role: Role, granted_by: User | None) -> bool:
     """Grant ``role``; False if the user already had it."""
     if user.has_role(role):

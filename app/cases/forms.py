@@ -5,8 +5,6 @@ their refusals are shown beside the field they name (``app.forms.apply_error``).
 """
 
 import json
-import re
-from decimal import Decimal, InvalidOperation
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -30,6 +28,7 @@ from app.cases.models import (
 )
 from app.cases.services import Claim
 from app.core.forms import SiteForm
+from app.core.money import fen_to_yuan, yuan_to_fen
 
 CLAIM_TYPE_LABELS = {
     ClaimType.NOT_RECEIVED: _l("Not received"),
@@ -162,38 +161,7 @@ def choices_of(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(key.value, text) for key, text in labels.items()]
 
 
-# Amounts: typed in yuan, held in fen, never through a float
-
-AMOUNT_FORMAT = re.compile(r"\d+(?:\.\d+)?")
-AMOUNT_MAX_CHARS = 16
-
-
-def yuan_to_fen(text: str) -> int:
-    """``"12.50"`` → 1250 exactly; ValueError with a message for the person otherwise."""
-    text = text.strip()
-    not_a_number = _l("Enter an amount in yuan, such as 12.50.")
-    if len(text) > AMOUNT_MAX_CHARS:
-        raise ValueError(_l("That amount is too large."))
-    try:
-        value = Decimal(text)
-    except InvalidOperation as error:
-        raise ValueError(not_a_number) from error
-    if not value.is_finite():
-        raise ValueError(not_a_number)
-    if value < 0:
-        raise ValueError(_l("The amount cannot be negative."))
-    if not AMOUNT_FORMAT.fullmatch(text):
-        raise ValueError(not_a_number)
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(_l("Use at most two decimal places (fen)."))
-    return int(value * 100)
-
-
-def fen_to_yuan(fen: int | None) -> str:
-    """1250 → ``"12.50"``: how an amount is put back into a form."""
-    if fen is None:
-        return ""
-    return f"{fen // 100}.{fen % 100:02d}"
+# Amounts: typed in yuan, held in fen, never through a float (app.core.money)
 
 
 class YuanField(StringField):

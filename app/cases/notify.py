@@ -11,9 +11,10 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from app.auth.models import User
-from app.cases.models import Case, Outcome
+from app.cases.models import Case, CaseState, Outcome
 from app.core.audit import AuditEvent
 from app.core.extensions import db
+from app.notifications.models import MailKind
 from app.notifications.outbox import queue_for_each
 
 Text = Callable[[], str]
@@ -25,8 +26,15 @@ def case_link(case_id: int) -> str:
     return f"/cases/{case_id}"
 
 
-def _send(case: Case, key: str, recipients: Iterable[User | None], subject: Text, body: Text):
-    queue_for_each(recipients, key, subject, body, link=case_link(case.id))
+def _send(
+    case: Case,
+    key: str,
+    recipients: Iterable[User | None],
+    subject: Text,
+    body: Text,
+    kind: MailKind = MailKind.CASE_UPDATES,
+):
+    queue_for_each(recipients, key, subject, body, link=case_link(case.id), kind=kind)
 
 
 def _on(case: Case, event: AuditEvent) -> str:
@@ -34,7 +42,8 @@ def _on(case: Case, event: AuditEvent) -> str:
     return f"case-{case.id}:event-{event.id}"
 
 
-def _when(moment: datetime) -> str:
+def in_utc(moment: datetime) -> str:
+    """A moment as every message writes it: the date and time, in UTC."""
     return f"{format_datetime(moment, 'medium')} UTC"
 
 
@@ -62,7 +71,7 @@ def case_returned(case: Case, event: AuditEvent) -> None:
             "The mediator returned your case: %(reason)s Resubmit it by %(deadline)s, or it "
             "will be withdrawn.",
             reason=case.return_reason,
-            deadline=_when(case.deadline_at),
+            deadline=in_utc(case.deadline_at),
         ),
     )
 
@@ -87,7 +96,7 @@ def seller_must_answer(case: Case, event: AuditEvent) -> None:
         lambda: _(
             "Answer by %(deadline)s: accept the claim, make a counter-offer, or contest it "
             "with your evidence. If you do not answer, the case is decided for the buyer.",
-            deadline=_when(case.deadline_at),
+            deadline=in_utc(case.deadline_at),
         ),
     )
     _send(
@@ -97,7 +106,7 @@ def seller_must_answer(case: Case, event: AuditEvent) -> None:
         lambda: _("Case #%(id)d was accepted", id=case.id),
         lambda: _(
             "The seller has until %(deadline)s to answer your claim.",
-            deadline=_when(case.deadline_at),
+            deadline=in_utc(case.deadline_at),
         ),
     )
 
@@ -111,7 +120,7 @@ def counter_offer_made(case: Case, event: AuditEvent) -> None:
         lambda: _(
             "Accept or refuse it by %(deadline)s. If you do not answer, it counts as refused "
             "and both sides can add evidence.",
-            deadline=_when(case.deadline_at),
+            deadline=in_utc(case.deadline_at),
         ),
     )
 
@@ -125,7 +134,7 @@ def evidence_window_opened(case: Case, event: AuditEvent) -> None:
         lambda: _(
             "Both sides can add evidence until %(deadline)s. Then a mediator studies both "
             "timelines.",
-            deadline=_when(case.deadline_at),
+            deadline=in_utc(case.deadline_at),
         ),
     )
 
@@ -166,12 +175,72 @@ def case_withdrawn(case: Case, event: AuditEvent) -> None:
 
 
 def deadline_reminder(case: Case, recipients: list[User], deadline: datetime) -> None:
+    bodies = {
+        CaseState.PROPOSAL: lambda: _(
+            "The mediator's proposal expires at %(deadline)s. Accept or reject it on the case "
+            "page; if you do not answer, it counts as rejected.",
+            deadline=in_utc(deadline),
+        ),
+        CaseState.DECIDED: lambda: _(
+            "You may appeal the decision until %(deadline)s. After that it is final and is "
+            "carried out.",
+            deadline=in_utc(deadline),
+        ),
+    }
     _send(
         case,
         f"case-{case.id}:reminder-{deadline.isoformat()}",
         recipients,
         lambda: _("Case #%(id)d: a deadline is near", id=case.id),
-        lambda: _("Your next step on this case is due by %(deadline)s.", deadline=_when(deadline)),
+        bodies.get(
+            case.current_state,
+            lambda: _(
+                "Your next step on this case is due by %(deadline)s.", deadline=in_utc(deadline)
+            ),
+        ),
+        MailKind.REMINDERS,
+    )
+
+
+def obligation_reminder(case: Case, obligation) -> None:
+    debtor = case.buyer if obligation.debtor == "buyer" else case.seller
+    _send(
+        case,
+        f"case-{case.id}:obligation-{obligation.id}:reminder",
+        [debtor],
+        lambda: _("Case #%(id)d: your step is due soon", id=case.id),
+        lambda: _(
+            "Complete it by %(deadline)s and mark it done on the case page; a step not done "
+            "in time is enforced.",
+            deadline=in_utc(obligation.due_at),
+        ),
+        MailKind.REMINDERS,
+    )
+
+
+def question_reminder(case: Case, recipient: User, question_id: int, due_at: datetime) -> None:
+    _send(
+        case,
+        f"case-{case.id}:question-{question_id}:reminder",
+        [recipient],
+        lambda: _("Case #%(id)d: the mediator's question is due soon", id=case.id),
+        lambda: _("Answer it on the case page by %(deadline)s.", deadline=in_utc(due_at)),
+        MailKind.REMINDERS,
+    )
+
+
+def mediator_assigned(case: Case, event: AuditEvent) -> None:
+    """To the mediator a case was given, when it was filed or reassigned."""
+    _send(
+        case,
+        f"{_on(case, event)}:assigned",
+        [case.mediator],
+        lambda: _("Case #%(id)d is assigned to you", id=case.id),
+        lambda: _(
+            "You handle this case now. Its claim, both timelines and every deadline are on the "
+            "case page."
+        ),
+        MailKind.STAFF_WORK,
     )
 
 
@@ -197,7 +266,7 @@ def obligation_opened(case: Case, obligation) -> None:
         lambda: _("Case #%(id)d: your next step is due", id=case.id),
         lambda: _(
             "Complete it by %(deadline)s and mark it done on the case page.",
-            deadline=_when(obligation.due_at),
+            deadline=in_utc(obligation.due_at),
         ),
     )
 
@@ -211,7 +280,7 @@ def obligation_done(case: Case, obligation) -> None:
         lambda: _("Case #%(id)d: the other side marked a step done", id=case.id),
         lambda: _(
             "Check it. If it was not done, dispute it on the case page by %(deadline)s.",
-            deadline=_when(obligation.dispute_until),
+            deadline=in_utc(obligation.dispute_until),
         ),
     )
 
@@ -235,7 +304,7 @@ def proposal_made(case: Case, event: AuditEvent, expires_at: datetime) -> None:
         lambda: _(
             "Accept or reject it by %(deadline)s. If either side rejects it or does not "
             "answer, the case goes back to the mediator.",
-            deadline=_when(expires_at),
+            deadline=in_utc(expires_at),
         ),
     )
 
@@ -256,7 +325,7 @@ def question_asked(case: Case, recipient: User, question_id: int, due_at: dateti
         f"case-{case.id}:question-{question_id}",
         [recipient],
         lambda: _("Case #%(id)d: the mediator asks you a question", id=case.id),
-        lambda: _("Answer it on the case page by %(deadline)s.", deadline=_when(due_at)),
+        lambda: _("Answer it on the case page by %(deadline)s.", deadline=in_utc(due_at)),
     )
 
 

@@ -165,6 +165,7 @@ def _file_case(order: Order, claim: Claim, actor: User | None, audited: dict) ->
         raise CaseRefused(_l("This order already has an open case.")) from error
     event = record_event(actor, "case.opened", case, after={"state": case.state, **audited})
     notify.case_opened(case, event)
+    notify.mediator_assigned(case, event)
     webhooks.case_opened(case)
     return case
 

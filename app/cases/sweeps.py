@@ -19,8 +19,6 @@ from app.core import clock
 from app.core.extensions import db
 from app.core.sweeps import in_savepoint
 
-REMINDED_STATES = (CaseState.RETURNED, CaseState.AWAITING_SELLER, CaseState.EVIDENCE)
-
 
 def sweep_due_cases(on_deadline: Mapping[CaseState, Callable[[Case], None]]) -> int:
     """Carry out every transition whose timer has run out, as ``on_deadline`` says for each
@@ -35,14 +33,15 @@ def sweep_due_cases(on_deadline: Mapping[CaseState, Callable[[Case], None]]) -> 
     return sum(_apply(case_id, on_deadline[CaseState(state)]) for case_id, state in due)
 
 
-def sweep_deadline_reminders() -> int:
-    """Remind whoever must act, once per deadline, when it is less than a day away."""
+def sweep_deadline_reminders(who_must_act: Mapping[CaseState, Callable[[Case], list]]) -> int:
+    """Remind whoever must act, once per deadline, when it is less than
+    ``REMINDER_BEFORE_DEADLINE`` away; ``who_must_act`` says who that is in each state."""
     now = clock.now()
     soon = now + current_app.config["REMINDER_BEFORE_DEADLINE"]
     due = db.session.scalars(
         select(Case.id)
         .where(
-            Case.state.in_([s.value for s in REMINDED_STATES]),
+            Case.state.in_([s.value for s in who_must_act]),
             Case.deadline_at > now,
             Case.deadline_at <= soon,
             (Case.reminded_deadline_at.is_(None)) | (Case.reminded_deadline_at != Case.deadline_at),
@@ -50,11 +49,11 @@ def sweep_deadline_reminders() -> int:
         .order_by(Case.deadline_at)
         .limit(current_app.config["SWEEP_BATCH_SIZE"])
     ).all()
-    return sum(_apply(case_id, timers.remind) for case_id in due)
+    return sum(_apply(case_id, timers.remind, who_must_act) for case_id in due)
 
 
-def _apply(case_id: int, transition: Callable[[Case], None]) -> bool:
+def _apply(case_id: int, transition: Callable[..., None], *args) -> bool:
     def work() -> None:
-        transition(db.session.get(Case, case_id, populate_existing=True))
+        transition(db.session.get(Case, case_id, populate_existing=True), *args)
 
     return in_savepoint(work, f"case {case_id}: {transition.__name__}")

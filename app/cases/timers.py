@@ -3,6 +3,8 @@
 (``app.scheduler.deadlines``) calls them; each is a compare-and-set that a person's action
 or another sweep may have beaten."""
 
+from collections.abc import Callable, Mapping
+
 from flask import current_app
 
 from app.auth.models import User
@@ -68,7 +70,8 @@ def close_evidence_window(case: Case) -> None:
 
 
 def parties_to_remind(case: Case) -> list[User]:
-    """Who must act before the case's current deadline."""
+    """Who must act before the deadline of a case returned, awaiting the seller, or open
+    for evidence (the states whose deadline this feature owns)."""
     state = case.current_state
     if state is CaseState.RETURNED:
         return [case.buyer]
@@ -79,8 +82,9 @@ def parties_to_remind(case: Case) -> list[User]:
     return []
 
 
-def remind(case: Case) -> None:
-    """Send the 24-hour reminder for the current deadline, once."""
+def remind(case: Case, who_must_act: Mapping[CaseState, Callable[[Case], list[User]]]) -> None:
+    """Send the reminder for the current deadline, once, to whoever ``who_must_act`` names
+    for the case's state (nobody, when everyone has acted)."""
     deadline = case.deadline_at
     touch(
         case,
@@ -90,7 +94,7 @@ def remind(case: Case) -> None:
         only_if=[Case.deadline_at == deadline, _not_reminded_for(deadline)],
         reminded_deadline_at=deadline,
     )
-    notify.deadline_reminder(case, parties_to_remind(case), deadline)
+    notify.deadline_reminder(case, who_must_act[case.current_state](case), deadline)
 
 
 def _not_reminded_for(deadline):

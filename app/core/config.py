@@ -168,6 +168,15 @@ class Config:
     SURVEY_WINDOW = _days("SURVEY_WINDOW_DAYS", 7)
     RATING_COMMENT_MAX_CHARS = _env_int("RATING_COMMENT_MAX_CHARS", 2000)
     REMINDER_BEFORE_DEADLINE = _hours("REMINDER_BEFORE_DEADLINE_HOURS", 24)
+    # SLAs per phase and their escalation (app/mediation/sla.py); intake and first action
+    # are INTAKE_SLA and MEDIATION_SLA. A side's answer to a proposal: within this of its
+    # making (less than PROPOSAL_WINDOW, or the proposal lapses first)
+    PROPOSAL_ANSWER_SLA = _hours("PROPOSAL_ANSWER_SLA_HOURS", 24)
+    # an open step this long past its deadline is stuck: neither done nor enforced
+    EXECUTION_SLA = _hours("EXECUTION_SLA_HOURS", 1)
+    # after the mediator is told, how long a case may stay overdue before the admins are
+    ESCALATION_GRACE = _hours("ESCALATION_GRACE_HOURS", 4)
+    SCHEDULER_ESCALATION_SECONDS = _env_int("SCHEDULER_ESCALATION_SECONDS", 300)
 
     # Evidence limits (design: Evidence timelines)
     STATEMENT_MAX_CHARS = _env_int("STATEMENT_MAX_CHARS", 5000)
@@ -198,6 +207,8 @@ class Config:
     OBLIGATION_DISPUTE_WINDOW = _hours("OBLIGATION_DISPUTE_HOURS", 48)
     # deducted from the deposit when a seller misses an obligation that has no amount
     ENFORCEMENT_PENALTY_FEN = _env_int("ENFORCEMENT_PENALTY_FEN", 5000)
+    # the most an admin records as one pay-in to a seller's deposit (default ¥1,000,000)
+    DEPOSIT_PAY_IN_MAX_FEN = _env_int("DEPOSIT_PAY_IN_MAX_FEN", 100_000_000)
     QUESTION_DEFAULT_HOURS = _env_int("QUESTION_DEFAULT_HOURS", 48)
     SCHEDULER_EXECUTION_SECONDS = _env_int("SCHEDULER_EXECUTION_SECONDS", 60)
 

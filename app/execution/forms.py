@@ -33,6 +33,16 @@ OBLIGATION_STATUS_LABELS = {
     ObligationStatus.MISSED: _l("Missed"),
     ObligationStatus.CANCELLED: _l("Cancelled"),
 }
+# why a shop is restricted, as the public list and the admins read it
+MISSED_STEP_LABELS = {
+    ObligationKind.REFUND: _l("Did not refund the buyer in time"),
+    ObligationKind.COMPENSATION: _l("Did not pay the buyer compensation in time"),
+    ObligationKind.REPLACEMENT_SHIPMENT: _l("Did not ship a replacement in time"),
+}
+
+
+def missed_step_label(kind: str | None):
+    return MISSED_STEP_LABELS.get(kind, _l("Missed a step of a settlement or decision"))
 
 
 class MarkDoneForm(SiteForm):

@@ -54,6 +54,9 @@ class Obligation(db.Model):
     step: Mapped[int]  # order within the case: a WAITING step opens when the one before is done
     status: Mapped[str] = mapped_column(String(12), index=True)
     due_at: Mapped[datetime | None] = mapped_column(index=True)
+    # the reminder to the debtor once the step is open (app.core.reminders)
+    remind_at: Mapped[datetime | None] = mapped_column(index=True)
+    reminded_at: Mapped[datetime | None]
     # a receipt confirmation the seller leaves unanswered counts as confirmed
     silence_confirms: Mapped[bool] = mapped_column(default=False)
     done_at: Mapped[datetime | None]

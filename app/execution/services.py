@@ -23,6 +23,7 @@ from app.cases.transitions import CaseRefused, move, write_fields
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
+from app.core.reminders import remind_at
 from app.core.text import checked_text
 from app.execution import webhooks
 from app.execution.enforcement import enforce_missed_obligation
@@ -82,7 +83,6 @@ def obligations_of(case: Case) -> list[Obligation]:
 def start_execution(case: Case) -> None:
     """Create the decision's obligations and move the case to executing; a decision that
     asks nothing of anyone closes the case at once."""
-    now = clock.now()
     plan = PLANS[case.decision_remedy]
     if not plan:
         _close(case, "case.closed", ClosedReason.COMPLETED, expect=CaseState.DECIDED)
@@ -97,9 +97,8 @@ def start_execution(case: Case) -> None:
             debtor=step.debtor.value,
             amount_fen=case.decision_amount_fen if step.with_amount else None,
             step=number,
-            status=(ObligationStatus.OPEN if number == 1 else ObligationStatus.WAITING).value,
-            due_at=now + _deadline(step.deadline_setting) if number == 1 else None,
             silence_confirms=step.silence_confirms,
+            **(_opened(step) if number == 1 else {"status": ObligationStatus.WAITING.value}),
         )
         for number, step in enumerate(plan, start=1)
     ]
@@ -330,15 +329,21 @@ def _open_next_step(case: Case) -> None:
     ).first()
     if waiting is not None:
         step = next(s for s in PLANS[case.decision_remedy] if s.kind.value == waiting.kind)
-        _cas(
-            waiting,
-            expect=ObligationStatus.WAITING,
-            status=ObligationStatus.OPEN.value,
-            due_at=clock.now() + _deadline(step.deadline_setting),
-        )
+        _cas(waiting, expect=ObligationStatus.WAITING, **_opened(step))
         notify.obligation_opened(case, waiting)
         webhooks.obligation_event("obligation.opened", waiting)
     _sync_case_deadline(case)
+
+
+def _opened(step) -> dict:
+    """An open step's status, its deadline, and when its debtor is reminded of it."""
+    now = clock.now()
+    due_at = now + _deadline(step.deadline_setting)
+    return {
+        "status": ObligationStatus.OPEN.value,
+        "due_at": due_at,
+        "remind_at": remind_at(now, due_at),
+    }
 
 
 def _sync_case_deadline(case: Case) -> None:

@@ -77,6 +77,11 @@ def can_appeal(case: Case, user: User) -> bool:
     return appeal_refusal(case, user) is None
 
 
+def who_may_appeal(case: Case) -> list[User]:
+    """The parties who may still appeal (reminded before the appeal window closes)."""
+    return [party for party in (case.buyer, case.seller) if can_appeal(case, party)]
+
+
 def check_appeal(case: Case, user: User, reason: str) -> str:
     """Refuse an appeal ``user`` may not make; the reason, checked as a vote's is."""
     refusal = appeal_refusal(case, user)

@@ -28,6 +28,8 @@ from app.cases.models import Case
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
+from app.core.reminders import remind_at
+from app.jury import notices
 from app.jury.models import (
     Panel,
     PanelRound,
@@ -290,10 +292,13 @@ def _seat(panel: Panel, reviewer_ids: list[int]) -> list[Seat]:
             status=SeatStatus.OPEN.value,
             seated_at=now,
             vote_due_at=vote_due_at,
+            remind_at=remind_at(now, vote_due_at),
         )
         for reviewer_id in reviewer_ids
     ]
     db.session.add_all(seats)
+    db.session.flush()  # the seats' ids make the messages' keys and links
+    notices.tell_seated(seats)
     return seats
 
 

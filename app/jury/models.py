@@ -33,7 +33,7 @@ BALLOT_OPTION_MAX_CHARS = 200
 class ReviewerStatus(StrEnum):
     PRACTISING = "practising"  # enrolled, taking the practice cases
     ACTIVE = "active"  # passed; drawn onto panels
-    SUSPENDED = "suspended"  # low score after enough cases
+    SUSPENDED = "suspended"  # low score after enough cases, or by an admin
 
 
 class Reviewer(db.Model):
@@ -53,6 +53,8 @@ class Reviewer(db.Model):
     coherent: Mapped[int] = mapped_column(default=0)  # ... voting with the verdict
     no_shows: Mapped[int] = mapped_column(default=0)  # seats replaced for not voting
     score: Mapped[int] = mapped_column(default=0)
+    # why an admin suspended them, shown to the reviewer; None when a low score did
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
 
     user: Mapped[User] = relationship()
 
@@ -122,6 +124,7 @@ class SeatStatus(StrEnum):
     VOTED = "voted"
     RECUSED = "recused"
     REPLACED = "replaced"  # did not vote in time
+    WITHDRAWN = "withdrawn"  # its reviewer was suspended before voting
 
 
 class Seat(db.Model):
@@ -137,6 +140,9 @@ class Seat(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=SeatStatus.OPEN.value)
     seated_at: Mapped[datetime] = mapped_column(default=clock.now)
     vote_due_at: Mapped[datetime] = mapped_column(index=True)
+    # the reminder to vote (app.core.reminders)
+    remind_at: Mapped[datetime | None] = mapped_column(index=True)
+    reminded_at: Mapped[datetime | None]
 
     panel: Mapped[Panel] = relationship(back_populates="seat_rows")
     reviewer: Mapped[User] = relationship()

@@ -11,7 +11,8 @@ points, for good: the stored score is the **effective score**
 read the effective score. Rounding is half up.
 
 A reviewer with at least ``REPUTATION_SUSPEND_AFTER_CASES`` resolved cases whose effective
-score is below the first level is suspended: no longer drawn onto panels.
+score is below the first level is suspended: no longer drawn onto panels, and the seats they
+hold open are withdrawn and filled again (``app.jury.standing``).
 
 Counters move in the database (``SET n = n + 1``) and the score is recomputed there from the
 row as it stands, so two panels closing at once for the same reviewer both count.
@@ -27,6 +28,7 @@ from app.auth.models import User
 from app.core.audit import record_event
 from app.core.extensions import db
 from app.jury.models import Appeal, Panel, Reviewer, ReviewerStatus, Seat, Tally, Vote
+from app.jury.standing import withdraw_open_seats
 
 NO_SHOW_PENALTY = 5
 PHANTOM_CASES = 10
@@ -99,7 +101,10 @@ def _suspend_if_low(user_ids: list[int]) -> None:
                 "reviewer.suspended",
                 db.session.get(User, user_id),
                 before={"status": ReviewerStatus.ACTIVE.value},
-                after={"status": ReviewerStatus.SUSPENDED.value},
+                after={
+                    "status": ReviewerStatus.SUSPENDED.value,
+                    "seats_withdrawn": withdraw_open_seats(user_id),
+                },
             )
 
 
@@ -210,6 +215,7 @@ def record_no_show(user_id: int) -> None:
 class SeatRecord:
     """One panel a reviewer sat on, as their own record shows it: no party is named."""
 
+    seat_id: int
     case_id: int
     round: str
     seated_at: datetime
@@ -237,6 +243,7 @@ def history(user: User) -> list[SeatRecord]:
         verdict = final_verdict or (tally.verdict if tally is not None else None)
         records.append(
             SeatRecord(
+                seat_id=seat.id,
                 case_id=panel.case_id,
                 round=panel.round,
                 seated_at=seat.seated_at,

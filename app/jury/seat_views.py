@@ -313,6 +313,7 @@ SEAT_STATUS_LABELS = {
     SeatStatus.VOTED: _l("You voted"),
     SeatStatus.RECUSED: _l("You stepped down"),
     SeatStatus.REPLACED: _l("Replaced: no vote in time"),
+    SeatStatus.WITHDRAWN: _l("Withdrawn: you were suspended"),
 }
 
 

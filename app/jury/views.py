@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.cases.models import Case
 from app.cases.page import CaseSection, Placement, attempt, flash_errors, register_case_section
@@ -27,10 +27,11 @@ from app.jury.enrolment import (
     reviewer_of,
 )
 from app.jury.forms import EnrolForm, RestartPracticeForm, practice_form
-from app.jury.models import ReviewerStatus
+from app.jury.models import ReviewerStatus, Seat
 from app.jury.practice import OPTION_LABELS, practice_case
 from app.jury.redaction import Redactor
 from app.jury.reputation import SeatRecord, history, level
+from app.jury.voting import votable_seats
 
 bp = Blueprint("jury", __name__, url_prefix="/review")
 
@@ -75,6 +76,9 @@ def index():
         )
     elif reviewer is not None:
         context.update(
+            open_seats=db.session.scalars(
+                votable_seats(current_user).options(contains_eager(Seat.panel))
+            ).all(),
             level=level(reviewer.score),
             accuracy=practice_accuracy(reviewer),
             history=_redacted(history(current_user)),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
@@ -41,6 +41,27 @@ def seat_refusal(seat: Seat, user: User):
     if now >= seat.vote_due_at:
         return _l("The time to vote on this seat has passed.")
     return None
+
+
+def votable_seats(user: User) -> Select:
+    """The seats ``user`` may vote on now (as ``seat_refusal`` says), soonest due first."""
+    now = clock.now()
+    return (
+        select(Seat)
+        .join(Panel, Panel.id == Seat.panel_id)
+        .where(
+            Seat.reviewer_id == user.id,
+            Seat.status == SeatStatus.OPEN.value,
+            Seat.vote_due_at > now,
+            Panel.status == PanelStatus.OPEN.value,
+            Panel.deadline_at > now,
+        )
+        .order_by(Seat.vote_due_at, Seat.id)
+    )
+
+
+def has_votable_seat(user: User) -> bool:
+    return db.session.scalar(select(votable_seats(user).exists()))
 
 
 def checked_reason(reason: str | None) -> str:

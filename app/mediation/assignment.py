@@ -3,7 +3,7 @@ who know the order's categories (design: Mediation)."""
 
 from collections.abc import Collection
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from app.auth.models import Role, RoleGrant, User
 from app.cases.models import Case, CaseState
@@ -12,9 +12,10 @@ from app.jury.appeals import stood_down_mediator
 from app.mediation.models import MediatorProfile
 
 
-def on_duty_mediators() -> list[User]:
-    """Mediators who have not said they are off duty (no profile means on duty)."""
-    return db.session.scalars(
+def _on_duty() -> Select:
+    """Mediators who have not said they are off duty (no profile means on duty), whose
+    account is not locked."""
+    return (
         select(User)
         .join(RoleGrant, RoleGrant.user_id == User.id)
         .outerjoin(MediatorProfile, MediatorProfile.user_id == User.id)
@@ -23,8 +24,18 @@ def on_duty_mediators() -> list[User]:
             User.disabled_at.is_(None),
             MediatorProfile.on_duty.is_not(False),
         )
-        .order_by(User.id)
-    ).all()
+    )
+
+
+def on_duty_mediators() -> list[User]:
+    return db.session.scalars(_on_duty().order_by(User.id)).all()
+
+
+def is_on_duty(user_id: int | None) -> bool:
+    """Whether this account is a mediator on duty (None, no mediator, is not)."""
+    return (
+        user_id is not None and db.session.scalar(_on_duty().where(User.id == user_id)) is not None
+    )
 
 
 def choose_mediator(case: Case, excluding: Collection[int | None] = ()) -> User | None:

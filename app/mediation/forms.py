@@ -21,6 +21,7 @@ from app.cases.forms import (
 )
 from app.cases.models import Party, Remedy
 from app.core.forms import SiteForm
+from app.mediation.escalation_notices import ESCALATION_AUDIT_LABELS
 from app.mediation.models import Answer
 from app.mediation.services import MAX_TEXT, Settlement
 
@@ -71,6 +72,7 @@ AUDIT_ACTION_LABELS = {
     "case.rated": _l("Rated the handling of the case"),
     "evidence.released_to_reviewers": _l("Released a file to the reviewers"),
     "evidence.withheld_from_reviewers": _l("Withheld a file from the reviewers"),
+    **ESCALATION_AUDIT_LABELS,
 }
 
 

@@ -2,7 +2,7 @@
 referral to a panel (design: Mediation)."""
 
 from datetime import datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -11,6 +11,7 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -63,6 +64,9 @@ class CaseQuestion(db.Model):
     asked_at: Mapped[datetime] = mapped_column(default=clock.now)
     due_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+    # the reminder to answer (app.core.reminders)
+    remind_at: Mapped[datetime | None] = mapped_column(index=True)
+    reminded_at: Mapped[datetime | None]
     answer_entry_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_entries.id"))
 
     case: Mapped[Case] = relationship()
@@ -154,3 +158,47 @@ class PanelReferral(db.Model):
     question: Mapped[str] = mapped_column(Text)
     options: Mapped[list] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+class SlaPhase(StrEnum):
+    """The phases with a service level (design: Notifications and integration), and the case
+    state each one is measured in (``app.mediation.sla``)."""
+
+    INTAKE = "intake"  # filed: a mediator accepts or returns the case
+    FIRST_ACTION = "first_action"  # mediation: the mediator proposes, decides or refers
+    PROPOSAL_ANSWER = "proposal_answer"  # proposal: both parties answer it
+    EXECUTION = "execution"  # executing: an open step past its deadline is done or enforced
+
+
+class EscalationLevel(IntEnum):
+    MEDIATOR = 1  # the case's mediator is told (the admins, when none is on duty)
+    ADMINS = 2  # still overdue after the grace: every admin is told
+
+
+class CaseEscalation(db.Model):
+    """One step of an overdue case's escalation.
+
+    ``measured_from`` is the moment the phase's SLA runs from as the database holds it (the
+    case's SLA deadline, the proposal's making, the step's deadline); with the case and the
+    phase it names one spell of lateness. The unique constraint lets each spell take each
+    level once, however many sweeps run at once.
+    """
+
+    __tablename__ = "case_escalations"
+    __table_args__ = (
+        UniqueConstraint("case_id", "phase", "measured_from", "level"),
+        CheckConstraint(sql_in("phase", SlaPhase), name="phase_known"),
+        CheckConstraint(
+            f"level IN ({', '.join(str(int(x)) for x in EscalationLevel)})", name="level_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    phase: Mapped[str] = mapped_column(String(20))
+    level: Mapped[int]
+    measured_from: Mapped[datetime]
+    overdue_since: Mapped[datetime]
+    # the mediator the case had once this step was taken (after any reassignment)
+    mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    escalated_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -31,6 +31,7 @@ from app.cases.transitions import CaseRefused, move, touch
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
+from app.core.reminders import remind_at
 from app.core.text import checked_text
 from app.jury.appeals import stood_down
 from app.jury.drawing import PoolTooSmall, open_panel
@@ -89,13 +90,15 @@ def ask_question(case: Case, mediator: User, party: Party, text: str, hours: int
     _require(case.can_ask_question(mediator))
     if not 1 <= hours <= 24 * 14:
         raise CaseRefused(_l("Give between 1 hour and 14 days to answer."), "hours")
-    due_at = clock.now() + timedelta(hours=hours)
+    now = clock.now()
+    due_at = now + timedelta(hours=hours)
     question = CaseQuestion(
         case_id=case.id,
         asked_by_id=mediator.id,
         party=party.value,
         text=_text(text, "text", _l("Write the question.")),
         due_at=due_at,
+        remind_at=remind_at(now, due_at),
     )
     db.session.add(question)
     db.session.flush()
@@ -394,7 +397,7 @@ def reassign(case: Case, admin: User, mediator: User) -> None:
             _l("This mediator's decision was appealed; another mediator hears the case."),
             "mediator",
         )
-    touch(
+    event = touch(
         case,
         admin,
         "case.reassigned",
@@ -402,3 +405,4 @@ def reassign(case: Case, admin: User, mediator: User) -> None:
         audit=({"mediator": case.mediator_id}, {"mediator": mediator.id}),
         mediator_id=mediator.id,
     )
+    notify.mediator_assigned(case, event)

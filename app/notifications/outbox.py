@@ -3,7 +3,9 @@ delivered after commit by the delivery sweep (``app.notifications.delivery``).
 
 Queueing is idempotent: a row's idempotency key is unique, so a message queued twice is
 queued once. A message to a person names its recipient by account id (for the inbox),
-address, name and language; the outbox reads no account. A webhook message names its
+address, name and language; the outbox reads no account. A message's ``kind`` says which of
+the person's e-mail choices it falls under: the e-mail copy of a kind they turned off is
+not queued (``MailPreference``); the inbox copy always is. A webhook message names its
 endpoint instead (``app.notifications.webhooks.events.queue_event``), its body the JSON sent.
 """
 
@@ -14,12 +16,13 @@ from datetime import datetime
 from typing import Protocol
 
 from flask_babel import force_locale
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core import clock
 from app.core.extensions import db
+from app.notifications.models import MailKind, MailPreference
 
 CHANNELS = ("inbox", "email")  # to people, through ``queue_message``
 WEBHOOK = "webhook"  # to the marketplace's endpoints, through ``queue_event``
@@ -93,6 +96,7 @@ class Message:
     body: str
     link: str | None = None
     channels: tuple[str, ...] = CHANNELS
+    kind: MailKind = MailKind.CASE_UPDATES
 
 
 def queue_message(
@@ -103,10 +107,25 @@ def queue_message(
     *,
     channels: Iterable[str] = CHANNELS,
     link: str | None = None,
+    kind: MailKind = MailKind.CASE_UPDATES,
 ) -> list[str]:
     """Queue one message per channel in the caller's transaction (which commits)."""
-    message = Message(*_address(recipient), key, subject, body, link, tuple(channels))
+    message = Message(*_address(recipient), key, subject, body, link, tuple(channels), kind)
     return queue_messages([message])
+
+
+def message_to(
+    recipient: Recipient,
+    key: str,
+    subject: Callable[[], str],
+    body: Callable[[], str],
+    *,
+    link: str | None = None,
+    kind: MailKind = MailKind.CASE_UPDATES,
+) -> Message:
+    """A message to one person, its subject and body written in their own language."""
+    with force_locale(recipient.locale or "en"):
+        return Message(*_address(recipient), key, subject(), body(), link, CHANNELS, kind)
 
 
 def queue_for_each(
@@ -116,14 +135,14 @@ def queue_for_each(
     body: Callable[[], str],
     *,
     link: str | None = None,
+    kind: MailKind = MailKind.CASE_UPDATES,
 ) -> list[str]:
     """The same notification to each distinct recipient (None skipped), written in their
     own language, under the key ``f"{key}:{user.id}"``."""
-    messages = []
-    for user in {r.id: r for r in recipients if r is not None}.values():
-        with force_locale(user.locale or "en"):
-            messages.append(Message(*_address(user), f"{key}:{user.id}", subject(), body(), link))
-    return queue_messages(messages)
+    return queue_messages(
+        message_to(user, f"{key}:{user.id}", subject, body, link=link, kind=kind)
+        for user in {r.id: r for r in recipients if r is not None}.values()
+    )
 
 
 def _address(recipient: Recipient) -> tuple[int, str, str]:
@@ -137,14 +156,19 @@ def queue_messages(messages: Iterable[Message]) -> list[str]:
     committed, or earlier in this transaction — is not queued again, so queueing twice
     queues once; a concurrent transaction that queued the same key first wins without an
     error. One statement for them all: ``INSERT … ON CONFLICT DO NOTHING RETURNING``.
-    Returns the idempotency keys of the rows queued by this call.
+    An e-mail of a kind its recipient turned off is left out. Returns the idempotency keys
+    of the rows queued by this call.
     """
     now = clock.now()
+    messages = list(messages)
+    declined = _mail_declined(messages)
     rows = []
     for message in messages:
         for channel in dict.fromkeys(message.channels):
             if channel not in CHANNELS:
                 raise ValueError(f"unknown channel {channel!r}; use one of {CHANNELS}")
+            if channel == "email" and (message.recipient_id, message.kind) in declined:
+                continue
             rows.append(
                 {
                     "idempotency_key": f"{message.key}:{channel}",
@@ -168,6 +192,25 @@ def queue_messages(messages: Iterable[Message]) -> list[str]:
         OutboxMessage.idempotency_key
     )
     return list(db.session.execute(statement, rows).scalars())
+
+
+def _mail_declined(messages: list[Message]) -> set[tuple[int, str]]:
+    """(recipient, kind) pairs among ``messages`` whose e-mail the recipient turned off."""
+    wanted = {
+        (m.recipient_id, m.kind)
+        for m in messages
+        if "email" in m.channels and m.kind is not MailKind.ACCOUNT
+    }
+    if not wanted:
+        return set()
+    declined = db.session.execute(
+        select(MailPreference.user_id, MailPreference.kind).where(
+            MailPreference.user_id.in_({user_id for user_id, _kind in wanted}),
+            MailPreference.kind.in_({kind.value for _user_id, kind in wanted}),
+            MailPreference.email.is_(False),
+        )
+    )
+    return {(user_id, MailKind(kind)) for user_id, kind in declined} & wanted
 
 
 def message_id_for(idempotency_key: str) -> str:

@@ -1,4 +1,4 @@
-"""The inbox page and its two actions."""
+"""The inbox page and its two actions; the page where a person chooses their e-mails."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -6,10 +6,12 @@ from flask_login import current_user, login_required
 
 from app.core.extensions import db
 from app.core.pages import paginate
-from app.notifications.forms import MarkAllReadForm, MarkReadForm
+from app.notifications.forms import MailChoicesForm, MarkAllReadForm, MarkReadForm, kinds_for
 from app.notifications.services import (
     InboxItemNotFound,
+    choose_mail,
     inbox_items,
+    mail_choices,
     mark_all_read,
     mark_read,
     unread_count,
@@ -55,3 +57,18 @@ def read_all():
         flash(_("All notifications are marked as read."), "success")
     db.session.commit()
     return redirect(url_for("notifications.inbox"))
+
+
+@bp.route("/account/e-mails", methods=["GET", "POST"])
+@login_required
+def mail():
+    form, kinds = MailChoicesForm(), kinds_for(current_user)
+    if form.validate_on_submit():
+        choose_mail(current_user, form.choices(kinds))
+        db.session.commit()
+        flash(_("Your e-mail choices are saved."), "success")
+        return redirect(url_for("notifications.mail"))
+    if not form.is_submitted():
+        for kind, wanted in mail_choices(current_user).items():
+            form[kind.value].data = wanted
+    return render_template("notifications/mail.html", form=form, kinds=kinds)

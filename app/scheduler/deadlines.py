@@ -1,16 +1,20 @@
-"""What each case state does when its deadline passes: the scheduler's dispatch table.
+"""What each case state does when its deadline passes, and who is reminded before it: the
+scheduler's dispatch tables.
 
-The transitions belong to several features (cases, mediation, execution); ``cases`` sweeps
-the due cases without knowing the features above it, and the scheduler, which knows them
-all, says which transition each state calls (design: Case lifecycle, the timer column).
+The transitions belong to several features (cases, mediation, execution, jury); ``cases``
+sweeps the due cases without knowing the features above it, and the scheduler, which knows
+them all, says which transition each state calls (design: Case lifecycle, the timer column)
+and who must act before each state's deadline.
 """
 
 from collections.abc import Callable
 
 from app.cases import timers
 from app.cases.models import Case, CaseState
-from app.cases.sweeps import sweep_due_cases
+from app.cases.sweeps import sweep_deadline_reminders, sweep_due_cases
 from app.execution.services import finish_appeal_window
+from app.jury.appeals import who_may_appeal
+from app.mediation.reminders import parties_yet_to_answer
 from app.mediation.services import expire_proposal
 
 ON_DEADLINE: dict[CaseState, Callable[[Case], None]] = {
@@ -25,3 +29,17 @@ ON_DEADLINE: dict[CaseState, Callable[[Case], None]] = {
 def sweep_case_deadlines() -> int:
     """Carry out every transition whose timer has run out; returns how many were made."""
     return sweep_due_cases(ON_DEADLINE)
+
+
+WHO_MUST_ACT: dict[CaseState, Callable[[Case], list]] = {
+    CaseState.RETURNED: timers.parties_to_remind,
+    CaseState.AWAITING_SELLER: timers.parties_to_remind,
+    CaseState.EVIDENCE: timers.parties_to_remind,
+    CaseState.PROPOSAL: parties_yet_to_answer,
+    CaseState.DECIDED: who_may_appeal,
+}
+
+
+def remind_case_deadlines() -> int:
+    """Remind whoever must act before a case's deadline; returns how many cases were."""
+    return sweep_deadline_reminders(WHO_MUST_ACT)

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from flask import Flask
 
 from app.auth.reset import send_password_resets
-from app.cases.sweeps import sweep_deadline_reminders
 from app.core.extensions import db
 from app.core.idempotency import sweep_idempotency_keys
-from app.execution.sweeps import sweep_obligations
+from app.execution.sweeps import sweep_obligation_reminders, sweep_obligations
 from app.jury.counting import count_due_panels
+from app.jury.notices import sweep_seat_reminders
+from app.mediation.escalation import sweep_escalations
+from app.mediation.reminders import sweep_question_reminders
 from app.notifications.delivery import deliver_to_people, deliver_webhooks
-from app.scheduler.deadlines import sweep_case_deadlines
+from app.scheduler.deadlines import remind_case_deadlines, sweep_case_deadlines
 from app.scheduler.heartbeat import beat
 
 logger = logging.getLogger(__name__)
@@ -55,8 +57,28 @@ SWEEPS: list[Sweep] = [
     ),
     Sweep(
         id="case-reminders",
-        func=sweep_deadline_reminders,
+        func=remind_case_deadlines,
         seconds_setting="SCHEDULER_REMINDERS_SECONDS",
+    ),
+    Sweep(
+        id="obligation-reminders",
+        func=sweep_obligation_reminders,
+        seconds_setting="SCHEDULER_REMINDERS_SECONDS",
+    ),
+    Sweep(
+        id="question-reminders",
+        func=sweep_question_reminders,
+        seconds_setting="SCHEDULER_REMINDERS_SECONDS",
+    ),
+    Sweep(
+        id="seat-reminders",
+        func=sweep_seat_reminders,
+        seconds_setting="SCHEDULER_REMINDERS_SECONDS",
+    ),
+    Sweep(
+        id="escalate-overdue-cases",
+        func=sweep_escalations,
+        seconds_setting="SCHEDULER_ESCALATION_SECONDS",
     ),
     Sweep(
         id="password-resets",

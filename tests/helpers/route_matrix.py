@@ -24,6 +24,8 @@ from app.auth.models import Role
 from app.cases import timers as case_timers
 from app.core import clock
 from app.core.extensions import db
+from app.execution.enforcement import enforce_missed_obligation
+from app.execution.models import SellingRestriction
 from app.jury.models import Seat
 from app.mediation import services as mediation
 from app.notifications.delivery import deliver_outbox
@@ -40,6 +42,7 @@ from tests.helpers.case_factories import (
     make_case,
 )
 from tests.helpers.factories import make_order, make_reviewers, make_user
+from tests.helpers.obligations import missed_obligation
 from tests.helpers.routes import (
     CLAIM,
     DECISION,
@@ -114,6 +117,20 @@ def locked_target(_case, _people) -> dict:
     target = make_user()
     target.disabled_at = clock.now()
     return {"target": target.id}
+
+
+def reviewer_target(_case, _people) -> dict:
+    [reviewer] = make_reviewers(1)
+    return {"target": reviewer.id}
+
+
+def active_restriction(_case, _people) -> dict:
+    obligation = missed_obligation()
+    enforce_missed_obligation(obligation)
+    restriction = db.session.scalar(
+        select(SellingRestriction).where(SellingRestriction.obligation_id == obligation.id)
+    )
+    return {"restriction": restriction.id}
 
 
 def webhook_endpoint(_case, _people) -> dict:
@@ -200,6 +217,9 @@ TABLE: dict[tuple[str, str], Row] = {
         setup=inbox_item_of_buyer,
     ),
     ("notifications.read_all", "POST"): Row(None, "/inbox/read-all", {}, LOGGED_IN_302),
+    # the e-mails one chooses to get: one's own choices only
+    ("notifications.mail", "GET"): Row(None, "/account/e-mails", None, LOGGED_IN_200),
+    ("notifications.mail", "POST"): Row(None, "/account/e-mails", {}, LOGGED_IN_302),
     # admin
     ("admin.users", "GET"): Row(
         None, "/admin/users", None, S(302, 403, 403, 403, 403, 403, 403, 403, 403, 200)
@@ -220,6 +240,36 @@ TABLE: dict[tuple[str, str], Row] = {
     ("admin.staff_two_factor", "POST"): Row(
         None, "/admin/staff-two-factor", {"required": "0"}, ADMIN_302
     ),
+    # an account's admin page and its tools; the restrictions and the audit log
+    ("admin_accounts.show", "GET"): Row(
+        None, "/admin/users/{target}", None, ADMIN_200, setup=role_target
+    ),
+    ("admin_accounts.reviewer_standing", "POST"): Row(
+        None,
+        "/admin/users/{target}/reviewer/suspend",
+        {"reason": "Copied the same reason onto every ballot."},
+        ADMIN_302,
+        setup=reviewer_target,
+    ),
+    ("admin_accounts.mediator_profile", "POST"): Row(
+        None, "/admin/users/{mediator}/mediator", {"on_duty": "y"}, ADMIN_302
+    ),
+    ("admin_accounts.record_pay_in", "POST"): Row(
+        None,
+        "/admin/users/{target}/deposit",
+        {"amount": "500", "reason": "Bank transfer 0042"},
+        ADMIN_302,
+        setup=role_target,
+    ),
+    ("admin_restrictions.index", "GET"): Row(None, "/admin/restrictions", None, ADMIN_200),
+    ("admin_restrictions.lift", "POST"): Row(
+        None,
+        "/admin/restrictions/{restriction}/lift",
+        {"reason": "The refund reached the buyer."},
+        ADMIN_302,
+        setup=active_restriction,
+    ),
+    ("admin_audit.index", "GET"): Row(None, "/admin/audit", None, ADMIN_200),
     # webhook endpoints: adding one and rotating its secret answer with the secret (200)
     ("admin_webhooks.index", "GET"): Row(None, "/admin/webhooks", None, ADMIN_200),
     ("admin_webhooks.add", "POST"): Row(

@@ -7,8 +7,8 @@ involved, and when the final verdict was counted into the appealed panel's reput
 Existing appeals were all of a panel's verdict, heard by an appeal panel: they are filled in
 from their case and the panel that decided it, and their cases from them.
 
-Revision ID: 0011_decision_appeals
-Revises: 0010_case_api
+Revision ID: 0014_decision_appeals
+Revises: 0013_admin_tools
 Create Date: 2026-11-30 13:00:00.000000
 
 """
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from app.core.db import UTCDateTime
 
 # revision identifiers, used by Alembic.
-revision = '0011_decision_appeals'
-down_revision = '0010_case_api'
+revision = '0014_decision_appeals'
+down_revision = '0013_admin_tools'
 branch_labels = None
 depends_on = None
 
