@@ -28,7 +28,7 @@ from app.mediation.assignment import choose_mediator
 from app.mediation.models import MediatorProfile
 from app.mediation.services import Settlement
 from app.notifications.outbox import OutboxMessage
-from app.scheduler.deadlines import sweep_case_deadlines
+from app.scheduler.deadlines import remind_case_deadlines, sweep_case_deadlines
 from tests.helpers.case_factories import make_case
 from tests.helpers.counts import table_count
 from tests.helpers.factories import make_user
@@ -345,3 +345,27 @@ def test_the_mediator_who_stood_down_is_not_given_the_case_again(to_mediator):
     assert refused.value.field == "mediator"
     db.session.refresh(case)
     assert case.mediator_id == second.id
+
+
+@pytest.mark.parametrize(
+    ("decision", "reminded"),
+    [("default", {"seller"}), (REJECTED, {"buyer"}), (HALF, {"buyer", "seller"})],
+)
+def test_whoever_may_appeal_is_reminded_before_the_window_closes(decision, reminded):
+    clock.freeze(START)
+    case = (
+        default_judgment() if decision == "default" else make_case("decided", settlement=decision)
+    )
+    lead = current_app.config["REMINDER_BEFORE_DEADLINE"]
+    clock.freeze(case.deadline_at - lead + timedelta(minutes=1))
+
+    remind_case_deadlines()
+
+    keys = outbox_keys(f"case-{case.id}:reminder")
+    ids = {"buyer": case.buyer_id, "seller": case.seller_id}
+    told = {
+        side
+        for side, user_id in ids.items()
+        if any(key.endswith(f":{user_id}:inbox") for key in keys)
+    }
+    assert told == reminded
