@@ -4,9 +4,11 @@ from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.auth.services import authenticate
+from app.cases.models import Case
 from app.core import clock
 from app.core.extensions import db
 from app.demo import DEMO_PASSWORD, seed_demo
+from app.demo.marketplace import seed_marketplace
 from app.jury.eligibility import is_eligible
 from app.orders.models import Order
 
@@ -26,7 +28,7 @@ def test_seed_builds_the_demo_marketplace():
 
 
 def test_enough_reviewers_qualify_for_a_panel_and_an_appeal_panel():
-    seed_demo()
+    seed_marketplace()
     buyer = db.session.scalar(select(User).where(User.email == "buyer@example.com"))
     seller = db.session.scalar(select(User).where(User.email == "seller@example.com"))
     traded_with_parties = set(
@@ -44,7 +46,7 @@ def test_enough_reviewers_qualify_for_a_panel_and_an_appeal_panel():
 
 
 def test_demo_logins_work():
-    seed_demo()
+    seed_marketplace()
     for email in (
         "admin@example.com",
         "mediator@example.com",
@@ -59,17 +61,18 @@ def test_cli_seeds_only_an_empty_database(app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["demo", "seed", "--if-empty"])
     assert result.exit_code == 0 and "accounts" in result.output
-    before = db.session.scalar(select(func.count(User.id)))
+    before = [db.session.scalar(select(func.count(table.id))) for table in (User, Case, Order)]
     result = runner.invoke(args=["demo", "seed", "--if-empty"])
     assert result.exit_code == 0 and "nothing to do" in result.output
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code != 0
-    assert db.session.scalar(select(func.count(User.id))) == before
+    after = [db.session.scalar(select(func.count(table.id))) for table in (User, Case, Order)]
+    assert after == before
 
 
 def test_demo_cases_cover_every_state_so_far_with_real_evidence(app, tmp_path, monkeypatch):
     from app.cases.chains import verify_chains
-    from app.cases.models import Case, EvidenceEntry
+    from app.cases.models import EvidenceEntry
 
     monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
     counts = seed_demo()
@@ -123,8 +126,8 @@ def test_the_demo_panel_waits_for_its_deciding_vote(app, tmp_path, monkeypatch):
 
     monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
     seed_demo()
-    panel = db.session.scalar(select(Panel))
-    assert db.session.scalar(select(func.count(Vote.id))) == 8
+    panel = db.session.scalar(select(Panel).where(Panel.case_id == 12))
+    assert db.session.scalar(select(func.count(Vote.id)).where(Vote.panel_id == panel.id)) == 8
     waiting = waiting_seats()
     assert len(waiting) == panel.seats - 8
     assert all(seat.vote_due_at > clock.now() for seat in waiting)

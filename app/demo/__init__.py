@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 from app.auth.models import User
 from app.core.extensions import db
 from app.demo.cases import seed_cases
+from app.demo.history import seed_history
 from app.demo.marketplace import DEMO_PASSWORD, seed_marketplace
-from app.jury.models import Seat, SeatStatus
+from app.jury.models import Panel, PanelStatus, Seat, SeatStatus
 
 __all__ = ["DEMO_PASSWORD", "demo_cli", "seed_demo"]
 
@@ -16,17 +17,27 @@ demo_cli = AppGroup("demo", help="Demo data.")
 
 
 def waiting_seats() -> list[Seat]:
-    """The demo panel's seats still open: any one of them casts the deciding vote."""
+    """The demo panel's seats still open: any one of them casts the deciding vote. (The
+    history's panels are closed; a seat left unvoted when the verdict fell stays open on
+    its closed panel.)"""
     return db.session.scalars(
-        select(Seat).where(Seat.status == SeatStatus.OPEN.value).order_by(Seat.id)
+        select(Seat)
+        .join(Panel, Panel.id == Seat.panel_id)
+        .where(Seat.status == SeatStatus.OPEN.value, Panel.status == PanelStatus.OPEN.value)
+        .order_by(Seat.id)
     ).all()
 
 
 def seed_demo() -> dict[str, int]:
-    """Create the demo marketplace and its cases in the current transaction; the caller
-    commits."""
+    """Create the demo marketplace, its cases in every state and months of closed cases
+    before them, in the current transaction; the caller commits."""
     counts = seed_marketplace()
     counts["cases"] = seed_cases()
+    history = seed_history()
+    counts["users"] += history.users
+    counts["orders"] += history.orders
+    counts["cases"] += history.cases
+    counts["history"] = history.cases
     return counts
 
 
@@ -47,6 +58,6 @@ def seed_command(if_empty: bool) -> None:
         click.echo(f"Case #{seat.panel.case_id} waits for the vote of {seat.reviewer.email}")
     click.echo(
         f"Demo data: {counts['users']} accounts, {counts['orders']} orders and "
-        f"{counts['cases']} cases. "
+        f"{counts['cases']} cases ({counts['history']} of them closed months of history). "
         f"Every demo account's password is {DEMO_PASSWORD!r}."
     )

@@ -128,12 +128,17 @@ def _reviewer_people(rng: random.Random) -> list[Person]:
     return people
 
 
-class _Seeder:
-    def __init__(self, rng: random.Random):
+class Seeder:
+    """Makes demo accounts and orders. ``users_before`` and ``orders_before`` say how many
+    the database already holds, so the marketplace's numbers of a later batch stay unique."""
+
+    def __init__(self, rng: random.Random, users_before: int = 0, orders_before: int = 0):
         self.rng = rng
         self.now = clock.now()
         self.password_hash = hash_password(DEMO_PASSWORD)
-        self.order_number = 0
+        self.users_before = users_before
+        self.orders_before = orders_before
+        self.order_number = orders_before
         self.users: dict[str, User] = {}
 
     def user(self, person: Person, age_days: int) -> User:
@@ -142,7 +147,7 @@ class _Seeder:
             email=person.email,
             display_name=person.name,
             password_hash=self.password_hash,
-            marketplace_user_id=f"mkt-{len(self.users) + 1:05d}",
+            marketplace_user_id=f"mkt-{self.users_before + len(self.users) + 1:05d}",
             shop_name=person.shop,
             created_at=created,
             email_verified_at=created + timedelta(hours=1),
@@ -151,9 +156,11 @@ class _Seeder:
         self.users[person.email] = user
         return user
 
-    def order(self, buyer: User, seller: User, status: OrderStatus, days_ago: int) -> Order:
+    def order(
+        self, buyer: User, seller: User, status: OrderStatus, days_ago: int, goods=GOODS
+    ) -> Order:
         self.order_number += 1
-        title, category, price = self.rng.choice(GOODS)
+        title, category, price = self.rng.choice(goods)
         quantity = self.rng.choice((1, 1, 1, 2))
         placed = self.now - timedelta(days=days_ago, hours=self.rng.randint(0, 23))
         shipped = placed + timedelta(days=1) if status is not OrderStatus.PLACED else None
@@ -193,7 +200,7 @@ class _Seeder:
 def seed_marketplace(rng_seed: int = 2026) -> dict[str, int]:
     """Create the demo marketplace in the current transaction; the caller commits."""
     rng = random.Random(rng_seed)
-    seeder = _Seeder(rng)
+    seeder = Seeder(rng)
     for person in NAMED_PEOPLE:
         seeder.user(person, age_days=400)
     buyers = [seeder.users["buyer@example.com"], seeder.users["buyer2@example.com"]]
@@ -206,8 +213,9 @@ def seed_marketplace(rng_seed: int = 2026) -> dict[str, int]:
         seeder.user(Person(f"shop{n:02d}@example.com", name, shop=shop), age_days=700)
         for n, (name, shop) in enumerate(EXTRA_SHOPS, start=1)
     ]
+    # at least 420 days old: every reviewer was enrolled before the demo's history begins
     reviewers = [
-        seeder.user(person, age_days=rng.randint(120, 1500)) for person in _reviewer_people(rng)
+        seeder.user(person, age_days=rng.randint(420, 1800)) for person in _reviewer_people(rng)
     ]
     db.session.flush()
     for person in NAMED_PEOPLE:
@@ -253,4 +261,4 @@ def seed_marketplace(rng_seed: int = 2026) -> dict[str, int]:
         )
     for shop in [*sellers, *reviewer_shops]:  # every shop keeps a deposit with the platform
         pay_in(shop, DEMO_DEPOSIT_FEN, "Deposit paid on joining the marketplace")
-    return {"users": len(seeder.users), "orders": seeder.order_number}
+    return {"users": len(seeder.users), "orders": seeder.order_number - seeder.orders_before}
