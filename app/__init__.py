@@ -102,9 +102,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.closing.views import bp as closing_bp
     from app.core.i18n import bp as i18n_bp
     from app.execution.views import bp as execution_bp
-    from app.jury.appeal_views import bp as jury_appeals_bp
     from app.jury.seat_views import bp as jury_seats_bp
     from app.jury.views import bp as jury_bp
+    from app.mediation.appeal_views import bp as appeals_bp
     from app.mediation.views import bp as mediation_bp
     from app.notifications.views import bp as notifications_bp
     from app.orders.views import bp as orders_bp
@@ -121,7 +121,7 @@ def _register_blueprints(app: Flask) -> None:
         execution_bp,
         jury_bp,
         jury_seats_bp,
-        jury_appeals_bp,
+        appeals_bp,
         closing_bp,
         admin_bp,
         admin_accounts_bp,
@@ -140,10 +140,12 @@ def _connect_signals() -> None:
     twice connects once)."""
     from app.admin.webhook_alerts import connect_signals as connect_webhook_alerts
     from app.execution.signals import connect_signals as connect_execution
+    from app.jury.signals import connect_signals as connect_jury
     from app.mediation.signals import connect_signals as connect_mediation
 
     connect_mediation()
     connect_execution()
+    connect_jury()
     connect_webhook_alerts()
 
 

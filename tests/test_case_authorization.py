@@ -160,12 +160,12 @@ TABLE: dict[tuple[str, str], Row] = {
     ("mediation.decide", "POST"): Row(
         "mediation", "/cases/{case}/mediation/decision", DECISION, only("mediator", 302)
     ),
-    # only the losing side of a panel's verdict appeals; a mediator's decision has no appeal
-    ("jury_appeals.appeal", "POST"): Row(
+    # only the losing side appeals: the mediator granted the claim in full, so the seller
+    ("appeals.appeal", "POST"): Row(
         "decided",
         "/cases/{case}/appeal",
-        {"reason": "The panel misread the courier's report entirely."},
-        {"buyer": 403, "seller": 403, "mediator": 403, "admin": 403},
+        {"reason": "The mediator misread the courier's report entirely."},
+        {"buyer": 403, "seller": 302, "mediator": 403, "admin": 403},
     ),
     ("mediation.route_to_panel", "POST"): Row(
         "mediation",

@@ -10,6 +10,7 @@ from app.cases.services import seller_accepts_claim
 from app.cases.signals import case_decided, case_filing
 from app.execution.models import Obligation
 from app.execution.signals import carry_out_decision
+from app.jury.revision import revise_appealed_panel
 from app.mediation.signals import assign_mediator
 from tests.helpers.case_factories import make_case
 from tests.helpers.counts import table_count
@@ -20,7 +21,10 @@ def test_every_listener_is_connected_once_however_many_apps_are_made():
     create_app("testing")
 
     assert list(case_filing.receivers_for(object())) == [assign_mediator]
-    assert list(case_decided.receivers_for(object())) == [carry_out_decision]
+    assert list(case_decided.receivers_for(object())) == [
+        carry_out_decision,
+        revise_appealed_panel,
+    ]
 
 
 def test_a_final_decision_is_carried_out_once_with_two_apps_made(app):
@@ -44,7 +48,7 @@ def test_the_case_page_has_each_feature_s_sections_in_their_slots(app):
     assert set(sections) == {"mediation", "execution", "jury", "closing"}
     assert placed == {
         ("outcome", "jury/_outcome.html"),
-        ("outcome", "jury/_appeal.html"),
+        ("outcome", "mediation/_appeal.html"),
         ("outcome", "execution/_steps.html"),
         ("negotiation", "mediation/_proposal.html"),
         ("negotiation", "mediation/_questions.html"),

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from app.cases.models import CaseState, DecisionKind, Outcome
 from app.core import clock
 from app.core.extensions import db
-from app.jury.appeals import appeal, can_appeal
+from app.jury.appeals import can_appeal
 from app.jury.counting import count_due_panels
 from app.jury.models import Appeal, Panel, PanelRound, PanelStatus, Seat
 from app.jury.voting import JuryRefused
+from app.mediation.appeals import appeal
 from app.notifications.outbox import OutboxMessage
-from tests.helpers.case_factories import make_case
 from tests.helpers.counts import table_count
 from tests.helpers.factories import make_user
 from tests.helpers.jury import (
@@ -103,13 +103,6 @@ def test_a_reason_is_needed(decided_for_seller):
     assert table_count(Appeal) == 0
 
 
-def test_a_mediators_decision_cannot_be_appealed_here():
-    case = make_case("decided")
-    # decided for the buyer by the mediator: not a panel verdict
-    assert case.decision_kind == DecisionKind.MEDIATOR.value
-    assert not can_appeal(case, case.seller)
-
-
 def test_a_pool_too_small_refuses_and_changes_nothing(decided_for_seller, app, monkeypatch):
     case = decided_for_seller
     monkeypatch.setitem(app.config, "APPEAL_PANEL_SEATS", 500)
@@ -134,13 +127,14 @@ def test_the_appeal_panels_verdict_is_final(decided_for_seller):
     assert count_due_panels() == 1
 
     db.session.refresh(case)
-    assert case.state == CaseState.DECIDED.value
+    # final: carried out at once, with no appeal window to wait for
+    assert case.state == CaseState.EXECUTING.value
     assert case.decision_kind == DecisionKind.PANEL.value
     assert case.outcome == Outcome.FOR_BUYER.value
     assert db.session.get(Panel, panel.id).status == PanelStatus.DECIDED.value
     for user in (case.buyer, case.seller):
         assert not can_appeal(case, user)
-        with pytest.raises(JuryRefused):
+        with pytest.raises(JuryRefused, match="has had its appeal"):
             appeal(case, user, REASON)
     assert table_count(Appeal) == 1
 

@@ -14,6 +14,7 @@ from collections import Counter, deque
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
+from flask import current_app
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -24,7 +25,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.cases import services
@@ -46,10 +47,20 @@ from app.execution import services as execution
 from app.execution.ledger import deposit_balance, pay_in
 from app.execution.models import DepositEntry, Obligation, ObligationKind, ObligationStatus
 from app.execution.sweeps import sweep_obligations
-from app.jury import appeals
 from app.jury.counting import count_due_panels
-from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
+from app.jury.models import (
+    Appeal,
+    AppealHearing,
+    Panel,
+    PanelStatus,
+    Reviewer,
+    Seat,
+    SeatStatus,
+    Tally,
+    Vote,
+)
 from app.jury.voting import cast_vote
+from app.mediation import appeals
 from app.mediation import services as mediation
 from app.mediation.models import ProposalStatus, SettlementProposal
 from app.mediation.services import Settlement
@@ -150,6 +161,8 @@ def reachable(start: str, end: str) -> bool:
 
 # what the runs reached, for the curious (pytest -s): carried-out calls and states seen
 REACHED: Counter = Counter()
+# the appeals made, as (kind of decision appealed, who heard it)
+APPEALS_MADE: set[tuple[str, str]] = set()
 
 
 def _refused(call, *args, **kwargs) -> bool:
@@ -200,6 +213,8 @@ class CaseLifecycle(RuleBasedStateMachine):
         self.buyer = make_user(name="Li Na")
         self.seller = make_user(name="Wang Wei", shop_name="Earbud Shop")
         self.mediator = make_user(name="Mediator Zhou", roles=(Role.MEDIATOR,))
+        # an appeal to a second mediator needs one who has not had the case
+        self.second_mediator = make_user(name="Mediator Qian", roles=(Role.MEDIATOR,))
         make_reviewers(12)
         self.orders = [make_order(self.buyer, self.seller) for _ in range(3)]
         pay_in(self.seller, DEPOSIT_FEN, "Opening deposit")
@@ -272,6 +287,29 @@ class CaseLifecycle(RuleBasedStateMachine):
 
     def party(self, buyer: bool) -> User:
         return self.buyer if buyer else self.seller
+
+    def mediator_of(self, case: Case) -> User:
+        """The mediator who has the case: cases are shared between the two, and after an
+        appeal to a second mediator the one whose decision was appealed stands down."""
+        if case.mediator_id == self.second_mediator.id:
+            return self.second_mediator
+        return self.mediator
+
+    def appeal(self, case: Case, party: User, to_mediator: bool) -> bool:
+        """The party appeals, to a panel or (configured) to a second mediator."""
+        config = current_app.config
+        saved = config["DECISION_APPEAL_TO"]
+        config["DECISION_APPEAL_TO"] = "mediator" if to_mediator else "panel"
+        kind = case.decision_kind
+        try:
+            appealed = _refused(appeals.appeal, case, party, "The decision missed the receipt.")
+        finally:
+            config["DECISION_APPEAL_TO"] = saved
+        if appealed:
+            heard_by = "mediator" if to_mediator and kind != "panel" else "panel"
+            APPEALS_MADE.add((kind, heard_by))
+            REACHED[f"appeal:{kind}->{heard_by}"] += 1
+        return appealed
 
     def note(self, text: str) -> None:
         self.log.append(text)
@@ -363,12 +401,8 @@ class CaseLifecycle(RuleBasedStateMachine):
     @precondition(lambda self: self.case_ids)
     @rule(pick=PICK, settlement=SETTLEMENTS)
     def propose(self, pick, settlement):
-        _refused(
-            mediation.propose_settlement,
-            self.case(pick, CaseState.MEDIATION, CaseState.PROPOSAL),
-            self.mediator,
-            settlement,
-        )
+        case = self.case(pick, CaseState.MEDIATION, CaseState.PROPOSAL)
+        _refused(mediation.propose_settlement, case, self.mediator_of(case), settlement)
 
     @precondition(lambda self: self.case_ids)
     @rule(pick=PICK, buyer=st.booleans(), accept=st.booleans())
@@ -381,17 +415,21 @@ class CaseLifecycle(RuleBasedStateMachine):
         )
 
     @precondition(lambda self: self.case_ids)
-    @rule(pick=PICK, settlement=SETTLEMENTS)
-    def decide(self, pick, settlement):
-        _refused(mediation.decide, self.case(pick, CaseState.MEDIATION), self.mediator, settlement)
+    @rule(pick=PICK, settlement=SETTLEMENTS, first=st.booleans())
+    def decide(self, pick, settlement, first):
+        """The case's mediator decides, or (refused after an appeal) the other one tries."""
+        case = self.case(pick, CaseState.MEDIATION)
+        mediator = self.mediator if first else self.mediator_of(case)
+        _refused(mediation.decide, case, mediator, settlement)
 
     @precondition(lambda self: self.case_ids)
     @rule(pick=PICK)
     def route_to_panel(self, pick):
+        case = self.case(pick, CaseState.MEDIATION)
         _refused(
             mediation.route_to_panel,
-            self.case(pick, CaseState.MEDIATION),
-            self.mediator,
+            case,
+            self.mediator_of(case),
             "The buyer says it arrived cracked; the seller says it left intact.",
             "Was the earbud damaged before it reached the buyer?",
             list(OPTIONS),
@@ -400,9 +438,8 @@ class CaseLifecycle(RuleBasedStateMachine):
     @precondition(lambda self: self.case_ids)
     @rule(pick=PICK)
     def reopen_evidence(self, pick):
-        _refused(
-            mediation.reopen_evidence_window, self.case(pick, CaseState.MEDIATION), self.mediator
-        )
+        case = self.case(pick, CaseState.MEDIATION)
+        _refused(mediation.reopen_evidence_window, case, self.mediator_of(case))
 
     # Panels
 
@@ -416,14 +453,9 @@ class CaseLifecycle(RuleBasedStateMachine):
         _refused(cast_vote, seat, reviewer, option, REASON)
 
     @precondition(lambda self: self.case_ids)
-    @rule(pick=PICK, buyer=st.booleans())
-    def appeal(self, pick, buyer):
-        _refused(
-            appeals.appeal,
-            self.case(pick, CaseState.DECIDED),
-            self.party(buyer),
-            "The panel missed the receipt.",
-        )
+    @rule(pick=PICK, buyer=st.booleans(), to_mediator=st.booleans())
+    def appeal_decision(self, pick, buyer, to_mediator):
+        self.appeal(self.case(pick, CaseState.DECIDED), self.party(buyer), to_mediator)
 
     # Execution
 
@@ -509,15 +541,15 @@ class CaseLifecycle(RuleBasedStateMachine):
             return _refused(
                 mediation.route_to_panel,
                 case,
-                self.mediator,
+                self.mediator_of(case),
                 "The buyer says it arrived cracked; the seller says it left intact.",
                 "Was the earbud damaged before it reached the buyer?",
                 list(OPTIONS),
             )
         if state is CaseState.MEDIATION and choice < 4:
-            return _refused(mediation.decide, case, self.mediator, settlement)
+            return _refused(mediation.decide, case, self.mediator_of(case), settlement)
         if state is CaseState.MEDIATION:
-            return _refused(mediation.propose_settlement, case, self.mediator, settlement)
+            return _refused(mediation.propose_settlement, case, self.mediator_of(case), settlement)
         if state is CaseState.PROPOSAL and choice < 3:
             accept = choice < 2
             answered = _refused(mediation.answer_proposal, case, self.buyer, accept)
@@ -539,9 +571,8 @@ class CaseLifecycle(RuleBasedStateMachine):
             ]
             count_due_panels()
             return any(voted)
-        if state is CaseState.DECIDED and choice < 2:
-            party = self.party(choice == 0)
-            return _refused(appeals.appeal, case, party, "The panel got it wrong.")
+        if state is CaseState.DECIDED and choice < 4:
+            return self.appeal(case, self.party(choice % 2 == 0), to_mediator=choice >= 2)
         return False  # the seller's silence, the windows, the execution's steps: time acts
 
     def time_runs_out(self, case: Case) -> None:
@@ -685,6 +716,66 @@ class CaseLifecycle(RuleBasedStateMachine):
         )
 
     @invariant()
+    def one_appeal_per_case_heard_by_someone_new(self):
+        if not self.case_ids:
+            return
+        rows = db.session.scalars(
+            select(Appeal)
+            .where(Appeal.case_id.in_(self.case_ids))
+            .execution_options(populate_existing=True)
+        ).all()
+        assert len({row.case_id for row in rows}) == len(rows)
+        for row in rows:
+            if row.heard_by == AppealHearing.MEDIATOR.value:
+                assert row.hearing_mediator_id not in (None, row.first_mediator_id), (
+                    f"case {row.case_id}: appeal heard by the mediator who decided"
+                )
+            assert (row.panel_id is not None) == (row.decision_kind == "panel")
+            if row.reputation_revised_at is None:
+                assert row.final_verdict is None
+
+    @invariant()
+    def reputation_counts_each_vote_against_its_final_verdict(self):
+        """Each reviewer's resolved cases are their votes on panels that gave a verdict; their
+        coherent ones, the votes matching the final verdict — the appeal's, once counted."""
+        if not self.case_ids:
+            return
+        finals = dict(
+            db.session.execute(
+                select(Appeal.panel_id, Appeal.final_verdict).where(
+                    Appeal.case_id.in_(self.case_ids), Appeal.final_verdict.is_not(None)
+                )
+            ).all()
+        )
+        votes = db.session.execute(
+            select(Seat.reviewer_id, Vote.option, Tally.verdict, Panel.id)
+            .join(Vote, Vote.seat_id == Seat.id)
+            .join(Panel, Panel.id == Seat.panel_id)
+            .join(Tally, Tally.panel_id == Panel.id)
+            .where(Panel.case_id.in_(self.case_ids), Tally.verdict.is_not(None))
+        ).all()
+        expected: dict[int, list[int]] = {}
+        for reviewer_id, option, verdict, panel_id in votes:
+            counts = expected.setdefault(reviewer_id, [0, 0])
+            counts[0] += 1
+            counts[1] += option == finals.get(panel_id, verdict)
+        stored = {
+            user_id: [resolved, coherent]
+            for user_id, resolved, coherent in db.session.execute(
+                select(Reviewer.user_id, Reviewer.resolved, Reviewer.coherent).where(
+                    Reviewer.user_id.in_(list(expected))
+                )
+            )
+        }
+        assert stored == expected, f"reputation {stored}, votes say {expected}"
+        revised = db.session.execute(
+            select(AuditEvent.subject_id, func.count())
+            .where(AuditEvent.action == "panel.reputation_revised")
+            .group_by(AuditEvent.subject_id)
+        ).all()
+        assert all(count == 1 for _panel, count in revised), f"revised twice: {revised}"
+
+    @invariant()
     def deposit_balance_is_the_sum_of_its_entries(self):
         if not hasattr(self, "seller"):
             return
@@ -769,3 +860,6 @@ def test_the_lifecycle_state_machine_reaches_every_case_state(app):
     print(sorted(REACHED.items()))
     every_state = {state.value for state in CaseState}
     assert seen == every_state, f"the runs never reached {sorted(every_state - seen)}"
+    # default judgments and mediators' decisions were appealed, to panels and to mediators
+    assert {kind for kind, _heard in APPEALS_MADE} >= {"default_judgment", "mediator"}
+    assert {heard for _kind, heard in APPEALS_MADE} == {"panel", "mediator"}

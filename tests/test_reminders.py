@@ -15,8 +15,8 @@ from app.cases.models import CaseState, Party
 from app.core import clock
 from app.core.extensions import db
 from app.execution.services import mark_done, obligations_of
-from app.jury.appeals import appeal
 from app.jury.counting import count_due_panels
+from app.mediation.appeals import appeal
 from app.mediation.services import answer_question, ask_question
 from app.notifications.outbox import OutboxMessage
 from app.scheduler.jobs import SWEEPS

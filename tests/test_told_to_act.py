@@ -12,9 +12,9 @@ from app.auth.models import Role
 from app.cases.notify import in_utc
 from app.core import clock
 from app.core.extensions import db
-from app.jury.appeals import appeal
 from app.jury.counting import count_due_panels
 from app.jury.models import PanelRound, Seat, SeatStatus
+from app.mediation.appeals import appeal
 from app.mediation.services import reassign, route_to_panel
 from app.notifications.outbox import OutboxMessage
 from tests.helpers.accounts import log_in

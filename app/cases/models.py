@@ -44,7 +44,9 @@ ALLOWED_TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     ),
     CaseState.PROPOSAL: frozenset({CaseState.DECIDED, CaseState.MEDIATION, CaseState.CLOSED}),
     CaseState.PANEL: frozenset({CaseState.DECIDED, CaseState.MEDIATION}),
-    CaseState.DECIDED: frozenset({CaseState.PANEL, CaseState.EXECUTING, CaseState.CLOSED}),
+    CaseState.DECIDED: frozenset(
+        {CaseState.PANEL, CaseState.MEDIATION, CaseState.EXECUTING, CaseState.CLOSED}
+    ),
     CaseState.EXECUTING: frozenset({CaseState.CLOSED, CaseState.MEDIATION}),
     CaseState.CLOSED: frozenset(),
 }
@@ -149,6 +151,18 @@ AGREED_DECISIONS = frozenset(
 )
 
 
+def decision_is_final(kind: str | None, appealed_at: datetime | None) -> bool:
+    """Whether a decision is carried out at once: both sides agreed to it, or it was made
+    after the case's one appeal. Any other waits for its appeal window."""
+    return kind in AGREED_DECISIONS or appealed_at is not None
+
+
+# imposed decisions: the side that lost may appeal once (``decisions.losing_sides``)
+APPEALABLE_DECISIONS = frozenset(
+    {DecisionKind.DEFAULT_JUDGMENT, DecisionKind.MEDIATOR, DecisionKind.PANEL}
+)
+
+
 class ClosedReason(StrEnum):
     WITHDRAWN = "withdrawn"
     NOT_RESUBMITTED = "not_resubmitted"
@@ -230,6 +244,9 @@ class Case(db.Model):
     decision_amount_fen: Mapped[int | None]
     decision_reasons: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None]
+    # when the decision was appealed: a case has one appeal, so what is decided after it is
+    # final (``decision_is_final``)
+    appealed_at: Mapped[datetime | None]
     closed_reason: Mapped[str | None] = mapped_column(String(20))
     closed_at: Mapped[datetime | None]
 

@@ -6,7 +6,7 @@ ids — never by a name, an address or anything a party or the mediator wrote. T
 are in ``app.notifications.webhooks.catalogue``.
 """
 
-from app.cases.models import AGREED_DECISIONS, Case
+from app.cases.models import Case, decision_is_final
 from app.core.audit import AuditEvent
 from app.notifications.webhooks.events import queue_event, timestamp
 
@@ -46,7 +46,7 @@ def case_decided(case: Case) -> None:
 
 
 def _decided(case: Case) -> dict:
-    final = case.decision_kind in AGREED_DECISIONS
+    final = decision_is_final(case.decision_kind, case.appealed_at)
     return {
         "case": case_summary(case),
         "decision": {

@@ -24,6 +24,14 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices``; another value stops the app at start, not at first use."""
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def _hours(name: str, default: int) -> timedelta:
     return timedelta(hours=_env_int(name, default))
 
@@ -216,6 +224,9 @@ class Config:
     PANEL_MAJORITY = _env_int("PANEL_MAJORITY", 9)
     APPEAL_PANEL_SEATS = _env_int("APPEAL_PANEL_SEATS", 35)
     APPEAL_PANEL_MAJORITY = _env_int("APPEAL_PANEL_MAJORITY", 18)
+    # who hears the appeal of a default judgment or a mediator's decision: a fresh appeal
+    # panel ("panel") or a second mediator ("mediator"); a panel's verdict always goes to one
+    DECISION_APPEAL_TO = _env_choice("DECISION_APPEAL_TO", "panel", ("panel", "mediator"))
     PANEL_DEADLINE = _hours("PANEL_DEADLINE_HOURS", 72)
     SEAT_VOTE_WINDOW = _hours("SEAT_VOTE_WINDOW_HOURS", 24)
     SEAT_REPLACEMENT_ROUNDS = _env_int("SEAT_REPLACEMENT_ROUNDS", 2)

@@ -16,7 +16,8 @@ panel, written with the case's decision and the outbox rows in one transaction, 
 sweeps at once give one verdict and one set of notifications.
 
 Reputation: ``reputation.apply_verdict`` is called on every verdict, first round or appeal,
-when the panel closes; an appealed first-round verdict is not revisited.
+when the panel closes; the final decision after an appeal revises the appealed panel's
+(``revision``).
 """
 
 import logging

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.cases.models import Case
+from app.cases.models import APPEALABLE_DECISIONS, Case
 from app.core import clock
 from app.core.db import sql_in
 from app.core.extensions import db
@@ -177,11 +177,50 @@ class Tally(db.Model):
     counted_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
+class AppealHearing(StrEnum):
+    """Who hears an appeal: a fresh appeal panel, or a second mediator (design: Crowd review,
+    Appeal; ``DECISION_APPEAL_TO``)."""
+
+    PANEL = "panel"
+    MEDIATOR = "mediator"
+
+
 class Appeal(db.Model):
+    """A case's one appeal: who appealed which decision, and who hears it.
+
+    The decision appealed is kept here, since the case's own decision fields are cleared
+    until the appeal is decided; the case page compares the two. ``reputation_revised_at``
+    is set once, when the final verdict has been counted into the reputation of the panel
+    whose verdict was appealed.
+    """
+
     __tablename__ = "appeals"
+    __table_args__ = (
+        CheckConstraint(sql_in("heard_by", AppealHearing), name="heard_by_known"),
+        CheckConstraint(
+            sql_in("decision_kind", sorted(APPEALABLE_DECISIONS)), name="decision_kind_known"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
     party: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    decision_kind: Mapped[str] = mapped_column(String(30))
+    decision_outcome: Mapped[str] = mapped_column(String(20))
+    decision_remedy: Mapped[str] = mapped_column(String(30))
+    decision_amount_fen: Mapped[int | None]
+    heard_by: Mapped[str] = mapped_column(String(10))
+    # the panel whose verdict is appealed
+    panel_id: Mapped[int | None] = mapped_column(ForeignKey("panels.id"))
+    # the mediator who made the decision (for a default judgment, who had the case), and the
+    # other mediator who hears the appeal
+    first_mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    hearing_mediator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # set once the final decision is known: what it means on the appealed panel's ballot
+    # (None when it matches neither option, e.g. a settlement), and when it was counted
+    final_verdict: Mapped[str | None] = mapped_column(String(BALLOT_OPTION_MAX_CHARS))
+    reputation_revised_at: Mapped[datetime | None]
+
+    case: Mapped[Case] = relationship()

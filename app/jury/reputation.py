@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, case, select, update
 from app.auth.models import User
 from app.core.audit import record_event
 from app.core.extensions import db
-from app.jury.models import Panel, Reviewer, ReviewerStatus, Seat, Tally, Vote
+from app.jury.models import Appeal, Panel, Reviewer, ReviewerStatus, Seat, Tally, Vote
 from app.jury.standing import withdraw_open_seats
 
 NO_SHOW_PENALTY = 5
@@ -162,6 +162,43 @@ def apply_verdict(
     _expire_reviewers(all_ids)
 
 
+def _revise_statement():
+    """One statement for an overturned panel's voters: those who voted for the final verdict
+    gain a coherent case, the others lose the one their panel's verdict gave them."""
+    coherent = Reviewer.coherent + case(
+        (Reviewer.user_id.in_(bindparam("gained", expanding=True)), 1), else_=-1
+    )
+    return (
+        update(Reviewer)
+        .where(Reviewer.user_id.in_(bindparam("voters", expanding=True)))
+        .values(coherent=coherent, score=_effective_score_sql(coherent, Reviewer.resolved))
+        .execution_options(synchronize_session=False)
+    )
+
+
+REVISE_OVERTURNED = _revise_statement()
+
+
+def revise_overturned(
+    panel_verdict: str, final_verdict: str, ballots: list[tuple[int, str]]
+) -> int:
+    """The final verdict overturned a panel's (``ballots`` are its votes): count coherence
+    against the final verdict instead. Each voter's resolved cases stay as they are; only
+    their coherent count moves (by one, either way). Returns how many reviewers changed. The
+    caller makes sure this runs once per panel."""
+    if final_verdict == panel_verdict:
+        return 0
+    gained = [user_id for user_id, option in ballots if option == final_verdict]
+    lost = [user_id for user_id, option in ballots if option == panel_verdict]
+    voters = gained + lost
+    if not voters:
+        return 0
+    db.session.execute(REVISE_OVERTURNED, {"voters": voters, "gained": gained or [-1]})
+    _suspend_if_low(voters)
+    _expire_reviewers(voters)
+    return len(voters)
+
+
 def record_no_show(user_id: int) -> None:
     """A reviewer's seat was replaced for not voting: one more no-show, a lower score."""
     db.session.execute(
@@ -192,16 +229,18 @@ class SeatRecord:
 def history(user: User) -> list[SeatRecord]:
     """The panels ``user`` sat on, newest first."""
     rows = db.session.execute(
-        select(Seat, Panel, Vote, Tally)
+        select(Seat, Panel, Vote, Tally, Appeal.final_verdict)
         .join(Panel, Panel.id == Seat.panel_id)
         .outerjoin(Vote, Vote.seat_id == Seat.id)
         .outerjoin(Tally, Tally.panel_id == Panel.id)
+        .outerjoin(Appeal, Appeal.panel_id == Panel.id)
         .where(Seat.reviewer_id == user.id)
         .order_by(Seat.seated_at.desc(), Seat.id.desc())
     ).all()
     records = []
-    for seat, panel, vote, tally in rows:
-        verdict = tally.verdict if tally is not None else None
+    for seat, panel, vote, tally, final_verdict in rows:
+        # coherence is judged against the final verdict: an appeal's, once counted
+        verdict = final_verdict or (tally.verdict if tally is not None else None)
         records.append(
             SeatRecord(
                 seat_id=seat.id,

@@ -38,11 +38,8 @@ bp = Blueprint("jury", __name__, url_prefix="/review")
 
 @bp.record_once
 def _add_to_the_case_page(state) -> None:
-    """A closed panel's outcome and the appeal, under the decision."""
-    placements = (
-        Placement("outcome", 10, "jury/_outcome.html"),
-        Placement("outcome", 20, "jury/_appeal.html"),
-    )
+    """A closed panel's outcome, under the decision."""
+    placements = (Placement("outcome", 10, "jury/_outcome.html"),)
     register_case_section(state.app, CaseSection("jury", placements))
 
 

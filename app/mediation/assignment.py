@@ -1,11 +1,14 @@
 """Who handles a new case: the on-duty mediator with the fewest open cases, preferring those
 who know the order's categories (design: Mediation)."""
 
+from collections.abc import Collection
+
 from sqlalchemy import Select, func, select
 
 from app.auth.models import Role, RoleGrant, User
 from app.cases.models import Case, CaseState
 from app.core.extensions import db
+from app.jury.appeals import stood_down_mediator
 from app.mediation.models import MediatorProfile
 
 
@@ -35,8 +38,14 @@ def is_on_duty(user_id: int | None) -> bool:
     )
 
 
-def choose_mediator(case: Case) -> User | None:
-    candidates = [m for m in on_duty_mediators() if case.party_of(m) is None]
+def choose_mediator(case: Case, excluding: Collection[int | None] = ()) -> User | None:
+    """The mediator for ``case`` by the rule above, leaving out the ``excluding`` ids (those
+    who already had the case, when its decision is appealed to a second mediator) and, for
+    any later reassignment, the mediator who stood down after that appeal."""
+    left_out = {*excluding, stood_down_mediator(case)}
+    candidates = [
+        m for m in on_duty_mediators() if case.party_of(m) is None and m.id not in left_out
+    ]
     if not candidates:
         return None
     open_counts = dict(

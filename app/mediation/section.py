@@ -24,7 +24,7 @@ from app.core.extensions import db
 from app.execution.forms import OBLIGATION_KIND_LABELS
 from app.execution.models import Obligation
 from app.execution.services import PLANS
-from app.mediation import services
+from app.mediation import appeals, services
 from app.mediation.forms import (
     AUDIT_ACTION_LABELS,
     PROPOSAL_ANSWER_LABELS,
@@ -98,7 +98,7 @@ def _questions_to(case: Case, viewer: User, party: Party, posted: dict) -> list:
 
 
 def _staff_section(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
-    may_decide = case.can_decide(viewer)
+    may_decide = appeals.may_decide(case, viewer)
     return SimpleNamespace(
         notes=_notes(case),
         audit=_audit_trail(case),
@@ -119,7 +119,7 @@ def _staff_section(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
         proposal_form=page_form(
             posted,
             "proposal_form",
-            case.can_propose(viewer),
+            appeals.may_propose(case, viewer),
             lambda: SettlementForm(formdata=None),
         ),
         decision_form=page_form(

@@ -33,8 +33,10 @@ from app.core.audit import record_event
 from app.core.extensions import db
 from app.core.reminders import remind_at
 from app.core.text import checked_text
+from app.jury.appeals import stood_down
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import BALLOT_OPTION_MAX_CHARS, PanelRound
+from app.mediation.appeals import may_decide, may_propose
 from app.mediation.models import (
     Answer,
     CaseNote,
@@ -197,7 +199,7 @@ def open_proposal(case: Case) -> SettlementProposal | None:
 
 def propose_settlement(case: Case, mediator: User, settlement: Settlement) -> SettlementProposal:
     """Propose a settlement; a newer proposal supersedes the one still open."""
-    _require(case.can_propose(mediator))
+    _require(may_propose(case, mediator))
     _check_settlement(case, settlement)
     now = clock.now()
     expires_at = now + _config("PROPOSAL_WINDOW")
@@ -322,7 +324,7 @@ def _close_proposal(proposal: SettlementProposal, status: ProposalStatus) -> Non
 
 def decide(case: Case, mediator: User, settlement: Settlement) -> None:
     """The mediator decides with written reasons; the losing side may appeal in 48 hours."""
-    _require(case.can_decide(mediator))
+    _require(may_decide(case, mediator))
     _check_settlement(case, settlement)
     rejected = settlement.outcome is Remedy.CLAIM_REJECTED
     record_decision(
@@ -344,7 +346,7 @@ def route_to_panel(
     """Send a contested case to a reviewer panel with a neutral summary, the question and
     the ballot. The panel is drawn at once; if the pool is too small, nothing changes and
     the mediator is told why."""
-    _require(case.can_decide(mediator))
+    _require(may_decide(case, mediator))
     options = [
         checked_text(option, "options", maximum=BALLOT_OPTION_MAX_CHARS, refusal=CaseRefused)
         for option in options
@@ -390,6 +392,11 @@ def reassign(case: Case, admin: User, mediator: User) -> None:
         raise CaseRefused(_l("Only an admin who is not a party can reassign a case."))
     if not case.mediates(mediator):
         raise CaseRefused(_l("Choose a mediator who is not a party to the case."), "mediator")
+    if stood_down(case, mediator):
+        raise CaseRefused(
+            _l("This mediator's decision was appealed; another mediator hears the case."),
+            "mediator",
+        )
     event = touch(
         case,
         admin,

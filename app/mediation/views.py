@@ -39,7 +39,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.core.forms import apply_error
 from app.core.pages import paginate
-from app.mediation import queue, saved_filters, services
+from app.mediation import appeals, queue, saved_filters, services
 from app.mediation.assignment import on_duty_mediators
 from app.mediation.forms import (
     AnswerQuestionForm,
@@ -63,8 +63,10 @@ bp = Blueprint("mediation", __name__)
 
 @bp.record_once
 def _add_to_the_case_page(state) -> None:
-    """The open proposal and the questions beside the negotiation; the mediator's tools."""
+    """The appeal under the decision, the open proposal and the questions beside the
+    negotiation; the mediator's tools."""
     placements = (
+        Placement("outcome", 20, "mediation/_appeal.html"),
         Placement("negotiation", 10, "mediation/_proposal.html"),
         Placement("negotiation", 20, "mediation/_questions.html"),
         Placement("staff", 10, "mediation/_mediator.html"),
@@ -221,7 +223,7 @@ def reopen_evidence(case_id: int):
 @login_required
 def propose(case_id: int):
     case = viewable_case(case_id)
-    require(case.can_propose(current_user))
+    require(appeals.may_propose(case, current_user))
     form = SettlementForm()
     return form_action(
         case,
@@ -236,7 +238,7 @@ def propose(case_id: int):
 @login_required
 def decide(case_id: int):
     case = viewable_case(case_id)
-    require(case.can_decide(current_user))
+    require(appeals.may_decide(case, current_user))
     form = DecisionForm()
     return form_action(
         case,
@@ -251,7 +253,7 @@ def decide(case_id: int):
 @login_required
 def route_to_panel(case_id: int):
     case = viewable_case(case_id)
-    require(case.can_decide(current_user))
+    require(appeals.may_decide(case, current_user))
     form = PanelForm()
     return form_action(
         case,

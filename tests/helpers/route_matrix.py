@@ -470,12 +470,12 @@ TABLE: dict[tuple[str, str], Row] = {
         ONLY_BUYER,
         setup=question_to_buyer,
     ),
-    # only the losing side of a panel's verdict appeals; a mediator's decision has none
-    ("jury_appeals.appeal", "POST"): Row(
+    # only the losing side appeals: the mediator granted the claim in full, so the seller
+    ("appeals.appeal", "POST"): Row(
         "decided",
         "/cases/{case}/appeal",
-        {"reason": "The panel misread the courier's report entirely."},
-        S(302, 403, 403, 404, 404, 404, 404, 403, 403, 403),
+        {"reason": "The mediator misread the courier's report entirely."},
+        S(302, 403, 302, 404, 404, 404, 404, 403, 403, 403),
     ),
     # carrying out a full refund: the seller pays, the buyer confirms or disputes
     ("execution.mark_done", "POST"): Row(

@@ -5,7 +5,7 @@ parties' ratings."""
 from flask import current_app
 from sqlalchemy import select
 
-from app.cases.models import AGREED_DECISIONS, CaseState, ClosedReason, Outcome, Party
+from app.cases.models import CaseState, ClosedReason, Outcome, Party
 from app.closing.services import rate_case
 from app.core.extensions import db
 from app.demo.history import words
@@ -24,7 +24,7 @@ def carry_out(story: Story) -> None:
     case = story.case
     if case.current_state is CaseState.CLOSED:
         return  # withdrawn or never resubmitted
-    if case.decision_kind not in AGREED_DECISIONS:
+    if case.current_state is CaseState.DECIDED:  # an imposed decision, not yet final
         story.when_due(case.deadline_at, lambda: execution.finish_appeal_window(case))
     while case.current_state is CaseState.EXECUTING and (step := _open_step(story)):
         _meet_or_miss(story, step)

@@ -7,11 +7,11 @@ from sqlalchemy import select
 from app.core.extensions import db
 from app.demo.history import words
 from app.demo.history.story import SWEEP_DELAY, Story
-from app.jury.appeals import appeal
 from app.jury.counting import cast_ballots, count_panel
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus
 from app.jury.voting import cast_vote
 from app.mediation import services as mediation
+from app.mediation.appeals import appeal
 
 REASONS = (words.FOR_BUYER_REASONS, words.FOR_SELLER_REASONS)
 

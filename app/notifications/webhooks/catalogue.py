@@ -222,7 +222,8 @@ _EVENTS: dict[str, tuple[str, dict, dict]] = {
         "The case was decided: by default judgment, by the seller accepting the claim or the "
         "buyer a counter-offer, by both accepting a settlement, by the mediator or by a "
         "reviewer panel. A decision that is not `final` may be appealed until "
-        "`appeal_deadline_at`; a later decision replaces it.",
+        "`appeal_deadline_at`; a later decision replaces it. A decision made after the "
+        "case's one appeal is `final`.",
         _case_and("decision", DECISION),
         {
             "case": EXAMPLE_CASE,

@@ -1,0 +1,87 @@
+"""The appeal on the case page: the losing side's form, with its deadline and who will hear
+it, and for everyone who may view the case, the appeal made and what came of it."""
+
+from types import SimpleNamespace
+
+from flask import Blueprint, current_app, flash
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, ValidationError
+
+from app.cases.decisions import losing_sides
+from app.cases.models import Case, DecisionKind
+from app.cases.page import attempt, back_to, flash_errors, require, viewable_case
+from app.core.forms import SiteForm
+from app.jury.appeals import can_appeal, case_appeal
+from app.jury.models import Appeal, AppealHearing
+from app.jury.voting import JuryRefused, checked_reason
+from app.mediation import appeals
+
+bp = Blueprint("appeals", __name__)
+
+
+class AppealForm(SiteForm):
+    reason = TextAreaField(_l("Why the decision is wrong"), validators=[DataRequired()])
+
+    def validate_reason(self, field) -> None:
+        try:
+            checked_reason(field.data)
+        except JuryRefused as refusal:
+            raise ValidationError(str(refusal)) from refusal
+
+
+def appeal_offer(case: Case) -> SimpleNamespace | None:
+    """The appeal the viewer may make now: the form, who would hear it, until when."""
+    if not current_user.is_authenticated or not can_appeal(case, current_user):
+        return None
+    return SimpleNamespace(
+        form=AppealForm(formdata=None),
+        of_panel=case.decision_kind == DecisionKind.PANEL.value,
+        to_mediator=appeals.heard_by(case) is AppealHearing.MEDIATOR,
+        seats=current_app.config["APPEAL_PANEL_SEATS"],
+        either_side=len(losing_sides(case)) == 2,
+        deadline_at=case.deadline_at,
+    )
+
+
+def appeal_made(case: Case) -> SimpleNamespace | None:
+    """The case's appeal, and once the case is decided again, whether that upheld the
+    decision appealed (the same remedy and amount)."""
+    appeal: Appeal | None = case_appeal(case)
+    if appeal is None:
+        return None
+    decided_again = case.decided_at is not None  # an appeal clears the decision
+    return SimpleNamespace(
+        appeal=appeal,
+        decided_again=decided_again,
+        upheld=decided_again
+        and (case.decision_remedy, case.decision_amount_fen)
+        == (appeal.decision_remedy, appeal.decision_amount_fen),
+    )
+
+
+@bp.app_context_processor
+def _appeal_helpers() -> dict:
+    return {"appeal_offer": appeal_offer, "appeal_made": appeal_made}
+
+
+@bp.post("/cases/<int:case_id>/appeal")
+@login_required
+def appeal(case_id: int):
+    case = viewable_case(case_id)
+    require(can_appeal(case, current_user))
+    to_mediator = appeals.heard_by(case) is AppealHearing.MEDIATOR
+    form = AppealForm()
+    if not form.validate_on_submit():
+        flash_errors(form)
+        return back_to(case)
+    error = attempt(lambda: appeals.appeal(case, current_user, form.reason.data))
+    if error is not None:
+        flash(str(error), "error")
+    elif to_mediator:
+        flash(_("Your appeal is in: a second mediator will decide the case again."), "success")
+    else:
+        flash(_("Your appeal is in: a new, larger panel of reviewers will decide."), "success")
+    return back_to(case)

@@ -1,0 +1,121 @@
+"""The migration that lets every decision be appealed fills in the appeals made before it:
+each was of a first panel's verdict, heard by an appeal panel, and keeps the decision it
+appealed (what the buyer asked for, or the claim rejected) and the panel that made it; their
+cases record when they were appealed."""
+
+import sqlite3
+
+import pytest
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from app import create_app
+from app.core.config import PROJECT_ROOT
+from app.core.extensions import db
+
+MIGRATIONS = str(PROJECT_ROOT / "migrations")
+
+
+def _before_appeals() -> str:
+    """The revision the appeals migration follows, however the chain is numbered."""
+    script = ScriptDirectory(MIGRATIONS)
+    [revision] = [r for r in script.walk_revisions() if r.revision.endswith("_decision_appeals")]
+    return revision.down_revision
+
+
+def _insert(connection, table: str, **given) -> None:
+    """A row with ``given`` values, and a placeholder in every other required column."""
+    values = {}
+    for _cid, name, type_, not_null, default, primary_key in connection.execute(
+        f"PRAGMA table_info({table})"
+    ):
+        if name in given:
+            values[name] = given[name]
+        elif not_null and default is None and not primary_key:
+            kind = (type_ or "").upper()
+            values[name] = (
+                1
+                if "INT" in kind or "BOOL" in kind
+                else "2026-01-01 00:00:00.000000"
+                if "DATETIME" in kind
+                else "x"
+            )
+    marks = ", ".join("?" for _ in values)
+    connection.execute(
+        f"INSERT INTO {table} ({', '.join(values)}) VALUES ({marks})", list(values.values())
+    )
+
+
+def _case(connection, case_id: int, **claim) -> None:
+    _insert(
+        connection,
+        "orders",
+        id=case_id,
+        amount_fen=19900,
+        buyer_id=1,
+        seller_id=2,
+        marketplace_order_id=f"order-{case_id}",
+    )
+    _insert(
+        connection,
+        "cases",
+        id=case_id,
+        order_id=case_id,
+        buyer_id=1,
+        seller_id=2,
+        state="panel",
+        claim_type="counterfeit",
+        responsible_party="seller",
+        severity="general",
+        **claim,
+    )
+
+
+@pytest.mark.committing
+def test_earlier_appeals_are_filled_in_from_their_case_and_panel(tmp_path):
+    path = tmp_path / "appeals.db"
+    app = create_app({"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision=_before_appeals())
+        db.engine.dispose()
+    connection = sqlite3.connect(path)
+    for user_id in (1, 2):
+        _insert(connection, "users", id=user_id, email=f"user{user_id}@example.com")
+    _case(connection, 1, remedy="full_refund")
+    _case(connection, 2, remedy="partial_refund", remedy_amount_fen=5000)
+    for panel_id, case_id, round_, status in (
+        (1, 1, "first", "returned"),
+        (2, 1, "first", "decided"),
+        (3, 1, "appeal", "open"),
+        (4, 2, "first", "decided"),
+    ):
+        _insert(connection, "panels", id=panel_id, case_id=case_id, round=round_, status=status)
+    _insert(connection, "appeals", id=1, case_id=1, party="seller", reason="Wrong.")
+    _insert(connection, "appeals", id=2, case_id=2, party="buyer", reason="Wrong.")
+    _case(connection, 3, remedy="full_refund")  # never appealed
+    connection.commit()
+    connection.close()
+
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+        rows = db.session.execute(
+            text(
+                "SELECT decision_kind, heard_by, decision_outcome, decision_remedy, "
+                "decision_amount_fen, panel_id FROM appeals ORDER BY id"
+            )
+        ).all()
+        appealed = db.session.execute(text("SELECT id, appealed_at FROM cases ORDER BY id")).all()
+        db.session.remove()
+        downgrade(directory=MIGRATIONS, revision=_before_appeals())  # and back
+        db.engine.dispose()
+
+    assert [tuple(row) for row in rows] == [
+        ("panel", "panel", "for_buyer", "full_refund", 19900, 2),  # the order's whole amount
+        ("panel", "panel", "for_seller", "claim_rejected", None, 4),
+    ]
+    assert [(case_id, at is not None) for case_id, at in appealed] == [
+        (1, True),
+        (2, True),
+        (3, False),
+    ]
