@@ -112,7 +112,6 @@ class QueueFilterForm(SiteForm):
     q = StringField(
         _l("Search"),
         validators=[Length(max=SEARCH_MAX_CHARS)],
-        filters=[normalised_search],
         description=_l("A case number, an order number, or a party's name or e-mail address"),
     )
     state = SelectField(
@@ -143,7 +142,8 @@ class QueueFilterForm(SiteForm):
 
     def desk_filter(self) -> DeskFilter:
         return DeskFilter(
-            search=self.q.data or "",
+            # folded only once validated: a control character is refused, not folded away
+            search=normalised_search(self.q.data),
             state=self.state.data or "",
             assigned=self.assigned.data or "",
             claim_type=self.claim_type.data or "",
@@ -153,7 +153,7 @@ class QueueFilterForm(SiteForm):
     def query_args(self) -> dict[str, str]:
         """The filters as query parameters, for links: the pages, a saved filter."""
         args = {
-            "q": self.q.data,
+            "q": normalised_search(self.q.data),
             "state": self.state.data,
             "assigned": self.assigned.data,
             "claim_type": self.claim_type.data,
