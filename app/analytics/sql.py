@@ -8,7 +8,7 @@ definition.
 
 from dataclasses import dataclass
 
-from sqlalchemy import Float, Select, String, func, or_, select
+from sqlalchemy import Float, Select, String, case, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -88,43 +88,40 @@ class Spread:
 
 def spreads(durations: Select, sla_seconds: float | None = None) -> dict:
     """Per group, the ``Spread`` of ``durations``: a select of two columns, ``key`` (the
-    group) and ``seconds``. One query with window functions ranks the durations in each
-    group and keeps the two ranks that are the median and the 90th percentile; a second
-    counts those within ``sla_seconds``."""
+    group) and ``seconds``. One pass with window functions ranks the durations in each
+    group, counts those within ``sla_seconds``, and keeps the two rows whose ranks are the
+    median and the 90th percentile."""
     source = durations.subquery()
+    within = (
+        literal(0) if sla_seconds is None else case((source.c.seconds <= sla_seconds, 1), else_=0)
+    )
+    group = {"partition_by": source.c.key}
     ranked = select(
         source.c.key,
         source.c.seconds,
-        func.row_number()
-        .over(partition_by=source.c.key, order_by=source.c.seconds)
-        .label("position"),
-        func.count().over(partition_by=source.c.key).label("size"),
+        func.row_number().over(**group, order_by=source.c.seconds).label("position"),
+        func.count().over(**group).label("size"),
+        func.sum(within).over(**group).label("within"),
     ).subquery()
     median_rank = (50 * ranked.c.size + 99) // 100
     p90_rank = (90 * ranked.c.size + 99) // 100
     rows = db.session.execute(
         select(
-            ranked.c.key, ranked.c.size, ranked.c.position, ranked.c.seconds, median_rank, p90_rank
+            ranked.c.key,
+            ranked.c.size,
+            ranked.c.within,
+            ranked.c.position == median_rank,
+            ranked.c.position == p90_rank,
+            ranked.c.seconds,
         ).where(or_(ranked.c.position == median_rank, ranked.c.position == p90_rank))
     )
     found: dict = {}
-    for key, size, position, seconds, at_median, at_p90 in rows:
-        count, median, p90 = found.get(key, (size, None, None))
+    for key, size, within_count, at_median, at_p90, seconds in rows:
+        median, p90 = found.get(key, (None, None, None, None))[1:3]
         found[key] = (
-            count,
-            seconds if position == at_median else median,
-            seconds if position == at_p90 else p90,
+            size,
+            seconds if at_median else median,
+            seconds if at_p90 else p90,
+            int(within_count) if sla_seconds is not None else None,
         )
-    within = {}
-    if sla_seconds is not None:
-        within = dict(
-            db.session.execute(
-                select(source.c.key, func.count())
-                .where(source.c.seconds <= sla_seconds)
-                .group_by(source.c.key)
-            ).all()
-        )
-    return {
-        key: Spread(count, median, p90, within.get(key, 0) if sla_seconds is not None else None)
-        for key, (count, median, p90) in found.items()
-    }
+    return {key: Spread(*values) for key, values in found.items()}

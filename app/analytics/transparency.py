@@ -7,7 +7,9 @@ The table is kept ``TRANSPARENCY_CACHE`` (ten minutes by default): the page is o
 anyone, and its queries read every case of the period.
 """
 
-from dataclasses import dataclass
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
@@ -15,12 +17,17 @@ from flask import current_app
 from app.analytics import aftercare, outcomes, panels, timing, volume
 from app.analytics.disclosure import Published, publish
 from app.analytics.scope import Scope, filing_month, overall
+from app.analytics.sql import Spread
 from app.cases.models import AGREED_DECISIONS, DecisionKind
 from app.core import clock
 
 # how a case ended, as the public reads it: both sides agreed, or who decided
-ENDINGS = ("agreement", DecisionKind.MEDIATOR, DecisionKind.PANEL, DecisionKind.DEFAULT_JUDGMENT)
-ENDING_KEYS = tuple(str(ending) for ending in ENDINGS)
+ENDING_KEYS = (
+    "agreement",
+    DecisionKind.MEDIATOR.value,
+    DecisionKind.PANEL.value,
+    DecisionKind.DEFAULT_JUDGMENT.value,
+)
 TOTAL = "all"
 SECONDS_PER_DAY = 86400
 
@@ -44,15 +51,20 @@ class PublicTable:
     total: PublicRow
 
 
+# one thread of a worker reads the figures anew; the others wait for it, not do it again
+_reading = threading.Lock()
+
+
 def public_table() -> PublicTable:
-    """The table as last computed, or afresh when it is older than ``TRANSPARENCY_CACHE``."""
-    kept = current_app.extensions.get("transparency")
-    now = clock.now()
-    if kept and now - kept[0] < current_app.config["TRANSPARENCY_CACHE"]:
-        return kept[1]
-    table = compute_public_table(now)
-    current_app.extensions["transparency"] = (now, table)
-    return table
+    """The table as last read, or afresh when it is older than ``TRANSPARENCY_CACHE``."""
+    with _reading:
+        kept = current_app.extensions.get("transparency")
+        now = clock.now()
+        if kept and now - kept[0] < current_app.config["TRANSPARENCY_CACHE"]:
+            return kept[1]
+        table = compute_public_table(now)
+        current_app.extensions["transparency"] = (now, table)
+        return table
 
 
 def compute_public_table(now: datetime) -> PublicTable:
@@ -60,37 +72,48 @@ def compute_public_table(now: datetime) -> PublicTable:
     months_back = current_app.config["TRANSPARENCY_MONTHS"] - 1
     year, month = divmod(today.year * 12 + today.month - 1 - months_back, 12)
     scope = Scope(start=date(year, month + 1, 1), end=today)
-    by_month = _rows(scope, filing_month())
+    months = _month_counts(scope)
+    total = sum(months.values(), Counts())
+    # a median does not add up over months: the whole period's is read on its own
+    total.resolution = timing.resolution(scope, overall()).get(TOTAL)
     return PublicTable(
         start=scope.start,
         end=scope.end,
-        months=[by_month[key] for key in sorted(by_month, reverse=True)],
-        total=_rows(scope, overall()).get(TOTAL) or _empty_row(TOTAL),
+        months=[months[key].published(key) for key in sorted(months, reverse=True)],
+        total=total.published(TOTAL),
     )
 
 
-def _rows(scope: Scope, by) -> dict[str, PublicRow]:
-    filed = volume.filed(scope, by)
-    kinds = outcomes.decision_kinds(scope, by)
-    resolutions = timing.resolution(scope, by)
-    overturns = panels.overturns(scope, by)
-    restrictions = aftercare.restrictions(scope, by)
-    ratings = aftercare.rating_scores(scope, by)
-    rows = {}
-    for key, cases in filed.items():
-        ending_counts = {
-            "agreement": sum(kinds.get((key, kind.value), 0) for kind in AGREED_DECISIONS)
-        } | {kind.value: kinds.get((key, kind.value), 0) for kind in ENDINGS[1:]}
-        resolution = resolutions.get(key)
-        overturn = overturns.get(key)
-        rated = {score: n for (group, score), n in ratings.items() if group == key}
-        rating_count = sum(rated.values())
-        restricted = sum(n for (group, _standing), n in restrictions.items() if group == key)
-        rows[key] = PublicRow(
-            period=key,
+@dataclass
+class Counts:
+    """What a row is published from; the counts of months add up to the whole period's."""
+
+    cases: int = 0
+    endings: Counter = field(default_factory=Counter)
+    resolution: Spread | None = None
+    appeals_compared: int = 0
+    overturned: int = 0
+    restrictions: int = 0
+    ratings: Counter = field(default_factory=Counter)  # score: how many
+
+    def __add__(self, other: "Counts") -> "Counts":
+        return Counts(
+            cases=self.cases + other.cases,
+            endings=self.endings + other.endings,
+            appeals_compared=self.appeals_compared + other.appeals_compared,
+            overturned=self.overturned + other.overturned,
+            restrictions=self.restrictions + other.restrictions,
+            ratings=self.ratings + other.ratings,
+        )
+
+    def published(self, period: str) -> PublicRow:
+        cases, resolution = self.cases, self.resolution
+        rated = sum(self.ratings.values())
+        return PublicRow(
+            period=period,
             cases=publish(cases, cases),
             endings={
-                ending: publish(count, count, cases) for ending, count in ending_counts.items()
+                key: publish(self.endings[key], self.endings[key], cases) for key in ENDING_KEYS
             },
             median_days_to_decision=publish(
                 round(resolution.median / SECONDS_PER_DAY, 1) if resolution else None,
@@ -98,22 +121,36 @@ def _rows(scope: Scope, by) -> dict[str, PublicRow]:
                 cases,
             ),
             overturn_rate=publish(
-                round(100 * overturn.overturned / overturn.compared, 1) if overturn else None,
-                overturn.compared if overturn else 0,
+                round(100 * self.overturned / self.appeals_compared, 1)
+                if self.appeals_compared
+                else None,
+                self.appeals_compared,
                 cases,
             ),
-            restrictions=publish(restricted, restricted, cases),
+            restrictions=publish(self.restrictions, self.restrictions, cases),
             average_rating=publish(
-                round(sum(s * n for s, n in rated.items()) / rating_count, 2)
-                if rating_count
+                round(sum(score * n for score, n in self.ratings.items()) / rated, 2)
+                if rated
                 else None,
-                rating_count,
+                rated,
                 cases,
             ),
         )
-    return rows
 
 
-def _empty_row(period: str) -> PublicRow:
-    nothing = publish(None, 0)
-    return PublicRow(period, nothing, dict.fromkeys(ENDING_KEYS, nothing), *[nothing] * 4)
+def _month_counts(scope: Scope) -> dict[str, Counts]:
+    by = filing_month()
+    months = {key: Counts(cases=cases) for key, cases in volume.filed(scope, by).items()}
+    agreed = {kind.value for kind in AGREED_DECISIONS}
+    for (key, kind), count in outcomes.decision_kinds(scope, by).items():
+        months[key].endings["agreement" if kind in agreed else kind] += count
+    for key, spread in timing.resolution(scope, by).items():
+        months[key].resolution = spread
+    for key, overturns in panels.overturns(scope, by).items():
+        months[key].appeals_compared = overturns.compared
+        months[key].overturned = overturns.overturned
+    for (key, _standing), count in aftercare.restrictions(scope, by).items():
+        months[key].restrictions += count
+    for (key, score), count in aftercare.rating_scores(scope, by).items():
+        months[key].ratings[score] += count
+    return months
