@@ -116,7 +116,8 @@ def spreads(durations: Select, sla_seconds: float | None = None) -> dict:
         ).where(or_(ranked.c.position == median_rank, ranked.c.position == p90_rank))
     )
     found: dict = {}
-    for key, size, within_count, at_median, at_p90, seconds in rows:
+    for key, size, within_count, at_median, at_p90, exact in rows:
+        seconds = float(exact)  # PostgreSQL's EXTRACT gives a Decimal
         median, p90 = found.get(key, (None, None, None, None))[1:3]
         found[key] = (
             size,
