@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.analytics import aftercare, outcomes, timing, volume
 from app.analytics.figure import Column, Figure, Kind, hours, percent
 from app.analytics.labels import CLAIM_TYPE_LABELS, PARTY_LABELS, RESPONSIBLE_LABELS, label
+from app.analytics.scope import OVERALL as ALL
 from app.analytics.scope import Scope, assigned_mediator, filing_period, overall
 from app.auth.models import User
 from app.cases.models import Case, DecisionKind
@@ -14,7 +15,6 @@ from app.core.extensions import db
 from app.execution.models import ObligationStatus
 from app.mediation.models import ProposalStatus
 
-ALL = "all"
 COMMENTS_SHOWN = 10
 CASES = Column(_l("Cases"))
 MEASURED = Column(_l("Measured"))

@@ -5,10 +5,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.analytics import aftercare, outcomes, panels, reviewers
-from app.analytics.dashboard import ALL, SHARE
+from app.analytics.dashboard import SHARE
 from app.analytics.figure import Column, Figure, Kind, percent
 from app.analytics.labels import LEANING_LABELS
 from app.analytics.outcomes import APPEALABLE_KINDS
+from app.analytics.scope import OVERALL as ALL
 from app.analytics.scope import Scope, overall
 from app.jury.models import PanelRound, PanelStatus, SeatStatus
 

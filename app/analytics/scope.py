@@ -57,9 +57,13 @@ class Scope:
 # Groupings: what a measure's figures are keyed by, an expression over the case
 
 
+# the key of the one group that is the whole scope
+OVERALL = "all"
+
+
 def overall() -> ColumnElement:
     """One group: the whole scope."""
-    return literal_column("'all'", String)
+    return literal_column(f"'{OVERALL}'", String)
 
 
 def filing_month() -> ColumnElement:

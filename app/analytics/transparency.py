@@ -16,6 +16,7 @@ from flask import current_app
 
 from app.analytics import aftercare, outcomes, panels, timing, volume
 from app.analytics.disclosure import Published, publish
+from app.analytics.scope import OVERALL as TOTAL
 from app.analytics.scope import Scope, filing_month, overall
 from app.analytics.sql import Spread
 from app.cases.models import AGREED_DECISIONS, DecisionKind
@@ -28,7 +29,6 @@ ENDING_KEYS = (
     DecisionKind.PANEL.value,
     DecisionKind.DEFAULT_JUDGMENT.value,
 )
-TOTAL = "all"
 SECONDS_PER_DAY = 86400
 
 
