@@ -104,3 +104,10 @@ def test_the_page_speaks_chinese(client):
         as_text=True
     )
     assert "首次接触解决率" in html and "下载 CSV" in html
+
+
+def test_staff_find_the_dashboard_in_the_menu_and_parties_do_not(app, client):
+    assert 'href="/analytics/"' in page(client, "/orders")
+    buyer = app.test_client()
+    login(buyer, make_user())
+    assert 'href="/analytics/"' not in page(buyer, "/orders")
