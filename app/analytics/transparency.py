@@ -10,7 +10,7 @@ anyone, and its queries read every case of the period.
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 
@@ -60,7 +60,7 @@ def public_table() -> PublicTable:
     with _reading:
         kept = current_app.extensions.get("transparency")
         now = clock.now()
-        if kept and now - kept[0] < current_app.config["TRANSPARENCY_CACHE"]:
+        if kept and timedelta(0) <= now - kept[0] < current_app.config["TRANSPARENCY_CACHE"]:
             return kept[1]
         table = compute_public_table(now)
         current_app.extensions["transparency"] = (now, table)
