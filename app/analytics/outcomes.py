@@ -52,23 +52,29 @@ def first_proposal_accepted(scope: Scope, by: ColumnElement) -> dict:
 def proposal_answers(scope: Scope) -> dict[str, int]:
     """Settlement proposals per answer: accepted, rejected or expired (superseded and open
     ones have no answer)."""
-    rows = (
-        select(SettlementProposal.status.label("status"))
-        .join(Case, Case.id == SettlementProposal.case_id)
-        .where(*scope.cases(), SettlementProposal.status.in_([s.value for s in ANSWERED]))
-    )
-    return count_by(rows, "status")
+    return _kept(_statuses_of(SettlementProposal, scope), ANSWERED)
 
 
 @read_once
 def obligations_kept(scope: Scope) -> dict[str, int]:
     """Decided steps done in time, or missed."""
+    return _kept(_statuses_of(Obligation, scope), KEPT_OR_MISSED)
+
+
+def _statuses_of(model, scope: Scope) -> dict[str, int]:
+    """Rows of ``model`` per status, for the scope's cases. Every status is counted: a
+    condition on the status would lead the database to walk the status index over every
+    case ever filed, instead of the few cases of the range."""
     rows = (
-        select(Obligation.status.label("status"))
-        .join(Case, Case.id == Obligation.case_id)
-        .where(*scope.cases(), Obligation.status.in_([s.value for s in KEPT_OR_MISSED]))
+        select(model.status.label("status"))
+        .join(Case, Case.id == model.case_id)
+        .where(*scope.cases())
     )
     return count_by(rows, "status")
+
+
+def _kept(counts: dict[str, int], statuses) -> dict[str, int]:
+    return {status: counts[status] for status in map(str, statuses) if status in counts}
 
 
 @read_once

@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 from app.analytics.scope import Scope, count_by
 from app.cases.models import Case
 from app.core.extensions import db
-from app.jury.models import Panel, PanelRound, PanelStatus, Seat, Tally, Vote
+from app.jury.models import Panel, PanelRound, Seat, Tally, Vote
 
 
 def statuses(scope: Scope) -> dict[tuple[str, str], int]:
@@ -37,7 +37,10 @@ def margins(scope: Scope) -> dict[int, int]:
         select(Vote.panel_id, func.count(Vote.id).label("votes"))
         .join(Panel, Panel.id == Vote.panel_id)
         .join(Case, Case.id == Panel.case_id)
-        .where(*scope.cases(), Panel.status == PanelStatus.DECIDED.value)
+        # a decided panel is one whose tally has a verdict (the status index would lead the
+        # database through every decided panel ever)
+        .join(Tally, and_(Tally.panel_id == Panel.id, Tally.verdict.is_not(None)))
+        .where(*scope.cases())
         .group_by(Vote.panel_id, Vote.option)
         .subquery()
     )
