@@ -82,17 +82,19 @@ def test_filters_narrow_the_page_and_the_csv(client):
     assert "/analytics/volume.csv?start=2026-03-01&amp;end=2026-03-31&amp;category=books" in html
 
 
-def test_the_default_range_is_the_last_days_today_included(client):
-    # the clock stands at 31 March: thirty days are 2 to 31 March, c1 (2 March) included
+def test_the_default_range_is_the_last_days_today_included(app, client, monkeypatch):
+    # the clock stands at 31 March: a week is 25 to 31 March, after every case of the world
+    assert csv_rows(client, "volume", "") == [["Period", "Cases"]]
+    assert "from 2026-03-25 to 2026-03-31" in page(client, "/analytics/")
+    # thirty days are 2 to 31 March, c1 (2 March) included
+    monkeypatch.setitem(app.config, "ANALYTICS_DEFAULT_DAYS", 30)
     assert len(csv_rows(client, "volume", "")) == 1 + 7
-    html = page(client, "/analytics/")
-    assert "from 2026-03-02 to 2026-03-31" in html
 
 
 def test_a_range_that_ends_before_it_starts_is_refused_beside_the_field(client):
     html = page(client, "/analytics/?start=2026-03-31&end=2026-03-01")
     assert "The end of the range comes before its start." in html
-    assert "from 2026-03-02 to 2026-03-31" in html  # the default range instead
+    assert "from 2026-03-25 to 2026-03-31" in html  # the default range instead
 
 
 def test_an_unknown_figure_has_no_csv(client):
