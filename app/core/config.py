@@ -218,8 +218,8 @@ class Config:
     REPUTATION_SUSPEND_AFTER_CASES = _env_int("REPUTATION_SUSPEND_AFTER_CASES", 20)
 
     # Analytics and transparency (docs/analytics.md)
-    # the dashboard's date range when none is chosen: this many days, today included (a week
-    # reads in well under 300 ms at 1M cases; docs/analytics.md has the longer ranges' times)
+    # the dashboard's date range when none is chosen: this many days, today included (what
+    # each range costs at 1M cases is in docs/performance.md)
     ANALYTICS_DEFAULT_DAYS = _env_int("ANALYTICS_DEFAULT_DAYS", 7)
     # the public page's months (the current one included), and how long its figures are kept
     TRANSPARENCY_MONTHS = _env_int("TRANSPARENCY_MONTHS", 12)
