@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.restrictions import bp as admin_restrictions_bp
     from app.admin.views import bp as admin_bp
     from app.admin.webhooks import bp as admin_webhooks_bp
+    from app.analytics.views import bp as analytics_bp
     from app.api.admin_views import bp as api_admin_bp
     from app.api.views import bp as api_bp
     from app.auth.views import bp as auth_bp
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         jury_seats_bp,
         appeals_bp,
         closing_bp,
+        analytics_bp,
         admin_bp,
         admin_accounts_bp,
         admin_restrictions_bp,

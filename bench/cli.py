@@ -110,6 +110,64 @@ def facts_command() -> None:
     )
 
 
+@bench_cli.command("analytics")
+@click.option("--repeat", type=int, default=3, help="Times the dashboard is built.")
+@click.option("--days", type=int, help="The range, in days up to today (the default range).")
+def analytics_command(repeat: int, days: int | None) -> None:
+    """Time every figure of the dashboard and the public page's table, straight from the
+    database (no HTTP, no cache): the best of REPEAT builds, wall-clock and CPU, in ms."""
+    from datetime import timedelta
+
+    from app.analytics.forms import FilterForm
+
+    # as the page reads: a GET, whose transaction only reads (and never waits for a writer)
+    with current_app.test_request_context("/analytics/"):
+        default = FilterForm(formdata=None).scope()
+        start = default.start if days is None else default.end - timedelta(days=days - 1)
+        _print(_time_analytics(repeat, start, default.end))
+
+
+def _time_analytics(repeat: int, start, end) -> dict:
+    from app.analytics.catalogue import FIGURES
+    from app.analytics.scope import Scope
+    from app.analytics.transparency import compute_public_table
+    from app.core import clock
+
+    best: dict[str, float] = {}
+    for _ in range(repeat):
+        scope = Scope(start=start, end=end)  # a fresh one: nothing read is kept
+        for key, build in FIGURES.items():
+            best[key] = min(best.get(key, float("inf")), _timed(build, scope)[0])
+        wall, cpu = _timed(_whole_dashboard, FIGURES.values(), Scope(start, end))
+        best["dashboard"] = min(best.get("dashboard", float("inf")), wall)
+        best["dashboard_cpu"] = min(best.get("dashboard_cpu", float("inf")), cpu)
+        db.session.rollback()
+    wall, cpu = _timed(compute_public_table, clock.now())
+    return {
+        "range_days": (end - start).days + 1,
+        "dashboard_ms": best.pop("dashboard"),
+        "dashboard_cpu_ms": best.pop("dashboard_cpu"),
+        "figures_ms": best,
+        "transparency_ms": wall,
+        "transparency_cpu_ms": cpu,
+    }
+
+
+def _whole_dashboard(builders, scope) -> None:
+    for build in builders:
+        build(scope)
+
+
+def _timed(work, *args) -> tuple[float, float]:
+    """Milliseconds ``work(*args)`` took, wall-clock and CPU."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    work(*args)
+    return (
+        round((time.perf_counter() - wall) * 1000, 1),
+        round((time.process_time() - cpu) * 1000, 1),
+    )
+
+
 @bench_cli.command("wipe")
 def wipe_command() -> None:
     """Empty a PostgreSQL database for a new size; refuses one that holds anyone's data."""

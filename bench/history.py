@@ -1,12 +1,15 @@
 """The history in the generated data: the closed cases beside the working set, each with
-its order, a statement on each timeline, its audit events, its met obligation and the
-notices sent to both parties; a share of them decided by a panel whose seats, votes and
-tally are all there."""
+its order, a statement on each timeline, its audit events (opened, into mediation, the
+mediator's first step, closed), its met obligation, the notices sent to both parties and the
+buyer's rating; a share of them decided by a panel whose seats, votes and tally are all
+there."""
 
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from bench.rows import BALLOT, RowWriter
+
+RATING_COMMENT = "The mediator explained the decision clearly; the refund came in two days."
 
 if TYPE_CHECKING:
     from bench.generate import Generator
@@ -40,6 +43,7 @@ class History:
             updated_at=closed_at,
         )
         generator.add_entries(case, 1)
+        self._mediated(case, by_panel)
         if by_panel:
             panel_id = generator.panels.add(
                 case, generator.panels.seated(), status="decided", votes_for=[0] * 12 + [1] * 5
@@ -59,6 +63,33 @@ class History:
         generator.add_audit_event(case, "case.closed", None, {"state": "closed"}, closed_at)
         for party in ("buyer_id", "seller_id"):
             self._sent_message(case, case[party], closed_at)
+
+    def _mediated(self, case: dict, by_panel: bool) -> None:
+        """The audit trail's entry into mediation and the mediator's first step, and the
+        buyer's rating (one in five with a comment): what the analytics read."""
+        generator, rng = self.generator, self.generator.rng
+        started = case["filed_at"] + timedelta(days=4)
+        generator.add_audit_event(
+            case, "case.evidence_closed", None, {"state": "mediation"}, started
+        )
+        generator.add_audit_event(
+            case,
+            "case.routed_to_panel" if by_panel else "case.decided_by_mediator",
+            case["mediator_id"],
+            {"state": "panel" if by_panel else "decided"},
+            started + timedelta(hours=rng.randint(1, 40)),
+        )
+        generator.out.add(
+            "ratings",
+            {
+                "id": generator.out.new_id("ratings"),
+                "case_id": case["id"],
+                "party": "buyer",
+                "score": rng.randint(1, 5),
+                "comment": RATING_COMMENT if rng.random() < 0.2 else None,
+                "created_at": case["closed_at"] + timedelta(hours=6),
+            },
+        )
 
     def _sent_message(self, case: dict, recipient: int, at) -> None:
         out, addresses = self.generator.out, self.generator.addresses

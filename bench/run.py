@@ -89,6 +89,8 @@ def measure(plan: Plan, backend: Backend, size: int, log) -> dict:
     generated = _flask_json(env, "bench", "generate", "--cases", str(size))
     log(f"   generated in {generated['seconds']} s: {generated['rows']:,} rows")
     result = {"generation": generated}
+    result["analytics"] = _flask_json(env, "bench", "analytics")
+    log(f"   dashboard's figures: {result['analytics']['dashboard_ms']} ms")
     with serving(env) as port:
         result["web"] = _web_measures(plan, env, port, log)
     result["sweep"] = {}
@@ -124,6 +126,8 @@ def _web_measures(plan: Plan, env: dict, port: int, log) -> dict:
             "reference", [("GET", f"/bench/reference/cases/{i}", cookie) for i in reads]
         ),
         "queue": lines("queue", [("GET", "/mediation/", mediator.cookie_header)]),
+        "dashboard": lines("dashboard", [("GET", "/analytics/", mediator.cookie_header)]),
+        "transparency": lines("transparency", [("GET", "/transparency", "")]),
     }
     web = {}
     for name, path in requests.items():

@@ -241,6 +241,14 @@ class Config:
     REPUTATION_LEVELS = (25, 50, 70, 90)
     REPUTATION_SUSPEND_AFTER_CASES = _env_int("REPUTATION_SUSPEND_AFTER_CASES", 20)
 
+    # Analytics and transparency (docs/analytics.md)
+    # the dashboard's date range when none is chosen: this many days, today included (what
+    # each range costs at 1M cases is in docs/performance.md)
+    ANALYTICS_DEFAULT_DAYS = _env_int("ANALYTICS_DEFAULT_DAYS", 7)
+    # the public page's months (the current one included), and how long its figures are kept
+    TRANSPARENCY_MONTHS = _env_int("TRANSPARENCY_MONTHS", 12)
+    TRANSPARENCY_CACHE = timedelta(seconds=_env_int("TRANSPARENCY_CACHE_SECONDS", 600))
+
 
 class DevelopmentConfig(Config):
     DEBUG = False
@@ -263,6 +271,8 @@ class TestingConfig(Config):
     ARGON2_PARALLELISM = 1
     # the tests' receivers listen on 127.0.0.1; the address checks are tested on their own
     WEBHOOK_ALLOW_PRIVATE = True
+    # every test reads the public figures afresh
+    TRANSPARENCY_CACHE = timedelta(0)
 
 
 class ProductionConfig(Config):

@@ -1,10 +1,13 @@
 """Public pages, open without an account (design: Analytics and transparency): the front
-page and the list of penalised shops. They show aggregates and shop names only, never
-personal data."""
+page, the published figures and the list of penalised shops. They show aggregates and shop
+names only, never personal data."""
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.analytics.disclosure import MIN_GROUP
+from app.analytics.labels import ENDING_LABELS
+from app.analytics.transparency import ENDING_KEYS, public_table
 from app.execution.forms import missed_step_label
 from app.execution.ledger import penalised_shops as list_penalised_shops
 from app.jury.voting import has_votable_seat
@@ -36,4 +39,14 @@ def penalised_shops():
         "public/penalised_shops.html",
         shops=list_penalised_shops(),
         missed_step_label=missed_step_label,
+    )
+
+
+@bp.get("/transparency")
+def transparency():
+    return render_template(
+        "public/transparency.html",
+        table=public_table(),
+        endings=[(key, ENDING_LABELS[key]) for key in ENDING_KEYS],
+        min_group=MIN_GROUP,
     )

@@ -98,18 +98,14 @@ def make_case_row(order=None, *, state: str = "evidence", **fields) -> Case:
     """A case row built directly for an order, in ``state``, for tests of what happens
     inside a case (the transitions themselves are tested through the services)."""
     order = order or make_order()
-    case = Case(
-        order=order,
-        buyer=order.buyer,
-        seller=order.seller,
-        state=state,
-        claim_type="damaged_in_transit",
-        responsible_party="seller",
-        description="The screen arrived cracked.",
-        remedy="full_refund",
-        severity="important",
-        **fields,
-    )
+    claim = {
+        "claim_type": "damaged_in_transit",
+        "responsible_party": "seller",
+        "description": "The screen arrived cracked.",
+        "remedy": "full_refund",
+        "severity": "important",
+    }
+    case = Case(order=order, buyer=order.buyer, seller=order.seller, state=state, **claim | fields)
     db.session.add(case)
     db.session.flush()
     return case

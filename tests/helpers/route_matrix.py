@@ -176,6 +176,7 @@ TABLE: dict[tuple[str, str], Row] = {
         None, "/", None, S(200, 302, 302, 302, 302, 302, 302, 302, 302, 302)
     ),
     ("public.penalised_shops", "GET"): Row(None, "/penalised-shops", None, PUBLIC_200),
+    ("public.transparency", "GET"): Row(None, "/transparency", None, PUBLIC_200),
     ("i18n.set_language", "POST"): Row(None, "/language", {"locale": "en"}, S(*[302] * 10)),
     # accounts: the forms are open to all; a bad token or bad data shows the form again
     ("auth.login", "GET"): Row(None, "/login", None, PUBLIC_200),
@@ -405,6 +406,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("cases.refuse_counter_offer", "POST"): Row(
         "counter_offer", "/cases/{case}/counter-offer/refuse", {}, ONLY_BUYER
     ),
+    # the dashboard and its CSV files: mediators and admins
+    ("analytics.dashboard", "GET"): Row(None, "/analytics/", None, STAFF_200),
+    ("analytics.export", "GET"): Row(None, "/analytics/volume.csv", None, STAFF_200),
     # the mediator's desk and work; notes are for all staff, reassigning for admins
     ("mediation.desk", "GET"): Row(
         None, "/mediation/", None, S(302, 403, 403, 403, 403, 403, 403, 200, 200, 200)
