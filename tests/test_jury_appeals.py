@@ -20,10 +20,7 @@ from tests.helpers.counts import table_count
 from tests.helpers.factories import make_user
 from tests.helpers.jury import (
     FOR_BUYER,
-    FOR_SELLER,
-    START,
-    make_panel,
-    make_pool,
+    case_decided_for_seller,
     panel_of,
     votes,
 )
@@ -35,15 +32,7 @@ REASON = "The panel overlooked the courier's photo of the crushed box."
 @pytest.fixture
 def decided_for_seller():
     """A case a first panel decided for the seller; a pool large enough for an appeal."""
-    clock.freeze(START)
-    panel = make_panel()
-    votes(panel, FOR_SELLER, 9)
-    assert count_due_panels() == 1
-    make_pool(current_app.config["APPEAL_PANEL_SEATS"])
-    case = panel.case
-    db.session.refresh(case)
-    assert case.state == CaseState.DECIDED.value and case.outcome == Outcome.FOR_SELLER.value
-    return case
+    return case_decided_for_seller()
 
 
 def test_the_losing_buyer_appeals_to_a_fresh_panel_of_35(decided_for_seller):

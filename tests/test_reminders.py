@@ -11,7 +11,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from app.cases.models import CaseState, Party
+from app.cases.models import Party
 from app.core import clock
 from app.core.extensions import db
 from app.execution.services import mark_done, obligations_of
@@ -22,7 +22,15 @@ from app.notifications.outbox import OutboxMessage
 from app.scheduler.jobs import SWEEPS
 from tests.helpers.case_factories import REFUND_PROOF, answer_proposal, make_case
 from tests.helpers.concurrency import errors_in, run_at_once
-from tests.helpers.jury import FOR_SELLER, START, make_panel, make_pool, open_seats, vote, votes
+from tests.helpers.jury import (
+    FOR_SELLER,
+    START,
+    case_decided_for_seller,
+    make_panel,
+    open_seats,
+    vote,
+    votes,
+)
 
 MINUTE = timedelta(minutes=1)
 QUESTION = "Which courier collected the parcel, and when?"
@@ -93,15 +101,7 @@ def test_no_proposal_reminder_once_both_sides_answered():
 
 @pytest.fixture
 def decided_for_seller():
-    clock.freeze(START)
-    panel = make_panel()
-    votes(panel, FOR_SELLER, 9)
-    assert count_due_panels() == 1
-    make_pool(current_app.config["APPEAL_PANEL_SEATS"])
-    case = panel.case
-    db.session.refresh(case)
-    assert case.current_state is CaseState.DECIDED
-    return case
+    return case_decided_for_seller()
 
 
 def test_the_side_that_may_appeal_is_reminded_once_before_the_window_closes(decided_for_seller):

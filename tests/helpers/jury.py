@@ -7,8 +7,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.cases.models import CaseState, Outcome
 from app.core import clock
 from app.core.extensions import db
+from app.jury.counting import count_due_panels
 from app.jury.models import Panel, PanelRound, Reviewer, ReviewerStatus, Seat, SeatStatus, Vote
 from app.jury.voting import cast_vote
 from tests.helpers.case_factories import make_case
@@ -59,3 +61,17 @@ def votes(panel: Panel, option: str, count: int) -> None:
     """``count`` of the panel's open seats vote ``option``, in seat order."""
     for seat in open_seats(panel)[:count]:
         vote(seat, option)
+
+
+def case_decided_for_seller():
+    """A case a first panel decided for the seller at ``START``, and a pool large enough for
+    its appeal panel."""
+    clock.freeze(START)
+    panel = make_panel()
+    votes(panel, FOR_SELLER, 9)
+    assert count_due_panels() == 1
+    make_pool(current_app.config["APPEAL_PANEL_SEATS"])
+    case = panel.case
+    db.session.refresh(case)
+    assert case.state == CaseState.DECIDED.value and case.outcome == Outcome.FOR_SELLER.value
+    return case
