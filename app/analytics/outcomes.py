@@ -7,10 +7,11 @@ counter-offer) or by the first settlement proposal the mediator made (both sides
 it, and it was the case's only proposal). The rate is those cases over every decided case.
 """
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 
+from app.analytics.models import CaseFact
 from app.analytics.scope import Scope, count_by, read_once
-from app.cases.models import Case, DecisionKind
+from app.cases.models import DecisionKind
 from app.execution.models import Obligation, ObligationStatus
 from app.jury.models import Appeal
 from app.mediation.models import ProposalStatus, SettlementProposal
@@ -26,24 +27,15 @@ KEPT_OR_MISSED = (ObligationStatus.DONE, ObligationStatus.MISSED)
 @read_once
 def decision_kinds(scope: Scope, by: ColumnElement) -> dict[tuple, int]:
     """Decided cases per (group, decision kind)."""
-    rows = select(by.label("key"), Case.decision_kind.label("kind")).where(
-        *scope.cases(), Case.decision_kind.is_not(None)
+    rows = select(by.label("key"), CaseFact.decision_kind.label("kind")).where(
+        *scope.cases(), CaseFact.decision_kind.is_not(None)
     )
     return count_by(rows, "key", "kind")
 
 
 def first_proposal_accepted(scope: Scope, by: ColumnElement) -> dict:
     """Cases settled by the first and only proposal, per group."""
-    proposals = (
-        select(func.count(SettlementProposal.id))
-        .where(SettlementProposal.case_id == Case.id)
-        .scalar_subquery()
-    )
-    rows = select(by.label("key")).where(
-        *scope.cases(),
-        Case.decision_kind == DecisionKind.PROPOSAL_ACCEPTED.value,
-        proposals == 1,
-    )
+    rows = select(by.label("key")).where(*scope.cases(), CaseFact.settled_by_first_proposal)
     return count_by(rows, "key")
 
 
@@ -66,7 +58,7 @@ def _statuses_of(model, scope: Scope) -> dict[str, int]:
     case ever filed, instead of the few cases of the range."""
     rows = (
         select(model.status.label("status"))
-        .join(Case, Case.id == model.case_id)
+        .join(CaseFact, CaseFact.case_id == model.case_id)
         .where(*scope.cases())
     )
     return count_by(rows, "status")
@@ -81,8 +73,8 @@ def appeals(scope: Scope, by: ColumnElement) -> dict:
     """Appealed cases, per group."""
     rows = (
         select(by.label("key"))
-        .select_from(Case)
-        .join(Appeal, Appeal.case_id == Case.id)
+        .select_from(CaseFact)
+        .join(Appeal, Appeal.case_id == CaseFact.case_id)
         .where(*scope.cases())
     )
     return count_by(rows, "key")

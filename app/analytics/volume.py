@@ -3,8 +3,8 @@ category and assigned mediator."""
 
 from sqlalchemy import ColumnElement, func, select
 
+from app.analytics.models import CaseFact
 from app.analytics.scope import Scope, count_by
-from app.cases.models import Case
 from app.core.extensions import db
 from app.orders.models import OrderItem
 
@@ -19,8 +19,8 @@ def filed_by_category(scope: Scope) -> dict[str, int]:
     """Cases filed, per order category; an order with items in two categories counts in
     both."""
     rows = db.session.execute(
-        select(OrderItem.category, func.count(func.distinct(Case.id)))
-        .join(OrderItem, OrderItem.order_id == Case.order_id)
+        select(OrderItem.category, func.count(func.distinct(CaseFact.case_id)))
+        .join(OrderItem, OrderItem.order_id == CaseFact.order_id)
         .where(*scope.cases())
         .group_by(OrderItem.category)
     )
