@@ -9,7 +9,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, func, select, union_all
 
 from app.analytics.models import CaseFact
 from app.analytics.scope import Scope, count_by
@@ -19,14 +19,14 @@ from app.execution.models import DepositEntry, Obligation, SellingRestriction
 
 
 def rating_scores(scope: Scope, by: ColumnElement) -> dict[tuple, int]:
-    """Ratings per (group, score)."""
-    rows = (
-        select(by.label("key"), Rating.score.label("score"))
-        .select_from(CaseFact)
-        .join(Rating, Rating.case_id == CaseFact.case_id)
-        .where(*scope.cases())
+    """Ratings per (group, score): the buyers' and the sellers' together."""
+    scores = union_all(
+        *(
+            select(by.label("key"), score.label("score")).where(*scope.cases(), score.is_not(None))
+            for score in (CaseFact.buyer_score, CaseFact.seller_score)
+        )
     )
-    return count_by(rows, "key", "score")
+    return count_by(select(scores.subquery()), "key", "score")
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.analytics.models import CaseFact, FactWatermark
 from app.analytics.sql import day_of, month_of, seconds_between
-from app.cases.models import Case, DecisionKind
+from app.cases.models import Case, DecisionKind, Party
+from app.closing.models import Rating
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
@@ -98,10 +99,20 @@ def facts_of(cases: ColumnElement[bool]) -> Select:
                 )
             ),
             seconds_between(Case.filed_at, Case.decided_at),
+            _score_of(Party.BUYER),
+            _score_of(Party.SELLER),
         )
         .select_from(Case)
         .outerjoin(milestones, milestones.c.subject_id == cast(Case.id, String))
         .where(cases)
+    )
+
+
+def _score_of(party: Party):
+    return (
+        select(Rating.score)
+        .where(Rating.case_id == Case.id, Rating.party == party.value)
+        .scalar_subquery()
     )
 
 

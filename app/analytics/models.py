@@ -32,6 +32,9 @@ class CaseFact(db.Model):
             "resolution_seconds",
             "filed_day",
             "filed_month",
+            "order_id",
+            "buyer_score",
+            "seller_score",
         ),
     )
 
@@ -51,6 +54,9 @@ class CaseFact(db.Model):
     intake_seconds: Mapped[float | None] = mapped_column(Float)
     first_action_seconds: Mapped[float | None] = mapped_column(Float)
     resolution_seconds: Mapped[float | None] = mapped_column(Float)
+    # how each party rated the handling, 1–5 (None: not rated)
+    buyer_score: Mapped[int | None]
+    seller_score: Mapped[int | None]
 
 
 class FactWatermark(db.Model):

@@ -39,6 +39,8 @@ def upgrade():
         sa.Column('intake_seconds', sa.Float(), nullable=True),
         sa.Column('first_action_seconds', sa.Float(), nullable=True),
         sa.Column('resolution_seconds', sa.Float(), nullable=True),
+        sa.Column('buyer_score', sa.Integer(), nullable=True),
+        sa.Column('seller_score', sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_facts_case_id_cases')),
         sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_facts')),
     )
@@ -57,6 +59,9 @@ def upgrade():
                 'resolution_seconds',
                 'filed_day',
                 'filed_month',
+                'order_id',
+                'buyer_score',
+                'seller_score',
             ],
             unique=False,
         )
