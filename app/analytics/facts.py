@@ -36,11 +36,14 @@ from app.closing.models import Rating
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
-from app.mediation.models import SettlementProposal
+from app.execution.models import Obligation, ObligationStatus
+from app.mediation.models import ProposalStatus, SettlementProposal
 
 WATERMARK = "case_facts"
 MEDIATION_STARTS = ("case.evidence_closed",)
 FIRST_ACTIONS = ("case.proposed", "case.decided_by_mediator", "case.routed_to_panel")
+PROPOSAL_ANSWERS = (ProposalStatus.ACCEPTED, ProposalStatus.REJECTED, ProposalStatus.EXPIRED)
+STEPS_KEPT_OR_MISSED = (ObligationStatus.DONE, ObligationStatus.MISSED)
 FILL_BATCH = 20_000  # cases per statement when every case's facts are filled
 
 
@@ -99,12 +102,23 @@ def facts_of(cases: ColumnElement[bool]) -> Select:
                 )
             ),
             seconds_between(Case.filed_at, Case.decided_at),
+            *(_count_of(SettlementProposal, status) for status in PROPOSAL_ANSWERS),
+            *(_count_of(Obligation, status) for status in STEPS_KEPT_OR_MISSED),
             _score_of(Party.BUYER),
             _score_of(Party.SELLER),
         )
         .select_from(Case)
         .outerjoin(milestones, milestones.c.subject_id == cast(Case.id, String))
         .where(cases)
+    )
+
+
+def _count_of(model, status) -> ColumnElement[int]:
+    """How many rows of ``model`` (proposals, obligations) the case has with ``status``."""
+    return (
+        select(func.count(model.id))
+        .where(model.case_id == Case.id, model.status == status.value)
+        .scalar_subquery()
     )
 
 

@@ -35,6 +35,11 @@ class CaseFact(db.Model):
             "order_id",
             "buyer_score",
             "seller_score",
+            "proposals_accepted",
+            "proposals_rejected",
+            "proposals_expired",
+            "obligations_done",
+            "obligations_missed",
         ),
     )
 
@@ -54,6 +59,12 @@ class CaseFact(db.Model):
     intake_seconds: Mapped[float | None] = mapped_column(Float)
     first_action_seconds: Mapped[float | None] = mapped_column(Float)
     resolution_seconds: Mapped[float | None] = mapped_column(Float)
+    # the case's settlement proposals per answer, and its decided steps done or missed
+    proposals_accepted: Mapped[int]
+    proposals_rejected: Mapped[int]
+    proposals_expired: Mapped[int]
+    obligations_done: Mapped[int]
+    obligations_missed: Mapped[int]
     # how each party rated the handling, 1–5 (None: not rated)
     buyer_score: Mapped[int | None]
     seller_score: Mapped[int | None]

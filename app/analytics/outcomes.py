@@ -7,21 +7,18 @@ counter-offer) or by the first settlement proposal the mediator made (both sides
 it, and it was the case's only proposal). The rate is those cases over every decided case.
 """
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 
 from app.analytics.models import CaseFact
 from app.analytics.scope import Scope, count_by, read_once
 from app.cases.models import DecisionKind
-from app.execution.models import Obligation, ObligationStatus
+from app.core.extensions import db
+from app.execution.models import ObligationStatus
 from app.jury.models import Appeal
-from app.mediation.models import ProposalStatus, SettlementProposal
+from app.mediation.models import ProposalStatus
 
 FIRST_CONTACT_KINDS = (DecisionKind.SELLER_ACCEPTED, DecisionKind.COUNTER_OFFER_ACCEPTED)
 # decisions one side may appeal: those both sides did not agree to
-# a proposal's answer: both accepted, one rejected, or nobody answered in time
-ANSWERED = (ProposalStatus.ACCEPTED, ProposalStatus.REJECTED, ProposalStatus.EXPIRED)
-# an obligation whose deadline has been met or missed
-KEPT_OR_MISSED = (ObligationStatus.DONE, ObligationStatus.MISSED)
 
 
 @read_once
@@ -43,29 +40,37 @@ def first_proposal_accepted(scope: Scope, by: ColumnElement) -> dict:
 def proposal_answers(scope: Scope) -> dict[str, int]:
     """Settlement proposals per answer: accepted, rejected or expired (superseded and open
     ones have no answer)."""
-    return _kept(_statuses_of(SettlementProposal, scope), ANSWERED)
+    return _summed(
+        scope,
+        {
+            ProposalStatus.ACCEPTED: CaseFact.proposals_accepted,
+            ProposalStatus.REJECTED: CaseFact.proposals_rejected,
+            ProposalStatus.EXPIRED: CaseFact.proposals_expired,
+        },
+    )
 
 
 @read_once
 def obligations_kept(scope: Scope) -> dict[str, int]:
     """Decided steps done in time, or missed."""
-    return _kept(_statuses_of(Obligation, scope), KEPT_OR_MISSED)
-
-
-def _statuses_of(model, scope: Scope) -> dict[str, int]:
-    """Rows of ``model`` per status, for the scope's cases. Every status is counted: a
-    condition on the status would lead the database to walk the status index over every
-    case ever filed, instead of the few cases of the range."""
-    rows = (
-        select(model.status.label("status"))
-        .join(CaseFact, CaseFact.case_id == model.case_id)
-        .where(*scope.cases())
+    return _summed(
+        scope,
+        {
+            ObligationStatus.DONE: CaseFact.obligations_done,
+            ObligationStatus.MISSED: CaseFact.obligations_missed,
+        },
     )
-    return count_by(rows, "status")
 
 
-def _kept(counts: dict[str, int], statuses) -> dict[str, int]:
-    return {status: counts[status] for status in map(str, statuses) if status in counts}
+def _summed(scope: Scope, columns: dict) -> dict[str, int]:
+    """Per status, the sum of its column of counts over the scope's cases (statuses with
+    none left out)."""
+    sums = db.session.execute(
+        select(*(func.coalesce(func.sum(column), 0) for column in columns.values())).where(
+            *scope.cases()
+        )
+    ).one()
+    return {str(status): int(total) for status, total in zip(columns, sums, strict=True) if total}
 
 
 @read_once
