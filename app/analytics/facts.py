@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.analytics.models import CaseFact, FactWatermark
+from app.analytics.models import CaseFact, CaseFactCategory, FactWatermark
 from app.analytics.sql import day_of, month_of, seconds_between
 from app.cases.models import Case, DecisionKind, Party
 from app.closing.models import Rating
@@ -38,6 +38,7 @@ from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.execution.models import Obligation, ObligationStatus
 from app.mediation.models import ProposalStatus, SettlementProposal
+from app.orders.models import OrderItem
 
 WATERMARK = "case_facts"
 MEDIATION_STARTS = ("case.evidence_closed",)
@@ -131,7 +132,8 @@ def _score_of(party: Party):
 
 
 def write_facts(cases: ColumnElement[bool]) -> None:
-    """Work out the facts of the cases ``cases`` selects and write them over their old ones."""
+    """Work out the facts of the cases ``cases`` selects and write them over their old ones;
+    a case's categories are written once (its order's items never change)."""
     columns = [column.name for column in CaseFact.__table__.columns]
     statement = _upsert(CaseFact).from_select(columns, facts_of(cases))
     db.session.execute(
@@ -139,6 +141,17 @@ def write_facts(cases: ColumnElement[bool]) -> None:
             index_elements=[CaseFact.case_id],
             set_={name: statement.excluded[name] for name in columns if name != "case_id"},
         )
+    )
+    categories = (
+        select(Case.id, OrderItem.category, Case.filed_at)
+        .join(OrderItem, OrderItem.order_id == Case.order_id)
+        .where(cases)
+        .distinct()
+    )
+    db.session.execute(
+        _upsert(CaseFactCategory)
+        .from_select(["case_id", "category", "filed_at"], categories)
+        .on_conflict_do_nothing()
     )
 
 

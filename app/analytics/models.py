@@ -70,6 +70,19 @@ class CaseFact(db.Model):
     seller_score: Mapped[int | None]
 
 
+class CaseFactCategory(db.Model):
+    """A category of the case's order (an order is in the category of each of its items),
+    with the case's filing time, so the cases of a range are counted per category from this
+    table alone. An order's items never change once imported."""
+
+    __tablename__ = "case_fact_categories"
+    __table_args__ = (Index("ix_case_fact_categories_filed", "filed_at", "category"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(60), primary_key=True)
+    filed_at: Mapped[datetime]
+
+
 class FactWatermark(db.Model):
     """How far a sweep has read the audit trail: every event up to ``event_id`` is folded
     into the facts, as of ``moved_at``."""

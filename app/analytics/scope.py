@@ -9,9 +9,8 @@ from functools import wraps
 
 from sqlalchemy import ColumnElement, Select, String, func, literal_column, select
 
-from app.analytics.models import CaseFact
+from app.analytics.models import CaseFact, CaseFactCategory
 from app.core.extensions import db
-from app.orders.models import OrderItem
 
 # the volume chart counts per day up to this many days, per month beyond
 DAILY_UP_TO_DAYS = 92
@@ -45,8 +44,11 @@ class Scope:
             conditions.append(CaseFact.claim_type == self.claim_type)
         if self.category:
             conditions.append(
-                select(OrderItem.id)
-                .where(OrderItem.order_id == CaseFact.order_id, OrderItem.category == self.category)
+                select(CaseFactCategory.case_id)
+                .where(
+                    CaseFactCategory.case_id == CaseFact.case_id,
+                    CaseFactCategory.category == self.category,
+                )
                 .correlate(CaseFact)
                 .exists()
             )

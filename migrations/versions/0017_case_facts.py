@@ -77,6 +77,21 @@ def upgrade():
         )
 
     op.create_table(
+        'case_fact_categories',
+        sa.Column('case_id', sa.Integer(), nullable=False),
+        sa.Column('category', sa.String(length=60), nullable=False),
+        sa.Column('filed_at', UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['case_id'], ['cases.id'], name=op.f('fk_case_fact_categories_case_id_cases')
+        ),
+        sa.PrimaryKeyConstraint('case_id', 'category', name=op.f('pk_case_fact_categories')),
+    )
+    with op.batch_alter_table('case_fact_categories', schema=None) as batch_op:
+        batch_op.create_index(
+            'ix_case_fact_categories_filed', ['filed_at', 'category'], unique=False
+        )
+
+    op.create_table(
         'fact_watermarks',
         sa.Column('name', sa.String(length=40), nullable=False),
         sa.Column('event_id', sa.Integer(), nullable=False),
@@ -87,6 +102,9 @@ def upgrade():
 
 def downgrade():
     op.drop_table('fact_watermarks')
+    with op.batch_alter_table('case_fact_categories', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_fact_categories_filed')
+    op.drop_table('case_fact_categories')
     with op.batch_alter_table('case_facts', schema=None) as batch_op:
         batch_op.drop_index('ix_case_facts_filed')
     op.drop_table('case_facts')
