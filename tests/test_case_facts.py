@@ -17,6 +17,7 @@ from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.mediation import services as mediation
 from app.mediation.services import Settlement
+from app.scheduler.jobs import SWEEPS
 from tests.helpers.case_factories import PROPOSAL_RATIONALE, make_case
 from tests.helpers.concurrency import errors_in, run_at_once
 from tests.helpers.factories import make_user
@@ -135,3 +136,8 @@ def test_two_sweeps_at_once_write_the_same_facts(app):
     assert [tuple(row) for row in stored] == [tuple(row) for row in expected]
     assert len(stored) == len(ids)
     assert watermark().event_id == last_event_id()
+
+
+def test_the_scheduler_runs_the_facts_sweep_at_its_own_interval():
+    [sweep] = [sweep for sweep in SWEEPS if sweep.func is refresh_case_facts]
+    assert (sweep.id, sweep.seconds_setting) == ("analytics-facts", "SCHEDULER_FACTS_SECONDS")
