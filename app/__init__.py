@@ -66,6 +66,7 @@ FEATURE_MODELS = (
     "app.jury.models",
     "app.mediation.models",
     "app.closing.models",
+    "app.analytics.models",
     "app.api.models",
     "app.scheduler.heartbeat",
 )

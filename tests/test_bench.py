@@ -8,6 +8,8 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
+from app.analytics.facts import fill_case_facts
+from app.analytics.models import CaseFact
 from app.cases.chains import check_chains
 from app.cases.models import Case, EvidenceEntry
 from app.core.config import PROJECT_ROOT
@@ -61,6 +63,13 @@ def test_the_generated_database_has_the_shape_asked_for(generated):
     assert report.problems == [] and report.files_checked == TINY.read_cases * 2 * 4
     # open panels have not run out of time: only real work is due
     assert count_due_panels() == 0
+
+
+def test_the_generated_cases_get_their_facts_as_the_sweep_would_fill_them(generated):
+    assert fill_case_facts() == TINY.cases
+    first_actions = select(func.count()).where(CaseFact.first_action_seconds.is_not(None))
+    # the history's audit trail (into mediation, the mediator's first step) is read
+    assert db.session.scalar(first_actions) >= TINY.history
 
 
 def test_the_case_page_and_the_reference_page_show_the_same_entries(app, generated):

@@ -9,24 +9,24 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, case, func, select, union_all
 
+from app.analytics.models import CaseFact
 from app.analytics.scope import Scope, count_by
-from app.cases.models import Case
 from app.closing.models import Rating
 from app.core.extensions import db
 from app.execution.models import DepositEntry, Obligation, SellingRestriction
 
 
 def rating_scores(scope: Scope, by: ColumnElement) -> dict[tuple, int]:
-    """Ratings per (group, score)."""
-    rows = (
-        select(by.label("key"), Rating.score.label("score"))
-        .select_from(Case)
-        .join(Rating, Rating.case_id == Case.id)
-        .where(*scope.cases())
+    """Ratings per (group, score): the buyers' and the sellers' together."""
+    scores = union_all(
+        *(
+            select(by.label("key"), score.label("score")).where(*scope.cases(), score.is_not(None))
+            for score in (CaseFact.buyer_score, CaseFact.seller_score)
+        )
     )
-    return count_by(rows, "key", "score")
+    return count_by(select(scores.subquery()), "key", "score")
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Comment:
 def recent_comments(scope: Scope, limit: int) -> list[Comment]:
     rows = db.session.execute(
         select(Rating.party, Rating.score, Rating.comment, Rating.created_at)
-        .join(Case, Case.id == Rating.case_id)
+        .join(CaseFact, CaseFact.case_id == Rating.case_id)
         .where(*scope.cases(), Rating.comment.is_not(None), Rating.comment != "")
         .order_by(Rating.created_at.desc(), Rating.id.desc())
         .limit(limit)
@@ -59,7 +59,7 @@ def deductions(scope: Scope) -> Deductions:
     count, total = db.session.execute(
         select(func.count(DepositEntry.id), func.coalesce(func.sum(DepositEntry.amount_fen), 0))
         .join(Obligation, Obligation.id == DepositEntry.obligation_id)
-        .join(Case, Case.id == Obligation.case_id)
+        .join(CaseFact, CaseFact.case_id == Obligation.case_id)
         .where(*scope.cases(), DepositEntry.amount_fen < 0)
     ).one()
     return Deductions(count, -int(total))
@@ -74,8 +74,8 @@ def restrictions(scope: Scope, by: ColumnElement) -> dict[tuple, int]:
                 "standing"
             ),
         )
-        .select_from(Case)
-        .join(SellingRestriction, SellingRestriction.case_id == Case.id)
+        .select_from(CaseFact)
+        .join(SellingRestriction, SellingRestriction.case_id == CaseFact.case_id)
         .where(*scope.cases())
     )
     return count_by(rows, "key", "standing")

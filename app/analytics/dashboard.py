@@ -7,10 +7,11 @@ from sqlalchemy import select
 from app.analytics import aftercare, outcomes, timing, volume
 from app.analytics.figure import Column, Figure, Kind, hours, percent
 from app.analytics.labels import CLAIM_TYPE_LABELS, PARTY_LABELS, RESPONSIBLE_LABELS, label
+from app.analytics.models import CaseFact
 from app.analytics.scope import OVERALL as ALL
 from app.analytics.scope import Scope, assigned_mediator, filing_period, overall
 from app.auth.models import User
-from app.cases.models import Case, DecisionKind
+from app.cases.models import DecisionKind
 from app.core.extensions import db
 from app.execution.models import ObligationStatus
 from app.mediation.models import ProposalStatus
@@ -42,12 +43,12 @@ def _counted(title, heading, counts: dict, labels: dict | None = None) -> Figure
 
 
 def claim_types(scope: Scope) -> Figure:
-    counts = volume.filed(scope, Case.claim_type)
+    counts = volume.filed(scope, CaseFact.claim_type)
     return _counted(_l("By claim type"), _l("Claim type"), counts, CLAIM_TYPE_LABELS)
 
 
 def responsible_parties(scope: Scope) -> Figure:
-    counts = volume.filed(scope, Case.responsible_party)
+    counts = volume.filed(scope, CaseFact.responsible_party)
     heading = _l("Whom the buyer blames")
     title = _l("By responsible party")
     return _counted(title, heading, counts, RESPONSIBLE_LABELS)

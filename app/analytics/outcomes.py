@@ -9,41 +9,30 @@ it, and it was the case's only proposal). The rate is those cases over every dec
 
 from sqlalchemy import ColumnElement, func, select
 
+from app.analytics.models import CaseFact
 from app.analytics.scope import Scope, count_by, read_once
-from app.cases.models import Case, DecisionKind
-from app.execution.models import Obligation, ObligationStatus
+from app.cases.models import DecisionKind
+from app.core.extensions import db
+from app.execution.models import ObligationStatus
 from app.jury.models import Appeal
-from app.mediation.models import ProposalStatus, SettlementProposal
+from app.mediation.models import ProposalStatus
 
 FIRST_CONTACT_KINDS = (DecisionKind.SELLER_ACCEPTED, DecisionKind.COUNTER_OFFER_ACCEPTED)
 # decisions one side may appeal: those both sides did not agree to
-# a proposal's answer: both accepted, one rejected, or nobody answered in time
-ANSWERED = (ProposalStatus.ACCEPTED, ProposalStatus.REJECTED, ProposalStatus.EXPIRED)
-# an obligation whose deadline has been met or missed
-KEPT_OR_MISSED = (ObligationStatus.DONE, ObligationStatus.MISSED)
 
 
 @read_once
 def decision_kinds(scope: Scope, by: ColumnElement) -> dict[tuple, int]:
     """Decided cases per (group, decision kind)."""
-    rows = select(by.label("key"), Case.decision_kind.label("kind")).where(
-        *scope.cases(), Case.decision_kind.is_not(None)
+    rows = select(by.label("key"), CaseFact.decision_kind.label("kind")).where(
+        *scope.cases(), CaseFact.decision_kind.is_not(None)
     )
     return count_by(rows, "key", "kind")
 
 
 def first_proposal_accepted(scope: Scope, by: ColumnElement) -> dict:
     """Cases settled by the first and only proposal, per group."""
-    proposals = (
-        select(func.count(SettlementProposal.id))
-        .where(SettlementProposal.case_id == Case.id)
-        .scalar_subquery()
-    )
-    rows = select(by.label("key")).where(
-        *scope.cases(),
-        Case.decision_kind == DecisionKind.PROPOSAL_ACCEPTED.value,
-        proposals == 1,
-    )
+    rows = select(by.label("key")).where(*scope.cases(), CaseFact.settled_by_first_proposal)
     return count_by(rows, "key")
 
 
@@ -51,29 +40,37 @@ def first_proposal_accepted(scope: Scope, by: ColumnElement) -> dict:
 def proposal_answers(scope: Scope) -> dict[str, int]:
     """Settlement proposals per answer: accepted, rejected or expired (superseded and open
     ones have no answer)."""
-    return _kept(_statuses_of(SettlementProposal, scope), ANSWERED)
+    return _summed(
+        scope,
+        {
+            ProposalStatus.ACCEPTED: CaseFact.proposals_accepted,
+            ProposalStatus.REJECTED: CaseFact.proposals_rejected,
+            ProposalStatus.EXPIRED: CaseFact.proposals_expired,
+        },
+    )
 
 
 @read_once
 def obligations_kept(scope: Scope) -> dict[str, int]:
     """Decided steps done in time, or missed."""
-    return _kept(_statuses_of(Obligation, scope), KEPT_OR_MISSED)
-
-
-def _statuses_of(model, scope: Scope) -> dict[str, int]:
-    """Rows of ``model`` per status, for the scope's cases. Every status is counted: a
-    condition on the status would lead the database to walk the status index over every
-    case ever filed, instead of the few cases of the range."""
-    rows = (
-        select(model.status.label("status"))
-        .join(Case, Case.id == model.case_id)
-        .where(*scope.cases())
+    return _summed(
+        scope,
+        {
+            ObligationStatus.DONE: CaseFact.obligations_done,
+            ObligationStatus.MISSED: CaseFact.obligations_missed,
+        },
     )
-    return count_by(rows, "status")
 
 
-def _kept(counts: dict[str, int], statuses) -> dict[str, int]:
-    return {status: counts[status] for status in map(str, statuses) if status in counts}
+def _summed(scope: Scope, columns: dict) -> dict[str, int]:
+    """Per status, the sum of its column of counts over the scope's cases (statuses with
+    none left out)."""
+    sums = db.session.execute(
+        select(*(func.coalesce(func.sum(column), 0) for column in columns.values())).where(
+            *scope.cases()
+        )
+    ).one()
+    return {str(status): int(total) for status, total in zip(columns, sums, strict=True) if total}
 
 
 @read_once
@@ -81,8 +78,8 @@ def appeals(scope: Scope, by: ColumnElement) -> dict:
     """Appealed cases, per group."""
     rows = (
         select(by.label("key"))
-        .select_from(Case)
-        .join(Appeal, Appeal.case_id == Case.id)
+        .select_from(CaseFact)
+        .join(Appeal, Appeal.case_id == CaseFact.case_id)
         .where(*scope.cases())
     )
     return count_by(rows, "key")

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import aliased
 
+from app.analytics.models import CaseFact
 from app.analytics.scope import Scope, count_by
-from app.cases.models import Case
 from app.core.extensions import db
 from app.jury.models import Panel, PanelRound, Seat, Tally, Vote
 
@@ -25,7 +25,7 @@ def statuses(scope: Scope) -> dict[tuple[str, str], int]:
     """Panels per (round, status)."""
     rows = (
         select(Panel.round.label("round"), Panel.status.label("status"))
-        .join(Case, Case.id == Panel.case_id)
+        .join(CaseFact, CaseFact.case_id == Panel.case_id)
         .where(*scope.cases())
     )
     return count_by(rows, "round", "status")
@@ -36,7 +36,7 @@ def margins(scope: Scope) -> dict[int, int]:
     per_option = (
         select(Vote.panel_id, func.count(Vote.id).label("votes"))
         .join(Panel, Panel.id == Vote.panel_id)
-        .join(Case, Case.id == Panel.case_id)
+        .join(CaseFact, CaseFact.case_id == Panel.case_id)
         # a decided panel is one whose tally has a verdict (the status index would lead the
         # database through every decided panel ever)
         .join(Tally, and_(Tally.panel_id == Panel.id, Tally.verdict.is_not(None)))
@@ -71,7 +71,7 @@ def votes_used(scope: Scope) -> VotesUsed:
     panels, votes, seats = db.session.execute(
         select(func.count(Tally.id), func.avg(Tally.votes_cast), func.avg(Panel.seats))
         .join(Panel, Panel.id == Tally.panel_id)
-        .join(Case, Case.id == Panel.case_id)
+        .join(CaseFact, CaseFact.case_id == Panel.case_id)
         .where(*scope.cases(), Tally.verdict.is_not(None))
     ).one()
     return VotesUsed(panels, _float(votes), _float(seats))
@@ -81,7 +81,7 @@ def seat_statuses(scope: Scope) -> dict[str, int]:
     rows = (
         select(Seat.status.label("status"))
         .join(Panel, Panel.id == Seat.panel_id)
-        .join(Case, Case.id == Panel.case_id)
+        .join(CaseFact, CaseFact.case_id == Panel.case_id)
         .where(*scope.cases())
     )
     return count_by(rows, "status")
@@ -91,7 +91,7 @@ def replacement_rounds(scope: Scope) -> dict[int, int]:
     """Panels per number of rounds of replacement seats drawn."""
     rows = (
         select(Panel.replacement_rounds.label("rounds"))
-        .join(Case, Case.id == Panel.case_id)
+        .join(CaseFact, CaseFact.case_id == Panel.case_id)
         .where(*scope.cases())
     )
     return count_by(rows, "rounds")
@@ -111,12 +111,16 @@ def overturns(scope: Scope, by: ColumnElement) -> dict:
             by.label("key"),
             case((Tally.verdict != first_tally.verdict, 1), else_=0).label("overturned"),
         )
-        .select_from(Case)
-        .join(Panel, and_(Panel.case_id == Case.id, Panel.round == PanelRound.APPEAL.value))
+        .select_from(CaseFact)
+        .join(
+            Panel, and_(Panel.case_id == CaseFact.case_id, Panel.round == PanelRound.APPEAL.value)
+        )
         .join(Tally, and_(Tally.panel_id == Panel.id, Tally.verdict.is_not(None)))
         .join(
             first_panel,
-            and_(first_panel.case_id == Case.id, first_panel.round == PanelRound.FIRST.value),
+            and_(
+                first_panel.case_id == CaseFact.case_id, first_panel.round == PanelRound.FIRST.value
+            ),
         )
         .join(
             first_tally,

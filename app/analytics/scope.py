@@ -9,10 +9,8 @@ from functools import wraps
 
 from sqlalchemy import ColumnElement, Select, String, func, literal_column, select
 
-from app.analytics.sql import day_of, month_of
-from app.cases.models import Case
+from app.analytics.models import CaseFact, CaseFactCategory
 from app.core.extensions import db
-from app.orders.models import OrderItem
 
 # the volume chart counts per day up to this many days, per month beyond
 DAILY_UP_TO_DAYS = 92
@@ -40,21 +38,24 @@ class Scope:
         return (self.end - self.start).days + 1
 
     def cases(self) -> list[ColumnElement[bool]]:
-        """The conditions on ``Case`` that select the scope's cases."""
-        conditions = [Case.filed_at >= self.starts_at, Case.filed_at < self.ends_before]
+        """The conditions on ``CaseFact`` that select the scope's cases."""
+        conditions = [CaseFact.filed_at >= self.starts_at, CaseFact.filed_at < self.ends_before]
         if self.claim_type:
-            conditions.append(Case.claim_type == self.claim_type)
+            conditions.append(CaseFact.claim_type == self.claim_type)
         if self.category:
             conditions.append(
-                select(OrderItem.id)
-                .where(OrderItem.order_id == Case.order_id, OrderItem.category == self.category)
-                .correlate(Case)
+                select(CaseFactCategory.case_id)
+                .where(
+                    CaseFactCategory.case_id == CaseFact.case_id,
+                    CaseFactCategory.category == self.category,
+                )
+                .correlate(CaseFact)
                 .exists()
             )
         return conditions
 
 
-# Groupings: what a measure's figures are keyed by, an expression over the case
+# Groupings: what a measure's figures are keyed by, an expression over the case's facts
 
 
 # the key of the one group that is the whole scope
@@ -67,16 +68,16 @@ def overall() -> ColumnElement:
 
 
 def filing_month() -> ColumnElement:
-    return month_of(Case.filed_at)
+    return CaseFact.filed_month
 
 
 def filing_period(scope: Scope) -> ColumnElement:
     """The day of filing over short ranges, the month over long ones."""
-    return day_of(Case.filed_at) if scope.days <= DAILY_UP_TO_DAYS else month_of(Case.filed_at)
+    return CaseFact.filed_day if scope.days <= DAILY_UP_TO_DAYS else CaseFact.filed_month
 
 
 def assigned_mediator() -> ColumnElement:
-    return Case.mediator_id
+    return CaseFact.mediator_id
 
 
 def count_by(rows: Select, *columns: str) -> dict:

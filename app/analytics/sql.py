@@ -6,11 +6,12 @@ Each construct compiles to the form its backend understands, so the figures keep
 definition.
 """
 
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import accumulate
 
-from sqlalchemy import Float, Select, String
+from sqlalchemy import Float, Select, String, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -86,17 +87,31 @@ class Spread:
 
 def spreads(durations: Select, sla_seconds: float | None = None) -> dict:
     """Per group, the ``Spread`` of ``durations``: a select of two columns, ``key`` (the
-    group) and ``seconds``. The durations are read once and ranked here: at a week of
-    cases a plain read and a sort cost a tenth of ranking them with window functions."""
+    group) and ``seconds``. The database counts each distinct duration of a group, in
+    order; the ranks are found here by walking those counts, so equal durations (whole
+    hours, days) cost one row, not one each."""
+    source = durations.subquery()
+    counted = (
+        select(source.c.key, source.c.seconds, func.count())
+        .group_by(source.c.key, source.c.seconds)
+        .order_by(source.c.key, source.c.seconds)
+    )
     per_group: dict = defaultdict(list)
-    for key, seconds in db.session.execute(durations):
-        per_group[key].append(float(seconds))  # PostgreSQL's EXTRACT gives a Decimal
-    return {key: _spread(sorted(values), sla_seconds) for key, values in per_group.items()}
+    for key, seconds, count in db.session.execute(counted):
+        per_group[key].append((float(seconds), count))  # PostgreSQL's EXTRACT: a Decimal
+    return {key: _spread(counts, sla_seconds) for key, counts in per_group.items()}
 
 
-def _spread(ordered: list[float], sla_seconds: float | None) -> Spread:
+def _spread(counts: list[tuple[float, int]], sla_seconds: float | None) -> Spread:
+    """The spread of durations given as (duration, how many) in ascending order."""
+    total = sum(count for _seconds, count in counts)
+    reached = list(accumulate(count for _seconds, count in counts))
+
     def nearest_rank(percent: int) -> float:
-        return ordered[(percent * len(ordered) + 99) // 100 - 1]
+        rank = (percent * total + 99) // 100
+        return counts[bisect_left(reached, rank)][0]
 
-    within = None if sla_seconds is None else bisect_right(ordered, sla_seconds)
-    return Spread(len(ordered), nearest_rank(50), nearest_rank(90), within)
+    within = None
+    if sla_seconds is not None:
+        within = sum(count for seconds, count in counts if seconds <= sla_seconds)
+    return Spread(total, nearest_rank(50), nearest_rank(90), within)

@@ -16,6 +16,7 @@ from flask import current_app
 
 from app.analytics import aftercare, outcomes, panels, timing, volume
 from app.analytics.disclosure import Published, publish
+from app.analytics.facts import facts_as_of
 from app.analytics.scope import OVERALL as TOTAL
 from app.analytics.scope import Scope, filing_month, overall
 from app.analytics.sql import Spread
@@ -49,6 +50,7 @@ class PublicTable:
     end: date
     months: list[PublicRow]
     total: PublicRow
+    as_of: datetime | None  # when the facts read were last brought up to date
 
 
 # one thread of a worker reads the figures anew; the others wait for it, not do it again
@@ -81,6 +83,7 @@ def compute_public_table(now: datetime) -> PublicTable:
         end=scope.end,
         months=[months[key].published(key) for key in sorted(months, reverse=True)],
         total=total.published(TOTAL),
+        as_of=facts_as_of(),
     )
 
 

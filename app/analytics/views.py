@@ -4,6 +4,7 @@ each figure's CSV. Mediators and admins read it."""
 from flask import Blueprint, abort, render_template, request
 
 from app.analytics.catalogue import FIGURES
+from app.analytics.facts import facts_as_of
 from app.analytics.figure import to_csv
 from app.analytics.forms import FilterForm
 from app.analytics.scope import Scope
@@ -31,6 +32,7 @@ def dashboard():
         scope=scope,
         figures=[(key, build(scope)) for key, build in FIGURES.items()],
         query=query,
+        as_of=facts_as_of(),
     )
 
 

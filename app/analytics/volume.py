@@ -3,10 +3,9 @@ category and assigned mediator."""
 
 from sqlalchemy import ColumnElement, func, select
 
+from app.analytics.models import CaseFact, CaseFactCategory
 from app.analytics.scope import Scope, count_by
-from app.cases.models import Case
 from app.core.extensions import db
-from app.orders.models import OrderItem
 
 
 def filed(scope: Scope, by: ColumnElement) -> dict:
@@ -17,11 +16,17 @@ def filed(scope: Scope, by: ColumnElement) -> dict:
 
 def filed_by_category(scope: Scope) -> dict[str, int]:
     """Cases filed, per order category; an order with items in two categories counts in
-    both."""
-    rows = db.session.execute(
-        select(OrderItem.category, func.count(func.distinct(Case.id)))
-        .join(OrderItem, OrderItem.order_id == Case.order_id)
-        .where(*scope.cases())
-        .group_by(OrderItem.category)
+    both. Without filters, the categories' own table answers alone."""
+    query = (
+        select(CaseFactCategory.category, func.count())
+        .where(
+            CaseFactCategory.filed_at >= scope.starts_at,
+            CaseFactCategory.filed_at < scope.ends_before,
+        )
+        .group_by(CaseFactCategory.category)
     )
-    return dict(rows.all())
+    if scope.claim_type or scope.category:
+        query = query.join(CaseFact, CaseFact.case_id == CaseFactCategory.case_id).where(
+            *scope.cases()
+        )
+    return dict(db.session.execute(query).all())

@@ -248,6 +248,12 @@ class Config:
     # the public page's months (the current one included), and how long its figures are kept
     TRANSPARENCY_MONTHS = _env_int("TRANSPARENCY_MONTHS", 12)
     TRANSPARENCY_CACHE = timedelta(seconds=_env_int("TRANSPARENCY_CACHE_SECONDS", 600))
+    # the figures read each case's facts, brought up to date by a sweep this often, reading
+    # up to this many audit events a run; the watermark waits for events this old, so that
+    # one committed late (PostgreSQL) is still read
+    SCHEDULER_FACTS_SECONDS = _env_int("SCHEDULER_FACTS_SECONDS", 60)
+    ANALYTICS_FACTS_BATCH = _env_int("ANALYTICS_FACTS_BATCH", 10_000)
+    ANALYTICS_FACTS_SETTLE = timedelta(seconds=_env_int("ANALYTICS_FACTS_SETTLE_SECONDS", 60))
 
 
 class DevelopmentConfig(Config):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from app.analytics.facts import refresh_case_facts
 from app.auth.reset import send_password_resets
 from app.core.extensions import db
 from app.core.idempotency import sweep_idempotency_keys
@@ -89,6 +90,11 @@ SWEEPS: list[Sweep] = [
         id="idempotency-keys",
         func=sweep_idempotency_keys,
         seconds_setting="SCHEDULER_IDEMPOTENCY_KEYS_SECONDS",
+    ),
+    Sweep(
+        id="analytics-facts",
+        func=refresh_case_facts,
+        seconds_setting="SCHEDULER_FACTS_SECONDS",
     ),
 ]
 

@@ -19,6 +19,7 @@ Mediator One holds c1–c3, Mediator Two c4–c6.
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from app.analytics.facts import refresh_case_facts
 from app.auth.models import Role, User
 from app.cases.models import Case
 from app.closing.models import Rating
@@ -150,6 +151,7 @@ def build_world() -> World:
     _panels(world)
     _ratings(world)
     db.session.flush()
+    refresh_case_facts()  # the figures read the facts the sweep keeps
     return world
 
 
