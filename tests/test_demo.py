@@ -12,6 +12,7 @@ from app.demo.cases import seed_cases
 from app.demo.marketplace import seed_marketplace
 from app.jury.eligibility import is_eligible
 from app.orders.models import Order
+from tests.helpers.demo import demo_case_id
 
 
 def _seed_present() -> dict[str, int]:
@@ -135,7 +136,7 @@ def test_the_demo_panel_waits_for_its_deciding_vote(app, tmp_path, monkeypatch):
 
     monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
     _seed_present()
-    panel = db.session.scalar(select(Panel).where(Panel.case_id == 12))
+    panel = db.session.scalar(select(Panel).where(Panel.case_id == demo_case_id(12)))
     assert db.session.scalar(select(func.count(Vote.id)).where(Vote.panel_id == panel.id)) == 8
     waiting = waiting_seats()
     assert len(waiting) == panel.seats - 8

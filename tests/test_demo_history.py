@@ -28,6 +28,7 @@ from app.mediation.models import ProposalStatus, SettlementProposal
 from app.notifications.models import InboxItem
 from app.notifications.outbox import OutboxMessage
 from app.orders.models import Order, OrderItem
+from tests.helpers.demo import demo_case_id
 
 
 def _history(counts) -> list[Case]:
@@ -200,7 +201,7 @@ def _is_what_the_transitions_write(counts):
     # the demo's present is unchanged: one penalised shop, one panel waiting for its vote
     assert [shop.shop_name for shop in penalised_shops()] == ["娜娜美妆 Nana Beauty"]
     seats = waiting_seats()
-    assert seats and {seat.panel.case_id for seat in seats} == {12}
+    assert seats and {seat.panel.case_id for seat in seats} == {demo_case_id(12)}
     # the history's people never traded with the reviewers, so every reviewer stays drawable
     history_parties = {c.buyer_id for c in cases.values()} | {c.seller_id for c in cases.values()}
     reviewers = set(db.session.scalars(select(Seat.reviewer_id)))

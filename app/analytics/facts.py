@@ -27,7 +27,6 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.analytics.models import CaseFact, CaseFactCategory, FactWatermark
 from app.analytics.sql import day_of, month_of, seconds_between
@@ -36,6 +35,7 @@ from app.closing.models import Rating
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
+from app.core.upserts import upsert
 from app.execution.models import Obligation, ObligationStatus
 from app.mediation.models import ProposalStatus, SettlementProposal
 from app.orders.models import OrderItem
@@ -135,7 +135,7 @@ def write_facts(cases: ColumnElement[bool]) -> None:
     """Work out the facts of the cases ``cases`` selects and write them over their old ones;
     a case's categories are written once (its order's items never change)."""
     columns = [column.name for column in CaseFact.__table__.columns]
-    statement = _upsert(CaseFact).from_select(columns, facts_of(cases))
+    statement = upsert(CaseFact).from_select(columns, facts_of(cases))
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=[CaseFact.case_id],
@@ -149,7 +149,7 @@ def write_facts(cases: ColumnElement[bool]) -> None:
         .distinct()
     )
     db.session.execute(
-        _upsert(CaseFactCategory)
+        upsert(CaseFactCategory)
         .from_select(["case_id", "category", "filed_at"], categories)
         .on_conflict_do_nothing()
     )
@@ -204,16 +204,10 @@ def _set_watermark(event_id: int) -> None:
     ).rowcount
     if not moved and db.session.get(FactWatermark, WATERMARK) is None:
         db.session.execute(
-            _upsert(FactWatermark)
+            upsert(FactWatermark)
             .values(name=WATERMARK, event_id=event_id, moved_at=now)
             .on_conflict_do_nothing(index_elements=[FactWatermark.name])
         )
-
-
-def _upsert(model):
-    """An ``INSERT`` that can say what to do on a conflict, in the backend's dialect."""
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def facts_as_of() -> datetime | None:

@@ -17,17 +17,15 @@ from typing import Protocol
 
 from flask_babel import force_locale
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core import clock
 from app.core.extensions import db
+from app.core.upserts import upsert
 from app.notifications.models import MailKind, MailPreference
 
 CHANNELS = ("inbox", "email")  # to people, through ``queue_message``
 WEBHOOK = "webhook"  # to the marketplace's endpoints, through ``queue_event``
-# INSERT … ON CONFLICT, as each backend spells it
-UPSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 UNSENT = "sent_at IS NULL AND failed_at IS NULL"
 
 
@@ -187,7 +185,7 @@ def queue_messages(messages: Iterable[Message]) -> list[str]:
     if not rows:
         return []
     db.session.flush()  # a message the caller added by hand is in the table first
-    insert = UPSERTS[db.session.get_bind().dialect.name](OutboxMessage.__table__)
+    insert = upsert(OutboxMessage.__table__)
     statement = insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
         OutboxMessage.idempotency_key
     )

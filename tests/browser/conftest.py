@@ -126,6 +126,7 @@ def site(tmp_path_factory):
         "SCHEDULER_OUTBOX_SECONDS": "2",
         "SCHEDULER_EXECUTION_SECONDS": "2",
         "SCHEDULER_PASSWORD_RESETS_SECONDS": "2",
+        "SCHEDULER_FACTS_SECONDS": "2",
         # quick password hashes: ~40 logins a run
         "ARGON2_TIME_COST": "2",
         "ARGON2_MEMORY_COST_KIB": "19456",
