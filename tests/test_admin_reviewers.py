@@ -95,14 +95,19 @@ def test_a_low_score_suspension_withdraws_the_open_seats_too(app):
     reviewer = db.session.get(Reviewer, seat.reviewer_id)
     reviewer.resolved = app.config["REPUTATION_SUSPEND_AFTER_CASES"]
     db.session.flush()
+    # the draw may have seated them on the earlier panel too: every open seat they hold goes
+    held = [
+        s.id for p in (earlier, panel) for s in open_seats(p) if s.reviewer_id == seat.reviewer_id
+    ]
 
     # the earlier panel's verdict goes against their vote: the score falls below the floor
     reputation.apply_verdict(earlier, FOR_SELLER, [(seat.reviewer_id, FOR_BUYER)])
 
     assert status_of(seat.reviewer) == "suspended"
-    assert db.session.get(Seat, seat.id, populate_existing=True).status == "withdrawn"
+    statuses = {db.session.get(Seat, s, populate_existing=True).status for s in held}
+    assert seat.id in held and statuses == {"withdrawn"}
     [event] = events("reviewer.suspended")
-    assert event.actor_id is None and event.after["seats_withdrawn"] == 1
+    assert event.actor_id is None and event.after["seats_withdrawn"] == len(held)
 
 
 def test_reinstating_makes_them_active_and_drawable_again():
