@@ -75,6 +75,12 @@ DEPOSIT_FEN = 50_000
 PICK = st.integers(min_value=0, max_value=10_000)
 
 
+# steps no longer running: done, missed, or cancelled by a later decision
+FINISHED_STEPS = {
+    s.value for s in (ObligationStatus.DONE, ObligationStatus.MISSED, ObligationStatus.CANCELLED)
+}
+
+
 def steps(least: int = 0) -> st.SearchStrategy[list[int]]:
     """The branch of each step a push takes (see ``CaseLifecycle.next_step``): up to 16
     steps, 8 on average (a plain list averages 5, too few to carry cases far along)."""
@@ -803,7 +809,14 @@ class CaseLifecycle(RuleBasedStateMachine):
             .join(Case, Case.id == Obligation.case_id)
             .where(Case.id.in_(self.case_ids))
         ).all()
+        appealed = set(
+            db.session.scalars(select(Appeal.case_id).where(Appeal.case_id.in_(self.case_ids)))
+        )
         for ob_id, ob_status, case_id, state, outcome, kind, remedy, decided_at in rows:
+            if ob_status in FINISHED_STEPS and case_id in appealed:
+                # steps of an earlier decision, finished or cancelled before a later decision
+                # was appealed: the appeal clears the decision until it is heard
+                continue
             assert None not in (outcome, kind, remedy, decided_at), (
                 f"obligation {ob_id} ({ob_status}) on case {case_id} in {state} which has no "
                 f"decision: outcome={outcome} kind={kind} remedy={remedy} decided_at={decided_at}"
