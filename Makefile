@@ -15,13 +15,25 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messa
 run: setup
 	$(BIN)/honcho start
 
+# With TEST_DATABASE_URL, the suite runs on PostgreSQL beside the one on SQLite (one core
+# each); its report is printed once both have finished, and either failing fails the target.
+PG_REPORT := test-artifacts/postgresql-suite.log
+
 test: setup
-	@echo "== the suite on SQLite"
-	env -u TEST_DATABASE_URL $(BIN)/pytest
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	@pg=0; sqlite=0; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+		mkdir -p test-artifacts; \
+		echo "== the suite on PostgreSQL, beside SQLite: its report follows SQLite's"; \
+		$(BIN)/pytest -m "not browser" > $(PG_REPORT) 2>&1 & pg_pid=$$!; \
+	fi; \
+	echo "== the suite on SQLite"; \
+	env -u TEST_DATABASE_URL $(BIN)/pytest || sqlite=$$?; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+		wait $$pg_pid || pg=$$?; \
 		echo "== the suite on PostgreSQL ($$(echo $$TEST_DATABASE_URL | sed 's/:[^:@/]*@/:***@/'))"; \
-		$(BIN)/pytest -m "not browser"; \
-	fi
+		cat $(PG_REPORT); \
+	fi; \
+	test $$sqlite = 0 && test $$pg = 0
 
 # The benchmark (docs/performance.md): 10k, 100k and 1M cases, or 10k and short loads.
 # It runs on SQLite, and on PostgreSQL too when DATABASE_URL points at a database of its own.
