@@ -38,15 +38,13 @@ def suspend_reviewer(user: User, actor: User, reason: str) -> int:
         raise StandingRefused(
             _l("This reviewer has not passed the practice cases: nobody draws them yet.")
         )
-    changed = db.session.execute(
-        update(Reviewer)
-        .where(Reviewer.user_id == user.id, Reviewer.status == ReviewerStatus.ACTIVE.value)
-        .values(status=ReviewerStatus.SUSPENDED.value, suspension_reason=reason)
-        .execution_options(synchronize_session=False)
+    _move_standing(
+        reviewer,
+        ReviewerStatus.ACTIVE,
+        ReviewerStatus.SUSPENDED,
+        reason,
+        refusal=_l("This reviewer is suspended already."),
     )
-    db.session.expire(reviewer)
-    if changed.rowcount != 1:
-        raise StandingRefused(_l("This reviewer is suspended already."))
     withdrawn = withdraw_open_seats(user.id)
     record_event(
         actor,
@@ -66,15 +64,13 @@ def reinstate_reviewer(user: User, actor: User, reason: str) -> None:
     """Lift ``user``'s suspension, saying why; refused unless they are suspended."""
     reason = _checked_reason(reason, _l("Say why the reviewer is reinstated."))
     reviewer = _reviewer(user)
-    changed = db.session.execute(
-        update(Reviewer)
-        .where(Reviewer.user_id == user.id, Reviewer.status == ReviewerStatus.SUSPENDED.value)
-        .values(status=ReviewerStatus.ACTIVE.value, suspension_reason=None)
-        .execution_options(synchronize_session=False)
+    _move_standing(
+        reviewer,
+        ReviewerStatus.SUSPENDED,
+        ReviewerStatus.ACTIVE,
+        None,
+        refusal=_l("This reviewer is not suspended."),
     )
-    db.session.expire(reviewer)
-    if changed.rowcount != 1:
-        raise StandingRefused(_l("This reviewer is not suspended."))
     record_event(
         actor,
         "reviewer.reinstated",
@@ -102,6 +98,27 @@ def withdraw_open_seats(user_id: int) -> int:
         if isinstance(seat, Seat) and seat.reviewer_id == user_id:
             db.session.expire(seat)
     return result.rowcount
+
+
+def _move_standing(
+    reviewer: Reviewer,
+    expect: ReviewerStatus,
+    status: ReviewerStatus,
+    suspension_reason: str | None,
+    *,
+    refusal,
+) -> None:
+    """Move the reviewer from ``expect`` to ``status`` by compare-and-set; refused with
+    ``refusal`` when their standing was not ``expect`` (another admin moved it first)."""
+    changed = db.session.execute(
+        update(Reviewer)
+        .where(Reviewer.user_id == reviewer.user_id, Reviewer.status == expect.value)
+        .values(status=status.value, suspension_reason=suspension_reason)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(reviewer)
+    if changed.rowcount != 1:
+        raise StandingRefused(refusal)
 
 
 def _reviewer(user: User) -> Reviewer:
