@@ -463,6 +463,20 @@ class CaseLifecycle(RuleBasedStateMachine):
     def appeal_decision(self, pick, buyer, to_mediator):
         self.appeal(self.case(pick, CaseState.DECIDED), self.party(buyer), to_mediator)
 
+    @precondition(lambda self: self.case_ids)
+    @rule(pick=PICK, to_mediator=st.booleans())
+    def silent_seller_appeals_the_default_judgment(self, pick, to_mediator):
+        """The seller lets the response window pass, then appeals the judgment it brought: the
+        commonest appeal of a default judgment, which random pushes reach too seldom."""
+        case = self.case(pick, CaseState.AWAITING_SELLER)
+        if case.current_state is not CaseState.AWAITING_SELLER:
+            return
+        self.time_runs_out(case)
+        self.states_move_along_allowed_edges()
+        db.session.refresh(case)
+        if case.current_state is CaseState.DECIDED:
+            self.appeal(case, self.seller, to_mediator)
+
     # Execution
 
     @precondition(lambda self: self.case_ids)
