@@ -323,6 +323,7 @@ def test_an_order_with_an_open_case_is_sent_to_it_not_helped_again(client):
     html = page(client, f"/orders/{case.order_id}/assistant/damaged", 403)
 
     assert "This order already has an open case." in html
+    assert f'href="/cases/{case.id}"' in html
 
 
 def test_my_orders_offers_help_on_the_orders_bought_not_on_those_sold(client):

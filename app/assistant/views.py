@@ -10,7 +10,7 @@ from app.analytics.labels import SIMILAR_ENDING_LABELS
 from app.analytics.similar import similar_cases
 from app.assistant.advice import OrderRecord, Problem, advise, main_category
 from app.assistant.forms import CHECK_LABELS, EVIDENCE_LABELS, ProblemForm, RemedyForm
-from app.cases.services import open_case_refusal
+from app.cases.services import open_case_for, open_case_refusal
 from app.core import clock
 from app.core.extensions import db
 from app.orders.models import Order
@@ -28,7 +28,10 @@ def _buyers_order(order_id: int) -> Order:
 
 
 def _refused(order: Order, refusal):
-    return render_template("assistant/refused.html", order=order, refusal=refusal), 403
+    """Why no case can be opened on the order, with the way to its open case if it has one."""
+    return render_template(
+        "assistant/refused.html", order=order, refusal=refusal, open_case=open_case_for(order)
+    ), 403
 
 
 @bp.route("", methods=["GET", "POST"])
