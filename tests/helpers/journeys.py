@@ -16,45 +16,46 @@ JOURNEY_ORDERS = {
     "assistant_not_shipped": "TB2099000000009",
 }
 # orders the seller never shipped: placed, with no shipping at all
-NOT_SHIPPED = frozenset({"assistant_not_shipped"})
+NOT_SHIPPED = frozenset({JOURNEY_ORDERS["assistant_not_shipped"]})
 
 
 def journey_orders() -> list[dict]:
     now = datetime.now(UTC)
     records = []
-    for number, (journey, order_id) in enumerate(JOURNEY_ORDERS.items()):
-        record = {
-            "marketplace_order_id": order_id,
-            "buyer": {
-                "id": "mkt-00004",
-                "email": "buyer@example.com",
-                "name": "林晓雨 Lin Xiaoyu",
-            },
-            "seller": {
-                "id": "mkt-00006",
-                "email": "seller@example.com",
-                "name": "张伟 Zhang Wei",
-                "shop_name": "小张数码 Zhang's Digital",
-            },
-            "items": [
-                {
-                    "title": f"蓝牙耳机 Bluetooth earbuds #{number + 1}",
-                    "category": "electronics",
-                    "quantity": 1,
-                    "unit_price_fen": 29900,
-                }
-            ],
-            "amount_fen": 29900,
-            "currency": "CNY",
-            "status": "delivered",
-            "placed_at": (now - timedelta(days=6, minutes=number)).isoformat(),
-            "shipped_at": (now - timedelta(days=5)).isoformat(),
-            "delivered_at": (now - timedelta(days=2)).isoformat(),
-            "carrier": "SF Express",
-            "tracking_number": f"SF20990000{number:04d}",
-        }
-        if journey in NOT_SHIPPED:
-            record |= {"status": "placed", "shipped_at": None, "delivered_at": None}
-            record |= {"carrier": None, "tracking_number": None}
-        records.append(record)
+    for number, order_id in enumerate(JOURNEY_ORDERS.values()):
+        records.append(
+            {
+                "marketplace_order_id": order_id,
+                "buyer": {
+                    "id": "mkt-00004",
+                    "email": "buyer@example.com",
+                    "name": "林晓雨 Lin Xiaoyu",
+                },
+                "seller": {
+                    "id": "mkt-00006",
+                    "email": "seller@example.com",
+                    "name": "张伟 Zhang Wei",
+                    "shop_name": "小张数码 Zhang's Digital",
+                },
+                "items": [
+                    {
+                        "title": f"蓝牙耳机 Bluetooth earbuds #{number + 1}",
+                        "category": "electronics",
+                        "quantity": 1,
+                        "unit_price_fen": 29900,
+                    }
+                ],
+                "amount_fen": 29900,
+                "currency": "CNY",
+                "status": "delivered",
+                "placed_at": (now - timedelta(days=6, minutes=number)).isoformat(),
+                "shipped_at": (now - timedelta(days=5)).isoformat(),
+                "delivered_at": (now - timedelta(days=2)).isoformat(),
+                "carrier": "SF Express",
+                "tracking_number": f"SF20990000{number:04d}",
+            }
+        )
+        if order_id in NOT_SHIPPED:
+            records[-1] |= {"status": "placed", "shipped_at": None, "delivered_at": None}
+            records[-1] |= {"carrier": None, "tracking_number": None}
     return records
