@@ -10,6 +10,7 @@ from flask import current_app
 from app.auth.models import Role
 from app.cases.models import CaseState, Remedy
 from app.core import clock
+from app.core.zones import format_zoned
 from app.mediation import appeals
 from app.mediation import services as mediation
 from app.mediation.services import Settlement
@@ -55,7 +56,7 @@ def test_the_seller_appeals_a_default_judgment_from_the_case_page(client):
     html = markup.unescape(page(client, f"/cases/{case.id}"))
     assert "Appeal the decision" in html
     deadline = clock.now() + current_app.config["APPEAL_WINDOW"]
-    assert f"until {deadline:%Y-%m-%d %H:%M} UTC (2 days left)" in html
+    assert f"until {format_zoned(deadline)} (2 days left)" in html
     assert "A panel of 5 reviewers decides the case again. Its verdict is final." in html
 
     # without the token the appeal is refused, and nothing changes

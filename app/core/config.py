@@ -104,6 +104,8 @@ class Config:
     LANGUAGES = {"en": "English", "zh_Hans": "简体中文"}
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
+    # the time zone of a reader who chose none, by language (app/core/zones.py)
+    DEFAULT_TIME_ZONES = {"zh_Hans": "Asia/Shanghai"}
 
     # Marketplace API
     API_MAX_ORDERS_PER_REQUEST = _env_int("API_MAX_ORDERS_PER_REQUEST", 1000)
