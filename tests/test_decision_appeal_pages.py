@@ -125,7 +125,7 @@ def test_a_partial_decision_tells_both_sides_either_may_appeal_in_chinese(client
     token = csrf_token_from(html)
     client.post("/language", data={"locale": "zh_Hans", "csrf_token": token})
     html = page(client, f"/cases/{case.id}")
-    assert "对裁决提出上诉" in html and "因此双方均可上诉" in html
+    assert "对裁决提出申诉" in html and "因此双方均可申诉" in html
 
 
 def test_the_mediator_whose_decision_was_appealed_stands_down(client, app, monkeypatch):
