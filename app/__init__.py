@@ -80,13 +80,14 @@ def import_models() -> None:
 
 def _register_extensions(app: Flask) -> None:
     from app.core.i18n import select_locale
+    from app.core.zones import select_timezone
 
     import_models()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
 
 

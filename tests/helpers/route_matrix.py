@@ -192,6 +192,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("auth.password", "GET"): Row(None, "/account/password", None, LOGGED_IN_200),
     ("auth.password", "POST"): Row(None, "/account/password", {}, LOGGED_IN_200),
     ("auth.account", "GET"): Row(None, "/account", None, LOGGED_IN_200),
+    ("auth.time_zone", "POST"): Row(
+        None, "/account/time-zone", {"time_zone": "Asia/Tokyo"}, LOGGED_IN_302
+    ),
     ("auth.logout_everywhere", "POST"): Row(None, "/account/logout-everywhere", {}, LOGGED_IN_302),
     ("auth.request_password_reset", "GET"): Row(None, "/password/forgot", None, PUBLIC_200),
     ("auth.request_password_reset", "POST"): Row(None, "/password/forgot", {}, PUBLIC_200),
