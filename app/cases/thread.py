@@ -7,8 +7,10 @@ has not been told of the case) and closes with the case; a closed case's thread 
 everyone who may read the case. It is part of the dossier, and reviewers read it redacted.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
+from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -96,6 +98,25 @@ def thread_of(case: Case) -> list[ThreadPost]:
         .where(ThreadPost.case_id == case.id)
         .order_by(ThreadPost.created_at, ThreadPost.id)
     ).all()
+
+
+def shown_thread(
+    case: Case, viewer_id: int | None = None, clean: Callable[[str], str] = str
+) -> list[SimpleNamespace]:
+    """The thread as a page shows it: each message ``clean``ed (reviewers read it through the
+    Redactor), its author only as the buyer, the seller or the mediator, and whether
+    ``viewer_id`` wrote it."""
+    return [
+        SimpleNamespace(
+            id=post.id,
+            role=post.author_role,
+            author=ROLE_LABELS[ThreadRole(post.author_role)],
+            own=viewer_id is not None and post.author_id == viewer_id,
+            text=clean(post.text),
+            created_at=post.created_at,
+        )
+        for post in thread_of(case)
+    ]
 
 
 def post_to_thread(case: Case, author: User, text: str) -> ThreadPost:

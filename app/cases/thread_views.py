@@ -26,14 +26,7 @@ from app.cases.page import (
     require,
     viewable_case,
 )
-from app.cases.thread import (
-    ROLE_LABELS,
-    THREAD_OPEN_STATES,
-    ThreadRole,
-    can_post,
-    post_to_thread,
-    thread_of,
-)
+from app.cases.thread import THREAD_OPEN_STATES, can_post, post_to_thread, shown_thread
 from app.core.extensions import limiter
 from app.core.forms import SiteForm, apply_error
 
@@ -61,17 +54,7 @@ def thread_panel(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
     """The thread's messages as the viewer reads them, and the form if they may write."""
     may_post = can_post(case, viewer)
     return SimpleNamespace(
-        posts=[
-            SimpleNamespace(
-                id=post.id,
-                role=post.author_role,
-                author=ROLE_LABELS[ThreadRole(post.author_role)],
-                own=post.author_id == viewer.id,
-                text=post.text,
-                created_at=post.created_at,
-            )
-            for post in thread_of(case)
-        ],
+        posts=shown_thread(case, viewer.id),
         form=page_form(posted, "thread_form", may_post, lambda: ThreadPostForm(formdata=None)),
         open=case.current_state in THREAD_OPEN_STATES,
         closed=case.current_state is CaseState.CLOSED,

@@ -30,7 +30,7 @@ from app.cases import evidence
 from app.cases.forms import ConfirmForm
 from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
 from app.cases.releases import decisions_of
-from app.cases.thread import ROLE_LABELS, ThreadRole, thread_of
+from app.cases.thread import shown_thread
 from app.core.extensions import db, limiter
 from app.core.forms import SiteForm, apply_error
 from app.jury import seat_files, voting
@@ -186,24 +186,8 @@ def anonymised_case(case: Case, redactor: Redactor) -> SimpleNamespace:
             for item in order.items
         ],
         timelines=anonymised_timelines(case, redactor),
-        thread=anonymised_thread(case, redactor),
+        thread=shown_thread(case, clean=redactor.redact),
     )
-
-
-def anonymised_thread(case: Case, redactor: Redactor) -> list[SimpleNamespace]:
-    """The negotiation thread, each message redacted, its author only Buyer, Seller or
-    Mediator."""
-    return [
-        SimpleNamespace(
-            id=post.id,
-            role=post.author_role,
-            author=ROLE_LABELS[ThreadRole(post.author_role)],
-            own=False,
-            text=redactor.redact(post.text),
-            created_at=post.created_at,
-        )
-        for post in thread_of(case)
-    ]
 
 
 def anonymised_timelines(case: Case, redactor: Redactor) -> SimpleNamespace:
