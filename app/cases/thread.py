@@ -126,7 +126,7 @@ def post_to_thread(case: Case, author: User, text: str) -> ThreadPost:
         raise ThreadRefused(
             _l("Only the buyer, the seller and the case's mediator write in this thread.")
         )
-    if case.current_state not in THREAD_OPEN_STATES:
+    if _state_held(case) not in THREAD_OPEN_STATES:
         raise ThreadRefused(_l("The thread is closed: this case can no longer take messages."))
     text = checked_text(
         text,
@@ -141,6 +141,17 @@ def post_to_thread(case: Case, author: User, text: str) -> ThreadPost:
     record_event(author, "case.thread_posted", case, after={"post": post.id, "role": role.value})
     _tell_the_others(case, post)
     return post
+
+
+def _state_held(case: Case) -> CaseState:
+    """The case's state as committed, its row held shared until the message commits: a
+    transition (an UPDATE of the row) waits for the message, or the message for it and then
+    reads the new state, so no message lands in a case that closed meanwhile. SQLite's
+    BEGIN IMMEDIATE already serialises the two."""
+    state = db.session.scalar(
+        select(Case.state).where(Case.id == case.id).with_for_update(read=True)
+    )
+    return CaseState(state)
 
 
 def _tell_the_others(case: Case, post: ThreadPost) -> None:
