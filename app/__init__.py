@@ -62,6 +62,7 @@ FEATURE_MODELS = (
     "app.orders.models",
     "app.cases.models",
     "app.cases.releases",
+    "app.cases.thread",
     "app.execution.models",
     "app.jury.models",
     "app.mediation.models",
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.views import bp as api_bp
     from app.assistant.views import bp as assistant_bp
     from app.auth.views import bp as auth_bp
+    from app.cases.thread_views import bp as thread_bp
     from app.cases.views import bp as cases_bp
     from app.closing.views import bp as closing_bp
     from app.core.i18n import bp as i18n_bp
@@ -121,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         orders_bp,
         cases_bp,
         assistant_bp,
+        thread_bp,
         notifications_bp,
         mediation_bp,
         execution_bp,

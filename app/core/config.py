@@ -115,6 +115,7 @@ class Config:
         "PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3 per hour"
     )
     VOTE_RATE_LIMIT = os.environ.get("VOTE_RATE_LIMIT", "30 per minute")
+    THREAD_POST_RATE_LIMIT = os.environ.get("THREAD_POST_RATE_LIMIT", "10 per minute")
     RATELIMIT_HEADERS_ENABLED = True
 
     # Languages
@@ -216,6 +217,8 @@ class Config:
     VIDEO_MAX_BYTES = _env_int("VIDEO_MAX_BYTES", 100 * 1024 * 1024)
     EVIDENCE_MAX_ITEMS_PER_PARTY = _env_int("EVIDENCE_MAX_ITEMS_PER_PARTY", 50)
     CASE_OPENING_MAX_FILES = _env_int("CASE_OPENING_MAX_FILES", 5)
+    # one message of a case's negotiation thread (design: Negotiation and help before filing)
+    THREAD_POST_MAX_CHARS = _env_int("THREAD_POST_MAX_CHARS", 2000)
     MAX_CONTENT_LENGTH = VIDEO_MAX_BYTES + 1024 * 1024
 
     # Execution and enforcement (design: Execution and enforcement)

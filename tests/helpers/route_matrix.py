@@ -422,6 +422,14 @@ TABLE: dict[tuple[str, str], Row] = {
     ("cases.refuse_counter_offer", "POST"): Row(
         "counter_offer", "/cases/{case}/counter-offer/refuse", {}, ONLY_BUYER
     ),
+    # the negotiation thread: every viewer reads it on the case page; the parties and the
+    # case's own mediator write in it
+    ("thread.post", "POST"): Row(
+        "evidence",
+        "/cases/{case}/thread",
+        {"thread-text": "Could you send a replacement?"},
+        S(302, 302, 302, 404, 404, 404, 404, 302, 403, 403),
+    ),
     # the dashboard and its CSV files: mediators and admins
     ("analytics.dashboard", "GET"): Row(None, "/analytics/", None, STAFF_200),
     ("analytics.export", "GET"): Row(None, "/analytics/volume.csv", None, STAFF_200),
