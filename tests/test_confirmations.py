@@ -415,7 +415,7 @@ def test_the_mediators_next_steps_come_before_the_long_reading(client):
     html = page(client, f"/cases/{case.id}")
     steps = html.index('class="next-steps"')
     assert steps < html.index("The claim") < html.index('id="timeline-title"')
-    box = html[steps:].split("</nav>", 1)[0]
+    box = html[steps:].split("</section>", 1)[0]
     for anchor in ("#decide", "#propose", "#route-to-panel", "#ask-question"):
         assert f'href="{anchor}"' in box
     assert box.index("#decide") < box.index("#propose")
