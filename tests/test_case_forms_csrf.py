@@ -11,7 +11,7 @@ from app.cases.models import Case, CaseState, EvidenceEntry
 from app.core.extensions import db
 from tests.helpers.case_factories import jpeg_bytes, make_case
 from tests.helpers.factories import make_order, make_user
-from tests.helpers.pages import csrf_token_from, login_with_token
+from tests.helpers.pages import confirmed, csrf_token_from, login_with_token
 
 pytestmark = pytest.mark.usefixtures("csrf_enabled")
 
@@ -112,6 +112,7 @@ def test_every_action_needs_the_token(client, state, who, path, data, moved_to):
 
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     response = client.post(url, data={**data, "csrf_token": csrf_token_from(page)})
+    response = confirmed(client, url, response)  # the confirmation carries its own token
     assert response.status_code == 302
     db.session.expire_all()
     after = db.session.get(Case, case.id)

@@ -40,7 +40,7 @@ from tests.helpers.hostile import (
     HOSTILE_FILENAMES,
     REFUSED_UPLOADS,
 )
-from tests.helpers.pages import field_error, login, page, reload
+from tests.helpers.pages import confirmed, field_error, login, page, post_confirmed, reload
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
@@ -399,9 +399,10 @@ def test_the_buyer_withdraws_after_confirming(client):
     case = make_case("awaiting_seller")
     login(client, case.buyer)
     confirm = page(client, f"/cases/{case.id}/withdraw")
-    assert "Yes, withdraw the case" in confirm
+    assert "Yes, withdraw the case" in confirm and "This cannot be undone." in confirm
+    assert reload(case).current_state is CaseState.AWAITING_SELLER
 
-    response = client.post(f"/cases/{case.id}/withdraw")
+    response = post_confirmed(client, f"/cases/{case.id}/withdraw")
 
     assert response.status_code == 302 and response.headers["Location"] == f"/cases/{case.id}"
     case = reload(case)
@@ -457,7 +458,11 @@ def test_the_mediator_accepts_intake_with_the_suggested_severity_preset(client):
     html = page(client, f"/cases/{case.id}")
     assert '<option selected value="urgent">' in html
 
-    response = client.post(f"/cases/{case.id}/intake/accept", data={"severity": "general"})
+    # the case was assigned to a colleague when it was filed: accepting it takes it over
+    colleague = case.mediator.display_name
+    asked = client.post(f"/cases/{case.id}/intake/accept", data={"severity": "general"})
+    assert f"This case is {colleague}&#39;s. Acting on it moves it to you." in asked.get_data(True)
+    response = confirmed(client, f"/cases/{case.id}/intake/accept", asked)
 
     assert response.status_code == 302
     case = reload(case)
@@ -483,7 +488,7 @@ def test_the_mediator_returns_a_case_with_a_reason(client):
 def test_the_seller_accepts_the_claim(client):
     case = make_case("awaiting_seller")
     login(client, case.seller)
-    assert client.post(f"/cases/{case.id}/answer/accept").status_code == 302
+    assert post_confirmed(client, f"/cases/{case.id}/answer/accept").status_code == 302
     case = reload(case)
     assert case.current_state is CaseState.EXECUTING and case.outcome == Outcome.FOR_BUYER
     html = page(client, f"/cases/{case.id}")

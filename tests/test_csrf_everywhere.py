@@ -19,7 +19,7 @@ from app.mediation.models import SavedDeskFilter
 from app.notifications.models import InboxItem, MailPreference
 from app.notifications.outbox import OutboxMessage
 from app.notifications.webhooks.models import WebhookEndpoint
-from tests.helpers.pages import csrf_token_from, signed_in
+from tests.helpers.pages import confirmed, csrf_token_from, signed_in
 from tests.helpers.route_matrix import ROLES, TABLE, build_world
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -168,7 +168,7 @@ def test_a_state_changing_route_refuses_a_request_without_its_token(app, route):
 
         # the control: with the token from a page of its own session it goes through
         token = csrf_token_from(client.get("/login").get_data(as_text=True))
-        response = client.post(url, data=data | {"csrf_token": token})
+        response = confirmed(client, url, client.post(url, data=data | {"csrf_token": token}))
         assert response.status_code == row.expected(role), response.get_data(as_text=True)[:300]
         if probe:
             db.session.expire_all()

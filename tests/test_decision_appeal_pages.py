@@ -18,7 +18,7 @@ from app.scheduler.deadlines import sweep_case_deadlines
 from tests.helpers.case_factories import make_case
 from tests.helpers.factories import make_user
 from tests.helpers.jury import START, make_pool
-from tests.helpers.pages import csrf_token_from, login_with_token, page, reload
+from tests.helpers.pages import confirmed, csrf_token_from, login_with_token, page, reload
 
 REASON = "The courier's receipt shows the parcel left our shop intact."
 REJECTED = Settlement(Remedy.CLAIM_REJECTED, None, "The courier's photo shows it intact.")
@@ -39,11 +39,10 @@ def appeal_token(html: str, case_id: int) -> str:
 
 def post_appeal(client, case, reason: str):
     token = appeal_token(page(client, f"/cases/{case.id}"), case.id)
-    return client.post(
-        f"/cases/{case.id}/appeal",
-        data={"reason": reason, "csrf_token": token},
-        follow_redirects=True,
-    )
+    url = f"/cases/{case.id}/appeal"
+    # a refusal is shown on the case page; else the confirmation step, then confirmed
+    asked = client.post(url, data={"reason": reason, "csrf_token": token}, follow_redirects=True)
+    return confirmed(client, url, asked, follow_redirects=True)
 
 
 def test_the_seller_appeals_a_default_judgment_from_the_case_page(client):
@@ -152,8 +151,9 @@ def test_the_mediator_whose_decision_was_appealed_stands_down(client, app, monke
     html = page(client, f"/cases/{case.id}")
     assert f'action="/cases/{case.id}/mediation/decision"' in html
     token = csrf_token_from(html[html.index(f'action="/cases/{case.id}/mediation/decision"') :])
-    response = client.post(
-        f"/cases/{case.id}/mediation/decision", data=decision | {"decision-csrf_token": token}
-    )
+    url = f"/cases/{case.id}/mediation/decision"
+    asked = client.post(url, data=decision | {"decision-csrf_token": token})
+    assert "The decision is final: the case has had its one appeal." in asked.get_data(True)
+    response = confirmed(client, url, asked)
     assert response.status_code == 302
     assert reload(case).current_state is CaseState.EXECUTING  # final: carried out at once

@@ -47,6 +47,7 @@ def test_the_case_page_has_each_feature_s_sections_in_their_slots(app):
     }
     assert set(sections) == {"thread", "mediation", "execution", "jury", "closing"}
     assert placed == {
+        ("next_steps", "mediation/_next_steps.html"),
         ("outcome", "jury/_outcome.html"),
         ("outcome", "mediation/_appeal.html"),
         ("outcome", "execution/_steps.html"),

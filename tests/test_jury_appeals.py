@@ -24,7 +24,7 @@ from tests.helpers.jury import (
     panel_of,
     votes,
 )
-from tests.helpers.pages import login
+from tests.helpers.pages import login, post_confirmed
 
 REASON = "The panel overlooked the courier's photo of the crushed box."
 
@@ -136,7 +136,7 @@ def test_the_buyer_appeals_from_the_case_page(client, decided_for_seller):
     response = client.post(f"/cases/{case.id}/appeal", data={"reason": "too short"})
     assert response.status_code == 302
     assert table_count(Appeal) == 0
-    client.post(f"/cases/{case.id}/appeal", data={"reason": REASON})
+    post_confirmed(client, f"/cases/{case.id}/appeal", {"reason": REASON})
     db.session.expire_all()
     assert db.session.get(type(case), case.id).current_state is CaseState.PANEL
     assert table_count(Appeal) == 1

@@ -6,7 +6,7 @@ import pytest
 from app.core.extensions import db
 from app.jury.models import Seat, Vote
 from tests.helpers.factories import make_case_row, make_user
-from tests.helpers.pages import as_user, login, page
+from tests.helpers.pages import as_user, login, page, post_confirmed
 from tests.helpers.panel_rows import (
     OPTIONS,
     close_panel,
@@ -81,7 +81,7 @@ def test_vote_through_the_form(client, seated):
     response = client.post(f"{url}/vote", data={"reason": REASON})
     assert response.status_code == 400
 
-    response = client.post(f"{url}/vote", data={"option": "0", "reason": REASON})
+    response = post_confirmed(client, f"{url}/vote", {"option": "0", "reason": REASON})
     assert response.status_code == 302
     vote = db.session.query(Vote).filter_by(seat_id=seat.id).one()
     assert (vote.option, vote.reason) == (OPTIONS[0], REASON)

@@ -14,7 +14,7 @@ from app.core.extensions import db
 from app.jury.redaction import Redactor
 from tests.helpers.case_factories import add_photo, add_statement, pdf_bytes
 from tests.helpers.factories import make_case_row, make_order, make_user
-from tests.helpers.pages import login, page
+from tests.helpers.pages import confirmed, login, page
 from tests.helpers.panel_rows import (
     OPTIONS,
     close_panel,
@@ -161,7 +161,11 @@ def test_no_page_a_reviewer_reaches_shows_the_parties(client, private_case):
     assert_private(refused.get_data(as_text=True))
 
     # after voting, and after the panel closes, still nothing
-    client.post(f"/review/seats/{seat.id}/vote", data={"option": "0", "reason": "x" * 30})
+    url = f"/review/seats/{seat.id}/vote"
+    asked = client.post(url, data={"option": "0", "reason": "x" * 30})
+    assert "Refund [buyer]" in asked.get_data(as_text=True)  # the option, redacted
+    assert_private(asked.get_data(as_text=True))
+    assert confirmed(client, url, asked).status_code == 302
     colleague = make_user(name="Colleague Carl", email="carl.colleague@example.com")
     vote_on(seat_for(panel, colleague), OPTIONS[1], "Lily Merchant packed it well, I think.")
     close_panel(panel)

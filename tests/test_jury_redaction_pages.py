@@ -11,7 +11,7 @@ from app.core.extensions import db
 from app.jury.models import BALLOT_OPTION_MAX_CHARS
 from tests.helpers.case_factories import add_statement
 from tests.helpers.factories import make_case_row, make_order, make_reviewers, make_user
-from tests.helpers.pages import csrf_token_from, login, login_with_token, page
+from tests.helpers.pages import csrf_token_from, login, login_with_token, page, post_confirmed
 from tests.helpers.panel_rows import close_panel, make_panel, seat_for, vote_on
 from tests.helpers.redaction_corpus import HOSTILE, TRACKING, leaks
 from tests.helpers.redaction_parties import corpus_case_row
@@ -93,9 +93,11 @@ def test_no_reviewer_page_leaks_the_hostile_corpus(client, hostile_panel):
 
     # the reviewer votes through the real form, the corpus in the reason
     reasons = chunks(1900)
-    response = client.post(
-        f"/review/seats/{seat.id}/vote",
-        data={"option": "0", "reason": reasons[0], "csrf_token": csrf_token_from(seat_page)},
+    url = f"/review/seats/{seat.id}/vote"
+    response = post_confirmed(
+        client,
+        url,
+        {"option": "0", "reason": reasons[0], "csrf_token": csrf_token_from(seat_page)},
     )
     assert response.status_code == 302
     for colleague, reason in zip(colleagues, reasons[1:], strict=True):

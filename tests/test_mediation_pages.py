@@ -23,7 +23,15 @@ from tests.helpers.case_factories import (
     make_case,
 )
 from tests.helpers.factories import make_case_row, make_reviewers, make_user
-from tests.helpers.pages import as_user, csrf_token_from, field_error, login, page, reload
+from tests.helpers.pages import (
+    as_user,
+    csrf_token_from,
+    field_error,
+    login,
+    page,
+    post_confirmed,
+    reload,
+)
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -413,7 +421,7 @@ def test_both_parties_accept_a_proposal_through_the_buttons(client):
     assert "Partial refund" in proposal and "¥50.00" in proposal and PROPOSAL_RATIONALE in proposal
     assert "2 days left" in proposal and proposal.count("Not answered yet") == 2
     assert "Seller: Refund the buyer" in proposal
-    assert client.post(f"/cases/{case.id}/proposal/accept").status_code == 302
+    assert post_confirmed(client, f"/cases/{case.id}/proposal/accept").status_code == 302
 
     html = page(client, f"/cases/{case.id}")
     assert "You accepted the proposal." in html
@@ -422,7 +430,7 @@ def test_both_parties_accept_a_proposal_through_the_buttons(client):
     as_user(client, case.seller)
     proposal = page(client, f"/cases/{case.id}").split('id="proposal-title"', 1)[1]
     assert re.search(r"The buyer's answer</dt>\s*<dd>Accepted</dd>", proposal)
-    assert client.post(f"/cases/{case.id}/proposal/accept").status_code == 302
+    assert post_confirmed(client, f"/cases/{case.id}/proposal/accept").status_code == 302
 
     case = reload(case)
     assert case.current_state is CaseState.EXECUTING and case.outcome == "settled"
@@ -435,7 +443,7 @@ def test_both_parties_accept_a_proposal_through_the_buttons(client):
 def test_one_rejection_sends_the_case_back_to_the_mediator(client):
     case = make_case("proposal")
     login(client, case.seller)
-    assert client.post(f"/cases/{case.id}/proposal/reject").status_code == 302
+    assert post_confirmed(client, f"/cases/{case.id}/proposal/reject").status_code == 302
     case = reload(case)
     assert case.current_state is CaseState.MEDIATION
     html = page(client, f"/cases/{case.id}")
@@ -508,9 +516,10 @@ def test_a_wrong_proposal_is_shown_again_with_the_message_beside_its_field(
 def test_the_mediator_decides_with_reasons_the_parties_can_read(client):
     case = make_case("mediation")
     login(client, case.mediator)
-    response = client.post(
+    response = post_confirmed(
+        client,
         f"/cases/{case.id}/mediation/decision",
-        data={
+        {
             "decision-outcome": "compensation",
             "decision-amount": "30",
             "decision-rationale": DECISION_REASONS,
@@ -532,9 +541,10 @@ def test_the_mediator_decides_with_reasons_the_parties_can_read(client):
 def test_a_claim_rejected_decision_is_for_the_seller(client):
     case = make_case("mediation")
     login(client, case.mediator)
-    client.post(
+    post_confirmed(
+        client,
         f"/cases/{case.id}/mediation/decision",
-        data={"decision-outcome": "claim_rejected", "decision-rationale": "No damage shown."},
+        {"decision-outcome": "claim_rejected", "decision-rationale": "No damage shown."},
     )
     case = reload(case)
     assert case.current_state is CaseState.DECIDED and case.outcome == "for_seller"

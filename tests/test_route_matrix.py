@@ -17,7 +17,7 @@ from app.cases.models import Case
 from app.core.extensions import db, limiter
 from app.core.security import SECURITY_HEADERS
 from tests.helpers.factories import make_user
-from tests.helpers.pages import signed_in
+from tests.helpers.pages import confirmed, signed_in
 from tests.helpers.route_matrix import ROLES, TABLE, Row, build_world
 
 
@@ -56,7 +56,8 @@ def request_as(app, row: Row, names: dict, people: dict, role: str):
             return client.get(url)
         if row.json:
             return client.post(url, json=data)
-        return client.post(url, data=data)
+        # a route that asks first is confirmed, as a person would
+        return confirmed(client, url, client.post(url, data=data))
     finally:
         savepoint.rollback()
         db.session.expire_all()

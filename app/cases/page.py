@@ -45,7 +45,7 @@ FORM_PERMISSIONS = {
     "contest_form": "answer_claim",
 }
 # where on the page a section may stand, top to bottom
-CASE_PAGE_SLOTS = ("outcome", "negotiation", "staff", "after_closing")
+CASE_PAGE_SLOTS = ("next_steps", "outcome", "negotiation", "staff", "after_closing")
 
 
 @dataclass(frozen=True)

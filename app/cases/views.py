@@ -12,12 +12,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.cases import downloads, evidence, files, services
+from app.cases import confirming, downloads, evidence, files, services
+from app.cases.confirming import confirmed_button_action, confirmed_form_action
 from app.cases.evidence import NewEvidence
 from app.cases.files import EvidenceRejected
 from app.cases.forms import (
     ClaimForm,
-    ConfirmForm,
     ContestForm,
     CounterOfferForm,
     IntakeAcceptForm,
@@ -263,15 +263,12 @@ def _renamed(error: EvidenceRejected, fields: dict[str, str]) -> EvidenceRejecte
 def withdraw(case_id: int):
     case = viewable_case(case_id)
     require(case.can_withdraw(current_user))
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        error = attempt(lambda: services.withdraw_case(case, current_user))
-        if error is None:
-            flash(_("Your case is withdrawn and closed."), "success")
-        else:
-            flash(str(error), "error")
-        return back_to(case)
-    return render_template("cases/withdraw.html", case=case, form=form)
+    return confirmed_button_action(
+        case,
+        lambda: services.withdraw_case(case, current_user),
+        _("Your case is withdrawn and closed."),
+        confirming.withdrawal(case),
+    )
 
 
 @bp.route("/cases/<int:case_id>/resubmit", methods=["GET", "POST"])
@@ -320,11 +317,13 @@ def refuse_counter_offer(case_id: int):
 @bp.post("/cases/<int:case_id>/answer/accept")
 @login_required
 def accept_claim(case_id: int):
-    return _button_action(
-        case_id,
-        Case.can_answer_claim,
-        services.seller_accepts_claim,
+    case = viewable_case(case_id)
+    require(case.can_answer_claim(current_user))
+    return confirmed_button_action(
+        case,
+        lambda: services.seller_accepts_claim(case, current_user),
         _("You accepted the claim: the case is decided for the buyer."),
+        confirming.claim_acceptance(case),
     )
 
 
@@ -376,14 +375,14 @@ def accept_intake(case_id: int):
     case = viewable_case(case_id)
     require(case.can_review_intake(current_user))
     form = IntakeAcceptForm()
-    if form.validate_on_submit():
-        severity = Severity(form.severity.data)
-        error = attempt(lambda: services.accept_intake(case, current_user, severity))
-        if error is None:
-            flash(_("The case is accepted; the seller is asked to answer."), "success")
-            return back_to(case)
-        apply_error(form, error)
-    return render_case(case, 400, intake_form=form)
+    return confirmed_form_action(
+        case,
+        "intake_form",
+        form,
+        lambda: services.accept_intake(case, current_user, Severity(form.severity.data)),
+        _("The case is accepted; the seller is asked to answer."),
+        lambda: confirming.intake_acceptance(case, current_user),
+    )
 
 
 @bp.post("/cases/<int:case_id>/intake/return")

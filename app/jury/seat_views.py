@@ -31,6 +31,7 @@ from app.cases.forms import ConfirmForm
 from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
 from app.cases.releases import decisions_of
 from app.cases.thread import shown_thread
+from app.core.confirm import Confirmation, confirmed_action, fingerprint
 from app.core.extensions import db, limiter
 from app.core.forms import SiteForm, apply_error
 from app.jury import seat_files, voting
@@ -251,18 +252,42 @@ def vote(seat_id: int):
         flash(_("You can no longer vote on this seat."), "error")
         return redirect(url_for("jury_seats.show", seat_id=seat.id))
     form = BallotForm(panel.options)
-    if form.validate_on_submit():
-        try:
-            option = panel.options[int(form.option.data)]
-            voting.cast_vote(seat, current_user, option, form.reason.data)
-        except JuryRefused as error:
-            db.session.rollback()
-            apply_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your vote is cast. Thank you."), "success")
-            return redirect(url_for("jury_seats.show", seat_id=seat.id))
-    return _render_seat(seat, form, 400)
+    if not form.validate_on_submit():
+        return _render_seat(seat, form, 400)
+    option = panel.options[int(form.option.data)]
+
+    def cast():
+        voting.cast_vote(seat, current_user, option, form.reason.data)
+
+    def done():
+        flash(_("Your vote is cast. Thank you."), "success")
+        return redirect(url_for("jury_seats.show", seat_id=seat.id))
+
+    def refused(error):
+        apply_error(form, error)
+        return _render_seat(seat, form, 400)
+
+    return confirmed_action(
+        fingerprint(seat.id, seat.status, panel.status),
+        cast,
+        lambda: _vote_confirmation(seat, Redactor(panel.case).redact(option)),
+        done=done,
+        refused=refused,
+        back=lambda: _render_seat(seat, form),
+    )
+
+
+def _vote_confirmation(seat: Seat, option: str) -> Confirmation:
+    return Confirmation(
+        title=_("Cast your vote?"),
+        consequences=[
+            _("Vote for: %(option)s.", option=option),
+            _("Your vote is final once cast; you cannot change it or recuse afterwards."),
+            _("Other reviewers do not see it until the panel closes."),
+        ],
+        confirm_label=_("Cast my vote"),
+        back_url=url_for("jury_seats.show", seat_id=seat.id),
+    )
 
 
 @bp.post("/<int:seat_id>/recuse")

@@ -10,14 +10,17 @@ from flask_login import current_user, login_required
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, ValidationError
 
+from app.cases.confirming import ask, case_fingerprint
 from app.cases.decisions import losing_sides
 from app.cases.models import Case, DecisionKind
-from app.cases.page import attempt, back_to, flash_errors, require, viewable_case
+from app.cases.page import back_to, flash_errors, render_case, require, viewable_case
+from app.core.confirm import Confirmation, confirmed_action
 from app.core.forms import SiteForm
 from app.jury.appeals import can_appeal, case_appeal
 from app.jury.models import Appeal, AppealHearing
 from app.jury.voting import JuryRefused, checked_reason
 from app.mediation import appeals
+from app.mediation.section import APPEAL_FORM
 
 bp = Blueprint("appeals", __name__)
 
@@ -32,12 +35,13 @@ class AppealForm(SiteForm):
             raise ValidationError(str(refusal)) from refusal
 
 
-def appeal_offer(case: Case) -> SimpleNamespace | None:
-    """The appeal the viewer may make now: the form, who would hear it, until when."""
+def appeal_offer(case: Case, posted: AppealForm | None = None) -> SimpleNamespace | None:
+    """The appeal the viewer may make now: the form (as ``posted``, if it was), who would
+    hear it, until when."""
     if not current_user.is_authenticated or not can_appeal(case, current_user):
         return None
     return SimpleNamespace(
-        form=AppealForm(formdata=None),
+        form=posted or AppealForm(formdata=None),
         of_panel=case.decision_kind == DecisionKind.PANEL.value,
         to_mediator=appeals.heard_by(case) is AppealHearing.MEDIATOR,
         seats=current_app.config["APPEAL_PANEL_SEATS"],
@@ -77,11 +81,44 @@ def appeal(case_id: int):
     if not form.validate_on_submit():
         flash_errors(form)
         return back_to(case)
-    error = attempt(lambda: appeals.appeal(case, current_user, form.reason.data))
-    if error is not None:
+
+    def done():
+        if to_mediator:
+            flash(_("Your appeal is in: a second mediator will decide the case again."), "success")
+        else:
+            flash(_("Your appeal is in: a new, larger panel of reviewers will decide."), "success")
+        return back_to(case)
+
+    def refused(error):
         flash(str(error), "error")
-    elif to_mediator:
-        flash(_("Your appeal is in: a second mediator will decide the case again."), "success")
+        return back_to(case)
+
+    return confirmed_action(
+        case_fingerprint(case),
+        lambda: appeals.appeal(case, current_user, form.reason.data),
+        lambda: _appeal_confirmation(case, to_mediator),
+        done=done,
+        refused=refused,
+        back=lambda: render_case(case, 200, **{APPEAL_FORM: form}),
+    )
+
+
+def _appeal_confirmation(case: Case, to_mediator: bool) -> Confirmation:
+    if to_mediator:
+        heard = _("A second mediator, who has not handled the case before, decides it again.")
     else:
-        flash(_("Your appeal is in: a new, larger panel of reviewers will decide."), "success")
-    return back_to(case)
+        heard = _(
+            "A fresh panel of %(seats)d reviewers decides it again.",
+            seats=current_app.config["APPEAL_PANEL_SEATS"],
+        )
+    return ask(
+        case,
+        _("Appeal the decision of case #%(id)d?", id=case.id),
+        [
+            _("Appeal the decision, with your reason; the case has one appeal."),
+            heard,
+            _("What the appeal decides is final, even if it is worse for you."),
+        ],
+        _("Appeal"),
+        anchor="appeal",
+    )

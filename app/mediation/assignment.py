@@ -7,6 +7,7 @@ from sqlalchemy import Select, func, select
 
 from app.auth.models import Role, RoleGrant, User
 from app.cases.models import Case, CaseState
+from app.cases.transitions import touch
 from app.core.extensions import db
 from app.jury.appeals import stood_down_mediator
 from app.mediation.models import MediatorProfile
@@ -71,3 +72,18 @@ def choose_mediator(case: Case, excluding: Collection[int | None] = ()) -> User 
         return (0 if knows_the_goods else 1, open_counts.get(mediator.id, 0), mediator.id)
 
     return min(candidates, key=rank)
+
+
+def take_over(case: Case, mediator: User) -> None:
+    """``mediator`` acts on a case that is a colleague's: it becomes theirs, audited (the
+    confirmation step named the colleague first)."""
+    if case.mediator_id is None or case.mediator_id == mediator.id:
+        return
+    touch(
+        case,
+        mediator,
+        "case.taken_over",
+        expect=case.current_state,
+        audit=({"mediator": case.mediator_id}, {"mediator": mediator.id}),
+        mediator_id=mediator.id,
+    )

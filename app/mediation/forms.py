@@ -40,7 +40,7 @@ from app.mediation.queue import (
     normalised_search,
 )
 from app.mediation.saved_filters import NAME_MAX_CHARS
-from app.mediation.services import MAX_TEXT, Settlement
+from app.mediation.services import MAX_TEXT, REJECTION_REASON_MAX_CHARS, Settlement
 
 PROPOSAL_ANSWER_LABELS = {
     Answer.ACCEPTED: _l("Accepted"),
@@ -78,6 +78,7 @@ AUDIT_ACTION_LABELS = {
     "case.decided_by_mediator": _l("Decided the case"),
     "case.routed_to_panel": _l("Sent the case to a reviewer panel"),
     "case.reassigned": _l("Gave the case to another mediator"),
+    "case.taken_over": _l("Took over the case from another mediator"),
     "case.execution_started": _l("Started carrying out the decision"),
     "obligation.done": _l("Marked a step done"),
     "obligation.confirmed": _l("Confirmed a step"),
@@ -275,3 +276,13 @@ class AnswerQuestionForm(SiteForm):
     def __init__(self, question_id: int, *args, **kwargs):
         super().__init__(*args, prefix=f"answer-{question_id}", **kwargs)
         counted(self.text, MAX_TEXT, rows=4)
+
+
+class RejectProposalForm(SiteForm):
+    """Rejecting a proposal, with a reason if the party gives one."""
+
+    reason = TextAreaField(_l("Why you reject it (optional)"), **LONG_TEXT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="reject", **kwargs)
+        counted(self.reason, REJECTION_REASON_MAX_CHARS, rows=3)

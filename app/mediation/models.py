@@ -127,6 +127,8 @@ class SettlementProposal(db.Model):
     buyer_answered_at: Mapped[datetime | None]
     seller_answer: Mapped[str | None] = mapped_column(String(10))
     seller_answered_at: Mapped[datetime | None]
+    # why the party who rejected it did (optional): the mediator reads it on the next proposal
+    rejection_reason: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None]
 
     case: Mapped[Case] = relationship()

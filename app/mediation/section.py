@@ -33,10 +33,22 @@ from app.mediation.forms import (
     NoteForm,
     PanelForm,
     QuestionForm,
+    RejectProposalForm,
     SettlementForm,
     default_ballot,
 )
-from app.mediation.models import CaseNote, CaseQuestion, PanelReferral, SettlementProposal
+from app.mediation.models import (
+    Answer,
+    CaseNote,
+    CaseQuestion,
+    PanelReferral,
+    ProposalStatus,
+    SettlementProposal,
+)
+
+REJECT_FORM = "reject_proposal_form"
+# the appeal form as posted, shown again when the party goes back from its confirmation
+APPEAL_FORM = "appeal_form"
 
 
 def may_answer_proposal(proposal: SettlementProposal | None, user: User) -> bool:
@@ -52,10 +64,16 @@ def mediation_panel(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
     use; for staff, the mediator's section. Takes from ``posted`` the forms it shows."""
     proposal = services.open_proposal(case)
     party = case.party_of(viewer)
+    may_answer = may_answer_proposal(proposal, viewer)
     return SimpleNamespace(
         proposal=proposal,
         proposal_plan=_plan(proposal.outcome) if proposal else [],
-        may_answer_proposal=may_answer_proposal(proposal, viewer),
+        may_answer_proposal=may_answer,
+        reject_form=page_form(
+            posted, REJECT_FORM, may_answer, lambda: RejectProposalForm(formdata=None)
+        ),
+        last_rejection=None if proposal else _last_rejection(case),
+        appeal_form=posted.pop(APPEAL_FORM, None),
         questions=_questions_to(case, viewer, party, posted) if party else [],
         staff=_staff_section(case, viewer, posted) if case.can_see_internals(viewer) else None,
         answer_label=lambda answer: label(PROPOSAL_ANSWER_LABELS, answer),
@@ -190,3 +208,18 @@ def _latest_referral(case: Case) -> PanelReferral | None:
         .order_by(PanelReferral.id.desc())
         .limit(1)
     ).first()
+
+
+def _last_rejection(case: Case) -> SimpleNamespace | None:
+    """The latest proposal, if a party rejected it: who did, and why if they said. Shown to
+    both sides and the mediator until the next proposal, whose form it stands above."""
+    latest = db.session.scalars(
+        select(SettlementProposal)
+        .where(SettlementProposal.case_id == case.id)
+        .order_by(SettlementProposal.id.desc())
+        .limit(1)
+    ).first()
+    if latest is None or latest.status != ProposalStatus.REJECTED.value:
+        return None
+    rejected_by = next(p for p in Party if latest.answer_of(p.value) == Answer.REJECTED.value)
+    return SimpleNamespace(proposal=latest, party=rejected_by.value, reason=latest.rejection_reason)

@@ -37,6 +37,7 @@ from app.jury.appeals import stood_down
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import BALLOT_OPTION_MAX_CHARS, PanelRound
 from app.mediation.appeals import may_decide, may_propose
+from app.mediation.assignment import take_over
 from app.mediation.models import (
     Answer,
     CaseNote,
@@ -47,6 +48,7 @@ from app.mediation.models import (
 )
 
 MAX_TEXT = 5000
+REJECTION_REASON_MAX_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ def add_note(case: Case, mediator: User, text: str) -> CaseNote:
 
 def ask_question(case: Case, mediator: User, party: Party, text: str, hours: int) -> CaseQuestion:
     _require(case.can_ask_question(mediator))
+    take_over(case, mediator)
     if not 1 <= hours <= 24 * 14:
         raise CaseRefused(_l("Give between 1 hour and 14 days to answer."), "hours")
     now = clock.now()
@@ -153,6 +156,7 @@ def answer_question(question: CaseQuestion, user: User, text: str) -> None:
 
 def reopen_evidence_window(case: Case, mediator: User) -> None:
     _require(case.can_reopen_evidence(mediator))
+    take_over(case, mediator)
     event = move(
         case,
         CaseState.EVIDENCE,
@@ -180,7 +184,7 @@ def _check_settlement(case: Case, settlement: Settlement) -> None:
     _text(settlement.rationale, "rationale", _l("Explain the reasons."))
 
 
-def _amount_for(case: Case, settlement: Settlement) -> int | None:
+def settled_amount(case: Case, settlement: Settlement) -> int | None:
     if settlement.outcome in REMEDIES_WITH_AMOUNT:
         return settlement.amount_fen
     if settlement.outcome in (Remedy.FULL_REFUND, Remedy.RETURN_AND_REFUND):
@@ -201,6 +205,7 @@ def propose_settlement(case: Case, mediator: User, settlement: Settlement) -> Se
     """Propose a settlement; a newer proposal supersedes the one still open."""
     _require(may_propose(case, mediator))
     _check_settlement(case, settlement)
+    take_over(case, mediator)
     now = clock.now()
     expires_at = now + _config("PROPOSAL_WINDOW")
     previous = open_proposal(case)
@@ -226,7 +231,7 @@ def propose_settlement(case: Case, mediator: User, settlement: Settlement) -> Se
         case_id=case.id,
         mediator_id=mediator.id,
         outcome=settlement.outcome.value,
-        amount_fen=_amount_for(case, settlement),
+        amount_fen=settled_amount(case, settlement),
         rationale=settlement.rationale.strip(),
         expires_at=expires_at,
         created_at=now,
@@ -237,8 +242,9 @@ def propose_settlement(case: Case, mediator: User, settlement: Settlement) -> Se
     return proposal
 
 
-def answer_proposal(case: Case, user: User, accept: bool) -> None:
-    """A party's answer. Both accepting settles the case; one rejection ends the proposal.
+def answer_proposal(case: Case, user: User, accept: bool, reason: str = "") -> None:
+    """A party's answer. Both accepting settles the case; one rejection ends the proposal,
+    with the rejecting party's ``reason`` if it gives one.
 
     The answer is a compare-and-set on the proposal row, so the other party's answer and the
     expiry sweep, at the same instant, serialise on that row: exactly one outcome.
@@ -250,6 +256,9 @@ def answer_proposal(case: Case, user: User, accept: bool) -> None:
     column = f"{party.value}_answer"
     now = clock.now()
     answer = Answer.ACCEPTED if accept else Answer.REJECTED
+    if accept:
+        reason = ""
+    reason = checked_text(reason, "reason", maximum=REJECTION_REASON_MAX_CHARS, refusal=CaseRefused)
     result = db.session.execute(
         update(SettlementProposal)
         .where(
@@ -258,13 +267,20 @@ def answer_proposal(case: Case, user: User, accept: bool) -> None:
             SettlementProposal.expires_at > now,
             getattr(SettlementProposal, column).is_(None),
         )
-        .values({column: answer.value, f"{party.value}_answered_at": now})
+        .values(
+            {
+                column: answer.value,
+                f"{party.value}_answered_at": now,
+                "rejection_reason": reason or None,
+            }
+        )
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         raise CaseRefused(_l("This step is no longer possible: the case has moved on."))
+    answered = {"proposal": proposal.id, "answer": answer.value}
     record_event(
-        user, "proposal.answered", case, after={"proposal": proposal.id, "answer": answer.value}
+        user, "proposal.answered", case, after=answered | ({"reason": reason} if reason else {})
     )
     db.session.refresh(proposal)
     if answer is Answer.REJECTED:
@@ -326,6 +342,7 @@ def decide(case: Case, mediator: User, settlement: Settlement) -> None:
     """The mediator decides with written reasons; the losing side may appeal in 48 hours."""
     _require(may_decide(case, mediator))
     _check_settlement(case, settlement)
+    take_over(case, mediator)
     rejected = settlement.outcome is Remedy.CLAIM_REJECTED
     record_decision(
         case,
@@ -334,7 +351,7 @@ def decide(case: Case, mediator: User, settlement: Settlement) -> None:
         Outcome.FOR_SELLER if rejected else Outcome.FOR_BUYER,
         DecisionKind.MEDIATOR,
         settlement.outcome.value,
-        _amount_for(case, settlement),
+        settled_amount(case, settlement),
         expect=CaseState.MEDIATION,
         reasons=settlement.rationale.strip(),
     )
@@ -360,6 +377,7 @@ def route_to_panel(
         )
     summary = _text(summary, "summary", _l("Write a neutral summary."))
     question = _text(question, "question", _l("Write the question for the panel."))
+    take_over(case, mediator)
     try:
         with db.session.begin_nested():
             event = move(

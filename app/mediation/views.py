@@ -21,13 +21,14 @@ from flask_login import current_user, login_required
 from app.auth.forms import ButtonForm
 from app.auth.models import Role, User
 from app.cases import releases
+from app.cases.confirming import confirmed_button_action, confirmed_form_action
+from app.cases.forms import ConfirmForm
 from app.cases.models import EvidenceEntry
 from app.cases.page import (
     CaseSection,
     Placement,
     attempt,
     back_to,
-    button_action,
     form_action,
     register_case_section,
     render_case,
@@ -39,7 +40,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.core.forms import apply_error
 from app.core.pages import paginate
-from app.mediation import appeals, queue, saved_filters, services
+from app.mediation import appeals, confirmations, queue, saved_filters, services
 from app.mediation.assignment import on_duty_mediators
 from app.mediation.forms import (
     AnswerQuestionForm,
@@ -49,13 +50,19 @@ from app.mediation.forms import (
     QuestionForm,
     QueueFilterForm,
     ReassignForm,
+    RejectProposalForm,
     ReviewerReleaseForm,
     SaveFilterForm,
     SettlementForm,
 )
 from app.mediation.models import CaseQuestion, SavedDeskFilter
 from app.mediation.queue import DeskFilter
-from app.mediation.section import answer_form_name, may_answer_proposal, mediation_panel
+from app.mediation.section import (
+    REJECT_FORM,
+    answer_form_name,
+    may_answer_proposal,
+    mediation_panel,
+)
 from app.mediation.sla import MEDIATOR_SLA_STATES
 
 bp = Blueprint("mediation", __name__)
@@ -66,6 +73,7 @@ def _add_to_the_case_page(state) -> None:
     """The appeal under the decision, the open proposal and the questions beside the
     negotiation; the mediator's tools."""
     placements = (
+        Placement("next_steps", 10, "mediation/_next_steps.html"),
         Placement("outcome", 20, "mediation/_appeal.html"),
         Placement("negotiation", 10, "mediation/_proposal.html"),
         Placement("negotiation", 20, "mediation/_questions.html"),
@@ -196,7 +204,7 @@ def ask_question(case_id: int):
     case = viewable_case(case_id)
     require(case.can_ask_question(current_user))
     form = QuestionForm()
-    return form_action(
+    return confirmed_form_action(
         case,
         "question_form",
         form,
@@ -204,6 +212,9 @@ def ask_question(case_id: int):
             case, current_user, form.chosen_party, form.text.data or "", form.hours.data
         ),
         _("Your question is sent. The answer will appear on that side's timeline."),
+        lambda: confirmations.on_colleagues_case(
+            case, current_user, _("Ask a party a question."), "ask-question"
+        ),
     )
 
 
@@ -212,10 +223,15 @@ def ask_question(case_id: int):
 def reopen_evidence(case_id: int):
     case = viewable_case(case_id)
     require(case.can_reopen_evidence(current_user))
-    return button_action(
+    return confirmed_form_action(
         case,
+        "reopen_form",
+        ConfirmForm(),
         lambda: services.reopen_evidence_window(case, current_user),
         _("The evidence window is open again: both sides can add evidence."),
+        lambda: confirmations.on_colleagues_case(
+            case, current_user, _("Reopen the evidence window."), "reopen-evidence"
+        ),
     )
 
 
@@ -225,12 +241,13 @@ def propose(case_id: int):
     case = viewable_case(case_id)
     require(appeals.may_propose(case, current_user))
     form = SettlementForm()
-    return form_action(
+    return confirmed_form_action(
         case,
         "proposal_form",
         form,
         lambda: services.propose_settlement(case, current_user, form.settlement()),
         _("Your proposal is sent to both sides."),
+        lambda: confirmations.proposal(case, current_user, form.settlement()),
     )
 
 
@@ -240,12 +257,13 @@ def decide(case_id: int):
     case = viewable_case(case_id)
     require(appeals.may_decide(case, current_user))
     form = DecisionForm()
-    return form_action(
+    return confirmed_form_action(
         case,
         "decision_form",
         form,
         lambda: services.decide(case, current_user, form.settlement()),
         _("The case is decided. Both sides are told, with your reasons."),
+        lambda: confirmations.decision(case, current_user, form.settlement()),
     )
 
 
@@ -255,7 +273,7 @@ def route_to_panel(case_id: int):
     case = viewable_case(case_id)
     require(appeals.may_decide(case, current_user))
     form = PanelForm()
-    return form_action(
+    return confirmed_form_action(
         case,
         "panel_form",
         form,
@@ -263,6 +281,9 @@ def route_to_panel(case_id: int):
             case, current_user, form.summary.data or "", form.question.data or "", form.ballot()
         ),
         _("The case goes to a reviewer panel."),
+        lambda: confirmations.on_colleagues_case(
+            case, current_user, _("Send the case to a reviewer panel."), "route-to-panel"
+        ),
     )
 
 
@@ -294,22 +315,34 @@ def release_to_reviewers(case_id: int, entry_id: int):
 @bp.post("/cases/<int:case_id>/proposal/accept")
 @login_required
 def accept_proposal(case_id: int):
-    return _answer_proposal(case_id, True, _("You accepted the proposal."))
+    case = viewable_case(case_id)
+    proposal = services.open_proposal(case)
+    require(may_answer_proposal(proposal, current_user))
+    return confirmed_button_action(
+        case,
+        lambda: services.answer_proposal(case, current_user, True),
+        _("You accepted the proposal."),
+        confirmations.accepting_proposal(case),
+        proposal.id,
+    )
 
 
 @bp.post("/cases/<int:case_id>/proposal/reject")
 @login_required
 def reject_proposal(case_id: int):
-    return _answer_proposal(
-        case_id, False, _("You rejected the proposal: the case goes back to the mediator.")
-    )
-
-
-def _answer_proposal(case_id: int, accept: bool, success: str):
     case = viewable_case(case_id)
-    require(may_answer_proposal(services.open_proposal(case), current_user))
-    return button_action(
-        case, lambda: services.answer_proposal(case, current_user, accept), success
+    proposal = services.open_proposal(case)
+    require(may_answer_proposal(proposal, current_user))
+    form = RejectProposalForm()
+    reason = form.reason.data or ""
+    return confirmed_form_action(
+        case,
+        REJECT_FORM,
+        form,
+        lambda: services.answer_proposal(case, current_user, False, reason),
+        _("You rejected the proposal: the case goes back to the mediator."),
+        lambda: confirmations.rejecting_proposal(case, reason.strip()),
+        proposal.id,
     )
 
 

@@ -11,13 +11,20 @@ import time
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.helpers.journeys import JOURNEY_ORDERS
+from tests.helpers.journeys import (
+    BUYER,
+    JOURNEY_ORDERS,
+    MEDIATOR,
+    SELLER,
+    accept_at_intake,
+    confirm,
+    contest,
+    expect_text,
+    open_case,
+    to_mediation,
+)
 
 pytestmark = pytest.mark.browser
-
-BUYER = "buyer@example.com"
-SELLER = "seller@example.com"
-MEDIATOR = "mediator@example.com"
 
 
 @pytest.fixture(scope="module")
@@ -41,64 +48,6 @@ def pdf(tmp_path_factory):
     return path
 
 
-def case_id_of(page) -> int:
-    match = re.search(r"/cases/(\d+)", page.url)
-    assert match, page.url
-    return int(match.group(1))
-
-
-def open_case(buyer, order_id: str, description: str, photo=None, remedy="full_refund") -> int:
-    """My orders → the order → Open a case → past the assistant's questions to the claim
-    form; returns the new case's id."""
-    page = buyer.go("/orders")
-    page.get_by_role("link", name=order_id).click()
-    page.locator("a[href$='/assistant']").click()
-    page.locator("a[href$='/case/new']").click()
-    page.select_option("#claim_type", "not_as_described")
-    page.select_option("#responsible_party", "seller")
-    page.fill("#description", description)
-    page.select_option("#remedy", remedy)
-    if photo is not None:
-        page.set_input_files("#evidence_files", str(photo))
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_url(re.compile(r"/cases/\d+$"))
-    return case_id_of(page)
-
-
-def accept_at_intake(mediator, case_id: int, shot: str | None = None) -> None:
-    page = mediator.go("/mediation/")
-    waiting = page.locator(f"section[aria-labelledby='intake-title'] a[href='/cases/{case_id}']")
-    assert waiting.count() == 1, "the new case is not waiting for intake on the mediator desk"
-    if shot:
-        mediator.shot(shot)
-    page = mediator.go(f"/cases/{case_id}")
-    page.select_option("#severity", "important")
-    page.locator(f"form[action='/cases/{case_id}/intake/accept'] button").click()
-    page.wait_for_load_state()
-    assert mediator.site.case_state(case_id) == "awaiting_seller"
-
-
-def contest(seller, case_id: int, pdf=None) -> None:
-    """The seller contests the claim, then adds a PDF to the seller's timeline."""
-    page = seller.go(f"/cases/{case_id}")
-    expect_text(page, "Answer the claim")
-    page.fill("#statement", "The earbuds passed inspection and left our shop intact.")
-    page.locator(f"form[action='/cases/{case_id}/answer/contest'] button").click()
-    page.wait_for_load_state()
-    assert seller.site.case_state(case_id) == "evidence"
-    if pdf is not None:
-        page.select_option("#kind", "pdf")
-        page.set_input_files("#file", str(pdf))
-        page.locator(f"form[action='/cases/{case_id}/evidence'] button[type=submit]").click()
-        page.wait_for_load_state()
-        expect_text(page, "PDF document")
-
-
-def to_mediation(site, case_id: int) -> None:
-    site.expire_deadline(case_id)  # the 72-hour evidence window closes
-    site.wait_for_state(case_id, "mediation")
-
-
 def propose(mediator, case_id: int, outcome: str, amount: str | None, rationale: str) -> None:
     page = mediator.go(f"/cases/{case_id}")
     page.select_option("#proposal-outcome", outcome)
@@ -106,15 +55,17 @@ def propose(mediator, case_id: int, outcome: str, amount: str | None, rationale:
         page.fill("#proposal-amount", amount)
     page.fill("#proposal-rationale", rationale)
     page.locator(f"form[action='/cases/{case_id}/mediation/proposal'] button").click()
-    page.wait_for_load_state()
+    confirm(page)
     assert mediator.site.case_state(case_id) == "proposal", page.locator("main").inner_text()
 
 
 def answer_proposal(party, case_id: int, answer: str) -> None:
     page = party.go(f"/cases/{case_id}")
     expect_text(page, "The mediator's settlement proposal")
+    if answer == "reject":  # the reason's form is folded under "Reject the proposal…"
+        page.locator("details.reject-proposal summary").click()
     page.locator(f"form[action='/cases/{case_id}/proposal/{answer}'] button").click()
-    page.wait_for_load_state()
+    confirm(page)
 
 
 def open_seat_from_inbox(reviewer, case_id: int, seat_id: int, timeout: float = 25):
@@ -133,11 +84,6 @@ def open_seat_from_inbox(reviewer, case_id: int, seat_id: int, timeout: float = 
     notice.first.get_by_role("button", name="Open").click()
     page.wait_for_url(re.compile(rf"/review/seats/{seat_id}$"))
     return page
-
-
-def expect_text(page, text: str) -> None:
-    main = page.locator("main").inner_text()
-    assert text in main, f"{text!r} not on {page.url}:\n{main[:1500]}"
 
 
 def journey(name: str):
@@ -284,7 +230,7 @@ def test_full_path_from_claim_through_panel_to_closed_and_rated(actors, site, ph
         if number == 0:
             reviewer.shot("4-reviewer-ballot")
         page.locator(f"form[action='/review/seats/{seat_id}/vote'] button").click()
-        page.wait_for_load_state()
+        confirm(page)
         expect_text(page, "You voted:")
         reviewer.close()
 
@@ -356,7 +302,7 @@ def test_the_losing_buyer_appeals_to_a_larger_panel(actors, site, pdf):
         page.locator("input[name=option]").nth(1).check()
         page.fill("#reason", "The charging fault is not shown in any of the evidence.")
         page.locator(f"form[action='/review/seats/{seat_id}/vote'] button").click()
-        page.wait_for_load_state()
+        confirm(page)
         reviewer.close()
     site.wait_for_state(case_id, "decided")
 
@@ -368,7 +314,7 @@ def test_the_losing_buyer_appeals_to_a_larger_panel(actors, site, pdf):
     buyer.shot("1-appeal-form")
     page.fill("#reason", "The panel did not see the charging log I added; it shows the fault.")
     page.locator(f"form[action='/cases/{case_id}/appeal'] button").click()
-    page.wait_for_load_state()
+    confirm(page)
     expect_text(page, "Your appeal is in")
     assert site.case_state(case_id) == "panel"
     [(seats_on_appeal,)] = site.sql(

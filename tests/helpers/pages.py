@@ -1,6 +1,9 @@
 """Logging in, and reading pages and their forms the way the functional tests need them."""
 
 import re
+from html import unescape
+
+from werkzeug.datastructures import MultiDict
 
 from app.auth.sessions import open_login
 from app.cases.models import Case
@@ -68,3 +71,37 @@ def signed_in(client, user):
         session["_user_id"] = key
         session["_fresh"] = True
     return client
+
+
+HIDDEN_INPUT = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def confirmation_fields(html: str) -> list[tuple[str, str]]:
+    """What the confirmation step's form posts back: the values carried over, ``seen`` and
+    the CSRF token, as the browser sends them with the Confirm button."""
+    assert 'id="confirmation-form"' in html, "not a confirmation step"
+    form = html.split('id="confirmation-form"', 1)[1].split("</form>", 1)[0]
+    return [(name, unescape(value)) for name, value in HIDDEN_INPUT.findall(form)]
+
+
+def is_confirmation(response) -> bool:
+    return response.status_code == 200 and 'id="confirmation-form"' in response.get_data(
+        as_text=True
+    )
+
+
+def confirmed(client, url: str, response, **options):
+    """What a person gets who confirms: if ``response`` is a confirmation step, its form
+    posted back with Confirm (and ``options``, such as ``follow_redirects``); else itself."""
+    if not is_confirmation(response):
+        return response
+    fields = confirmation_fields(response.get_data(as_text=True))
+    return client.post(url, data=MultiDict([*fields, ("confirmed", "yes")]), **options)
+
+
+def post_confirmed(client, url: str, data: dict | None = None, **options):
+    """Post a form that asks for confirmation, then confirm it: the first post must answer
+    with the confirmation step; returns the response to the second."""
+    first = client.post(url, data=data or {})
+    assert is_confirmation(first), first.get_data(as_text=True)
+    return confirmed(client, url, first, **options)

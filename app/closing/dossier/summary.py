@@ -34,6 +34,7 @@ from app.core.extensions import db
 from app.core.money import format_amount
 from app.execution.forms import OBLIGATION_KIND_LABELS, OBLIGATION_STATUS_LABELS
 from app.execution.models import Obligation
+from app.mediation.models import Answer, ProposalStatus, SettlementProposal
 
 # The summary's only style, allowed by its hash in the page's own Content-Security-Policy
 SUMMARY_STYLE = (
@@ -103,6 +104,7 @@ def summary_of(
             for item in order.items
         ],
         reasons=case.decision_reasons,
+        rejections=_rejections(case, amount),
         obligations=[
             SimpleNamespace(
                 step=obligation.step,
@@ -138,6 +140,33 @@ def summary_of(
         ],
         timelines=[_timeline_summary(party, entries[party], paths) for party in Party],
     )
+
+
+def _rejections(case: Case, amount) -> list[SimpleNamespace]:
+    """Each settlement proposal a party rejected: who, when, the terms, and their reason."""
+    rejected = db.session.scalars(
+        select(SettlementProposal)
+        .where(
+            SettlementProposal.case_id == case.id,
+            SettlementProposal.status == ProposalStatus.REJECTED.value,
+        )
+        .order_by(SettlementProposal.id)
+    )
+    summaries = []
+    for proposal in rejected:
+        party = next(p for p in Party if proposal.answer_of(p.value) == Answer.REJECTED.value)
+        terms = str(label(REMEDY_LABELS, proposal.outcome))
+        if proposal.amount_fen is not None:
+            terms += f": {amount(proposal.amount_fen)}"
+        summaries.append(
+            SimpleNamespace(
+                party=str(label(PARTY_LABELS, party)),
+                terms=terms,
+                at=_when(getattr(proposal, f"{party.value}_answered_at")),
+                reason=proposal.rejection_reason,
+            )
+        )
+    return summaries
 
 
 def _decision_rows(case: Case, amount) -> list[tuple[str, str]]:
@@ -241,6 +270,11 @@ def render_text(summary: SimpleNamespace) -> str:
         if summary.reasons:
             lines.append(_("Reasons") + ":")
             block(summary.reasons)
+    if summary.rejections:
+        heading(_("Proposals rejected"))
+        for item in summary.rejections:
+            lines.append(f"{item.at} · {item.party} · {_plain(item.terms)}")
+            block(item.reason or _("No reason was given."))
     if summary.obligations:
         heading(_("Obligations"))
         for item in summary.obligations:
