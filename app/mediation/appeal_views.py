@@ -12,18 +12,22 @@ from wtforms.validators import DataRequired, ValidationError
 
 from app.cases.decisions import losing_sides
 from app.cases.models import Case, DecisionKind
-from app.cases.page import attempt, back_to, flash_errors, require, viewable_case
+from app.cases.page import attempt, back_to, render_case, require, viewable_case
 from app.core.forms import SiteForm
 from app.jury.appeals import can_appeal, case_appeal
 from app.jury.models import Appeal, AppealHearing
-from app.jury.voting import JuryRefused, checked_reason
+from app.jury.voting import REASON_MAX_CHARS, JuryRefused, checked_reason
 from app.mediation import appeals
 
 bp = Blueprint("appeals", __name__)
 
 
 class AppealForm(SiteForm):
-    reason = TextAreaField(_l("Why the decision is wrong"), validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Why the decision is wrong"),
+        validators=[DataRequired()],
+        render_kw={"rows": 4, "maxlength": REASON_MAX_CHARS},
+    )
 
     def validate_reason(self, field) -> None:
         try:
@@ -74,9 +78,8 @@ def appeal(case_id: int):
     require(can_appeal(case, current_user))
     to_mediator = appeals.heard_by(case) is AppealHearing.MEDIATOR
     form = AppealForm()
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return back_to(case)
+    if not form.validate_on_submit():  # the case page again, the form as posted
+        return render_case(case, 400, appeal_form=form)
     error = attempt(lambda: appeals.appeal(case, current_user, form.reason.data))
     if error is not None:
         flash(str(error), "error")

@@ -59,6 +59,7 @@ def mediation_panel(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
         questions=_questions_to(case, viewer, party, posted) if party else [],
         staff=_staff_section(case, viewer, posted) if case.can_see_internals(viewer) else None,
         answer_label=lambda answer: label(PROPOSAL_ANSWER_LABELS, answer),
+        appeal_form=posted.pop("appeal_form", None),  # a posted appeal shown again
     )
 
 

@@ -71,7 +71,7 @@ def accept_at_intake(mediator, case_id: int, shot: str | None = None) -> None:
         mediator.shot(shot)
     page = mediator.go(f"/cases/{case_id}")
     page.select_option("#severity", "important")
-    page.locator(f"form[action='/cases/{case_id}/intake/accept'] button").click()
+    page.locator(f"form[action^='/cases/{case_id}/intake/accept#'] button").click()
     page.wait_for_load_state()
     assert mediator.site.case_state(case_id) == "awaiting_seller"
 
@@ -81,13 +81,13 @@ def contest(seller, case_id: int, pdf=None) -> None:
     page = seller.go(f"/cases/{case_id}")
     expect_text(page, "Answer the claim")
     page.fill("#statement", "The earbuds passed inspection and left our shop intact.")
-    page.locator(f"form[action='/cases/{case_id}/answer/contest'] button").click()
+    page.locator(f"form[action^='/cases/{case_id}/answer/contest#'] button").click()
     page.wait_for_load_state()
     assert seller.site.case_state(case_id) == "evidence"
     if pdf is not None:
         page.select_option("#kind", "pdf")
         page.set_input_files("#file", str(pdf))
-        page.locator(f"form[action='/cases/{case_id}/evidence'] button[type=submit]").click()
+        page.locator(f"form[action^='/cases/{case_id}/evidence#'] button[type=submit]").click()
         page.wait_for_load_state()
         expect_text(page, "PDF document")
 
@@ -103,7 +103,7 @@ def propose(mediator, case_id: int, outcome: str, amount: str | None, rationale:
     if amount is not None:
         page.fill("#proposal-amount", amount)
     page.fill("#proposal-rationale", rationale)
-    page.locator(f"form[action='/cases/{case_id}/mediation/proposal'] button").click()
+    page.locator(f"form[action^='/cases/{case_id}/mediation/proposal#'] button").click()
     page.wait_for_load_state()
     assert mediator.site.case_state(case_id) == "proposal", page.locator("main").inner_text()
 
@@ -252,7 +252,7 @@ def test_full_path_from_claim_through_panel_to_closed_and_rated(actors, site, ph
     )
     page.fill("#panel-question", "Should the buyer get a full refund?")
     page.fill("#panel-options", "Grant the buyer a full refund\nReject the claim")
-    page.locator(f"form[action='/cases/{case_id}/mediation/panel'] button").click()
+    page.locator(f"form[action^='/cases/{case_id}/mediation/panel#'] button").click()
     page.wait_for_load_state()
     assert site.case_state(case_id) == "panel", page.locator("main").inner_text()[:1500]
     mediator.shot("3-sent-to-panel")
@@ -281,7 +281,7 @@ def test_full_path_from_claim_through_panel_to_closed_and_rated(actors, site, ph
         page.fill("#reason", "The photo shows a crack the inspection report cannot explain.")
         if number == 0:
             reviewer.shot("4-reviewer-ballot")
-        page.locator(f"form[action='/review/seats/{seat_id}/vote'] button").click()
+        page.locator(f"form[action^='/review/seats/{seat_id}/vote#'] button").click()
         page.wait_for_load_state()
         expect_text(page, "You voted:")
         reviewer.close()
@@ -302,7 +302,7 @@ def test_full_path_from_claim_through_panel_to_closed_and_rated(actors, site, ph
     page.locator("textarea[id$='-proof']").first.fill(
         "Refunded through Alipay, reference 2099112300001."
     )
-    page.locator(f"form[action^='/cases/{case_id}/obligations/'][action$='/done'] button").click()
+    page.locator(f"form[action^='/cases/{case_id}/obligations/'][action*='/done#'] button").click()
     page.wait_for_load_state()
     page = buyer.go(f"/cases/{case_id}")
     expect_text(page, "Refunded through Alipay")
@@ -337,7 +337,7 @@ def test_the_losing_buyer_appeals_to_a_larger_panel(actors, site, pdf):
     )
     page.fill("#panel-question", "Should the buyer get a full refund?")
     page.fill("#panel-options", "Grant the buyer a full refund\nReject the claim")
-    page.locator(f"form[action='/cases/{case_id}/mediation/panel'] button").click()
+    page.locator(f"form[action^='/cases/{case_id}/mediation/panel#'] button").click()
     page.wait_for_load_state()
     assert site.case_state(case_id) == "panel"
 
@@ -353,7 +353,7 @@ def test_the_losing_buyer_appeals_to_a_larger_panel(actors, site, pdf):
         page = reviewer.go(f"/review/seats/{seat_id}")
         page.locator("input[name=option]").nth(1).check()
         page.fill("#reason", "The charging fault is not shown in any of the evidence.")
-        page.locator(f"form[action='/review/seats/{seat_id}/vote'] button").click()
+        page.locator(f"form[action^='/review/seats/{seat_id}/vote#'] button").click()
         page.wait_for_load_state()
         reviewer.close()
     site.wait_for_state(case_id, "decided")
@@ -365,7 +365,7 @@ def test_the_losing_buyer_appeals_to_a_larger_panel(actors, site, pdf):
     expect_text(page, "Appeal the verdict")
     buyer.shot("1-appeal-form")
     page.fill("#reason", "The panel did not see the charging log I added; it shows the fault.")
-    page.locator(f"form[action='/cases/{case_id}/appeal'] button").click()
+    page.locator(f"form[action^='/cases/{case_id}/appeal#'] button").click()
     page.wait_for_load_state()
     expect_text(page, "Your appeal is in")
     assert site.case_state(case_id) == "panel"
