@@ -120,7 +120,7 @@ OTHER_ERROR = ErrorText(
 
 
 def wait_in_words(seconds: int) -> str:
-    """ "Please wait 3 minutes and try again": whole minutes, rounded up."""
+    """When to try again, in whole minutes rounded up: "Please wait 3 minutes and try again"."""
     minutes = max(1, math.ceil(seconds / 60))
     return ngettext(
         "Please wait a minute and try again.",
@@ -185,7 +185,9 @@ def server_error_page(error: InternalServerError) -> Response:
     shows, and rendered without reading the database."""
     reference = secrets.token_hex(4).upper()
     cause = error.original_exception or error
-    # no path or query (they may hold tokens), no personal data: the route and the kind
+    # the line a reader's report is matched to (Flask's traceback comes just before it):
+    # the route, not the path or query, which may hold tokens; production's database errors
+    # carry no parameters (ProductionConfig), so the traceback holds no personal data either
     current_app.logger.error(
         "Server error %s: %s in %s %s",
         reference,
