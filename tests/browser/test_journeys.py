@@ -318,7 +318,7 @@ def test_full_path_from_claim_through_panel_to_closed_and_rated(actors, site, ph
         expect_text(page, "Everything decided was carried out.")
         page.locator(f"input[name=score][value='{score}']").check()
         page.fill("#comment", "Clear steps and quick answers.")
-        page.locator(f"form[action='/cases/{case_id}/rating'] button").click()
+        page.locator(f"form[action^='/cases/{case_id}/rating#'] button").click()
         page.wait_for_load_state()
         expect_text(page, "You rated how this case was handled. Thank you.")
     buyer.shot("6-closed-and-rated")
