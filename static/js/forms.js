@@ -4,7 +4,10 @@
  *  - a form's error summary takes the focus when the page opens with it, so the reader
  *    (and a screen reader) starts at the problems; its links focus the field they name;
  *  - a field with a limit (data-counter, maxlength) shows "123 / 2000" as it is typed, and
- *    tells screen readers the same in words once the typing pauses.
+ *    tells screen readers the same in words once the typing pauses;
+ *  - a form that succeeded redirected here, and the browser kept the fragment that would
+ *    have opened its error summary (a redirect keeps the posted URL's fragment): it is
+ *    dropped from the address.
  * Pages whose body is replaced by a script (static/js/upload.js) send
  * "tribunal:page-replaced", and are enhanced again.
  * Loaded from a static file only: the Content-Security-Policy allows no inline script.
@@ -74,7 +77,15 @@
     update(false);
   }
 
+  function forgetSummaryFragment() {
+    var id = window.location.hash.slice(1);
+    if (/-problems$/.test(id) && !document.getElementById(id) && window.history.replaceState) {
+      window.history.replaceState(null, "", window.location.pathname + window.location.search);
+    }
+  }
+
   function start() {
+    forgetSummaryFragment();
     enhance(document);
   }
 
