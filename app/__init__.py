@@ -42,11 +42,12 @@ def create_app(config: type[Config] | dict | str | None = None) -> Flask:
     _register_cli(app)
     _connect_signals()
 
-    from app.core import security, templating
+    from app.core import error_pages, security, templating
     from app.scheduler import heartbeat
 
     security.init_app(app)
     templating.init_app(app)
+    error_pages.init_app(app)
     heartbeat.init_app(app)
     return app
 

@@ -317,14 +317,14 @@ def viewer(case, who):
 def action_urls(case) -> dict[str, str]:
     base = f"/cases/{case.id}"
     return {
-        "evidence": f'action="{base}/evidence"',
+        "evidence": f'action="{base}/evidence#',
         "withdraw": f'href="{base}/withdraw"',
         "resubmit": f'href="{base}/resubmit"',
-        "intake": f'action="{base}/intake/accept"',
-        "return": f'action="{base}/intake/return"',
+        "intake": f'action="{base}/intake/accept#',
+        "return": f'action="{base}/intake/return#',
         "accept_claim": f'action="{base}/answer/accept"',
-        "counter_offer": f'action="{base}/answer/counter-offer"',
-        "contest": f'action="{base}/answer/contest"',
+        "counter_offer": f'action="{base}/answer/counter-offer#',
+        "contest": f'action="{base}/answer/contest#',
         "accept_offer": f'action="{base}/counter-offer/accept"',
         "refuse_offer": f'action="{base}/counter-offer/refuse"',
     }

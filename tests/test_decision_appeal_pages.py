@@ -34,7 +34,7 @@ def small_appeal_panels(app, monkeypatch):
 
 
 def appeal_token(html: str, case_id: int) -> str:
-    return csrf_token_from(html[html.index(f'action="/cases/{case_id}/appeal"') :])
+    return csrf_token_from(html[html.index(f'action="/cases/{case_id}/appeal#') :])
 
 
 def post_appeal(client, case, reason: str):
@@ -69,7 +69,7 @@ def test_the_seller_appeals_a_default_judgment_from_the_case_page(client):
     assert "The seller appealed on" in html and "An appeal panel hears it." in html
     assert "Until the appeal is decided, the decision appealed is not carried out." in html
     assert REASON in html
-    assert f'action="/cases/{case.id}/appeal"' not in html
+    assert f'action="/cases/{case.id}/appeal#' not in html
 
 
 def test_the_winner_is_offered_no_appeal(client):
@@ -120,7 +120,7 @@ def test_a_partial_decision_tells_both_sides_either_may_appeal_in_chinese(client
         login_with_token(client, party)
         html = page(client, f"/cases/{case.id}")
         assert "either side may appeal it" in html
-        assert f'action="/cases/{case.id}/appeal"' in html
+        assert f'action="/cases/{case.id}/appeal#' in html
     token = csrf_token_from(html)
     client.post("/language", data={"locale": "zh_Hans", "csrf_token": token})
     html = page(client, f"/cases/{case.id}")
@@ -137,8 +137,8 @@ def test_the_mediator_whose_decision_was_appealed_stands_down(client, app, monke
     login_with_token(client, first)
 
     html = page(client, f"/cases/{case.id}")
-    assert f'action="/cases/{case.id}/mediation/decision"' not in html
-    assert f'action="/cases/{case.id}/mediation/panel"' not in html
+    assert f'action="/cases/{case.id}/mediation/decision#' not in html
+    assert f'action="/cases/{case.id}/mediation/panel#' not in html
     token = csrf_token_from(html)
     response = client.post(
         f"/cases/{case.id}/mediation/decision", data=decision | {"decision-csrf_token": token}
@@ -149,8 +149,8 @@ def test_the_mediator_whose_decision_was_appealed_stands_down(client, app, monke
         session.clear()
     login_with_token(client, second)
     html = page(client, f"/cases/{case.id}")
-    assert f'action="/cases/{case.id}/mediation/decision"' in html
-    token = csrf_token_from(html[html.index(f'action="/cases/{case.id}/mediation/decision"') :])
+    assert f'action="/cases/{case.id}/mediation/decision#' in html
+    token = csrf_token_from(html[html.index(f'action="/cases/{case.id}/mediation/decision#') :])
     url = f"/cases/{case.id}/mediation/decision"
     asked = client.post(url, data=decision | {"decision-csrf_token": token})
     assert "The decision is final: the case has had its one appeal." in asked.get_data(True)

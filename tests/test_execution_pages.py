@@ -53,7 +53,7 @@ def test_a_refund_is_marked_done_by_the_seller_and_confirmed_by_the_buyer(client
 
     as_user(client, case.seller)
     html = page(client, f"/cases/{case.id}")
-    assert f'action="{url["done"]}"' in step_html(html, refund)
+    assert f'action="{url["done"]}#' in step_html(html, refund)
     assert "tracking_number" not in step_html(html, refund)  # only for a return parcel
     response = client.post(url["done"], data={f"done-{refund.id}-proof": PROOF})
 
@@ -64,7 +64,7 @@ def test_a_refund_is_marked_done_by_the_seller_and_confirmed_by_the_buyer(client
     as_user(client, case.buyer)
     step = step_html(page(client, f"/cases/{case.id}"), refund)
     assert PROOF in step and "Can be disputed until" in step
-    assert f'action="{url["confirm"]}"' in step and f'action="{url["dispute"]}"' in step
+    assert f'action="{url["confirm"]}"' in step and f'action="{url["dispute"]}#' in step
     assert client.post(url["confirm"]).status_code == 302
 
     case = reload(case)
@@ -131,7 +131,7 @@ def test_return_and_refund_needs_a_tracking_number_then_opens_the_receipt_step(c
     html = page(client, f"/cases/{case.id}")
     receipt_step = step_html(html, receipt)
     assert "Confirm the returned goods arrived" in receipt_step and "To do" in receipt_step
-    assert f'action="{urls(case, receipt)["done"]}"' in receipt_step
+    assert f'action="{urls(case, receipt)["done"]}#' in receipt_step
     assert f'action="{urls(case, ship)["confirm"]}"' in step_html(html, ship)
 
 

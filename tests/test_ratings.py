@@ -302,7 +302,7 @@ def test_a_rating_through_the_case_page(client, csrf_enabled):
     case = closed_case_with_mediator()
     login_with_token(client, case.buyer)
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert f'action="/cases/{case.id}/rating"' in page
+    assert f'action="/cases/{case.id}/rating#' in page
     assert 'type="radio"' in page and 'name="score"' in page
     assert "5 – Very good" in page and 'maxlength="2000"' in page
 
@@ -316,7 +316,7 @@ def test_a_rating_through_the_case_page(client, csrf_enabled):
     assert response.status_code == 200
     assert "Thank you: your rating is recorded." in html
     assert "Fair &amp; &lt;fast&gt;." in html and "<fast>" not in html
-    assert f'action="/cases/{case.id}/rating"' not in html  # rated: the form is gone
+    assert f'action="/cases/{case.id}/rating#' not in html  # rated: the form is gone
     assert [(r.party, r.score) for r in ratings_of(case)] == [("buyer", 5)]
 
 
@@ -338,14 +338,17 @@ def test_a_rating_without_its_csrf_token_is_refused(client, csrf_enabled):
         ({"score": "3", "comment": "y" * 2001}, "at most 2000 are allowed"),
     ],
 )
-def test_a_refused_rating_is_flashed_on_the_case_page(client, data, message):
+def test_a_refused_rating_comes_back_with_its_error_in_a_summary(client, data, message):
     case = closed_case()
     login(client, case.buyer)
 
-    response = client.post(f"/cases/{case.id}/rating", data=data, follow_redirects=True)
+    response = client.post(f"/cases/{case.id}/rating", data=data)
 
-    assert response.status_code == 200
-    assert message in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    summary = html[html.index('id="rating-form-problems"') : html.index('id="rating-form"')]
+    assert message in summary
+    assert f'action="/cases/{case.id}/rating#rating-form-problems"' in html
     assert ratings_of(case) == []
 
 
@@ -379,7 +382,7 @@ def test_staff_see_the_ratings_and_no_form(client):
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
 
     assert "Slow to answer." in html and "2 of 5" in html
-    assert f'action="/cases/{case.id}/rating"' not in html
+    assert f'action="/cases/{case.id}/rating#' not in html
     assert f'href="/cases/{case.id}/dossier.zip"' in html
 
 
@@ -400,5 +403,5 @@ def test_the_form_is_gone_once_the_survey_closed(client, app):
 
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
 
-    assert f'action="/cases/{case.id}/rating"' not in html
+    assert f'action="/cases/{case.id}/rating#' not in html
     assert f'href="/cases/{case.id}/dossier.zip"' in html

@@ -176,16 +176,12 @@ class YuanField(StringField):
             self.fen = yuan_to_fen(self.data)
 
 
-# Long texts: a limit the browser knows too, and a character counter (static/js/upload.js)
+# Long texts: a limit the browser knows too, which the field macro shows as a hint and a
+# character counter (templates/macros/forms.html)
 
 
 def counted(field, limit: int, rows: int = 6, **extra) -> None:
-    field.render_kw = {
-        "maxlength": limit,
-        "rows": rows,
-        "data-counter": str(_l("{count} of {max} characters")),
-        **extra,
-    }
+    field.render_kw = {"maxlength": limit, "rows": rows, **extra}
 
 
 def _one_newline(text: str | None) -> str | None:

@@ -23,8 +23,8 @@ from app.cases.page import (
     CaseSection,
     Placement,
     attempt,
-    flash_errors,
     register_case_section,
+    render_case,
     require,
     viewable_case,
 )
@@ -42,7 +42,7 @@ from app.closing.services import (
 from app.core.audit import record_event
 from app.core.db import writes_on_get
 from app.core.extensions import db
-from app.core.forms import SiteForm
+from app.core.forms import SiteForm, apply_error
 
 bp = Blueprint("closing", __name__)
 
@@ -51,7 +51,12 @@ bp = Blueprint("closing", __name__)
 def _add_to_the_case_page(state) -> None:
     """Ratings and the dossier, at the foot of the page."""
     placement = Placement("after_closing", 10, "closing/_case_panel.html")
-    register_case_section(state.app, CaseSection("closing", (placement,)))
+    register_case_section(state.app, CaseSection("closing", (placement,), _posted_rating))
+
+
+def _posted_rating(_case: Case, _viewer: User, posted: dict) -> SimpleNamespace:
+    """A rating posted with an error, shown again with it."""
+    return SimpleNamespace(rating_form=posted.pop("rating_form", None))
 
 
 SCORE_LABELS = {
@@ -106,17 +111,18 @@ def rate(case_id: int):
     case = viewable_case(case_id)
     require(case.party_of(current_user) is not None)  # staff see the case, have nothing to rate
     form = RatingForm()
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return _back_to(case)
-    error = attempt(
-        lambda: rate_case(case, current_user, form.score.data, form.comment.data),
-    )
-    if error is None:
-        flash(_("Thank you: your rating is recorded."), "success")
-    else:
-        flash(str(error), "error")
-    return _back_to(case)
+    if form.validate_on_submit():
+        error = attempt(
+            lambda: rate_case(case, current_user, form.score.data, form.comment.data),
+        )
+        if error is None:
+            flash(_("Thank you: your rating is recorded."), "success")
+            return _back_to(case)
+        if not can_rate(case, current_user):  # rated or closed meanwhile: no form to show
+            flash(str(error), "error")
+            return _back_to(case)
+        apply_error(form, error)
+    return render_case(case, 400, rating_form=form)  # the form as posted, with its errors
 
 
 @bp.get("/cases/<int:case_id>/dossier.zip")

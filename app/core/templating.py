@@ -5,12 +5,14 @@ processors of their own."""
 from flask import Flask, g, request
 from flask_babel import get_locale, get_translations
 
+from app.core.forms import control_attributes, field_target, text_limit
 from app.core.i18n import LanguageForm
 from app.core.money import format_amount
 from app.core.zones import format_zoned
 
 
-def _layout_context() -> dict:
+def layout_context() -> dict:
+    """What the layout (``base.html``) needs; nothing here reads the database."""
     return {
         "language_form": LanguageForm(
             formdata=None, locale=str(get_locale()), next=request.full_path.rstrip("?")
@@ -42,8 +44,11 @@ def _ngettext(singular: str, plural: str, number: int) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.context_processor(_layout_context)
+    app.context_processor(layout_context)
     # Jinja's own wrappers format the variables and escape, as with Flask-Babel's callables
     app.jinja_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     app.jinja_env.globals["format_amount"] = format_amount
     app.jinja_env.filters["zoned"] = format_zoned
+    app.jinja_env.globals.update(
+        text_limit=text_limit, control_attributes=control_attributes, field_target=field_target
+    )

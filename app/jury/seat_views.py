@@ -49,7 +49,9 @@ class BallotForm(SiteForm):
         _l("Your vote"), choices=[], validators=[InputRequired(_l("Choose one of the options."))]
     )
     reason = TextAreaField(
-        _l("Your reason"), validators=[InputRequired(_l("Give the reason for your vote."))]
+        _l("Your reason"),
+        validators=[InputRequired(_l("Give the reason for your vote."))],
+        render_kw={"rows": 6, "maxlength": voting.REASON_MAX_CHARS},
     )
 
     def __init__(self, options: list[str], *args, **kwargs):

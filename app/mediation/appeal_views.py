@@ -13,12 +13,12 @@ from wtforms.validators import DataRequired, ValidationError
 from app.cases.confirming import ask, case_fingerprint
 from app.cases.decisions import losing_sides
 from app.cases.models import Case, DecisionKind
-from app.cases.page import back_to, flash_errors, render_case, require, viewable_case
+from app.cases.page import back_to, render_case, require, viewable_case
 from app.core.confirm import Confirmation, confirmed_action
 from app.core.forms import SiteForm
 from app.jury.appeals import can_appeal, case_appeal
 from app.jury.models import Appeal, AppealHearing
-from app.jury.voting import JuryRefused, checked_reason
+from app.jury.voting import REASON_MAX_CHARS, JuryRefused, checked_reason
 from app.mediation import appeals
 from app.mediation.section import APPEAL_FORM
 
@@ -26,7 +26,11 @@ bp = Blueprint("appeals", __name__)
 
 
 class AppealForm(SiteForm):
-    reason = TextAreaField(_l("Why the decision is wrong"), validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Why the decision is wrong"),
+        validators=[DataRequired()],
+        render_kw={"rows": 4, "maxlength": REASON_MAX_CHARS},
+    )
 
     def validate_reason(self, field) -> None:
         try:
@@ -78,9 +82,8 @@ def appeal(case_id: int):
     require(can_appeal(case, current_user))
     to_mediator = appeals.heard_by(case) is AppealHearing.MEDIATOR
     form = AppealForm()
-    if not form.validate_on_submit():
-        flash_errors(form)
-        return back_to(case)
+    if not form.validate_on_submit():  # the case page again, the form as posted
+        return render_case(case, 400, **{APPEAL_FORM: form})
 
     def done():
         if to_mediator:

@@ -73,7 +73,7 @@ def mediation_panel(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
             posted, REJECT_FORM, may_answer, lambda: RejectProposalForm(formdata=None)
         ),
         last_rejection=None if proposal else _last_rejection(case),
-        appeal_form=posted.pop(APPEAL_FORM, None),
+        appeal_form=posted.pop(APPEAL_FORM, None),  # a posted appeal shown again
         questions=_questions_to(case, viewer, party, posted) if party else [],
         staff=_staff_section(case, viewer, posted) if case.can_see_internals(viewer) else None,
         answer_label=lambda answer: label(PROPOSAL_ANSWER_LABELS, answer),

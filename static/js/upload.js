@@ -4,7 +4,6 @@
  *  - forms marked data-upload-progress send their files with XMLHttpRequest and show a
  *    progress bar; the page the server answers with (the case page after the redirect, or
  *    the form again with its errors) then replaces the current one;
- *  - textareas marked data-counter show how many characters are used of the limit;
  *  - blocks marked data-depends-on="field" data-values="a b" are shown (and their inputs
  *    enabled) only while that field's value is one of the values.
  * Loaded from a static file only: the Content-Security-Policy allows no inline script.
@@ -14,7 +13,6 @@
 
   function enhance(root) {
     root.querySelectorAll("form[data-upload-progress]").forEach(enhanceUpload);
-    root.querySelectorAll("textarea[data-counter]").forEach(enhanceCounter);
     root.querySelectorAll("[data-depends-on]").forEach(enhanceDependent);
   }
 
@@ -104,45 +102,17 @@
     document.title = doc.title;
     document.body.replaceWith(document.adoptNode(doc.body));
     enhance(document);
-    var invalid = document.querySelector("[aria-invalid=true]");
-    if (invalid) {
-      invalid.focus();
-    } else {
+    if (!document.querySelector(".error-summary")) {
       window.scrollTo(0, 0);
     }
+    // static/js/forms.js enhances the new page's forms and focuses its error summary
+    document.dispatchEvent(new Event("tribunal:page-replaced"));
   }
 
   function absolute(url) {
     var a = document.createElement("a");
     a.href = url;
     return a.href;
-  }
-
-  // Character counter
-
-  var counterId = 0;
-
-  function enhanceCounter(area) {
-    if (area.nextElementSibling && area.nextElementSibling.classList.contains("char-counter")) {
-      return;
-    }
-    var out = document.createElement("small");
-    out.className = "char-counter";
-    out.id = "char-counter-" + (++counterId);
-    area.insertAdjacentElement("afterend", out);
-    var described = area.getAttribute("aria-describedby");
-    area.setAttribute("aria-describedby", (described ? described + " " : "") + out.id);
-    var update = function () {
-      var max = area.maxLength > 0 ? area.maxLength : 0;
-      var count = area.value.replace(/\r\n/g, "\n").length;
-      out.textContent = area.getAttribute("data-counter")
-        .replace("{count}", String(count))
-        .replace("{max}", max ? String(max) : "—");
-      out.classList.toggle("over-limit", max > 0 && count > max);
-    };
-    area.addEventListener("input", update);
-    area.addEventListener("tribunal:limit", update);
-    update();
   }
 
   // Fields that depend on another field's value

@@ -21,6 +21,7 @@ from tests.helpers.journeys import (
     contest,
     expect_text,
     open_case,
+    posting_to,
     to_mediation,
 )
 
@@ -54,7 +55,7 @@ def propose(mediator, case_id: int, outcome: str, amount: str | None, rationale:
     if amount is not None:
         page.fill("#proposal-amount", amount)
     page.fill("#proposal-rationale", rationale)
-    page.locator(f"form[action='/cases/{case_id}/mediation/proposal'] button").click()
+    posting_to(page, f"/cases/{case_id}/mediation/proposal").locator("button").click()
     confirm(page)
     assert mediator.site.case_state(case_id) == "proposal", page.locator("main").inner_text()
 
@@ -64,7 +65,7 @@ def answer_proposal(party, case_id: int, answer: str) -> None:
     expect_text(page, "The mediator's settlement proposal")
     if answer == "reject":  # the reason's form is folded under "Reject the proposal…"
         page.locator("details.reject-proposal summary").click()
-    page.locator(f"form[action='/cases/{case_id}/proposal/{answer}'] button").click()
+    posting_to(page, f"/cases/{case_id}/proposal/{answer}").locator("button").click()
     confirm(page)
 
 
@@ -200,7 +201,7 @@ def test_full_path_from_claim_through_panel_to_closed_and_rated(actors, site, ph
     )
     page.fill("#panel-question", "Should the buyer get a full refund?")
     page.fill("#panel-options", "Grant the buyer a full refund\nReject the claim")
-    page.locator(f"form[action='/cases/{case_id}/mediation/panel'] button").click()
+    page.locator(f"form[action^='/cases/{case_id}/mediation/panel#'] button").click()
     page.wait_for_load_state()
     assert site.case_state(case_id) == "panel", page.locator("main").inner_text()[:1500]
     mediator.shot("3-sent-to-panel")
@@ -229,7 +230,7 @@ def test_full_path_from_claim_through_panel_to_closed_and_rated(actors, site, ph
         page.fill("#reason", "The photo shows a crack the inspection report cannot explain.")
         if number == 0:
             reviewer.shot("4-reviewer-ballot")
-        page.locator(f"form[action='/review/seats/{seat_id}/vote'] button").click()
+        posting_to(page, f"/review/seats/{seat_id}/vote").locator("button").click()
         confirm(page)
         expect_text(page, "You voted:")
         reviewer.close()
@@ -250,7 +251,7 @@ def test_full_path_from_claim_through_panel_to_closed_and_rated(actors, site, ph
     page.locator("textarea[id$='-proof']").first.fill(
         "Refunded through Alipay, reference 2099112300001."
     )
-    page.locator(f"form[action^='/cases/{case_id}/obligations/'][action$='/done'] button").click()
+    page.locator(f"form[action^='/cases/{case_id}/obligations/'][action*='/done#'] button").click()
     page.wait_for_load_state()
     page = buyer.go(f"/cases/{case_id}")
     expect_text(page, "Refunded through Alipay")
@@ -266,7 +267,7 @@ def test_full_path_from_claim_through_panel_to_closed_and_rated(actors, site, ph
         expect_text(page, "Everything decided was carried out.")
         page.locator(f"input[name=score][value='{score}']").check()
         page.fill("#comment", "Clear steps and quick answers.")
-        page.locator(f"form[action='/cases/{case_id}/rating'] button").click()
+        page.locator(f"form[action^='/cases/{case_id}/rating#'] button").click()
         page.wait_for_load_state()
         expect_text(page, "You rated how this case was handled. Thank you.")
     buyer.shot("6-closed-and-rated")
@@ -285,7 +286,7 @@ def test_the_losing_buyer_appeals_to_a_larger_panel(actors, site, pdf):
     )
     page.fill("#panel-question", "Should the buyer get a full refund?")
     page.fill("#panel-options", "Grant the buyer a full refund\nReject the claim")
-    page.locator(f"form[action='/cases/{case_id}/mediation/panel'] button").click()
+    page.locator(f"form[action^='/cases/{case_id}/mediation/panel#'] button").click()
     page.wait_for_load_state()
     assert site.case_state(case_id) == "panel"
 
@@ -301,7 +302,7 @@ def test_the_losing_buyer_appeals_to_a_larger_panel(actors, site, pdf):
         page = reviewer.go(f"/review/seats/{seat_id}")
         page.locator("input[name=option]").nth(1).check()
         page.fill("#reason", "The charging fault is not shown in any of the evidence.")
-        page.locator(f"form[action='/review/seats/{seat_id}/vote'] button").click()
+        posting_to(page, f"/review/seats/{seat_id}/vote").locator("button").click()
         confirm(page)
         reviewer.close()
     site.wait_for_state(case_id, "decided")
@@ -313,7 +314,7 @@ def test_the_losing_buyer_appeals_to_a_larger_panel(actors, site, pdf):
     expect_text(page, "Appeal the verdict")
     buyer.shot("1-appeal-form")
     page.fill("#reason", "The panel did not see the charging log I added; it shows the fault.")
-    page.locator(f"form[action='/cases/{case_id}/appeal'] button").click()
+    posting_to(page, f"/cases/{case_id}/appeal").locator("button").click()
     confirm(page)
     expect_text(page, "Your appeal is in")
     assert site.case_state(case_id) == "panel"
