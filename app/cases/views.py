@@ -7,12 +7,12 @@ calls exactly one service function and commits once.
 
 from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
-from app.cases import downloads, evidence, files, services
+from app.cases import downloads, evidence, files, lists, services
 from app.cases.evidence import NewEvidence
 from app.cases.files import EvidenceRejected
 from app.cases.forms import (
@@ -46,16 +46,29 @@ from app.core.errors import Refused
 from app.core.extensions import db
 from app.core.forms import apply_error
 from app.orders.models import Order
-from app.orders.views import OrderPageSection, register_order_page_section
+from app.orders.views import (
+    OrderListColumn,
+    OrderPageSection,
+    register_order_list_column,
+    register_order_page_section,
+)
 
 bp = Blueprint("cases", __name__)
 
 
 @bp.record_once
 def _add_to_the_order_page(state) -> None:
-    """The order page shows the cases on the order, and how to open one."""
+    """The order page shows the cases on the order, and how to open one; My orders, each
+    order's open case and whose turn it is, the orders waiting on the reader first."""
     section = OrderPageSection("cases/_order_cases.html", stylesheet="css/cases.css")
     register_order_page_section(state.app, section)
+    column = OrderListColumn(
+        _l("Case"),
+        "cases/_order_list_case.html",
+        lists.open_case_notes,
+        stylesheet="css/parties.css",
+    )
+    register_order_list_column(state.app, column)
 
 
 # EvidenceRejected names "filename" when the file's name is at fault: shown beside the file
@@ -85,16 +98,8 @@ def order_cases(order: Order) -> list[Case]:
 @bp.get("/cases")
 @login_required
 def my_cases():
-    cases = []
-    if current_user.email_verified_at is not None:  # parties are known by a proven address
-        cases = db.session.scalars(
-            select(Case)
-            .where(or_(Case.buyer_id == current_user.id, Case.seller_id == current_user.id))
-            # the deadline's label asks each case for a counter-offer waiting for an answer
-            .options(selectinload(Case.order), selectinload(Case.counter_offers))
-            .order_by(Case.filed_at.desc(), Case.id.desc())
-        ).all()
-    return render_template("cases/my_cases.html", cases=cases)
+    cases, turns = lists.cases_of(current_user)
+    return render_template("cases/my_cases.html", cases=cases, turns=turns)
 
 
 # Opening a case

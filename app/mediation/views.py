@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from app.auth.forms import ButtonForm
 from app.auth.models import Role, User
 from app.cases import releases
-from app.cases.models import EvidenceEntry
+from app.cases.models import CaseState, EvidenceEntry
 from app.cases.page import (
     CaseSection,
     Placement,
@@ -34,6 +34,7 @@ from app.cases.page import (
     require,
     viewable_case,
 )
+from app.cases.turns import register_turns
 from app.cases.wording import entry_reference
 from app.core import clock
 from app.core.extensions import db
@@ -57,6 +58,7 @@ from app.mediation.models import CaseQuestion, SavedDeskFilter
 from app.mediation.queue import DeskFilter
 from app.mediation.section import answer_form_name, may_answer_proposal, mediation_panel
 from app.mediation.sla import MEDIATOR_SLA_STATES
+from app.mediation.turns import proposal_turns
 
 bp = Blueprint("mediation", __name__)
 
@@ -72,6 +74,7 @@ def _add_to_the_case_page(state) -> None:
         Placement("staff", 10, "mediation/_mediator.html"),
     )
     register_case_section(state.app, CaseSection("mediation", placements, mediation_panel))
+    register_turns(state.app, {CaseState.PROPOSAL: proposal_turns})
 
 
 QUEUE_PAGE_SIZE = 25
