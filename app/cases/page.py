@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.cases import evidence
+from app.cases.attachments import max_files
 from app.cases.forms import (
     EVIDENCE_KIND_LABELS,
     ConfirmForm,
@@ -200,6 +201,7 @@ def render_case(case: Case, status: int = 200, **active_forms):
         may=may,
         viewer_party=case.party_of(viewer),
         turn=turn_of(case),
+        max_files=max_files(),
         timelines=timelines,
         rendered=rendered_timelines(case, timelines, case_helpers()),
         text_kinds=[kind for kind in EvidenceKind if kind not in FILE_KINDS],

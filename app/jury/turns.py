@@ -23,6 +23,15 @@ class PanelProgress:
     votes_needed: int  # the panel's majority: as many votes for one option decide
     deadline_at: datetime
 
+    @property
+    def in_words(self) -> str:
+        return lazy_ngettext(
+            "%(cast)d of %(num)d needed vote cast",
+            "%(cast)d of %(num)d needed votes cast",
+            self.votes_needed,
+            cast=self.votes_cast,
+        )
+
 
 def panel_progress(case_ids: list[int]) -> dict[int, PanelProgress]:
     """The progress of each case's sitting panel, by case id: counts only."""
@@ -47,12 +56,7 @@ def _panel_turn(progress: PanelProgress | None) -> Turn:
         _l("vote"),
         waiting=Waiting.PANEL,
         deadline_at=progress.deadline_at,
-        progress=lazy_ngettext(
-            "%(cast)d of %(num)d needed vote cast",
-            "%(cast)d of %(num)d needed votes cast",
-            progress.votes_needed,
-            cast=progress.votes_cast,
-        ),
+        progress=progress.in_words,
     )
 
 

@@ -40,6 +40,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.core.forms import apply_error
 from app.core.pages import paginate
+from app.jury.turns import panel_progress
 from app.mediation import appeals, queue, saved_filters, services
 from app.mediation.assignment import on_duty_mediators
 from app.mediation.forms import (
@@ -98,13 +99,16 @@ def _render_desk(filters: QueueFilterForm, save_form: SaveFilterForm, status: in
     filter_args = filters.query_args() if valid else {}
     now = clock.now()
     may_reassign = current_user.has_role(Role.ADMIN)
+    queue_page = paginate(queue.queue_statement(desk_filter, current_user.id, now), QUEUE_PAGE_SIZE)
+    sitting = [case.id for case in queue_page.items if case.state == CaseState.PANEL.value]
     return render_template(
         "mediation/desk.html",
         intake=db.paginate(queue.WAITING_FOR_INTAKE, page=1, per_page=QUEUE_PAGE_SIZE),
         filters=filters,
         filter_args=filter_args,
         searched_in_progress=bool(desk_filter.search) and desk_filter.state == "",
-        queue=paginate(queue.queue_statement(desk_filter, current_user.id, now), QUEUE_PAGE_SIZE),
+        queue=queue_page,
+        panel_progress=panel_progress(sitting),
         counts=queue.desk_counts(current_user.id, now),
         counted_states=queue.COUNTED_STATES,
         saved_filters=saved_filters.saved_filters_of(current_user),
