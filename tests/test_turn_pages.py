@@ -69,7 +69,7 @@ def test_my_cases_speaks_chinese(client):
 
     [row] = rows(page(client, "/cases"))
 
-    assert "轮到你：答复卖家的反报价 — 剩余 2 天 19 小时" in row
+    assert "轮到您：答复卖家的反报价 — 剩余 2 天 19 小时" in row
 
 
 def test_my_orders_puts_the_orders_waiting_on_me_first_with_their_turn(client):

@@ -10,6 +10,7 @@ JOURNEY_ORDERS = {
     "default_judgment_zh": "TB2099000000003",
     "settlement": "TB2099000000004",
     "appeal": "TB2099000000005",
+    "contest_phone_zh": "TB2099000000006",
 }
 
 
