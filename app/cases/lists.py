@@ -18,8 +18,9 @@ def _party_cases(user: User, *conditions):
     return (
         select(Case)
         .where(or_(Case.buyer_id == user.id, Case.seller_id == user.id), *conditions)
-        # the turn of a case awaiting the seller asks for a counter-offer waiting for an answer
-        .options(selectinload(Case.counter_offers))
+        # the turns ask for a counter-offer waiting for an answer, and for the order's amount
+        # (whether a decision granted the claim as filed)
+        .options(selectinload(Case.counter_offers), selectinload(Case.order).lazyload(Order.items))
     )
 
 
@@ -29,9 +30,7 @@ def cases_of(user: User) -> tuple[list[Case], dict[int, Turn]]:
     if user.email_verified_at is None:
         return [], {}
     cases = db.session.scalars(
-        _party_cases(user)
-        .options(selectinload(Case.order).lazyload(Order.items))
-        .order_by(Case.filed_at.desc(), Case.id.desc())
+        _party_cases(user).order_by(Case.filed_at.desc(), Case.id.desc())
     ).all()
     turns = turns_of(cases)
     return readers_turns_first(cases, turns, user), turns
