@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.analytics.views import bp as analytics_bp
     from app.api.admin_views import bp as api_admin_bp
     from app.api.views import bp as api_bp
+    from app.assistant.views import bp as assistant_bp
     from app.auth.views import bp as auth_bp
     from app.cases.views import bp as cases_bp
     from app.closing.views import bp as closing_bp
@@ -118,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
         i18n_bp,
         orders_bp,
         cases_bp,
+        assistant_bp,
         notifications_bp,
         mediation_bp,
         execution_bp,

@@ -73,14 +73,15 @@ def claim_data(**overrides) -> dict:
 
 
 def test_the_order_page_offers_to_open_a_case_to_its_buyer_only(client):
+    """Opening a case starts with the claim assistant, which leads to the form."""
     buyer, seller = make_user(), make_user(shop_name="Earbud Shop")
     order = make_order(buyer, seller)
     login(client, buyer)
-    assert f'href="/orders/{order.id}/case/new"' in page(client, f"/orders/{order.id}")
+    assert f'href="/orders/{order.id}/assistant"' in page(client, f"/orders/{order.id}")
     client.post("/logout")
     login(client, seller)
     html = page(client, f"/orders/{order.id}")
-    assert "/case/new" not in html and "No case has been opened on this order." in html
+    assert "/assistant" not in html and "No case has been opened on this order." in html
 
 
 def test_opening_a_case_through_the_form_files_it_with_its_first_evidence(app, client):
@@ -112,7 +113,7 @@ def test_opening_a_case_through_the_form_files_it_with_its_first_evidence(app, c
     assert "Your case is open." in html
     assert "¥12.50" in html and "Partial refund" in html
     order_page = page(client, f"/orders/{order.id}")
-    assert f'href="/cases/{case.id}"' in order_page and "/case/new" not in order_page
+    assert f'href="/cases/{case.id}"' in order_page and "/assistant" not in order_page
 
 
 def test_a_full_refund_needs_no_amount(client):

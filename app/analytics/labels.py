@@ -3,7 +3,14 @@ exist)."""
 
 from flask_babel import lazy_gettext as _l
 
-from app.cases.forms import CLAIM_TYPE_LABELS, PARTY_LABELS, RESPONSIBLE_LABELS, label
+from app.analytics.similar import ENDINGS, WITHDRAWN
+from app.cases.forms import (
+    CLAIM_TYPE_LABELS,
+    OUTCOME_LABELS,
+    PARTY_LABELS,
+    RESPONSIBLE_LABELS,
+    label,
+)
 from app.cases.models import DecisionKind
 from app.jury.drawing import BALANCED, BUYER, SELLER
 
@@ -13,6 +20,7 @@ __all__ = [
     "LEANING_LABELS",
     "PARTY_LABELS",
     "RESPONSIBLE_LABELS",
+    "SIMILAR_ENDING_LABELS",
     "label",
 ]
 
@@ -27,4 +35,9 @@ ENDING_LABELS = {
     DecisionKind.MEDIATOR.value: _l("Mediator's decision"),
     DecisionKind.PANEL.value: _l("Panel's verdict"),
     DecisionKind.DEFAULT_JUDGMENT.value: _l("Default judgment"),
+}
+# how a case like the buyer's ended, as the claim assistant shows it, in ``ENDINGS``' order
+SIMILAR_ENDING_LABELS = {
+    **{outcome: OUTCOME_LABELS[outcome] for outcome in ENDINGS if outcome != WITHDRAWN},
+    WITHDRAWN: _l("Withdrawn by the buyer"),
 }

@@ -25,8 +25,10 @@ from app.cases.forms import (
     ReturnCaseForm,
 )
 from app.cases.models import (
+    CLAIMABLE_REMEDIES,
     REMEDIES_WITH_AMOUNT,
     Case,
+    ClaimType,
     EvidenceEntry,
     EvidenceKind,
     Remedy,
@@ -110,7 +112,7 @@ def new(order_id: int):
     order = db.session.get(Order, order_id)
     if order is None or not order.is_party(current_user):
         abort(404)
-    form = OpenCaseForm()
+    form = OpenCaseForm() if request.method == "POST" else OpenCaseForm(data=_suggested_claim())
     refusal = services.open_case_refusal(order, current_user)
     if refusal is not None:
         return _render_new(order, form, refusal), 403
@@ -121,6 +123,16 @@ def new(order_id: int):
             return back_to(case)
     status = 400 if form.is_submitted() else 200
     return _render_new(order, form, None), status
+
+
+def _suggested_claim() -> dict:
+    """The claim type and remedy the claim assistant led to, carried in the query string:
+    the form opens with them chosen (anything else there is ignored)."""
+    choices = {
+        "claim_type": {claim_type.value for claim_type in ClaimType},
+        "remedy": {remedy.value for remedy in CLAIMABLE_REMEDIES},
+    }
+    return {name: request.args[name] for name in choices if request.args.get(name) in choices[name]}
 
 
 def _render_new(order: Order, form: OpenCaseForm, refusal):

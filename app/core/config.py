@@ -254,6 +254,8 @@ class Config:
     SCHEDULER_FACTS_SECONDS = _env_int("SCHEDULER_FACTS_SECONDS", 60)
     ANALYTICS_FACTS_BATCH = _env_int("ANALYTICS_FACTS_BATCH", 10_000)
     ANALYTICS_FACTS_SETTLE = timedelta(seconds=_env_int("ANALYTICS_FACTS_SETTLE_SECONDS", 60))
+    # the claim assistant's "cases like yours" read the cases filed over this long
+    SIMILAR_CASES_HISTORY = _days("SIMILAR_CASES_HISTORY_DAYS", 365)
 
 
 class DevelopmentConfig(Config):

@@ -48,9 +48,11 @@ def case_id_of(page) -> int:
 
 
 def open_case(buyer, order_id: str, description: str, photo=None, remedy="full_refund") -> int:
-    """My orders → the order → Open a case; returns the new case's id."""
+    """My orders → the order → Open a case → past the assistant's questions to the claim
+    form; returns the new case's id."""
     page = buyer.go("/orders")
     page.get_by_role("link", name=order_id).click()
+    page.locator("a[href$='/assistant']").click()
     page.locator("a[href$='/case/new']").click()
     page.select_option("#claim_type", "not_as_described")
     page.select_option("#responsible_party", "seller")

@@ -10,8 +10,14 @@ JOURNEY_ORDERS = {
     "default_judgment_zh": "TB2099000000003",
     "settlement": "TB2099000000004",
     "appeal": "TB2099000000005",
-    "contest_phone_zh": "TB2099000000006",
+    "assistant_delivered": "TB2099000000006",
+    "assistant_damaged_zh": "TB2099000000007",
+    "assistant_damaged": "TB2099000000008",
+    "assistant_not_shipped": "TB2099000000009",
+    "contest_phone_zh": "TB2099000000010",
 }
+# orders the seller never shipped: placed, with no shipping at all
+NOT_SHIPPED = frozenset({JOURNEY_ORDERS["assistant_not_shipped"]})
 
 
 def journey_orders() -> list[dict]:
@@ -50,4 +56,7 @@ def journey_orders() -> list[dict]:
                 "tracking_number": f"SF20990000{number:04d}",
             }
         )
+        if order_id in NOT_SHIPPED:
+            records[-1] |= {"status": "placed", "shipped_at": None, "delivered_at": None}
+            records[-1] |= {"carrier": None, "tracking_number": None}
     return records

@@ -169,6 +169,8 @@ STAFF_200 = S(302, 403, 403, 403, 403, 403, 403, 200, 200, 200)
 STAFF_302 = S(302, 403, 403, 403, 403, 403, 403, 302, 302, 302)
 ADMIN_302 = S(302, 403, 403, 403, 403, 403, 403, 403, 403, 302)
 ADMIN_200 = S(302, 403, 403, 403, 403, 403, 403, 403, 403, 200)
+ONLY_ORDER_BUYER = S(302, 200, 403, 404, 404, 404, 404, 404, 404, 404)
+ONLY_ORDER_BUYER_302 = S(302, 302, 403, 404, 404, 404, 404, 404, 404, 404)
 
 TABLE: dict[tuple[str, str], Row] = {
     # the front page, public pages and the language switch
@@ -354,6 +356,17 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("cases.new", "POST"): Row(
         None, "/orders/{order}/case/new", CLAIM, S(302, 302, 403, 404, 404, 404, 404, 404, 404, 404)
+    ),
+    # the claim assistant before the claim form: the order's buyer only, as the form
+    ("assistant.start", "GET"): Row(None, "/orders/{order}/assistant", None, ONLY_ORDER_BUYER),
+    ("assistant.start", "POST"): Row(
+        None, "/orders/{order}/assistant", {"problem": "damaged"}, ONLY_ORDER_BUYER_302
+    ),
+    ("assistant.advice", "GET"): Row(
+        None, "/orders/{order}/assistant/damaged", None, ONLY_ORDER_BUYER
+    ),
+    ("assistant.advice", "POST"): Row(
+        None, "/orders/{order}/assistant/damaged", {"remedy": "replacement"}, ONLY_ORDER_BUYER_302
     ),
     ("cases.show", "GET"): Row("panel", "/cases/{case}", None, CASE_VIEWERS),
     ("cases.evidence_file", "GET"): Row(
