@@ -7,6 +7,7 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 
+from tests.browser.test_journeys import accept_at_intake, open_case
 from tests.helpers.journeys import JOURNEY_ORDERS
 
 pytestmark = pytest.mark.browser
@@ -27,34 +28,13 @@ def inspection_pdf(tmp_path_factory):
     return path
 
 
-def open_case(buyer, order_id: str) -> int:
-    page = buyer.go("/orders")
-    page.get_by_role("link", name=order_id).click()
-    page.locator("a[href$='/case/new']").click()
-    page.select_option("#claim_type", "not_as_described")
-    page.select_option("#responsible_party", "seller")
-    page.fill("#description", "左耳机没有声音。")
-    page.select_option("#remedy", "full_refund")
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_url(re.compile(r"/cases/\d+$"))
-    return int(re.search(r"/cases/(\d+)$", buyer.page.url).group(1))
-
-
-def accept_at_intake(mediator, case_id: int) -> None:
-    page = mediator.go(f"/cases/{case_id}")
-    page.select_option("#severity", "important")
-    page.locator(f"form[action='/cases/{case_id}/intake/accept'] button").click()
-    page.wait_for_load_state()
-    assert mediator.site.case_state(case_id) == "awaiting_seller"
-
-
 def no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
 
 
 def test_a_seller_contests_with_a_pdf_on_a_phone_in_chinese(actors, site, inspection_pdf):
     buyer = actors(BUYER, name="contest-phone-zh-buyer")
-    case_id = open_case(buyer, JOURNEY_ORDERS["contest_phone_zh"])
+    case_id = open_case(buyer, JOURNEY_ORDERS["contest_phone_zh"], "左耳机没有声音。")
     accept_at_intake(actors(MEDIATOR, name="contest-phone-zh-mediator"), case_id)
 
     seller = actors(SELLER, locale="zh-CN", name="contest-phone-zh")
