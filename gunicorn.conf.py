@@ -2,7 +2,9 @@
 
 import os
 
-bind = os.environ.get("WEB_BIND", "127.0.0.1:5000")
+from app.core.config import WEB_BIND
+
+bind = WEB_BIND
 workers = int(os.environ.get("WEB_WORKERS", "1"))
 threads = int(os.environ.get("WEB_THREADS", "8"))
 worker_class = "gthread"

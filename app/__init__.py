@@ -62,6 +62,7 @@ FEATURE_MODELS = (
     "app.orders.models",
     "app.cases.models",
     "app.cases.releases",
+    "app.cases.thread",
     "app.execution.models",
     "app.jury.models",
     "app.mediation.models",
@@ -80,13 +81,14 @@ def import_models() -> None:
 
 def _register_extensions(app: Flask) -> None:
     from app.core.i18n import select_locale
+    from app.core.zones import select_timezone
 
     import_models()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
 
 
@@ -101,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.api.views import bp as api_bp
     from app.assistant.views import bp as assistant_bp
     from app.auth.views import bp as auth_bp
+    from app.cases.thread_views import bp as thread_bp
     from app.cases.views import bp as cases_bp
     from app.closing.views import bp as closing_bp
     from app.core.i18n import bp as i18n_bp
@@ -120,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
         orders_bp,
         cases_bp,
         assistant_bp,
+        thread_bp,
         notifications_bp,
         mediation_bp,
         execution_bp,

@@ -129,7 +129,7 @@ def test_admins_see_every_token_with_its_scopes_and_last_use(client):
     assert (
         html.count("<code>cases:read</code>") == 2 and html.count("<code>orders:write</code>") == 1
     )
-    assert "2026-03-02 08:30" in html and "never" in html
+    assert "Mar 2, 2026, 8:30\u202fAM UTC" in html and "never" in html
     assert reader not in html
 
 

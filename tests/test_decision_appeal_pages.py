@@ -10,6 +10,7 @@ from flask import current_app
 from app.auth.models import Role
 from app.cases.models import CaseState, Remedy
 from app.core import clock
+from app.core.zones import format_zoned
 from app.mediation import appeals
 from app.mediation import services as mediation
 from app.mediation.services import Settlement
@@ -55,7 +56,7 @@ def test_the_seller_appeals_a_default_judgment_from_the_case_page(client):
     html = markup.unescape(page(client, f"/cases/{case.id}"))
     assert "Appeal the decision" in html
     deadline = clock.now() + current_app.config["APPEAL_WINDOW"]
-    assert f"until {deadline:%Y-%m-%d %H:%M} UTC (2 days left)" in html
+    assert f"until {format_zoned(deadline)} (2 days left)" in html
     assert "A panel of 5 reviewers decides the case again. Its verdict is final." in html
 
     # without the token the appeal is refused, and nothing changes
@@ -124,7 +125,7 @@ def test_a_partial_decision_tells_both_sides_either_may_appeal_in_chinese(client
     token = csrf_token_from(html)
     client.post("/language", data={"locale": "zh_Hans", "csrf_token": token})
     html = page(client, f"/cases/{case.id}")
-    assert "对裁决提出上诉" in html and "因此双方均可上诉" in html
+    assert "对裁决提出申诉" in html and "因此双方均可申诉" in html
 
 
 def test_the_mediator_whose_decision_was_appealed_stands_down(client, app, monkeypatch):

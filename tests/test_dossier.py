@@ -29,6 +29,14 @@ from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.execution.models import Obligation
 from tests.helpers import hostile
+from tests.helpers.dossiers import (
+    flip_one_byte,
+    json_bytes,
+    json_of,
+    members_of,
+    rehashed_manifest,
+    rezip,
+)
 from tests.helpers.factories import make_case_row, make_order, make_user
 from tests.helpers.pages import login
 
@@ -41,6 +49,7 @@ MEMBERS = [
     "manifest.json",
     "summary.html",
     "summary.txt",
+    "thread.json",
     "timelines/buyer.json",
     "timelines/seller.json",
 ]
@@ -108,53 +117,6 @@ def case() -> Case:
     db.session.flush()
     clock.freeze(CLOSED_AT + timedelta(days=2))
     return case
-
-
-# ZIP helpers: a dossier taken apart and put together again, as a forger would
-
-
-def members_of(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {info.filename: archive.read(info) for info in archive.infolist()}
-
-
-def rezip(data: bytes, changes: dict[str, bytes | None] | None = None, **added: bytes) -> bytes:
-    """The dossier with some members replaced (or removed, for None) and others added."""
-    changes = changes or {}
-    members = members_of(data)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in members.items():
-            replaced = changes.get(name, content)
-            if replaced is not None:
-                archive.writestr(name, replaced)
-        for name, content in added.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
-def flip_one_byte(content: bytes) -> bytes:
-    changed = bytearray(content)
-    changed[len(changed) // 2] ^= 0x01
-    return bytes(changed)
-
-
-def json_of(data: bytes, name: str) -> dict:
-    return json.loads(members_of(data)[name])
-
-
-def json_bytes(document: dict) -> bytes:
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n"
-
-
-def rehashed_manifest(data: bytes, changes: dict[str, bytes]) -> bytes:
-    """The dossier with ``changes`` made and the manifest re-hashed to match them."""
-    manifest = json_of(data, "manifest.json")
-    for item in manifest["files"]:
-        if item["path"] in changes:
-            item["sha256"] = hashlib.sha256(changes[item["path"]]).hexdigest()
-            item["size"] = len(changes[item["path"]])
-    return rezip(data, {**changes, "manifest.json": json_bytes(manifest)})
 
 
 # --- what the ZIP holds ---------------------------------------------------------------------
@@ -582,7 +544,7 @@ def test_export_and_verify_round_trip(app, case, tmp_path):
     exported = export(app, case.id, path)
 
     assert exported.exit_code == 0, exported.output
-    assert exported.output == f"case {case.id}: dossier of 8 files written to {path}\n"
+    assert exported.output == f"case {case.id}: dossier of {len(MEMBERS)} files written to {path}\n"
     assert members_of(path.read_bytes()).keys() == set(MEMBERS)
     assert sorted(p.name for p in path.parent.iterdir()) == ["dossier.zip"]  # no leftovers
     event = db.session.scalars(
@@ -593,7 +555,7 @@ def test_export_and_verify_round_trip(app, case, tmp_path):
     checked = verify_dossier_file(app, path)
 
     assert checked.exit_code == 0, checked.output
-    assert checked.output == "dossier intact: 8 files checked\n"
+    assert checked.output == f"dossier intact: {len(MEMBERS)} files checked\n"
 
 
 def test_verify_reports_each_problem_of_a_tampered_dossier(app, case, tmp_path):
@@ -608,7 +570,7 @@ def test_verify_reports_each_problem_of_a_tampered_dossier(app, case, tmp_path):
         "summary.html is missing",
         "extra.bin is in the ZIP but not in manifest.json",
     ]
-    assert result.stderr == "2 problems found; 8 files checked\n"
+    assert result.stderr == f"2 problems found; {len(MEMBERS)} files checked\n"  # one out, one in
 
 
 def test_verify_checks_a_dossier_or_the_database_not_both(app, case, tmp_path):

@@ -45,13 +45,14 @@ def test_the_case_page_has_each_feature_s_sections_in_their_slots(app):
         for section in sections.values()
         for placement in section.placements
     }
-    assert set(sections) == {"mediation", "execution", "jury", "closing"}
+    assert set(sections) == {"thread", "mediation", "execution", "jury", "closing"}
     assert placed == {
         ("outcome", "jury/_outcome.html"),
         ("outcome", "mediation/_appeal.html"),
         ("outcome", "execution/_steps.html"),
         ("negotiation", "mediation/_proposal.html"),
         ("negotiation", "mediation/_questions.html"),
+        ("negotiation", "cases/_thread.html"),
         ("staff", "mediation/_mediator.html"),
         ("after_closing", "closing/_case_panel.html"),
     }

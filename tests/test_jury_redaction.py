@@ -26,6 +26,17 @@ def test_a_shop_name_is_removed_but_its_everyday_words_stay():
     assert not any(part in redacted for part in ("林晓雨", "Lin", "Xiaoyu"))
 
 
+def test_the_case_mediator_who_signs_a_message_is_named_only_as_the_mediator(app):
+    case = make_case_row(make_order(make_user(name="林晓雨"), make_user(name="Olivia Green")))
+    case.mediator = make_user(name="周海燕 Zhou Haiyan", email="haiyan.zhou@example.org")
+    with app.test_request_context():
+        redact = Redactor(case).redact
+        assert redact("Regards, Zhou Haiyan (haiyan.zhou@example.org)") == (
+            "Regards, [mediator] ([e-mail removed])"
+        )
+        assert redact("调解员周海燕：请双方补充照片") == "调解员[mediator]：请双方补充照片"
+
+
 @pytest.fixture
 def redact(app):
     with app.test_request_context():

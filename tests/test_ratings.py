@@ -207,7 +207,7 @@ def test_the_survey_closes_seven_days_after_the_case(app):
     clock.advance(timedelta(seconds=1))
     assert not can_rate(case, case.seller)
     error = refusal(lambda: rate_case(case, case.seller, 4, None))
-    assert "closed on 2026-06-17 09:00" in str(error)
+    assert "closed on Jun 17, 2026, 9:00\u202fAM UTC" in str(error)
     assert [r.party for r in ratings_of(case)] == ["buyer"]
 
 

@@ -9,9 +9,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import Role
-from app.cases.notify import in_utc
 from app.core import clock
 from app.core.extensions import db
+from app.core.zones import format_zoned
 from app.jury.counting import count_due_panels
 from app.jury.models import PanelRound, Seat, SeatStatus
 from app.mediation.appeals import appeal
@@ -65,7 +65,7 @@ def test_each_reviewer_drawn_is_told_of_the_seat_with_its_deadline_and_link():
         assert notice.recipient_id == seat.reviewer_id
         assert notice.link == f"/review/seats/{seat.id}"
         assert f"case #{panel.case_id}" in notice.subject
-        assert in_utc(seat.vote_due_at) in notice.body and "UTC" in notice.body
+        assert format_zoned(seat.vote_due_at) in notice.body and "UTC" in notice.body
     emails = db.session.scalars(
         select(OutboxMessage.id).where(
             OutboxMessage.channel == "email", OutboxMessage.idempotency_key.contains(":seated:")

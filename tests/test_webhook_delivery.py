@@ -160,7 +160,7 @@ def test_an_endpoint_failing_for_three_days_is_disabled_and_every_admin_is_told(
     by_admin = {m.recipient_id: m for m in told if m.channel == "email"}
     assert by_admin[english.id].subject == "A webhook endpoint was disabled"
     assert hook.url in by_admin[english.id].body
-    assert "2026-03-02 08:00" in by_admin[english.id].body
+    assert "since Mar 2, 2026, 8:00\u202fAM UTC." in by_admin[english.id].body
     assert by_admin[chinese.id].subject == "一个 Webhook 端点已被停用"
     assert by_admin[english.id].link == f"/admin/webhooks/{endpoint.id}"
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from app.auth.models import Role
 from app.auth.services import holders_of
+from app.core.zones import format_zoned
 from app.notifications.models import MailKind
 from app.notifications.outbox import queue_for_each
 from app.notifications.webhooks.endpoints import GONE, endpoint_disabled
@@ -19,8 +20,10 @@ def tell_admins(endpoint: WebhookEndpoint) -> None:
         if endpoint.disabled_reason == GONE:
             why = _("It answered 410 Gone, which says it no longer takes webhooks.")
         else:
-            since = endpoint.failing_since.strftime("%Y-%m-%d %H:%M")
-            why = _("Every delivery to it has failed since %(since)s UTC.", since=since)
+            why = _(
+                "Every delivery to it has failed since %(since)s.",
+                since=format_zoned(endpoint.failing_since),
+            )
         return " ".join(
             (
                 _("Webhook endpoint %(url)s is disabled.", url=endpoint.url),

@@ -7,12 +7,13 @@ shows the parties what is theirs to read."""
 from collections import defaultdict
 from datetime import datetime
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.cases.models import Case, CaseState, EvidenceEntry
 from app.core.extensions import db
+from app.core.urls import public_url
 from app.execution.models import Obligation
 from app.mediation.models import CaseQuestion, ProposalStatus, SettlementProposal
 
@@ -114,8 +115,7 @@ def links(case: Case) -> dict:
         "events": url_for("api.case_events", case_id=case.id),
         "evidence": url_for("api.add_case_evidence", case_id=case.id),
         # on the site's configured address, as e-mails link it: the marketplace keeps it
-        "page": current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-        + url_for("cases.show", case_id=case.id),
+        "page": public_url(url_for("cases.show", case_id=case.id)),
     }
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from app.auth import tokens
 from app.auth.models import User
 from app.core import clock
+from app.core.urls import public_url
 from app.notifications.models import MailKind
 from app.notifications.outbox import queue_message
 
@@ -21,11 +22,8 @@ def _key(kind: str, user: User) -> str:
 
 
 def _absolute(endpoint: str, **values) -> str:
-    """A link for an e-mail, on the site's configured address (``PUBLIC_BASE_URL``), never
-    on the Host a request named: anyone can set that, and a reset link would then carry its
-    token to their own site."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+    """A link for an e-mail, built without the request (a sweep sends these too)."""
+    return public_url(current_app.url_map.bind("localhost").build(endpoint, values))
 
 
 def _link(endpoint: str, user: User, purpose: str) -> str:

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.core.forms import SiteForm
+from app.core.zones import zone_names
 
 
 class LoginForm(SiteForm):
@@ -20,6 +21,8 @@ class RegistrationForm(SiteForm):
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
+    # filled by static/js/time-zone.js; without the script the language's zone applies
+    time_zone = HiddenField(render_kw={"data-browser-time-zone": ""})
 
 
 class ClaimForm(SiteForm):
@@ -65,3 +68,19 @@ class TwoFactorCodeForm(SiteForm):
         validators=[DataRequired(), Length(max=20)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "text"},
     )
+
+
+class TimeZoneForm(SiteForm):
+    """The zone times are shown in; the service checks the name against the list."""
+
+    # with none chosen yet, static/js/time-zone.js picks the browser's zone in the list
+    time_zone = SelectField(
+        _l("Time zone"), validate_choice=False, render_kw={"data-browser-time-zone": ""}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = [
+            ("", _l("Follow my language (Asia/Shanghai in Chinese, else UTC)")),
+            *((name, name) for name in zone_names()),
+        ]

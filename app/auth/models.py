@@ -36,6 +36,8 @@ class User(UserMixin, db.Model):
     disabled_at: Mapped[datetime | None]
     # the language notifications are written in; the last one the person chose or used
     locale: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
+    # the IANA zone pages and notifications show times in; None follows the language
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     role_grants: Mapped[list["RoleGrant"]] = relationship(
         back_populates="user",

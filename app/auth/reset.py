@@ -7,7 +7,6 @@ account.
 """
 
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import delete, select
 
 from app.auth import emails, tokens
@@ -15,6 +14,7 @@ from app.auth.models import PasswordResetRequest, User
 from app.auth.services import find_user_by_email, normalise_email, set_password
 from app.core import clock
 from app.core.extensions import db
+from app.core.zones import as_reader
 
 
 def request_password_reset(email: str) -> None:
@@ -40,7 +40,7 @@ def send_password_resets() -> int:
         user = find_user_by_email(email) if taken.rowcount == 1 else None
         if user is None:
             continue
-        with force_locale(user.locale or "en"):
+        with as_reader(user):
             if user.is_claimed:
                 emails.send_password_reset(user)
             else:

@@ -1,4 +1,5 @@
-"""Account transitions: register, claim, verify, authenticate, change password, roles.
+"""Account transitions: register, claim, verify, authenticate, change password, the time
+zone, roles.
 
 Nothing here tells a stranger whether an address has an account: registering answers alike
 for every address (what differs goes to the address's owner by e-mail), and a login for an
@@ -22,6 +23,7 @@ from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
 from app.core.text import checked_text
+from app.core.zones import checked_zone
 
 DISPLAY_NAME_MAX_CHARS = 80  # the column's width
 
@@ -31,6 +33,8 @@ class Registration:
     email: str
     display_name: str
     password: str
+    # the browser's own zone, as its script read it; anything else is dropped
+    time_zone: str | None = None
 
 
 def checked_display_name(name: str | None, *, required: bool = True) -> str:
@@ -88,6 +92,7 @@ def register(data: Registration) -> Registered:
             email=normalise_email(data.email),
             display_name=display_name,
             password_hash=password_hash,
+            time_zone=checked_zone(data.time_zone),
         )
         try:
             with db.session.begin_nested():
@@ -202,3 +207,17 @@ def revoke_role(user: User, role: Role, revoked_by: User | None) -> bool:
     user.role_grants.remove(grant)
     record_event(revoked_by, "role.revoked", user, before={"role": role.value})
     return True
+
+
+def set_time_zone(user: User, zone: str | None) -> None:
+    """Show ``user`` times in ``zone`` (an IANA name from the list), or, with none, in their
+    language's zone."""
+    chosen = checked_zone(zone)
+    if zone and chosen is None:
+        raise AccountError(_l("Choose a time zone from the list."), field="time_zone")
+    if chosen == user.time_zone:
+        return
+    record_event(
+        user, "user.time_zone_changed", user, {"time_zone": user.time_zone}, {"time_zone": chosen}
+    )
+    user.time_zone = chosen

@@ -7,13 +7,13 @@ transition and the recipient, so a transition never notifies anyone twice.
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from app.auth.models import User
 from app.cases.models import Case, CaseState, Outcome
 from app.core.audit import AuditEvent
 from app.core.extensions import db
+from app.core.zones import format_zoned
 from app.notifications.models import MailKind
 from app.notifications.outbox import queue_for_each
 
@@ -42,11 +42,6 @@ def _on(case: Case, event: AuditEvent) -> str:
     return f"case-{case.id}:event-{event.id}"
 
 
-def in_utc(moment: datetime) -> str:
-    """A moment as every message writes it: the date and time, in UTC."""
-    return f"{format_datetime(moment, 'medium')} UTC"
-
-
 def case_opened(case: Case, event: AuditEvent) -> None:
     _send(
         case,
@@ -71,7 +66,7 @@ def case_returned(case: Case, event: AuditEvent) -> None:
             "The mediator returned your case: %(reason)s Resubmit it by %(deadline)s, or it "
             "will be withdrawn.",
             reason=case.return_reason,
-            deadline=in_utc(case.deadline_at),
+            deadline=format_zoned(case.deadline_at),
         ),
     )
 
@@ -96,7 +91,7 @@ def seller_must_answer(case: Case, event: AuditEvent) -> None:
         lambda: _(
             "Answer by %(deadline)s: accept the claim, make a counter-offer, or contest it "
             "with your evidence. If you do not answer, the case is decided for the buyer.",
-            deadline=in_utc(case.deadline_at),
+            deadline=format_zoned(case.deadline_at),
         ),
     )
     _send(
@@ -106,7 +101,7 @@ def seller_must_answer(case: Case, event: AuditEvent) -> None:
         lambda: _("Case #%(id)d was accepted", id=case.id),
         lambda: _(
             "The seller has until %(deadline)s to answer your claim.",
-            deadline=in_utc(case.deadline_at),
+            deadline=format_zoned(case.deadline_at),
         ),
     )
 
@@ -120,7 +115,7 @@ def counter_offer_made(case: Case, event: AuditEvent) -> None:
         lambda: _(
             "Accept or refuse it by %(deadline)s. If you do not answer, it counts as refused "
             "and both sides can add evidence.",
-            deadline=in_utc(case.deadline_at),
+            deadline=format_zoned(case.deadline_at),
         ),
     )
 
@@ -134,7 +129,7 @@ def evidence_window_opened(case: Case, event: AuditEvent) -> None:
         lambda: _(
             "Both sides can add evidence until %(deadline)s. Then a mediator studies both "
             "timelines.",
-            deadline=in_utc(case.deadline_at),
+            deadline=format_zoned(case.deadline_at),
         ),
     )
 
@@ -179,12 +174,12 @@ def deadline_reminder(case: Case, recipients: list[User], deadline: datetime) ->
         CaseState.PROPOSAL: lambda: _(
             "The mediator's proposal expires at %(deadline)s. Accept or reject it on the case "
             "page; if you do not answer, it counts as rejected.",
-            deadline=in_utc(deadline),
+            deadline=format_zoned(deadline),
         ),
         CaseState.DECIDED: lambda: _(
             "You may appeal the decision until %(deadline)s. After that it is final and is "
             "carried out.",
-            deadline=in_utc(deadline),
+            deadline=format_zoned(deadline),
         ),
     }
     _send(
@@ -195,7 +190,8 @@ def deadline_reminder(case: Case, recipients: list[User], deadline: datetime) ->
         bodies.get(
             case.current_state,
             lambda: _(
-                "Your next step on this case is due by %(deadline)s.", deadline=in_utc(deadline)
+                "Your next step on this case is due by %(deadline)s.",
+                deadline=format_zoned(deadline),
             ),
         ),
         MailKind.REMINDERS,
@@ -212,7 +208,7 @@ def obligation_reminder(case: Case, obligation) -> None:
         lambda: _(
             "Complete it by %(deadline)s and mark it done on the case page; a step not done "
             "in time is enforced.",
-            deadline=in_utc(obligation.due_at),
+            deadline=format_zoned(obligation.due_at),
         ),
         MailKind.REMINDERS,
     )
@@ -224,7 +220,7 @@ def question_reminder(case: Case, recipient: User, question_id: int, due_at: dat
         f"case-{case.id}:question-{question_id}:reminder",
         [recipient],
         lambda: _("Case #%(id)d: the mediator's question is due soon", id=case.id),
-        lambda: _("Answer it on the case page by %(deadline)s.", deadline=in_utc(due_at)),
+        lambda: _("Answer it on the case page by %(deadline)s.", deadline=format_zoned(due_at)),
         MailKind.REMINDERS,
     )
 
@@ -266,7 +262,7 @@ def obligation_opened(case: Case, obligation) -> None:
         lambda: _("Case #%(id)d: your next step is due", id=case.id),
         lambda: _(
             "Complete it by %(deadline)s and mark it done on the case page.",
-            deadline=in_utc(obligation.due_at),
+            deadline=format_zoned(obligation.due_at),
         ),
     )
 
@@ -280,7 +276,7 @@ def obligation_done(case: Case, obligation) -> None:
         lambda: _("Case #%(id)d: the other side marked a step done", id=case.id),
         lambda: _(
             "Check it. If it was not done, dispute it on the case page by %(deadline)s.",
-            deadline=in_utc(obligation.dispute_until),
+            deadline=format_zoned(obligation.dispute_until),
         ),
     )
 
@@ -304,7 +300,7 @@ def proposal_made(case: Case, event: AuditEvent, expires_at: datetime) -> None:
         lambda: _(
             "Accept or reject it by %(deadline)s. If either side rejects it or does not "
             "answer, the case goes back to the mediator.",
-            deadline=in_utc(expires_at),
+            deadline=format_zoned(expires_at),
         ),
     )
 
@@ -325,7 +321,7 @@ def question_asked(case: Case, recipient: User, question_id: int, due_at: dateti
         f"case-{case.id}:question-{question_id}",
         [recipient],
         lambda: _("Case #%(id)d: the mediator asks you a question", id=case.id),
-        lambda: _("Answer it on the case page by %(deadline)s.", deadline=in_utc(due_at)),
+        lambda: _("Answer it on the case page by %(deadline)s.", deadline=format_zoned(due_at)),
     )
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +21,7 @@ from app.core.audit import record_event
 from app.core.errors import Refused
 from app.core.extensions import db
 from app.core.text import checked_text
+from app.core.zones import format_zoned
 
 SCORES = range(1, 6)
 # a case closed this way was decided and carried out: there is a handling to rate
@@ -79,7 +79,7 @@ def rate_case(case: Case, user: User, score: int, comment: str | None) -> Rating
         raise ClosingRefused(
             _l(
                 "The survey for this case closed on %(date)s; ratings are no longer taken.",
-                date=format_datetime(closes_at, "yyyy-MM-dd HH:mm zzz"),
+                date=format_zoned(closes_at),
             )
         )
     if rating_of(case, party) is not None:

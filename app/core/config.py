@@ -32,6 +32,23 @@ def _env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def served_base_url(bind: str) -> str:
+    """The site's address as ``make run`` serves it (gunicorn binds ``bind``, host:port),
+    for links when ``PUBLIC_BASE_URL`` is not set. Taken from the server's own setting, never
+    from the Host a request names: anyone can forge that, and a reset link would then carry
+    its token to their site. An address on every interface is reached on this machine."""
+    host, _, port = bind.rpartition(":")
+    if not host or not port.isdigit():
+        raise ValueError(f"WEB_BIND {bind!r} is not host:port; set PUBLIC_BASE_URL")
+    if host in {"0.0.0.0", "[::]"}:  # noqa: S104  (the bind, not a listening socket)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
+# where gunicorn serves the site (gunicorn.conf.py)
+WEB_BIND = os.environ.get("WEB_BIND", "127.0.0.1:5000")
+
+
 def _hours(name: str, default: int) -> timedelta:
     return timedelta(hours=_env_int(name, default))
 
@@ -98,12 +115,15 @@ class Config:
         "PASSWORD_RESET_ACCOUNT_RATE_LIMIT", "3 per hour"
     )
     VOTE_RATE_LIMIT = os.environ.get("VOTE_RATE_LIMIT", "30 per minute")
+    THREAD_POST_RATE_LIMIT = os.environ.get("THREAD_POST_RATE_LIMIT", "10 per minute")
     RATELIMIT_HEADERS_ENABLED = True
 
     # Languages
     LANGUAGES = {"en": "English", "zh_Hans": "简体中文"}
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
+    # the time zone of a reader who chose none, by language (app/core/zones.py)
+    DEFAULT_TIME_ZONES = {"zh_Hans": "Asia/Shanghai"}
 
     # Marketplace API
     API_MAX_ORDERS_PER_REQUEST = _env_int("API_MAX_ORDERS_PER_REQUEST", 1000)
@@ -129,8 +149,9 @@ class Config:
     OUTBOX_RETRY_BASE = timedelta(seconds=_env_int("OUTBOX_RETRY_BASE_SECONDS", 30))
     OUTBOX_RETRY_MAX = timedelta(seconds=_env_int("OUTBOX_RETRY_MAX_SECONDS", 3600))
     SMTP_TIMEOUT_SECONDS = _env_int("SMTP_TIMEOUT_SECONDS", 30)
-    # Links in e-mails are made absolute with this (e.g. https://tribunal.example.com)
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Links in e-mails, webhooks and the API are made absolute with this (e.g.
+    # https://tribunal.example.com); unset, they name the address the site is served on
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or served_base_url(WEB_BIND)
 
     # Webhooks to the marketplace (docs/webhooks.md)
     WEBHOOK_TIMEOUT_SECONDS = _env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
@@ -196,6 +217,8 @@ class Config:
     VIDEO_MAX_BYTES = _env_int("VIDEO_MAX_BYTES", 100 * 1024 * 1024)
     EVIDENCE_MAX_ITEMS_PER_PARTY = _env_int("EVIDENCE_MAX_ITEMS_PER_PARTY", 50)
     CASE_OPENING_MAX_FILES = _env_int("CASE_OPENING_MAX_FILES", 5)
+    # one message of a case's negotiation thread (design: Negotiation and help before filing)
+    THREAD_POST_MAX_CHARS = _env_int("THREAD_POST_MAX_CHARS", 2000)
     MAX_CONTENT_LENGTH = VIDEO_MAX_BYTES + 1024 * 1024
 
     # Execution and enforcement (design: Execution and enforcement)

@@ -7,6 +7,7 @@ from flask_babel import get_locale, get_translations
 
 from app.core.i18n import LanguageForm
 from app.core.money import format_amount
+from app.core.zones import format_zoned
 
 
 def _layout_context() -> dict:
@@ -45,3 +46,4 @@ def init_app(app: Flask) -> None:
     # Jinja's own wrappers format the variables and escape, as with Flask-Babel's callables
     app.jinja_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     app.jinja_env.globals["format_amount"] = format_amount
+    app.jinja_env.filters["zoned"] = format_zoned

@@ -1,8 +1,8 @@
-"""URLs: ids in paths, and targets that come from the visitor."""
+"""URLs: ids in paths, targets that come from the visitor, and links that leave the site."""
 
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.routing import IntegerConverter
 
 # the largest id an INTEGER column holds on every backend (PostgreSQL's is 32-bit)
@@ -32,3 +32,10 @@ def safe_next_url(target: str | None) -> str | None:
     if "\\" in target:
         return None
     return target
+
+
+def public_url(path: str) -> str:
+    """``path`` on the site's configured address (``PUBLIC_BASE_URL``; unset, the address the
+    site is served on), as e-mails, webhooks and the API link it: never on the Host a request
+    named, which anyone can set (a reset link would then carry its token to their site)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path

@@ -11,7 +11,6 @@ constraint and enforces nothing.
 import logging
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +21,7 @@ from app.cases.notify import case_link
 from app.core.audit import record_event
 from app.core.extensions import db
 from app.core.money import format_amount
+from app.core.zones import as_reader
 from app.execution import webhooks
 from app.execution.models import (
     DepositEntry,
@@ -124,7 +124,7 @@ def _notify(obligation: Obligation, deduction_fen: int) -> None:
     key = f"enforced:{obligation.id}"
 
     def send(recipient: User, party: Party, subject, body) -> None:
-        with force_locale(recipient.locale or "en"):
+        with as_reader(recipient):
             queue_message(recipient, f"{key}:{party}", subject(), body(), link=link)
 
     def facts() -> dict:

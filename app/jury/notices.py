@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.cases.notify import in_utc
 from app.core import clock
 from app.core.extensions import db
 from app.core.reminders import send_due_reminders
+from app.core.zones import format_zoned
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus
 from app.notifications.models import MailKind
 from app.notifications.outbox import message_to, queue_messages
@@ -36,7 +36,7 @@ def tell_seated(seats: list[Seat]) -> None:
             lambda seat=seat: _(
                 "Read the case and vote by %(deadline)s. If you cannot vote in time, recuse "
                 "yourself on the seat's page so that another reviewer takes your place.",
-                deadline=in_utc(seat.vote_due_at),
+                deadline=format_zoned(seat.vote_due_at),
             ),
             link=seat_link(seat.id),
             kind=MailKind.REVIEWER_SEATS,
@@ -66,7 +66,7 @@ def _remind(seat: Seat) -> None:
                 lambda: _(
                     "Your seat expires at %(deadline)s. Vote or recuse yourself before then: a "
                     "seat left without a vote goes to another reviewer and lowers your score.",
-                    deadline=in_utc(seat.vote_due_at),
+                    deadline=format_zoned(seat.vote_due_at),
                 ),
                 link=seat_link(seat.id),
                 kind=MailKind.REMINDERS,

@@ -30,6 +30,7 @@ from app.cases import evidence
 from app.cases.forms import ConfirmForm
 from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
 from app.cases.releases import decisions_of
+from app.cases.thread import shown_thread
 from app.core.extensions import db, limiter
 from app.core.forms import SiteForm, apply_error
 from app.jury import seat_files, voting
@@ -185,6 +186,7 @@ def anonymised_case(case: Case, redactor: Redactor) -> SimpleNamespace:
             for item in order.items
         ],
         timelines=anonymised_timelines(case, redactor),
+        thread=shown_thread(case, clean=redactor.redact),
     )
 
 

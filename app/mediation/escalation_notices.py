@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import User
 from app.cases.models import Case
-from app.cases.notify import case_link, in_utc
+from app.cases.notify import case_link
+from app.core.zones import format_zoned
 from app.mediation.models import CaseEscalation, EscalationLevel, SlaPhase
 from app.mediation.sla import Overdue
 from app.notifications.models import MailKind
@@ -85,7 +86,7 @@ def _overdue(overdue: Overdue) -> str:
     return _(
         "%(phase)s has been overdue since %(since)s.",
         phase=PHASE_LABELS[overdue.phase],
-        since=in_utc(overdue.since),
+        since=format_zoned(overdue.since),
     )
 
 
@@ -112,7 +113,7 @@ def tell_mediator(
             parts.append(
                 _(
                     "If it is still overdue at %(when)s, the admins are told.",
-                    when=in_utc(admins_from),
+                    when=format_zoned(admins_from),
                 )
             )
         return " ".join(parts)

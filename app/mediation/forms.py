@@ -68,6 +68,7 @@ AUDIT_ACTION_LABELS = {
     "case.note_added": _l("Wrote an internal note"),
     "case.question_asked": _l("Asked a party a question"),
     "case.question_answered": _l("Answered the mediator's question"),
+    "case.thread_posted": _l("Wrote in the negotiation thread"),
     "case.proposed": _l("Proposed a settlement"),
     "case.proposal_superseded": _l("Replaced the open proposal with a new one"),
     "proposal.answered": _l("Answered the settlement proposal"),

@@ -62,15 +62,15 @@ def mediation_panel(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
     )
 
 
-def _plan(outcome: str) -> list[SimpleNamespace]:
-    """The steps a settlement would create: who does what, within how long."""
+def _plan(outcome: str) -> list[str]:
+    """The steps a settlement would create: who does what, within how long. One sentence per
+    step, so that each language orders its parts its own way ("卖家：2 天内向买家退款")."""
     return [
-        SimpleNamespace(
+        _(
+            "%(who)s: %(what)s, within %(duration)s",
             who=label(PARTY_LABELS, step.debtor),
             what=label(OBLIGATION_KIND_LABELS, step.kind),
-            within=_(
-                "within %(duration)s", duration=duration(current_app.config[step.deadline_setting])
-            ),
+            duration=duration(current_app.config[step.deadline_setting]),
         )
         for step in PLANS[outcome]
     ]

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core import clock
 from app.core.extensions import db
+from app.core.urls import public_url
 from app.notifications import mail
 from app.notifications.models import InboxItem
 from app.notifications.outbox import CHANNELS, WEBHOOK, OutboxMessage, message_id_for
@@ -248,12 +249,7 @@ DELIVER = {"inbox": _deliver_to_inbox, "email": _deliver_by_email, WEBHOOK: _del
 def _email_body(claim: Claim) -> str:
     if not claim.link or claim.link in claim.body:
         return claim.body
-    link = claim.link
-    if link.startswith("/"):
-        base_url = current_app.config["PUBLIC_BASE_URL"]
-        if not base_url:
-            return claim.body  # a bare path means nothing in a mail client
-        link = base_url.rstrip("/") + link
+    link = public_url(claim.link) if claim.link.startswith("/") else claim.link
     return f"{claim.body}\n\n{link}"
 
 

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from flask_babel import force_locale
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core import clock
 from app.core.extensions import db
 from app.core.upserts import upsert
+from app.core.zones import as_reader
 from app.notifications.models import MailKind, MailPreference
 
 CHANNELS = ("inbox", "email")  # to people, through ``queue_message``
@@ -73,13 +73,14 @@ class OutboxMessage(db.Model):
 
 
 class Recipient(Protocol):
-    """Whom a message is for: an account's id (its inbox), address, name and language.
-    A ``User`` is one; the outbox needs nothing else of it."""
+    """Whom a message is for: an account's id (its inbox), address, name, language and time
+    zone. A ``User`` is one; the outbox needs nothing else of it."""
 
     id: int
     email: str
     display_name: str
     locale: str | None
+    time_zone: str | None
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,9 @@ def message_to(
     link: str | None = None,
     kind: MailKind = MailKind.CASE_UPDATES,
 ) -> Message:
-    """A message to one person, its subject and body written in their own language."""
-    with force_locale(recipient.locale or "en"):
+    """A message to one person, its subject and body written in their own language, its
+    times in their own zone."""
+    with as_reader(recipient):
         return Message(*_address(recipient), key, subject(), body(), link, CHANNELS, kind)
 
 

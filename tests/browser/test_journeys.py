@@ -11,6 +11,7 @@ import time
 import pytest
 from PIL import Image, ImageDraw
 
+from tests.helpers.case_journeys import accept_at_intake, open_case
 from tests.helpers.journeys import JOURNEY_ORDERS
 
 pytestmark = pytest.mark.browser
@@ -39,43 +40,6 @@ def pdf(tmp_path_factory):
     draw.text((60, 60), "Quality inspection report: passed, shipped intact", fill="black")
     image.save(path, "PDF")
     return path
-
-
-def case_id_of(page) -> int:
-    match = re.search(r"/cases/(\d+)", page.url)
-    assert match, page.url
-    return int(match.group(1))
-
-
-def open_case(buyer, order_id: str, description: str, photo=None, remedy="full_refund") -> int:
-    """My orders → the order → Open a case → past the assistant's questions to the claim
-    form; returns the new case's id."""
-    page = buyer.go("/orders")
-    page.get_by_role("link", name=order_id).click()
-    page.locator("a[href$='/assistant']").click()
-    page.locator("a[href$='/case/new']").click()
-    page.select_option("#claim_type", "not_as_described")
-    page.select_option("#responsible_party", "seller")
-    page.fill("#description", description)
-    page.select_option("#remedy", remedy)
-    if photo is not None:
-        page.set_input_files("#evidence_files", str(photo))
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_url(re.compile(r"/cases/\d+$"))
-    return case_id_of(page)
-
-
-def accept_at_intake(mediator, case_id: int, shot: str | None = None) -> None:
-    page = mediator.go("/mediation/")
-    waiting = page.locator(f"section[aria-labelledby='intake-title'] a[href='/cases/{case_id}']")
-    assert waiting.count() == 1, "the new case is not waiting for intake on the mediator desk"
-    if shot:
-        mediator.shot(shot)
-    page = mediator.go(f"/cases/{case_id}")
-    page.select_option("#severity", "important")
-    page.locator(f"form[action='/cases/{case_id}/intake/accept'] button").click()
-    page.wait_for_load_state()
-    assert mediator.site.case_state(case_id) == "awaiting_seller"
 
 
 def contest(seller, case_id: int, pdf=None) -> None:

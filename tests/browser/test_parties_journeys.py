@@ -7,7 +7,7 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.browser.test_journeys import accept_at_intake, open_case
+from tests.helpers.case_journeys import accept_at_intake, open_case
 from tests.helpers.journeys import JOURNEY_ORDERS
 
 pytestmark = pytest.mark.browser

@@ -192,6 +192,9 @@ TABLE: dict[tuple[str, str], Row] = {
     ("auth.password", "GET"): Row(None, "/account/password", None, LOGGED_IN_200),
     ("auth.password", "POST"): Row(None, "/account/password", {}, LOGGED_IN_200),
     ("auth.account", "GET"): Row(None, "/account", None, LOGGED_IN_200),
+    ("auth.time_zone", "POST"): Row(
+        None, "/account/time-zone", {"time_zone": "Asia/Tokyo"}, LOGGED_IN_302
+    ),
     ("auth.logout_everywhere", "POST"): Row(None, "/account/logout-everywhere", {}, LOGGED_IN_302),
     ("auth.request_password_reset", "GET"): Row(None, "/password/forgot", None, PUBLIC_200),
     ("auth.request_password_reset", "POST"): Row(None, "/password/forgot", {}, PUBLIC_200),
@@ -418,6 +421,14 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("cases.refuse_counter_offer", "POST"): Row(
         "counter_offer", "/cases/{case}/counter-offer/refuse", {}, ONLY_BUYER
+    ),
+    # the negotiation thread: every viewer reads it on the case page; the parties and the
+    # case's own mediator write in it
+    ("thread.post", "POST"): Row(
+        "evidence",
+        "/cases/{case}/thread",
+        {"thread-text": "Could you send a replacement?"},
+        S(302, 302, 302, 404, 404, 404, 404, 302, 403, 403),
     ),
     # the dashboard and its CSV files: mediators and admins
     ("analytics.dashboard", "GET"): Row(None, "/analytics/", None, STAFF_200),

@@ -80,7 +80,14 @@ def register_account():
         except TooManyAttempts as refusal:
             return refused_for_now("auth/register.html", form, refusal)
         try:
-            register(Registration(form.email.data, form.display_name.data, form.password.data))
+            register(
+                Registration(
+                    form.email.data,
+                    form.display_name.data,
+                    form.password.data,
+                    form.time_zone.data,
+                )
+            )
         except AccountError as error:
             apply_error(form, error)
         else:

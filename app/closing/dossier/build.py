@@ -19,6 +19,7 @@ from app.cases.chains import hashed_fields, iso_time
 from app.cases.evidence import timeline
 from app.cases.files import evidence_path
 from app.cases.models import Case, CaseState, EvidenceEntry, Party
+from app.cases.thread import thread_of
 from app.closing.dossier import (
     CHUNK_BYTES,
     FILES_FOLDER,
@@ -26,10 +27,12 @@ from app.closing.dossier import (
     MANIFEST,
     SUMMARY_HTML,
     SUMMARY_TXT,
+    THREAD,
     TIMELINE_FIELDS,
     TIMELINES,
 )
 from app.closing.dossier.summary import render_html, render_text, summary_of
+from app.closing.dossier.thread import thread_document
 from app.closing.dossier.verify import timeline_problems
 from app.closing.services import ClosingRefused
 from app.core import clock
@@ -81,7 +84,9 @@ def write_dossier(case: Case, target: BinaryIO) -> int:
     if problems:
         raise DossierIncomplete(problems)
     members = {TIMELINES[party]: _json_bytes(document) for party, document in documents.items()}
-    summary = summary_of(case, entries, paths)
+    posts = thread_of(case)
+    members[THREAD] = _json_bytes(thread_document(case.id, posts))
+    summary = summary_of(case, entries, paths, posts)
     members[SUMMARY_HTML] = render_html(summary).encode("utf-8")
     members[SUMMARY_TXT] = render_text(summary).encode("utf-8")
 

@@ -28,6 +28,7 @@ from app.cases.forms import (
     label,
 )
 from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
+from app.cases.thread import ROLE_LABELS, ThreadPost
 from app.closing.services import ratings_of
 from app.core.extensions import db
 from app.core.money import format_amount
@@ -52,7 +53,10 @@ def _when(moment: datetime | None) -> str:
 
 
 def summary_of(
-    case: Case, entries: dict[Party, list[EvidenceEntry]], paths: dict[int, str | None]
+    case: Case,
+    entries: dict[Party, list[EvidenceEntry]],
+    paths: dict[int, str | None],
+    posts: list[ThreadPost],
 ) -> SimpleNamespace:
     """Everything both summaries show, already put into words in the current language."""
     order = case.order
@@ -123,6 +127,14 @@ def summary_of(
                 at=_when(rating.created_at),
             )
             for rating in ratings_of(case)
+        ],
+        thread=[
+            SimpleNamespace(
+                author=str(label(ROLE_LABELS, post.author_role)),
+                at=_when(post.created_at),
+                text=post.text,
+            )
+            for post in posts
         ],
         timelines=[_timeline_summary(party, entries[party], paths) for party in Party],
     )
@@ -245,6 +257,12 @@ def render_text(summary: SimpleNamespace) -> str:
         lines.append(f"{rating.party}: {rating.score}/5 ({rating.at})")
         if rating.comment:
             block(rating.comment)
+    heading(_("Negotiation thread"))
+    if not summary.thread:
+        lines.append(_("No messages yet."))
+    for post in summary.thread:
+        lines.append(f"{post.author} · {post.at}")
+        block(post.text)
     for side in summary.timelines:
         heading(side.title)
         if not side.entries:

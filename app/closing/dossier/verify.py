@@ -29,11 +29,13 @@ from app.closing.dossier import (
     FILES_FOLDER,
     MANIFEST,
     REQUIRED,
+    THREAD,
     TIMELINE_FIELDS,
     TIMELINES,
 )
+from app.closing.dossier.thread import thread_problems
 
-# a dossier holds at most 2 × 50 files and 5 other members; anything far larger is not one
+# a dossier holds at most 2 × 50 files and 6 other members; anything far larger is not one
 MAX_MEMBERS = 10_000
 JSON_MAX_BYTES = 50 * 1024 * 1024
 
@@ -106,6 +108,10 @@ def _check_archive(archive: zipfile.ZipFile, report: DossierReport) -> None:
     if manifest is not None:
         _check_manifest(manifest, digests, members, problems)
     case_id = manifest["case_id"] if manifest is not None else None
+    if digests.get(THREAD) is not None:  # missing, or unreadable: reported already
+        thread = _read_json(archive, members[THREAD], problems)
+        if thread is not None:
+            problems.extend(thread_problems(thread, case_id))
     referenced: set[str] = set()
     for party, path in TIMELINES.items():
         if digests.get(path) is None:  # missing, or unreadable: reported already

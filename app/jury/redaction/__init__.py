@@ -34,6 +34,7 @@ def _placeholders() -> dict[str, str]:
     return {
         "buyer": _("[buyer]"),
         "seller": _("[seller]"),
+        "mediator": _("[mediator]"),
         "email": _("[e-mail removed]"),
         "phone": _("[phone removed]"),
         "order": _("[order number removed]"),
@@ -45,7 +46,8 @@ def _placeholders() -> dict[str, str]:
 
 
 class Redactor:
-    """Replaces the personal details of one case's parties, and anything shaped like them."""
+    """Replaces the personal details of one case's parties and its mediator, and anything shaped
+    like them."""
 
     def __init__(self, case: Case) -> None:
         order = case.order
@@ -61,6 +63,10 @@ class Redactor:
             ("buyer", KNOWN_PARTY_RANK, term_pattern(party_terms(case.buyer))),
             ("seller", KNOWN_PARTY_RANK, term_pattern(party_terms(case.seller))),
         )
+        # the mediator writes in the thread and the panel's brief, and may sign with a name
+        mediator = getattr(case, "mediator", None)
+        if mediator is not None:
+            known += (("mediator", KNOWN_PARTY_RANK, term_pattern(party_terms(mediator))),)
         self.known = [(kind, rank, pattern) for kind, rank, pattern in known if pattern]
 
     def redact(self, text: str | None) -> str:
