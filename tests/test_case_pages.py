@@ -726,5 +726,7 @@ def test_my_cases_lists_the_cases_i_am_party_to_newest_first(client):
     assert f'href="/cases/{bought.id}"' in html and f'href="/cases/{sold_by_me.id}"' in html
     assert f'href="/cases/{not_mine.id}"' not in html and f'href="/cases/{sold.id}"' not in html
     assert html.index(f"/cases/{sold_by_me.id}") < html.index(f"/cases/{bought.id}")
-    assert "Collecting evidence" in html and "The evidence window closes" in html
-    assert "Filed" in html and "left" in html
+    assert "Collecting evidence" in html and "Your turn: add evidence" in html
+    assert (
+        "Filed" in html and "Waiting for the mediator: review the claim" in html and "left" in html
+    )

@@ -16,6 +16,8 @@ from wtforms import TextAreaField
 
 import app as app_package
 from app import create_app
+from app.assistant.advice import Advice, Situation
+from app.cases.models import Remedy
 from app.core.forms import SiteForm, is_typed_text, typed_text_problem
 
 HOSTILE = {
@@ -28,7 +30,11 @@ HOSTILE = {
 }
 LINE_BREAKS = {"newline": "first\nsecond", "line separator": "first\u2028second"}
 # what a form's constructor may need, by the annotation of its parameter
-ARGUMENT_BY_TYPE = {int: 7, list[str]: ["For the buyer", "For the seller"]}
+ARGUMENT_BY_TYPE = {
+    int: 7,
+    list[str]: ["For the buyer", "For the seller"],
+    Advice: Advice(Situation.OTHER, None, (Remedy.FULL_REFUND,), None),
+}
 
 
 def _all_forms() -> list[type[FlaskForm]]:

@@ -388,6 +388,35 @@ def test_my_orders(client):
     assert_same_count(rendered(3), rendered(30), 'href="/orders/')
 
 
+# each state's whose-turn rule reads its cases together; made in this order from the same
+# moment, no case's making lets the sweeps move one made before it
+TURN_STATES = ("executing", "decided", "proposal", "panel", "counter_offer", "evidence")
+
+
+def cases_in_every_turn_state(user, per_state: int) -> None:
+    start = clock.now()
+    for state in TURN_STATES:
+        for n in range(per_state):
+            clock.freeze(start)
+            make_case(state, **({"seller": user} if n % 2 else {"buyer": user}))
+    clock.freeze(start)
+
+
+@pytest.mark.parametrize(("url", "marker"), [("/cases", 'href="/cases/'), ("/orders", "Case #")])
+def test_whose_turn_on_my_lists(client, url, marker):
+    """My cases and My orders say whose turn it is on each case, whatever its state, with as
+    many statements for three cases in each state as for one."""
+
+    def rendered(per_state: int) -> Rendered:
+        user = make_user()
+        cases_in_every_turn_state(user, per_state)
+        return render(client, user, url)
+
+    small, large = rendered(1), rendered(3)
+    assert "Your turn" in large.html and "Waiting for a review panel" in large.html
+    assert_same_count(small, large, marker)
+
+
 def test_inbox(client):
     def rendered(count: int) -> Rendered:
         user = make_user()

@@ -240,10 +240,15 @@ class ClaimForm(SiteForm):
 ACCEPTED_FILES = "image/jpeg,image/png,image/webp,application/pdf,video/mp4,video/webm"
 
 
-class OpenCaseForm(ClaimForm):
-    evidence_files = MultipleFileField(
+def attached_files() -> MultipleFileField:
+    """Files sent with a step's text, in the same form (``app.cases.attachments``)."""
+    return MultipleFileField(
         _l("Photos, PDFs or videos (optional)"), render_kw={"accept": ACCEPTED_FILES}
     )
+
+
+class OpenCaseForm(ClaimForm):
+    evidence_files = attached_files()
 
 
 # Evidence
@@ -315,6 +320,7 @@ class CounterOfferForm(SiteForm):
 
 class ContestForm(SiteForm):
     statement = TextAreaField(_l("Why you contest the claim"), **LONG_TEXT)
+    evidence_files = attached_files()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

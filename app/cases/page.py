@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.cases import evidence
+from app.cases.attachments import max_files
 from app.cases.forms import (
     EVIDENCE_KIND_LABELS,
     ConfirmForm,
@@ -31,6 +32,7 @@ from app.cases.forms import (
 )
 from app.cases.models import FILE_KINDS, Case, EvidenceEntry, EvidenceKind
 from app.cases.rendered import rendered_timelines
+from app.cases.turns import turn_of
 from app.cases.wording import case_helpers, entry_reference
 from app.core.errors import Refused
 from app.core.extensions import db
@@ -198,6 +200,8 @@ def render_case(case: Case, status: int = 200, **active_forms):
         case=case,
         may=may,
         viewer_party=case.party_of(viewer),
+        turn=turn_of(case),
+        max_files=max_files(),
         timelines=timelines,
         rendered=rendered_timelines(case, timelines, case_helpers()),
         text_kinds=[kind for kind in EvidenceKind if kind not in FILE_KINDS],

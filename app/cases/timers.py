@@ -69,19 +69,6 @@ def close_evidence_window(case: Case) -> None:
     notify.mediation_started(case, event)
 
 
-def parties_to_remind(case: Case) -> list[User]:
-    """Who must act before the deadline of a case returned, awaiting the seller, or open
-    for evidence (the states whose deadline this feature owns)."""
-    state = case.current_state
-    if state is CaseState.RETURNED:
-        return [case.buyer]
-    if state is CaseState.AWAITING_SELLER:
-        return [case.buyer] if case.pending_counter_offer else [case.seller]
-    if state is CaseState.EVIDENCE:
-        return [case.buyer, case.seller]
-    return []
-
-
 def remind(case: Case, who_must_act: Mapping[CaseState, Callable[[Case], list[User]]]) -> None:
     """Send the reminder for the current deadline, once, to whoever ``who_must_act`` names
     for the case's state (nobody, when everyone has acted)."""

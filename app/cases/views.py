@@ -5,14 +5,14 @@ case gets 404 (they learn nothing), someone who may view it but not act gets 403
 calls exactly one service function and commits once.
 """
 
-from flask import Blueprint, abort, current_app, flash, render_template, request
+from flask import Blueprint, abort, flash, render_template, request
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 
-from app.cases import confirming, downloads, evidence, files, services
+from app.cases import confirming, downloads, evidence, lists, services
+from app.cases.attachments import few_enough_files, max_files, renamed, undo, with_files
 from app.cases.confirming import confirmed_button_action, confirmed_form_action
 from app.cases.evidence import NewEvidence
 from app.cases.files import EvidenceRejected
@@ -44,20 +44,32 @@ from app.cases.page import (
     viewable_case,
 )
 from app.cases.wording import case_helpers, entry_reference
-from app.core.errors import Refused
 from app.core.extensions import db
 from app.core.forms import apply_error
 from app.orders.models import Order
-from app.orders.views import OrderPageSection, register_order_page_section
+from app.orders.views import (
+    OrderListColumn,
+    OrderPageSection,
+    register_order_list_column,
+    register_order_page_section,
+)
 
 bp = Blueprint("cases", __name__)
 
 
 @bp.record_once
 def _add_to_the_order_page(state) -> None:
-    """The order page shows the cases on the order, and how to open one."""
+    """The order page shows the cases on the order, and how to open one; My orders, each
+    order's open case and whose turn it is, the orders waiting on the reader first."""
     section = OrderPageSection("cases/_order_cases.html", stylesheet="css/cases.css")
     register_order_page_section(state.app, section)
+    column = OrderListColumn(
+        _l("Case"),
+        "cases/_order_list_case.html",
+        lists.open_case_notes,
+        stylesheet="css/parties.css",
+    )
+    register_order_list_column(state.app, column)
 
 
 # EvidenceRejected names "filename" when the file's name is at fault: shown beside the file
@@ -87,16 +99,8 @@ def order_cases(order: Order) -> list[Case]:
 @bp.get("/cases")
 @login_required
 def my_cases():
-    cases = []
-    if current_user.email_verified_at is not None:  # parties are known by a proven address
-        cases = db.session.scalars(
-            select(Case)
-            .where(or_(Case.buyer_id == current_user.id, Case.seller_id == current_user.id))
-            # the deadline's label asks each case for a counter-offer waiting for an answer
-            .options(selectinload(Case.order), selectinload(Case.counter_offers))
-            .order_by(Case.filed_at.desc(), Case.id.desc())
-        ).all()
-    return render_template("cases/my_cases.html", cases=cases)
+    cases, turns = lists.cases_of(current_user)
+    return render_template("cases/my_cases.html", cases=cases, turns=turns)
 
 
 # Opening a case
@@ -112,8 +116,8 @@ def new(order_id: int):
     refusal = services.open_case_refusal(order, current_user)
     if refusal is not None:
         return _render_new(order, form, refusal), 403
-    if form.validate_on_submit() and _few_enough_files(form):
-        case = _open_with_evidence(order, form)
+    if form.validate_on_submit() and few_enough_files(form):
+        case = with_files(form, lambda: services.open_case(order, current_user, form.claim()))
         if case is not None:
             flash(_("Your case is open. A mediator will review it soon."), "success")
             return back_to(case)
@@ -131,51 +135,6 @@ def _suggested_claim() -> dict:
     return {name: request.args[name] for name in choices if request.args.get(name) in choices[name]}
 
 
-def _open_with_evidence(order: Order, form: OpenCaseForm) -> Case | None:
-    """Open the case and add each file to the buyer's timeline, all or nothing: if one file
-    is refused, no case, no entry and no stored file remain."""
-    stored: list[EvidenceEntry] = []
-    upload = None
-    try:
-        case = services.open_case(order, current_user, form.claim())
-        for upload in form.evidence_files.data or []:
-            new_evidence = NewEvidence(upload=upload.stream, filename=upload.filename)
-            stored.append(evidence.add_evidence(case, current_user, new_evidence))
-        db.session.commit()
-    except EvidenceRejected as error:
-        _undo(stored)
-        message = _("%(name)s: %(reason)s", name=upload.filename or "", reason=str(error))
-        form.evidence_files.errors = [*form.evidence_files.errors, message]
-    except Refused as error:
-        _undo(stored)
-        apply_error(form, error)
-    except BaseException:
-        _undo(stored)
-        raise
-    else:
-        return case
-    return None
-
-
-def _few_enough_files(form: OpenCaseForm) -> bool:
-    limit = _max_opening_files()
-    if len(form.evidence_files.data or []) <= limit:
-        return True
-    form.evidence_files.errors = [
-        *form.evidence_files.errors,
-        ngettext(
-            "Attach at most %(num)d file here; you can add more from the case page.",
-            "Attach at most %(num)d files here; you can add more from the case page.",
-            limit,
-        ),
-    ]
-    return False
-
-
-def _max_opening_files() -> int:
-    return current_app.config["CASE_OPENING_MAX_FILES"]
-
-
 def _render_new(order: Order, form: OpenCaseForm, refusal):
     return render_template(
         "cases/new.html",
@@ -185,16 +144,8 @@ def _render_new(order: Order, form: OpenCaseForm, refusal):
         open_case=services.open_case_for(order),
         filing_deadline=services.filing_deadline(order),
         remedies_with_amount=REMEDIES_WITH_AMOUNT,
-        max_files=_max_opening_files(),
+        max_files=max_files(),
     )
-
-
-def _undo(entries: list[EvidenceEntry]) -> None:
-    """Roll the request back and delete the files already stored in it: no row, no file."""
-    names = [n for e in entries for n in (e.stored_name, e.thumbnail_name) if n]
-    db.session.rollback()
-    for name in names:
-        files.evidence_path(name).unlink(missing_ok=True)
 
 
 # The case page, and its files
@@ -239,20 +190,15 @@ def add_evidence(case_id: int):
             stored.append(evidence.add_evidence(case, current_user, new))
             db.session.commit()
         except EvidenceRejected as error:
-            _undo(stored)
-            apply_error(form, _renamed(error, EVIDENCE_FIELD_ALIASES))
+            undo(stored)
+            apply_error(form, renamed(error, EVIDENCE_FIELD_ALIASES))
         except BaseException:
-            _undo(stored)
+            undo(stored)
             raise
         else:
             flash(_("Your evidence is added to your timeline."), "success")
             return back_to(case)
     return render_case(case, 400, evidence_form=form)
-
-
-def _renamed(error: EvidenceRejected, fields: dict[str, str]) -> EvidenceRejected:
-    """The same refusal, beside the field this page calls it by."""
-    return EvidenceRejected(str(error), fields.get(error.field, error.field))
 
 
 # Buyer: withdraw, resubmit, answer a counter-offer
@@ -350,19 +296,21 @@ def counter_offer(case_id: int):
 @bp.post("/cases/<int:case_id>/answer/contest")
 @login_required
 def contest(case_id: int):
+    """The seller's statement and files, in one step: the statement opens their timeline,
+    the files follow it."""
     case = viewable_case(case_id)
     require(case.can_answer_claim(current_user))
     form = ContestForm()
-    if form.validate_on_submit():
-        error = attempt(
-            lambda: services.seller_contests(case, current_user, form.statement.data or "")
-        )
-        if isinstance(error, EvidenceRejected):  # the statement, the timeline's first entry
-            error = _renamed(error, {"text": "statement"})
-        if error is None:
+    if form.validate_on_submit() and few_enough_files(form):
+        statement = form.statement.data or ""
+
+        def contest_claim() -> Case:
+            services.seller_contests(case, current_user, statement)
+            return case
+
+        if with_files(form, contest_claim, {"text": "statement"}) is not None:
             flash(_("You contested the claim: both sides can now add evidence."), "success")
             return back_to(case)
-        apply_error(form, error)
     return render_case(case, 400, contest_form=form)
 
 

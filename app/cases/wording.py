@@ -22,7 +22,7 @@ from app.cases.forms import (
     STATE_MEANINGS,
     label,
 )
-from app.cases.models import Case, CaseState, EvidenceEntry
+from app.cases.models import Case, CaseState, EvidenceEntry, Party
 from app.core import clock
 
 
@@ -61,6 +61,15 @@ def deadline_label(case: Case) -> str:
     return DEADLINE_LABELS[case.current_state]
 
 
+def parties_label(parties: frozenset[Party]) -> str:
+    """Whom a turn waits on, when it is not the reader: the buyer, the seller or both."""
+    if parties == {Party.BUYER}:
+        return _("the buyer")
+    if parties == {Party.SELLER}:
+        return _("the seller")
+    return _("both sides")
+
+
 def case_helpers() -> dict:
     """What the case templates (and the mediator desk) use to put cases into words."""
     return {
@@ -80,6 +89,7 @@ def case_helpers() -> dict:
         "time_since": time_since,
         "is_overdue": is_overdue,
         "human_size": human_size,
+        "parties_label": parties_label,
     }
 
 

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 
 from app.auth.models import User
 from app.cases.forms import label
-from app.cases.models import Case
+from app.cases.models import Case, CaseState
 from app.cases.page import (
     CaseSection,
     Placement,
@@ -25,6 +25,7 @@ from app.cases.page import (
     require,
     viewable_case,
 )
+from app.cases.turns import register_turns
 from app.core.extensions import db
 from app.execution import services
 from app.execution.forms import (
@@ -34,6 +35,7 @@ from app.execution.forms import (
     MarkDoneForm,
 )
 from app.execution.models import Obligation, ObligationKind
+from app.execution.turns import execution_turns
 
 bp = Blueprint("execution", __name__)
 
@@ -43,6 +45,7 @@ def _add_to_the_case_page(state) -> None:
     """The decision's steps, under the decision."""
     placement = Placement("outcome", 30, "execution/_steps.html")
     register_case_section(state.app, CaseSection("execution", (placement,), execution_panel))
+    register_turns(state.app, {CaseState.EXECUTING: execution_turns})
 
 
 def needs_tracking_number(obligation: Obligation) -> bool:

@@ -64,7 +64,11 @@ def decided_panel(case: Case) -> Panel | None:
 def appeal_refusal(case: Case, user: User):
     """Why ``user`` may not appeal ``case`` now, or None if they may."""
     party = case.party_of(user)
-    if party is not None and case_appeal(case) is not None:
+    return _refusal(case, party, party is not None and case_appeal(case) is not None)
+
+
+def _refusal(case: Case, party: Party | None, appealed: bool):
+    if party is not None and appealed:
         return ALREADY_APPEALED
     if party is None or case.state != CaseState.DECIDED.value or party not in losing_sides(case):
         return _l("Only the side that lost the decision can appeal it.")
@@ -77,9 +81,9 @@ def can_appeal(case: Case, user: User) -> bool:
     return appeal_refusal(case, user) is None
 
 
-def who_may_appeal(case: Case) -> list[User]:
-    """The parties who may still appeal (reminded before the appeal window closes)."""
-    return [party for party in (case.buyer, case.seller) if can_appeal(case, party)]
+def sides_that_may_appeal(case: Case, appealed: bool) -> frozenset[Party]:
+    """The parties who may still appeal ``case``, given whether it ``appealed`` already."""
+    return frozenset(party for party in Party if _refusal(case, party, appealed) is None)
 
 
 def check_appeal(case: Case, user: User, reason: str) -> str:

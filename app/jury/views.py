@@ -9,8 +9,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app.cases.models import Case
+from app.cases.models import Case, CaseState
 from app.cases.page import CaseSection, Placement, attempt, flash_errors, register_case_section
+from app.cases.turns import register_turns
 from app.core import clock
 from app.core.extensions import db
 from app.jury.eligibility import reviewer_requirements
@@ -31,6 +32,7 @@ from app.jury.models import ReviewerStatus, Seat
 from app.jury.practice import OPTION_LABELS, practice_case
 from app.jury.redaction import Redactor
 from app.jury.reputation import SeatRecord, history, level
+from app.jury.turns import appeal_turns, panel_turns
 from app.jury.voting import votable_seats
 
 bp = Blueprint("jury", __name__, url_prefix="/review")
@@ -41,6 +43,7 @@ def _add_to_the_case_page(state) -> None:
     """A closed panel's outcome, under the decision."""
     placements = (Placement("outcome", 10, "jury/_outcome.html"),)
     register_case_section(state.app, CaseSection("jury", placements))
+    register_turns(state.app, {CaseState.PANEL: panel_turns, CaseState.DECIDED: appeal_turns})
 
 
 def _back():

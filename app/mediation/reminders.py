@@ -1,22 +1,12 @@
-"""Reminders of mediation's deadlines: a settlement proposal about to expire (to each party
-yet to answer it) and a mediator's question falling due (to the party asked, unanswered)."""
+"""The reminder of a mediator's question falling due (to the party asked, unanswered). A
+proposal about to expire is reminded with the case's deadline, to the parties whose turn it
+is (``app.cases.turns``)."""
 
-from app.auth.models import User
 from app.cases import notify
-from app.cases.models import Case, Party
+from app.cases.models import Party
 from app.core import clock
 from app.core.reminders import send_due_reminders
 from app.mediation.models import CaseQuestion
-from app.mediation.services import open_proposal
-
-
-def parties_yet_to_answer(case: Case) -> list[User]:
-    """Who must still answer the open proposal (the scheduler's reminder table asks)."""
-    proposal = open_proposal(case)
-    if proposal is None:
-        return []
-    parties = ((Party.BUYER, case.buyer), (Party.SELLER, case.seller))
-    return [user for party, user in parties if proposal.answer_of(party.value) is None]
 
 
 def sweep_question_reminders() -> int:

@@ -23,7 +23,7 @@ from app.auth.models import Role, User
 from app.cases import releases
 from app.cases.confirming import confirmed_button_action, confirmed_form_action
 from app.cases.forms import ConfirmForm
-from app.cases.models import EvidenceEntry
+from app.cases.models import CaseState, EvidenceEntry
 from app.cases.page import (
     CaseSection,
     Placement,
@@ -35,11 +35,13 @@ from app.cases.page import (
     require,
     viewable_case,
 )
+from app.cases.turns import register_turns
 from app.cases.wording import entry_reference
 from app.core import clock
 from app.core.extensions import db
 from app.core.forms import apply_error
 from app.core.pages import paginate
+from app.jury.turns import panel_progress
 from app.mediation import appeals, confirmations, queue, saved_filters, services
 from app.mediation.assignment import on_duty_mediators
 from app.mediation.forms import (
@@ -64,6 +66,7 @@ from app.mediation.section import (
     mediation_panel,
 )
 from app.mediation.sla import MEDIATOR_SLA_STATES
+from app.mediation.turns import proposal_turns
 
 bp = Blueprint("mediation", __name__)
 
@@ -80,6 +83,7 @@ def _add_to_the_case_page(state) -> None:
         Placement("staff", 10, "mediation/_mediator.html"),
     )
     register_case_section(state.app, CaseSection("mediation", placements, mediation_panel))
+    register_turns(state.app, {CaseState.PROPOSAL: proposal_turns})
 
 
 QUEUE_PAGE_SIZE = 25
@@ -103,13 +107,16 @@ def _render_desk(filters: QueueFilterForm, save_form: SaveFilterForm, status: in
     filter_args = filters.query_args() if valid else {}
     now = clock.now()
     may_reassign = current_user.has_role(Role.ADMIN)
+    queue_page = paginate(queue.queue_statement(desk_filter, current_user.id, now), QUEUE_PAGE_SIZE)
+    sitting = [case.id for case in queue_page.items if case.state == CaseState.PANEL.value]
     return render_template(
         "mediation/desk.html",
         intake=db.paginate(queue.WAITING_FOR_INTAKE, page=1, per_page=QUEUE_PAGE_SIZE),
         filters=filters,
         filter_args=filter_args,
         searched_in_progress=bool(desk_filter.search) and desk_filter.state == "",
-        queue=paginate(queue.queue_statement(desk_filter, current_user.id, now), QUEUE_PAGE_SIZE),
+        queue=queue_page,
+        panel_progress=panel_progress(sitting),
         counts=queue.desk_counts(current_user.id, now),
         counted_states=queue.COUNTED_STATES,
         saved_filters=saved_filters.saved_filters_of(current_user),

@@ -4,7 +4,8 @@ scheduler's dispatch tables.
 The transitions belong to several features (cases, mediation, execution, jury); ``cases``
 sweeps the due cases without knowing the features above it, and the scheduler, which knows
 them all, says which transition each state calls (design: Case lifecycle, the timer column)
-and who must act before each state's deadline.
+and which states' deadlines are reminded to the parties whose turn it is
+(``app.cases.turns``).
 """
 
 from collections.abc import Callable
@@ -12,9 +13,8 @@ from collections.abc import Callable
 from app.cases import timers
 from app.cases.models import Case, CaseState
 from app.cases.sweeps import sweep_deadline_reminders, sweep_due_cases
+from app.cases.turns import parties_whose_turn
 from app.execution.services import finish_appeal_window
-from app.jury.appeals import who_may_appeal
-from app.mediation.reminders import parties_yet_to_answer
 from app.mediation.services import expire_proposal
 
 ON_DEADLINE: dict[CaseState, Callable[[Case], None]] = {
@@ -31,13 +31,17 @@ def sweep_case_deadlines() -> int:
     return sweep_due_cases(ON_DEADLINE)
 
 
-WHO_MUST_ACT: dict[CaseState, Callable[[Case], list]] = {
-    CaseState.RETURNED: timers.parties_to_remind,
-    CaseState.AWAITING_SELLER: timers.parties_to_remind,
-    CaseState.EVIDENCE: timers.parties_to_remind,
-    CaseState.PROPOSAL: parties_yet_to_answer,
-    CaseState.DECIDED: who_may_appeal,
-}
+# the states whose deadline a party must act before: reminded, whoever's turn it is
+REMINDED_STATES = (
+    CaseState.RETURNED,
+    CaseState.AWAITING_SELLER,
+    CaseState.EVIDENCE,
+    CaseState.PROPOSAL,
+    CaseState.DECIDED,
+)
+WHO_MUST_ACT: dict[CaseState, Callable[[Case], list]] = dict.fromkeys(
+    REMINDED_STATES, parties_whose_turn
+)
 
 
 def remind_case_deadlines() -> int:

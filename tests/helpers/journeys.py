@@ -24,6 +24,7 @@ JOURNEY_ORDERS = {
     "confirm_zh_desktop": "TB2099000001502",
     "confirm_en_phone": "TB2099000001503",
     "confirm_zh_phone": "TB2099000001504",
+    "contest_phone_zh": "TB2099000000010",
 }
 # orders the seller never shipped: placed, with no shipping at all
 NOT_SHIPPED = frozenset({JOURNEY_ORDERS["assistant_not_shipped"]})
