@@ -28,7 +28,7 @@ HOSTILE = {
 }
 LINE_BREAKS = {"newline": "first\nsecond", "line separator": "first\u2028second"}
 # what a form's constructor may need, by the annotation of its parameter
-ARGUMENT_BY_TYPE = {int: 7, list[str]: ["For the buyer", "For the seller"]}
+ARGUMENT_BY_TYPE = {int: 7, list[str]: ["grant:full_refund:19900", "reject"]}
 
 
 def _all_forms() -> list[type[FlaskForm]]:

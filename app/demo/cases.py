@@ -269,7 +269,6 @@ def _panel(demo: Demo) -> Case:
             "The buyer says the tea was sold as organic without certification; the seller says "
             "'organic' described the farming method, not a certificate.",
             "Was the listing misleading enough to justify a refund?",
-            ["Refund the buyer in full", "Reject the claim"],
         ),
     )
     # eight reviewers have voted for the buyer: the ninth vote decides

@@ -77,7 +77,6 @@ PANEL_SUMMARY = (
     "accurate and the buyer's evidence shows normal variation."
 )
 PANEL_QUESTION = "Should the buyer receive the remedy they asked for?"
-PANEL_OPTIONS = ["Grant the buyer's claim as filed", "Reject the claim"]
 FOR_BUYER_REASONS = (
     "The buyer's photos clearly show the defect described in the claim.",
     "买家的照片清楚显示了问题，卖家的解释不成立，应当支持买家。",
