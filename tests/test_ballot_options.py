@@ -6,7 +6,8 @@ import pytest
 from flask import current_app
 from flask_babel import force_locale
 
-from app.cases.models import CaseState, Outcome, Remedy
+from app.cases.models import CaseState, Outcome, Party, Remedy
+from app.closing.dossier.summary import render_text, summary_of
 from app.core.extensions import db
 from app.jury import ballot
 from app.jury.ballot import BallotKeyError, ballot_for_claim, option_for_decision
@@ -181,3 +182,19 @@ def test_a_chinese_reviewer_reads_and_votes_on_chinese_options(app, client):
     db.session.refresh(seat)
     assert seat.vote.option == "partial:partial_refund:5000"
     assert "部分支持买家：部分退款 ¥50.00" in page(client, f"/review/seats/{seat.id}")
+
+
+def test_the_dossier_names_the_panels_verdict_in_the_readers_language(app):
+    case = make_case("mediation")
+    make_reviewers(app.config["PANEL_SEATS"])
+    mediation.route_to_panel(case, case.mediator, PANEL_SUMMARY, PANEL_QUESTION)
+    votes(panel_of(case), "reject", current_app.config["PANEL_MAJORITY"])
+    count_due_panels()
+    db.session.refresh(case)
+    for locale, line in (
+        ("en", "Panel verdict: Decide for the seller: reject the claim (9 of 9 votes)"),
+        ("zh_Hans", "评审团裁决: 支持卖家：驳回买家的诉求（共 9 票，得 9 票）"),
+    ):
+        with force_locale(locale):
+            summary = summary_of(case, {party: [] for party in Party}, {})
+            assert line in render_text(summary)
