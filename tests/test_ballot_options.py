@@ -83,6 +83,7 @@ def test_an_option_is_shown_in_the_readers_language(key, english, chinese):
         "grant:replacement:100",  # a replacement has none
         "grant:full_refund:abc",
         "grant:full_refund:0100",
+        "grant:full_refund:-5",
         "grant:full_refund:100:7",
         "grant:claim_rejected:100",
         "partial:full_refund:100",  # part of a claim is a partial refund or compensation

@@ -112,7 +112,8 @@ def parse(key: str) -> BallotOption:
     remedy_fits = option.remedy in (
         PARTIAL_REMEDIES if option.stance is Stance.PARTIAL else CLAIMABLE_REMEDIES
     )
-    if option.key != key or (option.amount_fen is not None) != needs_amount or not remedy_fits:
+    amount_fits = (option.amount_fen is not None) == needs_amount and (option.amount_fen or 0) >= 0
+    if option.key != key or not amount_fits or not remedy_fits:
         raise BallotKeyError(key)
     return option
 
