@@ -73,8 +73,12 @@ def _open_seats(panel: Panel, seated_at=None) -> list[Seat]:
 
 
 def _cast(story: Story, seats: list[Seat], ballots: list[int], moments) -> None:
-    for seat, ballot, moment in zip(seats, ballots, moments, strict=False):
-        reason = story.pick(REASONS[ballot])
+    """Each reviewer votes in their own words: a panel's reasons for one side repeat only
+    once every reason for it has been given."""
+    reasons = [story.rng.sample(pool, len(pool)) for pool in REASONS]
+    for number, (seat, ballot, moment) in enumerate(zip(seats, ballots, moments, strict=False)):
+        side = reasons[ballot]
+        reason = side[sum(b == ballot for b in ballots[:number]) % len(side)]
         story.at(
             moment,
             lambda seat=seat, ballot=ballot, reason=reason: cast_vote(
