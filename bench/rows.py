@@ -22,7 +22,7 @@ BENCH_REVIEWER = "bench-reviewer{:02d}@example.com"
 
 PANEL_SEATS = 17
 PANEL_MAJORITY = 9
-BALLOT = ["Refund the buyer in full", "Reject the claim"]
+BALLOT = ["grant:full_refund:19900", "reject"]
 CLAIM_TYPES = ["not_as_described", "not_received", "damaged_in_transit", "counterfeit"]
 SEVERITIES = ["general"] * 6 + ["important"] * 3 + ["urgent"]
 # the working set: how the open cases spread over the states (the rest are in mediation)

@@ -50,7 +50,7 @@ def test_volume_by_claim_type_responsible_party_and_category(world):
         ["The logistics company", 1],
         ["The platform", 1],
     ]
-    assert rows(dashboard.categories(march())) == [["electronics", 4], ["books", 3]]
+    assert rows(dashboard.categories(march())) == [["Electronics", 4], ["Books", 3]]
 
 
 def test_handling_times_median_and_90th_percentile(world):
@@ -169,7 +169,7 @@ def test_claim_type_filter_narrows_every_figure(world):
 
 def test_category_filter_narrows_every_figure(world):
     books = march(category="books")
-    assert rows(dashboard.categories(books)) == [["books", 3]]
+    assert rows(dashboard.categories(books)) == [["Books", 3]]
     assert rows(dashboard.first_contact(books))[1] == [
         "The buyer accepted the seller's counter-offer",
         1,

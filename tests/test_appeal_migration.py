@@ -13,6 +13,7 @@ from sqlalchemy import text
 from app import create_app
 from app.core.config import PROJECT_ROOT
 from app.core.extensions import db
+from tests.helpers.migration_rows import insert_row, order_and_case
 
 MIGRATIONS = str(PROJECT_ROOT / "migrations")
 
@@ -24,54 +25,6 @@ def _before_appeals() -> str:
     return revision.down_revision
 
 
-def _insert(connection, table: str, **given) -> None:
-    """A row with ``given`` values, and a placeholder in every other required column."""
-    values = {}
-    for _cid, name, type_, not_null, default, primary_key in connection.execute(
-        f"PRAGMA table_info({table})"
-    ):
-        if name in given:
-            values[name] = given[name]
-        elif not_null and default is None and not primary_key:
-            kind = (type_ or "").upper()
-            values[name] = (
-                1
-                if "INT" in kind or "BOOL" in kind
-                else "2026-01-01 00:00:00.000000"
-                if "DATETIME" in kind
-                else "x"
-            )
-    marks = ", ".join("?" for _ in values)
-    connection.execute(
-        f"INSERT INTO {table} ({', '.join(values)}) VALUES ({marks})", list(values.values())
-    )
-
-
-def _case(connection, case_id: int, **claim) -> None:
-    _insert(
-        connection,
-        "orders",
-        id=case_id,
-        amount_fen=19900,
-        buyer_id=1,
-        seller_id=2,
-        marketplace_order_id=f"order-{case_id}",
-    )
-    _insert(
-        connection,
-        "cases",
-        id=case_id,
-        order_id=case_id,
-        buyer_id=1,
-        seller_id=2,
-        state="panel",
-        claim_type="counterfeit",
-        responsible_party="seller",
-        severity="general",
-        **claim,
-    )
-
-
 @pytest.mark.committing
 def test_earlier_appeals_are_filled_in_from_their_case_and_panel(tmp_path):
     path = tmp_path / "appeals.db"
@@ -81,19 +34,19 @@ def test_earlier_appeals_are_filled_in_from_their_case_and_panel(tmp_path):
         db.engine.dispose()
     connection = sqlite3.connect(path)
     for user_id in (1, 2):
-        _insert(connection, "users", id=user_id, email=f"user{user_id}@example.com")
-    _case(connection, 1, remedy="full_refund")
-    _case(connection, 2, remedy="partial_refund", remedy_amount_fen=5000)
+        insert_row(connection, "users", id=user_id, email=f"user{user_id}@example.com")
+    order_and_case(connection, 1, remedy="full_refund")
+    order_and_case(connection, 2, remedy="partial_refund", remedy_amount_fen=5000)
     for panel_id, case_id, round_, status in (
         (1, 1, "first", "returned"),
         (2, 1, "first", "decided"),
         (3, 1, "appeal", "open"),
         (4, 2, "first", "decided"),
     ):
-        _insert(connection, "panels", id=panel_id, case_id=case_id, round=round_, status=status)
-    _insert(connection, "appeals", id=1, case_id=1, party="seller", reason="Wrong.")
-    _insert(connection, "appeals", id=2, case_id=2, party="buyer", reason="Wrong.")
-    _case(connection, 3, remedy="full_refund")  # never appealed
+        insert_row(connection, "panels", id=panel_id, case_id=case_id, round=round_, status=status)
+    insert_row(connection, "appeals", id=1, case_id=1, party="seller", reason="Wrong.")
+    insert_row(connection, "appeals", id=2, case_id=2, party="buyer", reason="Wrong.")
+    order_and_case(connection, 3, remedy="full_refund")  # never appealed
     connection.commit()
     connection.close()
 

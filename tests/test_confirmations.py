@@ -322,10 +322,10 @@ def test_the_reviewers_vote_asks_first_and_is_cast_once_confirmed(client):
     asked = client.post(url, data=ballot)
 
     assert asked.status_code == 200
-    assert "Vote for: Refund the buyer in full." in text_of(asked)
+    assert "Vote for: Decide for the buyer: full refund of ¥199.00." in text_of(asked)
     assert db.session.scalar(select(Vote)) is None
     assert confirmed(client, url, asked).status_code == 302
-    assert db.session.scalar(select(Vote)).option == "Refund the buyer in full"
+    assert db.session.scalar(select(Vote)).option == "grant:full_refund:19900"
 
 
 def test_an_appeal_asks_first(client, app, monkeypatch):

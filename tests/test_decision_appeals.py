@@ -38,7 +38,7 @@ from tests.helpers.webhooks import endpoint_for
 REASON = "The seller's courier receipt shows the parcel left intact."
 REJECTED = Settlement(Remedy.CLAIM_REJECTED, None, "The courier's photo shows it intact.")
 HALF = Settlement(Remedy.PARTIAL_REFUND, 9950, "Half the price back is fair.")
-GRANT, REJECT = "Grant the claim as filed", "Reject the claim"
+GRANT, REJECT = "grant:full_refund:19900", "reject"
 
 
 @pytest.fixture
@@ -274,7 +274,7 @@ def test_a_panels_verdict_still_goes_to_a_panel(to_mediator, app, monkeypatch):
     monkeypatch.setitem(app.config, "APPEAL_PANEL_MAJORITY", 3)
     make_pool(8)
     case = make_case("panel")
-    votes(panel_of(case), "For the seller", 2)
+    votes(panel_of(case), REJECT, 2)
     count_due_panels()
     db.session.refresh(case)
 

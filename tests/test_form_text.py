@@ -32,7 +32,7 @@ LINE_BREAKS = {"newline": "first\nsecond", "line separator": "first\u2028second"
 # what a form's constructor may need, by the annotation of its parameter
 ARGUMENT_BY_TYPE = {
     int: 7,
-    list[str]: ["For the buyer", "For the seller"],
+    list[str]: ["grant:full_refund:19900", "reject"],
     Advice: Advice(Situation.OTHER, None, (Remedy.FULL_REFUND,), None),
 }
 

@@ -106,7 +106,7 @@ def private_case():
     )
     panel = make_panel(
         case,
-        options=["Refund Zhang Weiwei in full", "Reject the claim"],
+        options=["custom:grant:Refund Zhang Weiwei in full", "reject"],
         summary=f"Zhang Weiwei ({BUYER_PHONE}) says Lily's Boutique shipped {TRACKING} damaged.",
         question="Should Lily Merchant refund Zhang Weiwei for order " + ORDER_ID + "?",
     )

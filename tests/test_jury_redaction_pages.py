@@ -56,8 +56,9 @@ def hostile_panel():
         summary=CORPUS,
         question="Should 林 晓 雨 (１３８１２３４５６７８) get the refund from Green Leaf?",
         options=[
-            packed("Refund:", [h.text for h in HOSTILE]),
-            packed("Reject:", [h.text for h in reversed(HOSTILE)]),
+            # options kept from before ballots had keys, in the mediator's words
+            packed("custom:grant:Refund:", [h.text for h in HOSTILE]),
+            packed("custom:reject:Reject:", [h.text for h in reversed(HOSTILE)]),
         ],
     )
     reviewer, *colleagues = make_reviewers(len(chunks(1900)))
@@ -113,7 +114,10 @@ def test_no_reviewer_page_leaks_the_hostile_corpus(client, hostile_panel):
 def test_the_dashboard_shows_the_vote_and_the_verdict_redacted(client):
     buyer = make_user(name="Zhang Weiwei 张伟伟")
     case = make_case_row(make_order(buyer), state="panel")
-    options = ["Refund 张伟伟 on 138 1234 5678 in full", "Reject Zhang's claim"]
+    options = [
+        "custom:grant:Refund 张伟伟 on 138 1234 5678 in full",
+        "custom:reject:Reject Zhang's claim",
+    ]
     panel = make_panel(case, options=options)
     (reviewer,) = make_reviewers(1)
     vote_on(seat_for(panel, reviewer), options[0], "The photos show the crack clearly.")

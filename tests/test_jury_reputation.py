@@ -20,7 +20,7 @@ from app.jury.reputation import (
 from tests.helpers.factories import make_case_row, make_user
 from tests.helpers.pages import login, page
 
-GRANT, REJECT = "Grant the claim", "Reject the claim"
+GRANT, REJECT = "grant:full_refund:19900", "reject"
 
 
 def make_reviewer(**fields) -> Reviewer:

@@ -26,7 +26,7 @@ def test_a_case_goes_before_a_new_panel_after_a_returned_one():
     assert count_due_panels() == 1  # no votes: back to the mediator
     db.session.refresh(case)
     assert case.current_state is CaseState.MEDIATION
-    mediation.route_to_panel(case, case.mediator, "Again.", "Who is right?", [FOR_BUYER, "No"])
+    mediation.route_to_panel(case, case.mediator, "Again.", "Who is right?")
     assert case.current_state is CaseState.PANEL
     assert len(db.session.scalars(select(Panel).where(Panel.case_id == case.id)).all()) == 2
 
@@ -40,9 +40,7 @@ def test_a_panel_verdict_after_a_disputed_refund_replaces_the_old_steps():
     execution.dispute(refund, case.buyer, "Nothing arrived.")
     db.session.refresh(case)
     assert case.current_state is CaseState.MEDIATION
-    mediation.route_to_panel(
-        case, case.mediator, "Refund disputed.", "Refund again?", [FOR_BUYER, "No"]
-    )
+    mediation.route_to_panel(case, case.mediator, "Refund disputed.", "Refund again?")
     votes(panel_of(case), FOR_BUYER, current_app.config["PANEL_MAJORITY"])
     assert count_due_panels() == 1
     db.session.refresh(refund)

@@ -68,7 +68,7 @@ from app.scheduler.deadlines import remind_case_deadlines, sweep_case_deadlines
 from tests.helpers.factories import make_order, make_reviewers, make_user
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-OPTIONS = ["For the buyer", "For the seller"]
+OPTIONS = ["grant:full_refund:19900", "reject"]
 REASON = "I read both timelines and the photos carefully."
 DEPOSIT_FEN = 50_000
 
@@ -438,7 +438,6 @@ class CaseLifecycle(RuleBasedStateMachine):
             self.mediator_of(case),
             "The buyer says it arrived cracked; the seller says it left intact.",
             "Was the earbud damaged before it reached the buyer?",
-            list(OPTIONS),
         )
 
     @precondition(lambda self: self.case_ids)
@@ -564,7 +563,6 @@ class CaseLifecycle(RuleBasedStateMachine):
                 self.mediator_of(case),
                 "The buyer says it arrived cracked; the seller says it left intact.",
                 "Was the earbud damaged before it reached the buyer?",
-                list(OPTIONS),
             )
         if state is CaseState.MEDIATION and choice < 4:
             return _refused(mediation.decide, case, self.mediator_of(case), settlement)

@@ -564,13 +564,15 @@ def test_a_decision_without_reasons_is_refused_beside_them(client):
     )
 
 
-def test_the_mediator_routes_a_case_to_a_panel_with_the_ballot_prefilled(app, client):
-    case = make_case("mediation")
+def test_the_mediator_routes_a_case_to_a_panel_with_a_ballot_made_from_the_claim(app, client):
+    case = make_case("mediation")  # the claim: a full refund of the order's ¥199.00
     make_reviewers(app.config["PANEL_SEATS"])
     login(client, case.mediator)
     html = page(client, f"/cases/{case.id}")
     assert re.search(
-        r'name="panel-options"[^>]*>\s*Decide for the buyer\s+Decide for the seller', html
+        r'class="ballot-options"><li>Decide for the buyer: full refund of ¥199.00</li>'
+        r"<li>Decide for the seller: reject the claim</li>",
+        html,
     )
 
     response = client.post(
@@ -578,43 +580,52 @@ def test_the_mediator_routes_a_case_to_a_panel_with_the_ballot_prefilled(app, cl
         data={
             "panel-summary": "A cracked earbud; each side blames the other.",
             "panel-question": "Was it damaged before delivery?",
-            "panel-options": "Decide for the buyer\r\nDecide for the seller\r\n",
+            "panel-partial_amount": "50",
         },
     )
 
     assert response.status_code == 302
     assert reload(case).current_state is CaseState.PANEL
     referral = db.session.scalars(select(PanelReferral)).one()
-    assert referral.options == ["Decide for the buyer", "Decide for the seller"]
+    assert referral.options == ["grant:full_refund:19900", "partial:partial_refund:5000", "reject"]
     section = mediator_section(page(client, f"/cases/{case.id}"))
     assert "Sent to a reviewer panel" in section and "Was it damaged before delivery?" in section
+    assert "Decide for the buyer in part: partial refund of ¥50.00" in section
     assert f'action="/cases/{case.id}/mediation/panel#' not in section
 
 
+def test_without_a_partial_amount_the_ballot_grants_or_rejects_the_claim(app, client):
+    case = make_case("mediation")
+    make_reviewers(app.config["PANEL_SEATS"])
+    login(client, case.mediator)
+    response = client.post(
+        f"/cases/{case.id}/mediation/panel",
+        data={"panel-summary": "S.", "panel-question": "Q?", "panel-partial_amount": ""},
+    )
+    assert response.status_code == 302
+    assert db.session.scalars(select(PanelReferral)).one().options == [
+        "grant:full_refund:19900",
+        "reject",
+    ]
+
+
 @pytest.mark.parametrize(
-    ("options", "field", "message"),
+    ("amount", "message"),
     [
-        (
-            "Decide for the buyer",
-            "panel-options",
-            "Give two different options: the first grants the claim, the second rejects it.",
-        ),
-        (
-            "Same\nSame",
-            "panel-options",
-            "Give two different options: the first grants the claim, the second rejects it.",
-        ),
+        ("abc", "Enter an amount in yuan, such as 12.50."),
+        ("0", "Give an amount above zero and below what the buyer claims."),
+        ("199.00", "Give an amount above zero and below what the buyer claims."),
     ],
 )
-def test_a_panel_needs_two_different_options(client, options, field, message):
+def test_a_partial_option_is_part_of_the_claim(client, amount, message):
     case = make_case("mediation")
     login(client, case.mediator)
     response = client.post(
         f"/cases/{case.id}/mediation/panel",
-        data={"panel-summary": "S.", "panel-question": "Q?", "panel-options": options},
+        data={"panel-summary": "S.", "panel-question": "Q?", "panel-partial_amount": amount},
     )
     assert response.status_code == 400
-    assert field_error(response.get_data(as_text=True), field) == message
+    assert field_error(response.get_data(as_text=True), "panel-partial_amount") == message
     assert reload(case).current_state is CaseState.MEDIATION
 
 

@@ -23,7 +23,7 @@ from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.execution.services import obligations_of
-from app.jury.models import BALLOT_OPTION_MAX_CHARS, Panel
+from app.jury.models import Panel
 from app.mediation import services
 from app.mediation.assignment import choose_mediator
 from app.mediation.models import MediatorProfile, PanelReferral
@@ -279,37 +279,29 @@ def test_a_decision_for_the_buyer_is_carried_out_after_the_appeal_window(people)
     assert [o.amount_fen for o in obligations_of(case)] == [20000]
 
 
-def test_routing_to_a_panel_draws_the_panel(app, people):
+def test_routing_to_a_panel_draws_the_panel_with_a_ballot_made_from_the_claim(app, people):
     case = in_mediation(people)
+    claimed = case.claimed_amount_fen
     make_reviewers(app.config["PANEL_SEATS"])
-    with pytest.raises(CaseRefused, match="two different"):
-        services.route_to_panel(case, people["mediator"], "Summary.", "Who is right?", ["Buyer"])
+    for amount in (0, claimed, claimed + 1):
+        with pytest.raises(CaseRefused, match="below what the buyer claims") as refused:
+            services.route_to_panel(case, people["mediator"], "Summary.", "Who?", amount)
+        assert refused.value.field == "partial_amount"
+    assert case.current_state is CaseState.MEDIATION
     referral = services.route_to_panel(
-        case,
-        people["mediator"],
-        "Colour dispute.",
-        "Does the item match the listing?",
-        ["Yes", "No"],
+        case, people["mediator"], "Colour dispute.", "Does the item match the listing?", 5000
     )
     assert case.current_state is CaseState.PANEL
     assert case.deadline_at == clock.now() + 72 * HOUR
-    assert db.session.get(PanelReferral, referral.id).options == ["Yes", "No"]
+    ballot = [f"grant:{case.remedy}:{claimed}", "partial:partial_refund:5000", "reject"]
+    assert db.session.get(PanelReferral, referral.id).options == ballot
     panel = db.session.scalar(select(Panel).where(Panel.case_id == case.id))
+    assert panel.options == ballot
     assert (panel.seats, panel.majority, len(panel.seat_rows)) == (17, 9, 17)
     actions = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.subject_id == str(case.id))
     )
     assert "case.routed_to_panel" in set(actions)
-
-
-def test_a_ballot_option_is_at_most_what_a_vote_can_store(people):
-    """A longer option would be refused by PostgreSQL when the first vote is cast."""
-    case = in_mediation(people)
-    longest = "y" * BALLOT_OPTION_MAX_CHARS
-    with pytest.raises(CaseRefused, match="at most") as refused:
-        services.route_to_panel(case, people["mediator"], "Summary.", "Who?", [longest + "y", "No"])
-    assert refused.value.field == "options"
-    assert case.current_state is CaseState.MEDIATION
 
 
 def test_an_admin_reassigns(people):
@@ -327,6 +319,6 @@ def test_a_pool_too_small_keeps_the_case_with_the_mediator(app, people):
     case = in_mediation(people)
     make_reviewers(app.config["PANEL_SEATS"] - 1)
     with pytest.raises(CaseRefused, match="reviewers"):
-        services.route_to_panel(case, people["mediator"], "Summary.", "Who?", ["Yes", "No"])
+        services.route_to_panel(case, people["mediator"], "Summary.", "Who?")
     assert case.current_state is CaseState.MEDIATION
     assert db.session.scalar(select(Panel)) is None

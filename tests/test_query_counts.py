@@ -41,7 +41,7 @@ from tests.helpers.counts import statements_issued
 from tests.helpers.factories import make_case_row, make_order, make_reviewers, make_user
 from tests.helpers.pages import as_user, page
 
-BALLOT = ["For the buyer", "For the seller"]
+BALLOT = ["grant:full_refund:19900", "reject"]
 REASON = "The photos show the box was crushed before it was delivered."
 ENTRY = 'id="entry-'  # one per evidence card, on the case page and the reviewer's page
 NOTE = "check the courier photos"
@@ -217,7 +217,7 @@ def panel_case(per_side: int) -> Case:
     mediator = make_user(roles=(Role.MEDIATOR,))
     case = contested_case(per_side, mediator)
     make_reviewers(current_app.config["PANEL_SEATS"])
-    mediation.route_to_panel(case, mediator, PANEL_SUMMARY, PANEL_QUESTION, BALLOT)
+    mediation.route_to_panel(case, mediator, PANEL_SUMMARY, PANEL_QUESTION)
     db.session.flush()
     return case
 

@@ -21,7 +21,6 @@ from tests.helpers.accounts import log_in
 from tests.helpers.case_factories import PANEL_QUESTION, PANEL_SUMMARY, make_case
 from tests.helpers.factories import PASSWORD, make_user
 from tests.helpers.jury import (
-    FOR_BUYER,
     FOR_SELLER,
     START,
     make_panel,
@@ -79,7 +78,7 @@ def test_a_reviewer_is_told_in_their_own_language():
     case = make_case("mediation")
     for reviewer in make_pool(current_app.config["PANEL_SEATS"]):
         reviewer.locale = "zh_Hans"
-    route_to_panel(case, case.mediator, PANEL_SUMMARY, PANEL_QUESTION, [FOR_BUYER, FOR_SELLER])
+    route_to_panel(case, case.mediator, PANEL_SUMMARY, PANEL_QUESTION)
     panel = panel_of(case)
     for notice in seat_notices(all_seats(panel)).values():
         assert notice.subject == f"您被选入评审团：案件 #{panel.case_id}"

@@ -37,7 +37,7 @@ from app.notifications.webhooks.catalogue import EVENT_TYPES
 from app.scheduler.deadlines import sweep_case_deadlines
 from tests.helpers.case_factories import DECISION_REASONS, REFUND_PROOF, make_case
 from tests.helpers.factories import make_order, make_user
-from tests.helpers.jury import FOR_BUYER, REASON, make_panel, votes
+from tests.helpers.jury import FOR_BUYER, FOR_SELLER, REASON, make_panel, votes
 from tests.helpers.webhooks import endpoint_for
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -213,12 +213,30 @@ def test_a_panel_verdict_gives_the_counts_and_no_reviewer(app, people):
         "majority": 9,
         "votes_cast": 9,
         "votes_for_verdict": 9,
+        "verdict": {"key": FOR_BUYER, "label": "Decide for the buyer: full refund of ¥199.00"},
         "outcome": Outcome.FOR_BUYER.value,
         "decided_at": None,
     }
     assert payloads[2]["data"]["decision"]["kind"] == DecisionKind.PANEL.value
     leaked = [part for reviewer in reviewer_ids for part in reviewer]
-    assert_nothing_personal(payloads, REASON, FOR_BUYER, *leaked)
+    assert_nothing_personal(payloads, REASON, *leaked)
+
+
+def test_an_option_in_the_mediators_words_is_published_as_what_it_decides(app):
+    """A ballot written before options had keys keeps the mediator's words: they never
+    leave, the option is given as what it decides."""
+    panel = make_panel()
+    words = "Refund Zhang Weiwei in full"
+    panel.options = [f"custom:grant:{words}", FOR_SELLER]
+    since = last_id()
+    votes(panel, panel.options[0], app.config["PANEL_MAJORITY"])
+    assert count_due_panels() == 1
+    [verdict] = [p for p in queued(since) if p["type"] == "panel.verdict"]
+    assert verdict["data"]["panel"]["verdict"] == {
+        "key": "custom:grant",
+        "label": "Decide for the buyer: the claim as filed",
+    }
+    assert words not in json.dumps(verdict, ensure_ascii=False)
 
 
 def settled_return_and_refund(people):

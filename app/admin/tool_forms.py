@@ -18,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.cases.forms import YuanField
 from app.core.forms import SiteForm
 from app.core.urls import MAX_ID
+from app.orders.categories import category_label
 
 
 class LiftRestrictionForm(SiteForm):
@@ -50,7 +51,9 @@ class MediatorProfileForm(SiteForm):
     )
 
     def set_categories(self, categories: list[str]) -> None:
-        self.skills.choices = [SelectChoice(category, category) for category in categories]
+        self.skills.choices = [
+            SelectChoice(category, category_label(category)) for category in categories
+        ]
 
 
 class AuditFilterForm(SiteForm):

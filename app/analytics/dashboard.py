@@ -15,6 +15,7 @@ from app.cases.models import DecisionKind
 from app.core.extensions import db
 from app.execution.models import ObligationStatus
 from app.mediation.models import ProposalStatus
+from app.orders.categories import CATEGORY_LABELS
 
 COMMENTS_SHOWN = 10
 CASES = Column(_l("Cases"))
@@ -56,7 +57,7 @@ def responsible_parties(scope: Scope) -> Figure:
 
 def categories(scope: Scope) -> Figure:
     counts = volume.filed_by_category(scope)
-    return _counted(_l("By order category"), _l("Category"), counts)
+    return _counted(_l("By order category"), _l("Category"), counts, CATEGORY_LABELS)
 
 
 def handling_times(scope: Scope) -> Figure:

@@ -4,14 +4,15 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from app.analytics.scope import Scope
 from app.cases.forms import CLAIM_TYPE_LABELS, choices_of
 from app.core import clock
 from app.core.forms import SiteForm
+from app.orders.categories import category_label
 
 
 class FilterForm(SiteForm):
@@ -25,7 +26,13 @@ class FilterForm(SiteForm):
         choices=[SelectChoice("", _l("Any"))] + choices_of(CLAIM_TYPE_LABELS),
         default="",
     )
-    category = StringField(_l("Order category"), validators=[Optional(), Length(max=60)])
+    category = SelectField(_l("Order category"), choices=[], default="")
+
+    def set_categories(self, categories: list[str]) -> None:
+        """Every category the marketplace has sent, in the reader's language."""
+        self.category.choices = [SelectChoice("", _l("Any"))] + [
+            SelectChoice(category, category_label(category)) for category in categories
+        ]
 
     def validate_end(self, field) -> None:
         if field.data and self.start.data and field.data < self.start.data:

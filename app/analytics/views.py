@@ -9,6 +9,7 @@ from app.analytics.figure import to_csv
 from app.analytics.forms import FilterForm
 from app.analytics.scope import Scope
 from app.auth.guards import staff_required
+from app.mediation.profiles import known_categories
 
 bp = Blueprint("analytics", __name__, url_prefix="/analytics")
 
@@ -17,6 +18,7 @@ def _read_filters() -> tuple[FilterForm, Scope, dict]:
     """The filters as typed (with their errors), the scope they name (the default one when
     they do not validate) and the query string that names it again."""
     filters = FilterForm(formdata=request.args)
+    filters.set_categories(known_categories())
     if filters.validate():
         return filters, filters.scope(), request.args.to_dict()
     return filters, FilterForm(formdata=None).scope(), {}

@@ -42,7 +42,7 @@ def _contested(demo: Demo) -> Case:
     buyer, seller = order.buyer, order.seller
     demo.photo(case, buyer, 50 * HOUR, "Parcel on arrival", 11)
     demo.photo(case, buyer, 49 * HOUR, "Left earbud, charging light off", 12)
-    demo.at(46 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
+    demo.at(46 * HOUR, lambda: services.accept_intake(case, case.mediator, Severity.IMPORTANT))
     demo.at(
         30 * HOUR,
         lambda: services.seller_contests(
@@ -57,8 +57,12 @@ def _contested(demo: Demo) -> Case:
         seller,
         29 * HOUR,
         "courier-report.pdf",
-        "SF Express hand-over report",
-        ["Waybill: SF1049392011", "Weight at pick-up: 0.42 kg", "Condition: no visible damage"],
+        f"{order.carrier} hand-over report",
+        [
+            f"Waybill: {order.tracking_number}",
+            "Weight at pick-up: 0.42 kg",
+            "Condition: no visible damage",
+        ],
     )
     demo.say(case, buyer, 20 * HOUR, "The courier left the box at the door in the rain.")
     demo.photo(case, buyer, 19 * HOUR, "Water stain on the box", 13)
@@ -75,7 +79,7 @@ def _awaiting_silent_seller(demo: Demo) -> Case:
         order, opened, claim(ClaimType.NOT_RECEIVED, "Tracking has not moved for nine days.")
     )
     demo.at(
-        opened - 2 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT)
+        opened - 2 * HOUR, lambda: services.accept_intake(case, case.mediator, Severity.IMPORTANT)
     )
     return case
 
@@ -106,7 +110,7 @@ def _returned(demo: Demo) -> Case:
     demo.at(
         18 * HOUR,
         lambda: services.return_case(
-            case, demo.mediator, "Please add a photo of the packaging and its batch number."
+            case, case.mediator, "Please add a photo of the packaging and its batch number."
         ),
     )
     return case
@@ -125,7 +129,7 @@ def _mediation(demo: Demo) -> Case:
     )
     buyer, seller = order.buyer, order.seller
     demo.photo(case, buyer, 160 * HOUR, "Seal on the tea cake", 21)
-    demo.at(158 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.URGENT))
+    demo.at(158 * HOUR, lambda: services.accept_intake(case, case.mediator, Severity.URGENT))
     demo.at(
         150 * HOUR,
         lambda: services.seller_contests(case, seller, "Our tea is genuine; see the certificate."),
@@ -147,7 +151,7 @@ def _mediation(demo: Demo) -> Case:
 def _default_judgment(demo: Demo) -> Case:
     order = demo.order("buyer", "seller2", OrderStatus.SHIPPED)
     case = demo.open(order, 100 * HOUR, claim(ClaimType.NOT_RECEIVED, "Never arrived."))
-    demo.at(98 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
+    demo.at(98 * HOUR, lambda: services.accept_intake(case, case.mediator, Severity.IMPORTANT))
     demo.sweep_at(demo.now - 20 * HOUR)
     return case
 
@@ -155,7 +159,7 @@ def _default_judgment(demo: Demo) -> Case:
 def _settled(demo: Demo) -> Case:
     order = demo.order("buyer", "seller2", OrderStatus.PLACED)
     case = demo.open(order, 60 * HOUR, claim(ClaimType.LATE_DELIVERY, "Still not shipped."))
-    demo.at(58 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.GENERAL))
+    demo.at(58 * HOUR, lambda: services.accept_intake(case, case.mediator, Severity.GENERAL))
     demo.at(
         40 * HOUR,
         lambda: services.seller_counter_offers(
@@ -178,7 +182,7 @@ def _counter_offer_pending(demo: Demo) -> Case:
         claim(ClaimType.NOT_AS_DESCRIBED, "The keyboard has brown switches, not red."),
     )
     demo.photo(case, order.buyer, 30 * HOUR, "Switches under the keycaps", 31)
-    demo.at(28 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
+    demo.at(28 * HOUR, lambda: services.accept_intake(case, case.mediator, Severity.IMPORTANT))
     demo.at(
         10 * HOUR,
         lambda: services.seller_counter_offers(
@@ -192,7 +196,7 @@ def _seller_accepted(demo: Demo) -> Case:
     order = demo.order("buyer2", "seller", OrderStatus.COMPLETED)
     case = demo.open(order, 40 * HOUR, claim(ClaimType.DAMAGED_IN_TRANSIT, "Cracked screen."))
     demo.photo(case, order.buyer, 40 * HOUR, "Cracked screen", 41)
-    demo.at(38 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
+    demo.at(38 * HOUR, lambda: services.accept_intake(case, case.mediator, Severity.IMPORTANT))
     demo.at(30 * HOUR, lambda: services.seller_accepts_claim(case, order.seller))
     return case
 
@@ -217,7 +221,7 @@ def _proposal(demo: Demo) -> Case:
         15 * HOUR,
         lambda: mediation.propose_settlement(
             case,
-            demo.mediator,
+            case.mediator,
             Settlement(
                 Remedy.PARTIAL_REFUND,
                 6000,
@@ -227,6 +231,18 @@ def _proposal(demo: Demo) -> Case:
     )
     demo.at(10 * HOUR, lambda: mediation.answer_proposal(case, order.buyer, True))
     return case
+
+
+ORGANIC_REASONS = (
+    "The listing says organic without any certificate; that misleads buyers.",
+    "页面写着“有机”，却拿不出任何认证，这就是误导消费者。",
+    "A farming record written by the seller is not proof; buyers read 'organic' as certified.",
+    "卖家自己也承认没有申请认证，标题里不该写“有机”二字。",
+    "The buyer's photo shows no organic mark on the label, which the listing implied.",
+    "种植方式也许没问题，但宣传用词超出了卖家能证明的范围，应当退款。",
+    "Other tea shops only say organic when certified; this one took an unfair advantage.",
+    "包装上没有有机标志，买家按页面描述下单，理应得到全额退款。",
+)
 
 
 def _panel(demo: Demo) -> Case:
@@ -256,7 +272,7 @@ def _panel(demo: Demo) -> Case:
         40 * HOUR,
         lambda: mediation.propose_settlement(
             case,
-            demo.mediator,
+            case.mediator,
             Settlement(Remedy.PARTIAL_REFUND, 3000, "Split the difference."),
         ),
     )
@@ -265,23 +281,19 @@ def _panel(demo: Demo) -> Case:
         10 * HOUR,
         lambda: mediation.route_to_panel(
             case,
-            demo.mediator,
+            case.mediator,
             "The buyer says the tea was sold as organic without certification; the seller says "
             "'organic' described the farming method, not a certificate.",
             "Was the listing misleading enough to justify a refund?",
-            ["Refund the buyer in full", "Reject the claim"],
         ),
     )
-    # eight reviewers have voted for the buyer: the ninth vote decides
+    # eight reviewers have voted for the buyer, each in their own words: the ninth decides
     panel = db.session.scalar(select(Panel).where(Panel.case_id == case.id))
-    for number, seat in enumerate(panel.seat_rows[:8]):
+    for number, (seat, reason) in enumerate(zip(panel.seat_rows[:8], ORGANIC_REASONS, strict=True)):
         demo.at(
             (9 - number) * HOUR,
-            lambda seat=seat: cast_vote(
-                seat,
-                seat.reviewer,
-                panel.options[0],
-                "The listing says organic without any certificate; that misleads buyers.",
+            lambda seat=seat, reason=reason: cast_vote(
+                seat, seat.reviewer, panel.options[0], reason
             ),
         )
     return case
@@ -292,7 +304,7 @@ def _closed_and_rated(demo: Demo) -> Case:
     order = trade_order(demo, "shop01")
     case = demo.open(order, 9 * 24 * HOUR, claim(ClaimType.DAMAGED_IN_TRANSIT, "Cracked lid."))
     demo.photo(case, order.buyer, 9 * 24 * HOUR, "Cracked lid", 61)
-    demo.at(8 * 24 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.GENERAL))
+    demo.at(8 * 24 * HOUR, lambda: services.accept_intake(case, case.mediator, Severity.GENERAL))
     demo.at(7 * 24 * HOUR, lambda: services.seller_accepts_claim(case, order.seller))
     [refund] = obligations_of(case)
     demo.at(
@@ -314,11 +326,16 @@ def _penalised_seller(demo: Demo) -> Case:
     case = demo.open(
         order,
         5 * 24 * HOUR,
-        claim(ClaimType.COUNTERFEIT, "Fake brand lipstick.", safety_or_fraud=True),
+        claim(
+            ClaimType.COUNTERFEIT,
+            "面霜的防伪码查询无效，质地和气味也和专柜的不同。The cream's anti-counterfeit "
+            "code does not verify, and it smells different from the counter's.",
+            safety_or_fraud=True,
+        ),
     )
     demo.at(
         5 * 24 * HOUR - 3 * HOUR,
-        lambda: services.accept_intake(case, demo.mediator, Severity.URGENT),
+        lambda: services.accept_intake(case, case.mediator, Severity.URGENT),
     )
     demo.at(4 * 24 * HOUR, lambda: services.seller_accepts_claim(case, order.seller))
     with clock.frozen_at(demo.now - 30 * HOUR):
@@ -332,17 +349,24 @@ def _executing(demo: Demo) -> Case:
     case = demo.open(
         order,
         4 * 24 * HOUR,
-        claim(ClaimType.NOT_AS_DESCRIBED, "Wrong size.", Remedy.RETURN_AND_REFUND),
+        claim(
+            ClaimType.NOT_AS_DESCRIBED,
+            "积木少了二十多块，城堡搭不完整。More than twenty bricks are missing; the castle "
+            "cannot be finished.",
+            Remedy.RETURN_AND_REFUND,
+        ),
     )
     demo.at(
         4 * 24 * HOUR - 2 * HOUR,
-        lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT),
+        lambda: services.accept_intake(case, case.mediator, Severity.IMPORTANT),
     )
     demo.at(3 * 24 * HOUR, lambda: services.seller_accepts_claim(case, order.seller))
     ship = obligations_of(case)[0]
     demo.at(
         2 * 24 * HOUR,
-        lambda: execution.mark_done(ship, order.buyer, "Returned by SF Express.", "SF7788990011"),
+        lambda: execution.mark_done(
+            ship, order.buyer, "已用顺丰寄回。Returned by SF Express.", "SF778899001122"
+        ),
     )
     return case
 

@@ -98,21 +98,67 @@ GIVEN = (
 ENGLISH_FIRST = ("Amelia", "James", "Harper", "Benjamin", "Ella", "Daniel", "Chloe", "Jack")
 ENGLISH_LAST = ("Evans", "Hughes", "Wright", "Turner", "Hall", "Young", "King", "Scott")
 
+EARBUDS = ("无线蓝牙耳机 Wireless earbuds", "electronics", 19900)
+POWER_BANK = ("快充充电宝 20000mAh power bank", "electronics", 12900)
+KEYBOARD = ("机械键盘 Mechanical keyboard", "electronics", 34900)
+SMART_WATCH = ("智能手表 Smart watch", "electronics", 59900)
+LONGJING = ("西湖龙井 Longjing green tea 250 g", "food", 16800)
+PUER = ("云南普洱 Pu'er tea cake", "food", 23800)
 GOODS = (
-    ("无线蓝牙耳机 Wireless earbuds", "electronics", 19900),
-    ("快充充电宝 20000mAh power bank", "electronics", 12900),
-    ("机械键盘 Mechanical keyboard", "electronics", 34900),
+    EARBUDS,
+    POWER_BANK,
+    KEYBOARD,
+    SMART_WATCH,
     ("纯棉T恤 Cotton T-shirt", "clothing", 5900),
     ("羽绒服 Down jacket", "clothing", 69900),
-    ("西湖龙井 Longjing green tea 250 g", "food", 16800),
-    ("云南普洱 Pu'er tea cake", "food", 23800),
+    LONGJING,
+    PUER,
     ("保湿面霜 Moisturising cream", "beauty", 15900),
     ("积木城堡 Building-block castle", "toys", 29900),
     ("不粘锅 Non-stick wok", "home", 18900),
     ("登山鞋 Hiking boots", "sports", 45900),
     ("瑜伽垫 Yoga mat", "sports", 8900),
 )
-CARRIERS = ("SF Express 顺丰", "ZTO Express 中通", "YTO Express 圆通", "JD Logistics 京东物流")
+# what each shop sells: its orders are of its own goods
+SHOP_CATEGORIES = {
+    "seller@example.com": ("electronics",),
+    "seller2@example.com": ("food",),
+    "shop01@example.com": ("home",),
+    "shop02@example.com": ("toys",),
+    "shop03@example.com": ("beauty",),
+    "shop04@example.com": ("sports",),
+    "shop05@example.com": ("sports", "clothing"),
+    "shop06@example.com": ("home", "food"),
+}
+# the goods of the demo's own orders that its cases are about (``app.demo.cases``)
+DEMO_ORDER_GOODS = {
+    ("buyer", "seller", "completed"): EARBUDS,
+    ("buyer", "seller2", "delivered"): LONGJING,
+    ("buyer", "seller2", "completed"): PUER,
+    ("buyer2", "seller", "delivered"): KEYBOARD,
+    ("buyer2", "seller", "completed"): SMART_WATCH,
+    ("buyer2", "seller2", "delivered"): LONGJING,
+    ("buyer2", "seller2", "completed"): PUER,
+}
+# each carrier's waybill numbers: a prefix and so many digits
+CARRIERS = {
+    "SF Express 顺丰": ("SF", 12),
+    "ZTO Express 中通": ("7", 13),
+    "YTO Express 圆通": ("YT", 13),
+    "JD Logistics 京东物流": ("JDV", 12),
+}
+
+
+def goods_of(email: str) -> tuple:
+    """The goods a shop sells (any, for a shop with no line of its own)."""
+    categories = SHOP_CATEGORIES.get(email)
+    return tuple(item for item in GOODS if not categories or item[1] in categories)
+
+
+def tracking_number(rng: random.Random, carrier: str) -> str:
+    """A waybill number in ``carrier``'s own format."""
+    prefix, digits = CARRIERS[carrier]
+    return f"{prefix}{rng.randrange(10 ** (digits - 1), 10**digits)}"
 
 
 def _reviewer_people(rng: random.Random) -> list[Person]:
@@ -157,10 +203,10 @@ class Seeder:
         return user
 
     def order(
-        self, buyer: User, seller: User, status: OrderStatus, days_ago: int, goods=GOODS
+        self, buyer: User, seller: User, status: OrderStatus, days_ago: int, goods=None
     ) -> Order:
         self.order_number += 1
-        title, category, price = self.rng.choice(goods)
+        title, category, price = self.rng.choice(goods or goods_of(seller.email))
         quantity = self.rng.choice((1, 1, 1, 2))
         placed = self.now - timedelta(days=days_ago, hours=self.rng.randint(0, 23))
         shipped = placed + timedelta(days=1) if status is not OrderStatus.PLACED else None
@@ -171,6 +217,7 @@ class Seeder:
         )
         if status is OrderStatus.CANCELLED:
             shipped = None
+        carrier = self.rng.choice(list(CARRIERS)) if shipped else None
         order = Order(
             marketplace_order_id=f"TB{placed:%Y%m%d}{self.order_number:06d}",
             buyer=buyer,
@@ -181,8 +228,8 @@ class Seeder:
             placed_at=placed,
             shipped_at=shipped,
             delivered_at=delivered,
-            carrier=self.rng.choice(CARRIERS) if shipped else None,
-            tracking_number=f"SF{self.rng.randrange(10**11, 10**12)}" if shipped else None,
+            carrier=carrier,
+            tracking_number=tracking_number(self.rng, carrier) if carrier else None,
             items=[
                 OrderItem(
                     position=1,
@@ -227,12 +274,18 @@ def seed_marketplace(rng_seed: int = 2026) -> dict[str, int]:
     for buyer in buyers[:2]:
         for seller in sellers[:2]:
             for index, status in enumerate(statuses):
-                seeder.order(buyer, seller, status, days_ago=3 + index * 6)
+                pair = (buyer.email.split("@")[0], seller.email.split("@")[0], status.value)
+                goods = (DEMO_ORDER_GOODS[pair],) if pair in DEMO_ORDER_GOODS else None
+                seeder.order(buyer, seller, status, days_ago=3 + index * 6, goods=goods)
     # Everyday trade between the other buyers and shops
     for buyer in buyers[2:]:
         for _ in range(3):
             status = rng.choice(statuses + [OrderStatus.COMPLETED] * 3)
             seeder.order(buyer, rng.choice(sellers[2:]), status, days_ago=rng.randint(2, 200))
+    # ... and a recent completed order of each shop, which the demo's cases between these
+    # buyers and shops are about (``app.demo.scenario.trade_order``)
+    for shop in sellers[2:]:
+        seeder.order(rng.choice(buyers[2:]), shop, OrderStatus.COMPLETED, rng.randint(8, 20))
     # Reviewers: at least three completed orders each with the extra shops or each other,
     # never with the demo buyers or sellers, so they stay drawable for the demo cases
     reviewer_shops = [user for user in reviewers if user.shop_name]

@@ -33,7 +33,6 @@ class Demo:
         self.now = clock.now()
         users = db.session.scalars(select(User).where(User.email.like("%@example.com")))
         self.people = {user.email.split("@")[0]: user for user in users}
-        self.mediator = self.people["mediator"]
         self.cases: list[Case] = []
 
     def order(self, buyer: str, seller: str, status: OrderStatus) -> Order:
@@ -95,7 +94,7 @@ def in_mediation(demo: Demo, order: Order, ago: timedelta, claim) -> Case:
     """Open, accept, contest, and let the evidence window close: the case reaches mediation
     ``ago - 80 h`` ago."""
     case = demo.open(order, ago, claim)
-    demo.at(ago - 2 * HOUR, lambda: services.accept_intake(case, demo.mediator, Severity.IMPORTANT))
+    demo.at(ago - 2 * HOUR, lambda: services.accept_intake(case, case.mediator, Severity.IMPORTANT))
     demo.at(
         ago - 6 * HOUR,
         lambda: services.seller_contests(case, order.seller, "We shipped exactly what was listed."),

@@ -30,6 +30,7 @@ from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.core.money import format_amount
+from app.jury.ballot import ballot_for_claim
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import Appeal, AppealHearing, Panel, PanelRound, PanelStatus
 from app.jury.voting import JuryRefused, checked_reason
@@ -196,8 +197,7 @@ def appeal_to_panel(case: Case, user: User, reason: str) -> Panel:
 def rehearing_brief(case: Case, party: Party, reason: str) -> tuple[str, str, list[str]]:
     """The summary, question and ballot of an appeal panel that rehears a decision no panel
     made. Written in the site's default language, as a mediator's referral is written in
-    one; the ballot's first option grants the claim as filed, the second rejects it, as
-    every panel's does (``counting.give_verdict``)."""
+    one; the ballot is made from the claim, as a mediator's referral's is."""
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         decision = _decision_words(case.decision_remedy, case.decision_amount_fen, case)
         if case.decision_kind == DecisionKind.DEFAULT_JUDGMENT.value:
@@ -221,8 +221,7 @@ def rehearing_brief(case: Case, party: Party, reason: str) -> tuple[str, str, li
             "The buyer's claim asks for %(claim)s. Should the claim be granted as filed?",
             claim=claim,
         )
-        ballot = [_("Grant the claim as filed"), _("Reject the claim")]
-    return f"{decided}\n\n{appeal_words}", question, ballot
+    return f"{decided}\n\n{appeal_words}", question, ballot_for_claim(case)
 
 
 def _decision_words(remedy: str, amount_fen: int | None, case: Case) -> str:

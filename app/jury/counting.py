@@ -32,13 +32,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
 from app.cases.decisions import record_decision
-from app.cases.models import Case, CaseState, DecisionKind, Outcome, Remedy
+from app.cases.models import Case, CaseState, DecisionKind
 from app.cases.notify import case_link
 from app.cases.transitions import CaseRefused, move
 from app.core import clock
 from app.core.extensions import db
 from app.core.sweeps import in_savepoint
-from app.jury import drawing, reputation, webhooks
+from app.jury import ballot, drawing, reputation, webhooks
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
 from app.notifications.outbox import queue_for_each
 from app.orders.models import Order
@@ -197,10 +197,7 @@ def give_verdict(
     case = panel.case
     _close(panel, PanelStatus.DECIDED, counts, verdict)
     votes_cast = sum(counts.values())
-    if panel.options.index(verdict) == 0:  # the claim as filed
-        outcome, remedy, amount = Outcome.FOR_BUYER, case.remedy, case.claimed_amount_fen
-    else:
-        outcome, remedy, amount = Outcome.FOR_SELLER, Remedy.CLAIM_REJECTED, None
+    outcome, remedy, amount = ballot.parse(verdict).decision(case)
     webhooks.panel_verdict(panel, counts, verdict, outcome)
     record_decision(
         case,
@@ -211,7 +208,6 @@ def give_verdict(
         remedy,
         amount,
         expect=CaseState.PANEL,
-        reasons=f"Panel verdict: {counts[verdict]} of {votes_cast} votes for “{verdict}”.",
     )
     _notify(
         panel,
@@ -223,7 +219,7 @@ def give_verdict(
             "their reasons.",
             votes=counts[verdict],
             cast=votes_cast,
-            verdict=verdict,
+            verdict=ballot.label(verdict),
         ),
     )
     reputation.apply_verdict(panel, verdict, ballots)

@@ -26,7 +26,7 @@ from app.core import clock
 from app.core.db import sql_in
 from app.core.extensions import db
 
-# the longest ballot option: a vote and a verdict store the option's text
+# the longest ballot option key (app.jury.ballot): a vote, a tally and an appeal store it
 BALLOT_OPTION_MAX_CHARS = 200
 
 

@@ -3,8 +3,9 @@ Crowd review, Reputation — coherent means voting with the *final* verdict).
 
 When the first panel closed, its voters were counted against its own verdict. The first
 decision recorded after the appeal is final (a case has one appeal); on the appealed panel's
-ballot it means the first option (the claim granted as filed), the second (the claim
-rejected), or neither (a settlement, or a part of the claim). If it overturns the panel's
+ballot it amounts to one option (``ballot.option_for_decision``: the claim granted as filed,
+in part, or rejected), or to none (a settlement, or an amount no option named). If it
+overturns the panel's
 verdict, each voter's coherence is counted against it instead (``reputation.
 revise_overturned``); if it upholds it, or matches neither option, nothing changes.
 
@@ -15,23 +16,13 @@ Every revision leaves an audit event on the panel, a revision that changes nothi
 
 from sqlalchemy import select, update
 
-from app.cases.decisions import grants_claim_as_filed
-from app.cases.models import Case, Outcome
+from app.cases.models import Case
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
-from app.jury import reputation
+from app.jury import ballot, reputation
 from app.jury.counting import cast_ballots
 from app.jury.models import Appeal, Panel, Tally
-
-
-def final_verdict_on_ballot(case: Case, panel: Panel) -> str | None:
-    """The option of ``panel``'s ballot that the case's decision amounts to, if any."""
-    if case.outcome == Outcome.FOR_SELLER.value:
-        return panel.options[1]
-    if grants_claim_as_filed(case):
-        return panel.options[0]
-    return None
 
 
 def revise_appealed_panel(case: Case, **_signal) -> None:
@@ -47,7 +38,7 @@ def revise_appealed_panel(case: Case, **_signal) -> None:
     if appeal is None:
         return
     panel = db.session.get(Panel, appeal.panel_id)
-    final = final_verdict_on_ballot(case, panel)
+    final = ballot.option_for_decision(panel.options, case)
     claimed = db.session.execute(
         update(Appeal)
         .where(Appeal.id == appeal.id, Appeal.reputation_revised_at.is_(None))

@@ -34,17 +34,18 @@ from app.cases.thread import shown_thread
 from app.core.confirm import Confirmation, confirmed_action, fingerprint
 from app.core.extensions import db, limiter
 from app.core.forms import SiteForm, apply_error
-from app.jury import seat_files, voting
+from app.jury import ballot, seat_files, voting
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus
 from app.jury.redaction import Redactor, file_label
 from app.jury.seat_files import own_seat
 from app.jury.voting import JuryRefused
+from app.orders.categories import category_label
 
 bp = Blueprint("jury_seats", __name__, url_prefix="/review/seats")
 
 
 class BallotForm(SiteForm):
-    # the options are posted by their place on the ballot: their text never leaves redacted
+    # the options are posted by their place on the ballot
     option = RadioField(
         _l("Your vote"), choices=[], validators=[InputRequired(_l("Choose one of the options."))]
     )
@@ -59,9 +60,9 @@ class BallotForm(SiteForm):
         self.option.choices = [(str(place), "") for place in range(len(options))]
 
     def label_options(self, options: list[str], redactor: Redactor) -> None:
-        """The options' text, redacted, for showing the form (validation needs none)."""
+        """The options' labels, for showing the form (validation needs none)."""
         self.option.choices = [
-            (str(place), redactor.redact(text)) for place, text in enumerate(options)
+            (str(place), ballot.shown(key, redactor.redact)) for place, key in enumerate(options)
         ]
 
     def validate_reason(self, field) -> None:
@@ -138,7 +139,7 @@ def _render_seat(seat: Seat, form: BallotForm | None = None, status: int = 200):
             case=anonymised_case(panel.case, redactor),
             summary=redactor.redact(panel.summary),
             question=redactor.redact(panel.question),
-            options=[redactor.redact(option) for option in panel.options],
+            options=[ballot.shown(option, redactor.redact) for option in panel.options],
             own_vote=_own_vote(seat, redactor),
             may_vote=may_vote,
             form=form if may_vote else None,
@@ -153,18 +154,25 @@ def _own_vote(seat: Seat, redactor: Redactor) -> SimpleNamespace | None:
     vote = seat.vote
     if vote is None:
         return None
-    return SimpleNamespace(option=redactor.redact(vote.option), reason=redactor.redact(vote.reason))
+    return SimpleNamespace(
+        option=ballot.shown(vote.option, redactor.redact), reason=redactor.redact(vote.reason)
+    )
 
 
 def _results_view(results, clean=str) -> SimpleNamespace | None:
-    """A closed panel's counts and reasons, without who gave them, each text ``clean``ed."""
+    """A closed panel's counts and reasons, without who gave them, in the reader's language;
+    each text a person wrote ``clean``ed."""
     if results is None:
         return None
+
+    def shown(option: str) -> str:
+        return ballot.shown(option, clean)
+
     return SimpleNamespace(
-        verdict=clean(results.verdict) if results.verdict else None,
-        counts=[(clean(option), count) for option, count in results.counts.items()],
+        verdict=shown(results.verdict) if results.verdict else None,
+        counts=[(shown(option), count) for option, count in results.counts.items()],
         votes_cast=results.votes_cast,
-        reasons=[(clean(option), clean(reason)) for option, reason in results.reasons],
+        reasons=[(shown(option), clean(reason)) for option, reason in results.reasons],
     )
 
 
@@ -183,7 +191,7 @@ def anonymised_case(case: Case, redactor: Redactor) -> SimpleNamespace:
         items=[
             SimpleNamespace(
                 title=redactor.redact(item.title),
-                category=redactor.redact(item.category),
+                category=redactor.redact(category_label(item.category)),
                 quantity=item.quantity,
             )
             for item in order.items
@@ -272,7 +280,7 @@ def vote(seat_id: int):
     return confirmed_action(
         fingerprint(seat.id, seat.status, panel.status),
         cast,
-        lambda: _vote_confirmation(seat, Redactor(panel.case).redact(option)),
+        lambda: _vote_confirmation(seat, ballot.shown(option, Redactor(panel.case).redact)),
         done=done,
         refused=refused,
         back=lambda: _render_seat(seat, form),
@@ -350,5 +358,6 @@ SEAT_STATUS_LABELS = {
 def _panel_template_helpers() -> dict:
     return {
         "panel_outcomes": panel_outcomes,
+        "ballot_label": ballot.label,
         "seat_status_label": lambda value: str(SEAT_STATUS_LABELS.get(value, value)),
     }

@@ -1,6 +1,7 @@
 """Crowd review, the reviewer's side: who may apply, enrolment and the practice cases, and
 the reviewer's own record. The seats and ballots live in ``seat_views``."""
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -14,6 +15,7 @@ from app.cases.page import CaseSection, Placement, attempt, flash_errors, regist
 from app.cases.turns import register_turns
 from app.core import clock
 from app.core.extensions import db
+from app.jury import ballot
 from app.jury.eligibility import reviewer_requirements
 from app.jury.enrolment import (
     PracticeOutcome,
@@ -84,19 +86,37 @@ def index():
             ).all(),
             level=level(reviewer.score),
             accuracy=practice_accuracy(reviewer),
-            history=_redacted(history(current_user)),
+            history=_labelled(history(current_user)),
         )
     return render_template("jury/index.html", **context)
 
 
-def _redacted(records: list[SeatRecord]) -> list[SeatRecord]:
-    """The reviewer's panels with their vote and the verdict redacted as on the seat page:
-    a ballot option is the mediator's words and may name a party."""
-    if not records:
-        return records
+def _labelled(records: list[SeatRecord]) -> list[SeatRecord]:
+    """The reviewer's panels with their vote and the verdict in the reader's language. An
+    option written before ballots had keys is the mediator's words and may name a party:
+    it is redacted as on the seat page."""
+    with_words = {
+        record.case_id
+        for record in records
+        for key in (record.vote, record.verdict)
+        if key and ballot.parse(key).is_custom
+    }
+    redact = _redactors(with_words) if with_words else {}
+    return [
+        replace(
+            record,
+            vote=record.vote and ballot.shown(record.vote, redact.get(record.case_id, str)),
+            verdict=record.verdict
+            and ballot.shown(record.verdict, redact.get(record.case_id, str)),
+        )
+        for record in records
+    ]
+
+
+def _redactors(case_ids: set[int]) -> dict[int, Callable[[str], str]]:
     cases = db.session.scalars(
         select(Case)
-        .where(Case.id.in_({record.case_id for record in records}))
+        .where(Case.id.in_(case_ids))
         .options(
             selectinload(Case.order),
             selectinload(Case.buyer),
@@ -104,15 +124,7 @@ def _redacted(records: list[SeatRecord]) -> list[SeatRecord]:
             selectinload(Case.evidence),
         )
     )
-    redact = {case.id: Redactor(case).redact for case in cases}
-    return [
-        replace(
-            record,
-            vote=record.vote and redact[record.case_id](record.vote),
-            verdict=record.verdict and redact[record.case_id](record.verdict),
-        )
-        for record in records
-    ]
+    return {case.id: Redactor(case).redact for case in cases}
 
 
 @bp.post("/enrol")

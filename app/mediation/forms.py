@@ -4,7 +4,6 @@ Forms only turn what was typed into plain values; the services decide what is al
 their refusals are shown beside the field they name (``app.forms.apply_error``).
 """
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -93,11 +92,6 @@ AUDIT_ACTION_LABELS = {
     "evidence.withheld_from_reviewers": _l("Withheld a file from the reviewers"),
     **ESCALATION_AUDIT_LABELS,
 }
-
-
-def default_ballot() -> str:
-    """The ballot options a referral starts from, one per line."""
-    return "\n".join([_("Decide for the buyer"), _("Decide for the seller")])
 
 
 # The queue
@@ -251,20 +245,18 @@ class DecisionForm(SettlementForm):
 
 
 class PanelForm(SiteForm):
+    """The referral: the ballot is made from the claim (``app.jury.ballot``); the mediator
+    may add an option that grants part of it."""
+
     summary = TextAreaField(_l("Neutral summary"), **LONG_TEXT)
     question = TextAreaField(_l("Question for the panel"), **LONG_TEXT)
-    options = TextAreaField(
-        _l("Ballot options: the first grants the claim, the second rejects it"), **LONG_TEXT
-    )
+    partial_amount = YuanField(_l("Also offer part of the claim: amount in yuan (optional)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="panel", **kwargs)
         counted(self.summary, MAX_TEXT, rows=5)
         counted(self.question, MAX_TEXT, rows=2)
-        self.options.render_kw = {"rows": 3}
-
-    def ballot(self) -> list[str]:
-        return (self.options.data or "").splitlines()
+        self.partial_amount.render_kw = {"inputmode": "decimal", "autocomplete": "off"}
 
 
 # The parties' side

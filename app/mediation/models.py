@@ -149,7 +149,7 @@ class SettlementProposal(db.Model):
 
 class PanelReferral(db.Model):
     """The mediator's referral of a contested case to a reviewer panel: a neutral summary,
-    the question and the ballot options."""
+    the question and the ballot options (keys, app.jury.ballot)."""
 
     __tablename__ = "panel_referrals"
 

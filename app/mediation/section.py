@@ -24,6 +24,8 @@ from app.core.extensions import db
 from app.execution.forms import OBLIGATION_KIND_LABELS
 from app.execution.models import Obligation
 from app.execution.services import PLANS
+from app.jury import ballot
+from app.jury.ballot import ballot_for_claim
 from app.mediation import appeals, services
 from app.mediation.forms import (
     AUDIT_ACTION_LABELS,
@@ -35,7 +37,6 @@ from app.mediation.forms import (
     QuestionForm,
     RejectProposalForm,
     SettlementForm,
-    default_ballot,
 )
 from app.mediation.models import (
     Answer,
@@ -147,8 +148,9 @@ def _staff_section(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
             posted,
             "panel_form",
             may_decide,
-            lambda: PanelForm(formdata=None, options=default_ballot()),
+            lambda: PanelForm(formdata=None),
         ),
+        ballot=[ballot.label(key) for key in ballot_for_claim(case)] if may_decide else [],
         outcomes_with_amount=" ".join(sorted(o.value for o in REMEDIES_WITH_AMOUNT)),
         action_label=lambda action: label(AUDIT_ACTION_LABELS, action),
     )

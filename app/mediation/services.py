@@ -34,8 +34,9 @@ from app.core.extensions import db
 from app.core.reminders import remind_at
 from app.core.text import checked_text
 from app.jury.appeals import stood_down
+from app.jury.ballot import ballot_for_claim
 from app.jury.drawing import PoolTooSmall, open_panel
-from app.jury.models import BALLOT_OPTION_MAX_CHARS, PanelRound
+from app.jury.models import PanelRound
 from app.mediation.appeals import may_decide, may_propose
 from app.mediation.assignment import take_over
 from app.mediation.models import (
@@ -358,23 +359,22 @@ def decide(case: Case, mediator: User, settlement: Settlement) -> None:
 
 
 def route_to_panel(
-    case: Case, mediator: User, summary: str, question: str, options: list[str]
+    case: Case,
+    mediator: User,
+    summary: str,
+    question: str,
+    partial_amount_fen: int | None = None,
 ) -> PanelReferral:
     """Send a contested case to a reviewer panel with a neutral summary, the question and
-    the ballot. The panel is drawn at once; if the pool is too small, nothing changes and
-    the mediator is told why."""
+    the ballot made from the claim: granted as filed, granted in part (when the mediator
+    gives an amount), or rejected. The panel is drawn at once; if the pool is too small,
+    nothing changes and the mediator is told why."""
     _require(may_decide(case, mediator))
-    options = [
-        checked_text(option, "options", maximum=BALLOT_OPTION_MAX_CHARS, refusal=CaseRefused)
-        for option in options
-    ]
-    options = [option for option in options if option]
-    # the ballot: the first option grants the buyer's claim as filed, the second rejects it
-    if len(options) != 2 or len(set(options)) != 2:
+    if partial_amount_fen is not None and not 0 < partial_amount_fen < case.claimed_amount_fen:
         raise CaseRefused(
-            _l("Give two different options: the first grants the claim, the second rejects it."),
-            "options",
+            _l("Give an amount above zero and below what the buyer claims."), "partial_amount"
         )
+    options = ballot_for_claim(case, partial_amount_fen)
     summary = _text(summary, "summary", _l("Write a neutral summary."))
     question = _text(question, "question", _l("Write the question for the panel."))
     take_over(case, mediator)
@@ -391,7 +391,7 @@ def route_to_panel(
             open_panel(case, PanelRound.FIRST, summary, question, options)
     except PoolTooSmall as error:
         db.session.expire(case)
-        raise CaseRefused(error.message, "options") from error
+        raise CaseRefused(error.message) from error
     referral = PanelReferral(
         case_id=case.id,
         mediator_id=mediator.id,

@@ -285,7 +285,11 @@ def route_to_panel(case_id: int):
         "panel_form",
         form,
         lambda: services.route_to_panel(
-            case, current_user, form.summary.data or "", form.question.data or "", form.ballot()
+            case,
+            current_user,
+            form.summary.data or "",
+            form.question.data or "",
+            form.partial_amount.fen,
         ),
         _("The case goes to a reviewer panel."),
         lambda: confirmations.on_colleagues_case(

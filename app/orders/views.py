@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from app.auth.models import User
 from app.core.extensions import db
 from app.core.pages import paginate
+from app.orders.categories import category_label
 from app.orders.models import Order, OrderStatus
 
 bp = Blueprint("orders", __name__)
@@ -55,6 +56,12 @@ def register_order_list_column(app: Flask, column: OrderListColumn) -> None:
 
 
 PAGE_SIZE = 20
+
+
+@bp.app_context_processor
+def _category_helpers() -> dict:
+    return {"category_label": category_label}
+
 
 STATUS_LABELS = {
     OrderStatus.PLACED: _l("Placed"),

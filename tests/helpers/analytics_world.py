@@ -32,7 +32,7 @@ from app.mediation.models import SettlementProposal
 from tests.helpers.factories import make_case_row, make_order, make_reviewers, make_user
 
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)
-FOR_BUYER, FOR_SELLER = "For the buyer", "For the seller"
+FOR_BUYER, FOR_SELLER = "grant:full_refund:19900", "reject"
 INJECTED_COMMENT = '=HYPERLINK("http://evil.example","click")'
 FAIR_COMMENT = "Quick and fair, thank you."
 

@@ -117,9 +117,7 @@ def _from_mediation(case: Case, state: str, mediator: User, settlement) -> None:
         mediation.propose_settlement(case, mediator, settlement or half)
     elif state == "panel":
         make_reviewers(current_app.config["PANEL_SEATS"])
-        mediation.route_to_panel(
-            case, mediator, PANEL_SUMMARY, PANEL_QUESTION, ["For the buyer", "For the seller"]
-        )
+        mediation.route_to_panel(case, mediator, PANEL_SUMMARY, PANEL_QUESTION)
     elif state in ("decided", "executing", "closed_completed"):
         refund = Settlement(Remedy.FULL_REFUND, None, DECISION_REASONS)
         mediation.decide(case, mediator, settlement or refund)

@@ -17,7 +17,8 @@ from tests.helpers.case_factories import make_case
 from tests.helpers.factories import make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-FOR_BUYER, FOR_SELLER = "For the buyer", "For the seller"
+# the ballot of the factories' claim (a full refund of the order's ¥199.00)
+FOR_BUYER, FOR_SELLER = "grant:full_refund:19900", "reject"
 REASON = "Both timelines show the box was crushed in transit."
 
 

@@ -10,7 +10,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.jury.models import Panel, Seat, Tally, Vote
 
-OPTIONS = ["Refund the buyer in full", "Reject the claim"]
+OPTIONS = ["grant:full_refund:19900", "reject"]
 
 
 def make_panel(case, *, status: str = "open", **fields) -> Panel:

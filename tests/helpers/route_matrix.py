@@ -600,7 +600,6 @@ def _case_before_a_panel(people):
         people["mediator"],
         PANEL_SUMMARY,
         PANEL_QUESTION,
-        ["For the buyer", "For the seller"],
     )
     db.session.flush()
     return case, photo

@@ -33,7 +33,7 @@ DECISION = {"decision-outcome": "full_refund", "decision-rationale": "The box wa
 PANEL = {
     "panel-summary": "Each side blames the other.",
     "panel-question": "Was it damaged before delivery?",
-    "panel-options": "For the buyer\nFor the seller",
+    "panel-partial_amount": "",
 }
 
 

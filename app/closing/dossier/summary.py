@@ -27,13 +27,16 @@ from app.cases.forms import (
     STATE_LABELS,
     label,
 )
-from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
+from app.cases.models import Case, DecisionKind, EvidenceEntry, EvidenceKind, Party
 from app.cases.thread import ROLE_LABELS, ThreadPost
 from app.closing.services import ratings_of
 from app.core.extensions import db
 from app.core.money import format_amount
 from app.execution.forms import OBLIGATION_KIND_LABELS, OBLIGATION_STATUS_LABELS
 from app.execution.models import Obligation
+from app.jury import ballot
+from app.jury.appeals import decided_panel
+from app.jury.voting import panel_results
 from app.mediation.models import Answer, ProposalStatus, SettlementProposal
 
 # The summary's only style, allowed by its hash in the page's own Content-Security-Policy
@@ -180,8 +183,25 @@ def _decision_rows(case: Case, amount) -> list[tuple[str, str]]:
         if case.decision_amount_fen is not None:
             remedy += f": {amount(case.decision_amount_fen)}"
         rows.append((_("Remedy"), remedy))
+    rows.extend(_verdict_rows(case))
     rows.append((_("Decided"), _when(case.decided_at)))
     return rows
+
+
+def _verdict_rows(case: Case) -> list[tuple[str, str]]:
+    """The winning ballot option of the panel that decided the case, in the reader's
+    language, with its votes."""
+    panel = decided_panel(case) if case.decision_kind == DecisionKind.PANEL.value else None
+    results = panel_results(panel) if panel is not None else None
+    if results is None or results.verdict is None:
+        return []
+    votes = _(
+        "%(verdict)s (%(votes)d of %(cast)d votes)",
+        verdict=ballot.label(results.verdict),
+        votes=results.counts[results.verdict],
+        cast=results.votes_cast,
+    )
+    return [(_("Panel verdict"), votes)]
 
 
 def _timeline_summary(

@@ -74,7 +74,7 @@ def seed_history() -> HistoryCounts:
     endings, weights = list(WEIGHTS), list(WEIGHTS.values())
     for filed_at in filings:
         buyer, shop = rng.choice(people.buyers), rng.choice(people.shops)
-        claim = random_claim(rng)
+        claim = random_claim(rng, {category for _title, category, _price in shop.goods})
         order = history_order(people, buyer, shop, filed_at - timedelta(days=6), claim)
         with clock.frozen_at(filed_at):
             case = services.open_case(order, buyer, claim)

@@ -10,6 +10,7 @@ from app.closing.services import rate_case
 from app.core.extensions import db
 from app.demo.history import words
 from app.demo.history.story import Story
+from app.demo.marketplace import tracking_number
 from app.execution import services as execution
 from app.execution.ledger import lift_restriction, pay_in
 from app.execution.models import Obligation, ObligationKind, ObligationStatus, SellingRestriction
@@ -72,7 +73,8 @@ def _meet_or_miss(story: Story, step: Obligation) -> None:
 
 def _proof(story: Story, step: Obligation) -> tuple[str, str | None]:
     if step.kind == ObligationKind.RETURN_SHIPMENT.value:
-        return story.pick(words.RETURN_PROOFS), f"SF{story.rng.randrange(10**11, 10**12)}"
+        proof, carrier = story.pick(words.RETURN_PROOFS)
+        return proof, tracking_number(story.rng, carrier)
     if step.kind == ObligationKind.RECEIPT_CONFIRMATION.value:
         return story.pick(words.RECEIPT_PROOFS), None
     return story.pick(words.PROOFS), None

@@ -5,7 +5,7 @@ import random
 
 from app.cases.models import ClaimType, Remedy, ResponsibleParty
 from app.cases.services import Claim
-from app.demo.history.words import DESCRIPTIONS
+from app.demo.history.words import DESCRIPTIONS, fits
 
 TYPE_WEIGHTS = {
     ClaimType.NOT_AS_DESCRIBED: 22,
@@ -58,7 +58,9 @@ BLAME_WEIGHTS = {
 ASKED_FEN = (1000, 2000, 3000, 5000)
 
 
-def random_claim(rng: random.Random) -> Claim:
+def random_claim(rng: random.Random, categories: set[str]) -> Claim:
+    """A claim about an order of a shop selling ``categories``: its description fits at
+    least one of them."""
     claim_type = rng.choices(list(TYPE_WEIGHTS), list(TYPE_WEIGHTS.values()))[0]
     blame = BLAME_WEIGHTS[claim_type in CARRIED]
     remedy = rng.choice(REMEDIES[claim_type])
@@ -69,7 +71,13 @@ def random_claim(rng: random.Random) -> Claim:
     return Claim(
         claim_type,
         rng.choices(list(blame), list(blame.values()))[0],
-        rng.choice(DESCRIPTIONS[claim_type]),
+        rng.choice(
+            [
+                description
+                for description in DESCRIPTIONS[claim_type]
+                if any(fits(description, category) for category in categories)
+            ]
+        ),
         remedy,
         amount,
         safety_or_fraud=fraud,

@@ -69,11 +69,13 @@ def _intake(story: Story) -> None:
 
 
 def _returned(story: Story) -> None:
+    """The mediator the case was assigned to returns it: the one who later accepts it at
+    intake takes it over from them, as the audit trail shows."""
     story.after(
         story.hours(1, 20),
         lambda: services.return_case(
             story.case,
-            story.mediator,
+            story.case.mediator or story.mediator,
             "请补充订单截图和商品照片。Please add a photo of the goods and of the order page.",
         ),
     )

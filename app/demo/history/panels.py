@@ -23,10 +23,11 @@ def through_panel(story: Story, delay) -> None:
     story.after(
         delay,
         lambda: mediation.route_to_panel(
-            case, story.mediator, words.PANEL_SUMMARY, words.PANEL_QUESTION, words.PANEL_OPTIONS
+            case, story.mediator, words.PANEL_SUMMARY, words.PANEL_QUESTION
         ),
     )
-    verdict = 0 if story.chance(0.6) else 1  # the ballot's first option grants the claim
+    # a place on the ballot: the first option grants the claim, the second rejects it
+    verdict = 0 if story.chance(0.6) else 1
     _decide(story, _open_panel(case), verdict, no_shows=story.chance(0.4))
     if story.chance(0.3):
         loser = story.seller if verdict == 0 else story.buyer
@@ -72,13 +73,16 @@ def _open_seats(panel: Panel, seated_at=None) -> list[Seat]:
 
 
 def _cast(story: Story, seats: list[Seat], ballots: list[int], moments) -> None:
-    panel_options = words.PANEL_OPTIONS
-    for seat, ballot, moment in zip(seats, ballots, moments, strict=False):
-        reason = story.pick(REASONS[ballot])
+    """Each reviewer votes in their own words: a panel's reasons for one side repeat only
+    once every reason for it has been given."""
+    reasons = [story.rng.sample(pool, len(pool)) for pool in REASONS]
+    for number, (seat, ballot, moment) in enumerate(zip(seats, ballots, moments, strict=False)):
+        side = reasons[ballot]
+        reason = side[sum(b == ballot for b in ballots[:number]) % len(side)]
         story.at(
             moment,
             lambda seat=seat, ballot=ballot, reason=reason: cast_vote(
-                seat, seat.reviewer, panel_options[ballot], reason
+                seat, seat.reviewer, seat.panel.options[ballot], reason
             ),
         )
 

@@ -12,6 +12,7 @@ from app.cases.models import ClaimType
 from app.cases.services import Claim
 from app.core import clock
 from app.core.extensions import db
+from app.demo.history.words import fits
 from app.demo.marketplace import DEMO_DEPOSIT_FEN, GOODS, Person, Seeder
 from app.execution.ledger import pay_in
 from app.orders.models import Order, OrderStatus
@@ -88,13 +89,14 @@ def seed_history_people(rng: random.Random) -> HistoryPeople:
 def history_order(
     people: HistoryPeople, buyer: User, shop: Shop, placed_by: datetime, claim: Claim
 ) -> Order:
-    """An order of ``shop``'s goods placed a day or so before ``placed_by``: completed, or
-    still in transit when the claim is that it never arrived."""
+    """An order of ``shop``'s goods that ``claim`` can be about, placed a day or so before
+    ``placed_by``: completed, or still in transit when the claim is that it never arrived."""
     days_ago = (people.seeder.now - placed_by).days + 1
     status = (
         OrderStatus.SHIPPED if claim.claim_type is ClaimType.NOT_RECEIVED else OrderStatus.COMPLETED
     )
     with clock.frozen_at(placed_by):  # imported from the marketplace as it was placed
-        order = people.seeder.order(buyer, shop.owner, status, days_ago, shop.goods)
+        goods = tuple(item for item in shop.goods if fits(claim.description, item[1]))
+        order = people.seeder.order(buyer, shop.owner, status, days_ago, goods)
         db.session.flush()
     return order

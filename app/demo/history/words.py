@@ -45,6 +45,30 @@ DESCRIPTIONS = {
     ),
 }
 
+# the descriptions that only fit some goods, and the categories they fit; every other
+# description fits any order
+DESCRIBES = {
+    "The size chart says M fits 170 cm; it fits a child.": ("clothing",),
+    "商品描述写的是纯棉，实际是化纤。Listed as pure cotton; it is polyester.": ("clothing",),
+    "The model number on the box is an older one than listed.": ("electronics", "home"),
+    "The logo stitching and the serial number do not match the brand's.": ("clothing", "sports"),
+    "快递压坏了，玻璃碎了。Crushed by the courier; the glass is shattered.": (
+        "electronics",
+        "home",
+    ),
+    "Arrived with a cracked corner and a dented frame.": ("electronics", "home", "toys"),
+    "宣传说续航30小时，实测不到10小时。Advertised 30 h of battery; it lasts under 10.": (
+        "electronics",
+    ),
+    "页面写着“有机认证”，但没有任何证书。Sold as certified organic; no certificate.": ("food",),
+}
+
+
+def fits(description: str, category: str) -> bool:
+    """Whether a claim's description can be about goods of ``category``."""
+    return category in DESCRIBES.get(description, (category,))
+
+
 CONTESTS = (
     "发货前我们检查过，商品完好。We checked the item before shipping; it was perfect.",
     "The listing describes the item exactly; the buyer changed their mind.",
@@ -77,19 +101,33 @@ PANEL_SUMMARY = (
     "accurate and the buyer's evidence shows normal variation."
 )
 PANEL_QUESTION = "Should the buyer receive the remedy they asked for?"
-PANEL_OPTIONS = ["Grant the buyer's claim as filed", "Reject the claim"]
 FOR_BUYER_REASONS = (
     "The buyer's photos clearly show the defect described in the claim.",
     "买家的照片清楚显示了问题，卖家的解释不成立，应当支持买家。",
     "The seller's own listing promised more than was delivered.",
     "聊天记录显示卖家承认了问题，却没有给出任何解决方案。",
     "The tracking record and the photos together support the buyer's account.",
+    "开箱视频从拆封开始一镜到底，问题在收货时就已经存在。",
+    "The seller answered with a template and never addressed the buyer's evidence.",
+    "卖家的出库视频看不清商品本身，不能证明发出的商品是完好的。",
+    "Buying once and complaining in detail within a day is not how people abuse returns.",
+    "商品页面的图片和实物差别太大，换作我也会要求退款。",
+    "The seller's documents are about a different batch from the one the buyer received.",
+    "买家的要求没有超出订单金额，也符合平台规则，我支持买家。",
 )
 FOR_SELLER_REASONS = (
     "The buyer's evidence does not show anything beyond what the listing described.",
     "卖家的出库视频清楚完整，买家的证据无法证明问题出在卖家。",
     "The delivery record shows the parcel reached the buyer intact.",
     "商品描述写得很清楚，买家的要求超出了页面承诺的范围。",
+    "The buyer's photos were taken weeks after delivery; wear explains what they show.",
+    "物流签收记录完整，签收时买家没有提出任何异议。",
+    "The listing states the variation clearly, in the title and again in the photos.",
+    "买家只提供了一张模糊的照片，看不出商品有任何问题。",
+    "The seller offered a fair exchange at once and the buyer refused it.",
+    "卖家提供了进货凭证和质检报告，我认为商品是正品。",
+    "Nothing in the chat shows the seller promised what the buyer now asks for.",
+    "买家的说法前后不一致，先说没收到，后来又说收到的是坏的。",
 )
 APPEAL_REASONS = (
     "The panel overlooked the courier's record, which shows the damage happened before delivery.",
@@ -103,9 +141,11 @@ PROOFS = (
     "Replacement shipped by SF Express.",
     "补偿已转账。Compensation transferred.",
 )
+# what a buyer writes on shipping a return, and the carrier the waybill number is of
 RETURN_PROOFS = (
-    "已寄回，顺丰单号见下。Sent back by SF Express.",
-    "Returned by ZTO Express with the original packaging.",
+    ("已寄回，顺丰单号见下。Sent back by SF Express.", "SF Express 顺丰"),
+    ("Returned by ZTO Express with the original packaging.", "ZTO Express 中通"),
+    ("已通过圆通寄回，请查收。Sent back with YTO Express.", "YTO Express 圆通"),
 )
 RECEIPT_PROOFS = ("Return received and checked.", "退货已收到，商品完好。Return received.")
 

@@ -123,6 +123,16 @@ PANEL = _object(
         "majority": ID,
         "votes_cast": FEN,
         "votes_for_verdict": FEN,
+        "verdict": _object(
+            {
+                "key": {
+                    "type": "string",
+                    "description": "The winning ballot option's stable key, such as "
+                    "`grant:full_refund:19900`, `partial:partial_refund:5000` or `reject`.",
+                },
+                "label": {"type": "string", "description": "The option in words (English)."},
+            }
+        ),
         "outcome": _enum(["for_buyer", "for_seller"]),
         "decided_at": TIME,
     }
@@ -241,7 +251,12 @@ _EVENTS: dict[str, tuple[str, dict, dict]] = {
     ),
     "panel.verdict": _type(
         "A reviewer panel reached its verdict (a `case.decided` follows in the same "
-        "transaction). Counts only: never who the reviewers are or how each voted.",
+        "transaction). Counts and the winning option only: never who the reviewers are or "
+        "how each voted. `verdict.key` is the option's stable key (`grant:<remedy>[:<fen>]` "
+        "the claim as filed, `partial:<remedy>:<fen>` part of it, `reject` the claim "
+        "rejected; `custom:grant` or `custom:reject` for a ballot written before options "
+        "had keys, whose words never leave) and `verdict.label` the option in words, in "
+        "English.",
         _case_and("panel", PANEL),
         {
             "case": EXAMPLE_CASE,
@@ -252,6 +267,10 @@ _EVENTS: dict[str, tuple[str, dict, dict]] = {
                 "majority": 9,
                 "votes_cast": 13,
                 "votes_for_verdict": 9,
+                "verdict": {
+                    "key": "grant:full_refund:19900",
+                    "label": "Decide for the buyer: full refund of ¥199.00",
+                },
                 "outcome": "for_buyer",
                 "decided_at": "2026-01-12T09:30:00.000Z",
             },
