@@ -196,7 +196,7 @@ def test_the_dossier_names_the_panels_verdict_in_the_readers_language(app):
     db.session.refresh(case)
     for locale, line in (
         ("en", "Panel verdict: Decide for the seller: reject the claim (9 of 9 votes)"),
-        ("zh_Hans", "评审团裁决: 支持卖家：驳回买家的诉求（共 9 票，得 9 票）"),
+        ("zh_Hans", "评审团裁决：支持卖家：驳回买家的诉求（共 9 票，得 9 票）"),
     ):
         with force_locale(locale):
             summary = summary_of(case, {party: [] for party in Party}, {}, [])

@@ -263,6 +263,12 @@ def _plain(text: str | None) -> str:
     )
 
 
+def _labelled(name: str, value: str = "") -> str:
+    """``name: value`` with the reader's colon: Chinese writes a full-width one, no space."""
+    label = _("%(label)s:", label=name)
+    return f"{label} {value}" if value and label.endswith(":") else label + value
+
+
 def render_text(summary: SimpleNamespace) -> str:
     lines: list[str] = []
 
@@ -270,7 +276,7 @@ def render_text(summary: SimpleNamespace) -> str:
         lines.extend(["", text, underline * len(text)])
 
     def rows(pairs) -> None:
-        lines.extend(f"{name}: {_plain(value)}" for name, value in pairs)
+        lines.extend(_labelled(name, _plain(value)) for name, value in pairs)
 
     def block(text: str | None, indent: str = "  ") -> None:
         lines.extend(indent + line for line in _plain(text).split("\n"))
@@ -279,7 +285,7 @@ def render_text(summary: SimpleNamespace) -> str:
     rows(summary.rows.case)
     heading(_("The claim"))
     rows(summary.rows.claim)
-    lines.append(_("Description") + ":")
+    lines.append(_labelled(_("Description")))
     block(summary.description)
     heading(_("The order"))
     rows(summary.rows.order)
@@ -288,7 +294,7 @@ def render_text(summary: SimpleNamespace) -> str:
         heading(_("Decision"))
         rows(summary.rows.decision)
         if summary.reasons:
-            lines.append(_("Reasons") + ":")
+            lines.append(_labelled(_("Reasons")))
             block(summary.reasons)
     if summary.rejections:
         heading(_("Proposals rejected"))
@@ -308,7 +314,7 @@ def render_text(summary: SimpleNamespace) -> str:
     if not summary.ratings:
         lines.append(_("No rating was given."))
     for rating in summary.ratings:
-        lines.append(f"{rating.party}: {rating.score}/5 ({rating.at})")
+        lines.append(_labelled(rating.party, f"{rating.score}/5 ({rating.at})"))
         if rating.comment:
             block(rating.comment)
     heading(_("Negotiation thread"))
