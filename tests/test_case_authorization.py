@@ -222,6 +222,13 @@ TABLE: dict[tuple[str, str], Row] = {
         "closed_completed", "/cases/{case}/rating", {"score": "4"}, PARTIES
     ),
     ("closing.dossier", "GET"): Row("closed_completed", "/cases/{case}/dossier.zip", None, VIEWERS),
+    # the negotiation thread: the parties and the case's own mediator write in it
+    ("thread.post", "POST"): Row(
+        "evidence",
+        "/cases/{case}/thread",
+        {"thread-text": "Could you send a replacement?"},
+        {"buyer": 302, "seller": 302, "mediator": 302, "admin": 403},
+    ),
 }
 
 

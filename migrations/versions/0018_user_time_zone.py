@@ -24,5 +24,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('time_zone')
+    # in place, not as a batch: copying users would trip every foreign key that points at it
+    # (SQLite drops a column in place since 3.35)
+    op.drop_column('users', 'time_zone')
