@@ -165,18 +165,26 @@ def withdrawal(case: Case) -> Confirmation:
     )
 
 
-def intake_acceptance(case: Case, mediator: User) -> Confirmation | None:
-    """Accepting at intake makes the case the mediator's: asked only on a colleague's."""
+def on_colleagues_case(
+    case: Case, mediator: User, action: str, anchor: str | None = None
+) -> Confirmation | None:
+    """The mediator's ``action`` in words, confirmed only on a colleague's case (acting on
+    it makes the case theirs)."""
     warnings = colleague_warnings(case, mediator)
     if not warnings:
         return None
     return ask(
         case,
         _("Take over case #%(id)d?", id=case.id),
-        [
-            _("Accept the case at intake and ask the seller to answer."),
-            _("Take the case over: it becomes yours, and the change is recorded."),
-        ],
+        [action, _("Take the case over: it becomes yours, and the change is recorded.")],
         _("Take it over and go on"),
+        anchor=anchor,
         warnings=warnings,
+    )
+
+
+def intake_acceptance(case: Case, mediator: User) -> Confirmation | None:
+    """Accepting at intake makes the case the mediator's: asked only on a colleague's."""
+    return on_colleagues_case(
+        case, mediator, _("Accept the case at intake and ask the seller to answer.")
     )

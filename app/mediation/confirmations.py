@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from app.auth.models import User
-from app.cases.confirming import ask, colleague_warnings
+from app.cases.confirming import ask, colleague_warnings, on_colleagues_case
 from app.cases.forms import REMEDY_LABELS, label
 from app.cases.models import Case, Remedy
 from app.cases.wording import duration
@@ -55,21 +55,6 @@ def decision(case: Case, mediator: User, settlement: Settlement) -> Confirmation
         _("Decide the case"),
         anchor="decide",
         warnings=colleague_warnings(case, mediator),
-    )
-
-
-def on_colleagues_case(case: Case, mediator: User, action: str, anchor: str):
-    """The mediator's ``action`` in words, confirmed only on a colleague's case."""
-    warnings = colleague_warnings(case, mediator)
-    if not warnings:
-        return None
-    return ask(
-        case,
-        _("Take over case #%(id)d?", id=case.id),
-        [action, _("Take the case over: it becomes yours, and the change is recorded.")],
-        _("Take it over and go on"),
-        anchor=anchor,
-        warnings=warnings,
     )
 
 

@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 
 from app.auth.forms import ButtonForm
 from app.auth.models import Role, User
-from app.cases import releases
+from app.cases import confirming, releases
 from app.cases.confirming import confirmed_button_action, confirmed_form_action
 from app.cases.forms import ConfirmForm
 from app.cases.models import CaseState, EvidenceEntry
@@ -219,7 +219,7 @@ def ask_question(case_id: int):
             case, current_user, form.chosen_party, form.text.data or "", form.hours.data
         ),
         _("Your question is sent. The answer will appear on that side's timeline."),
-        lambda: confirmations.on_colleagues_case(
+        lambda: confirming.on_colleagues_case(
             case, current_user, _("Ask a party a question."), "ask-question"
         ),
     )
@@ -236,7 +236,7 @@ def reopen_evidence(case_id: int):
         ConfirmForm(),
         lambda: services.reopen_evidence_window(case, current_user),
         _("The evidence window is open again: both sides can add evidence."),
-        lambda: confirmations.on_colleagues_case(
+        lambda: confirming.on_colleagues_case(
             case, current_user, _("Reopen the evidence window."), "reopen-evidence"
         ),
     )
@@ -292,7 +292,7 @@ def route_to_panel(case_id: int):
             form.partial_amount.fen,
         ),
         _("The case goes to a reviewer panel."),
-        lambda: confirmations.on_colleagues_case(
+        lambda: confirming.on_colleagues_case(
             case, current_user, _("Send the case to a reviewer panel."), "route-to-panel"
         ),
     )
