@@ -278,10 +278,10 @@ class Actor:
         assert "/login" not in page.url, f"{self.email} could not log in"
         return self
 
-    def shot(self, step: str) -> Path:
+    def shot(self, step: str, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{self.journey}-{step}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def close(self) -> None:
