@@ -13,8 +13,8 @@ SCROLL_WIDTH = "document.documentElement.scrollWidth - window.innerWidth"
 
 
 def demo_ids(site) -> dict[str, int | str]:
-    """The demo's buyer's case with its evidence window open, its order, and the newest seat
-    with the reviewer who holds it."""
+    """The demo's buyer's case with its evidence window open, its order, and a seat waiting
+    for its vote on an open panel, with the reviewer who holds it."""
     (case_id, order_id) = site.sql(
         "SELECT c.id, c.order_id FROM cases c JOIN users u ON u.id = c.buyer_id"
         " WHERE u.email = ? AND c.state = 'evidence' ORDER BY c.id LIMIT 1",
@@ -22,7 +22,8 @@ def demo_ids(site) -> dict[str, int | str]:
     )[0]
     reviewer, seat_id = site.sql(
         "SELECT u.email, s.id FROM seats s JOIN users u ON u.id = s.reviewer_id"
-        " ORDER BY s.id DESC LIMIT 1"
+        " JOIN panels p ON p.id = s.panel_id"
+        " WHERE p.status = 'open' AND s.status = 'open' ORDER BY s.id DESC LIMIT 1"
     )[0]
     return {"case": case_id, "order": order_id, "reviewer": reviewer, "seat": seat_id}
 
