@@ -294,6 +294,10 @@ class Actor:
         return path
 
     def close(self) -> None:
+        """Checks the pages passed through, then closes the browser context; a second call
+        (a journey that closed a person's browser itself) does nothing."""
+        if self.page.is_closed():
+            return
         self.check_pages_passed_through()
         self.context.close()
 
