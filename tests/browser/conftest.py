@@ -1,6 +1,10 @@
 """Browser journeys against the real site: gunicorn and the scheduler as subprocesses, on a
 fresh SQLite file loaded with the demo data, driven by Playwright's Chromium.
 
+Every page a journey sees is checked with axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA):
+each page opened with ``go`` as it loads, and the pages reached by clicking once more when
+the person's browser closes; a serious or critical violation fails the test that saw it.
+
 These tests never touch the suite's test database: ``_database`` below replaces the
 autouse fixture of ``tests/conftest.py`` for this directory.
 """
@@ -33,6 +37,21 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PASSWORD = "tribunal-demo"  # every demo account's password
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+AXE_SOURCE = (ROOT / "static" / "vendor" / "axe-core" / "axe.min.js").read_text()
+# Redoc draws the API's documentation for the marketplace's developers: its colours and
+# controls are Redoc's own, outside the product's pages.
+AXE_EXEMPT = ("/api/v1/docs",)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+AXE_RUN = """async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: "tag", values: tags},
+                                           resultTypes: ["violations"]});
+  return results.violations
+    .filter((violation) => ["serious", "critical"].includes(violation.impact))
+    .map((violation) => `${violation.id} (${violation.impact}): ` +
+         violation.nodes.map((node) => node.target.join(" ")).join(", "));
+}"""
 
 
 def pytest_collection_modifyitems(items):
@@ -191,23 +210,72 @@ def browser():
 
 
 class Actor:
-    """One person in their own browser context (own cookies), on the running site."""
+    """One person in their own browser context (own cookies), on the running site, at desktop
+    size or, with ``phone=True``, at a 390 px wide phone's."""
 
-    def __init__(self, browser, site: Site, journey: str, email: str, locale: str = "en-GB"):
+    def __init__(
+        self,
+        browser,
+        site: Site,
+        journey: str,
+        email: str,
+        locale: str = "en-GB",
+        phone: bool = False,
+    ):
         self.site = site
         self.journey = journey
         self.email = email
         self.context = browser.new_context(
             locale=locale,
             extra_http_headers={"Accept-Language": locale},
-            viewport={"width": 1280, "height": 900},
+            viewport=PHONE if phone else DESKTOP,
+            is_mobile=phone,
+            has_touch=phone,
         )
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
+        self.violations: dict[str, list[str]] = {}
+        self.checked: set[str] = set()
+        self.exempt = tuple(site.url + path for path in AXE_EXEMPT)
+        self.loaded: list[str] = []
+        self.page.on("load", lambda page: self.loaded.append(page.url))
+
+    def check_accessibility(self) -> None:
+        """Runs axe-core on the page as it stands and keeps its serious and critical
+        violations. The script is evaluated through the DevTools protocol, which the
+        site's Content-Security-Policy does not govern."""
+        page = self.page
+        url = page.url.split("#")[0]
+        if not url.startswith(self.site.url) or url.startswith(self.exempt):
+            return
+        self.checked.add(url)
+        if page.evaluate("document.contentType") != "text/html":
+            return
+        if not page.evaluate("typeof axe !== 'undefined'"):
+            page.evaluate(AXE_SOURCE)
+        found = page.evaluate(AXE_RUN, AXE_TAGS)
+        if found:
+            self.violations[url] = found
+
+    def check_pages_passed_through(self) -> None:
+        """Pages reached by a click rather than ``go`` are checked here, opened again:
+        the page in view now, then every other one that still answers."""
+        self.check_accessibility()
+        for url in dict.fromkeys(url.split("#")[0] for url in self.loaded):
+            if (
+                url in self.checked
+                or not url.startswith(self.site.url)
+                or url.startswith(self.exempt)
+            ):
+                continue
+            response = self.page.goto(url)
+            if response is not None and response.status < 400:
+                self.check_accessibility()
 
     def go(self, path: str):
         response = self.page.goto(self.site.url + path)
         assert response is not None and response.status < 400, (path, response and response.status)
+        self.check_accessibility()
         return self.page
 
     def login(self) -> "Actor":
@@ -219,30 +287,47 @@ class Actor:
         assert "/login" not in page.url, f"{self.email} could not log in"
         return self
 
-    def shot(self, step: str) -> Path:
+    def shot(self, step: str, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{self.journey}-{step}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def close(self) -> None:
+        """Checks the pages passed through, then closes the browser context; a second call
+        (a journey that closed a person's browser itself) does nothing."""
+        if self.page.is_closed():
+            return
+        self.check_pages_passed_through()
         self.context.close()
 
 
 @pytest.fixture
 def actors(browser, site, request):
     """``actors(email)`` opens a logged-in browser context for that person
-    (``log_in=False``: not logged in yet, for someone who is still to register)."""
+    (``log_in=False``: not logged in yet, for someone who is still to register;
+    ``phone=True``: at a phone's width). Fails the test if axe-core finds a serious or
+    critical violation on any page it saw."""
     opened: list[Actor] = []
     journey = getattr(request.function, "journey", request.node.name.removeprefix("test_"))
 
     def open_actor(
-        email: str, locale: str = "en-GB", name: str | None = None, *, log_in: bool = True
+        email: str,
+        locale: str = "en-GB",
+        name: str | None = None,
+        *,
+        log_in: bool = True,
+        phone: bool = False,
     ) -> Actor:
-        actor = Actor(browser, site, name or journey, email, locale)
+        actor = Actor(browser, site, name or journey, email, locale, phone)
         opened.append(actor)
         return actor.login() if log_in else actor
 
     yield open_actor
+    violations: dict[str, list[str]] = {}
     for actor in opened:
         actor.close()
+        violations.update(actor.violations)
+    assert not violations, "axe-core found serious or critical violations:\n" + "\n".join(
+        f"{url}\n  " + "\n  ".join(found) for url, found in violations.items()
+    )
