@@ -146,7 +146,7 @@ def test_a_partial_verdict_decides_with_its_own_remedy_and_amount(app):
         Remedy.PARTIAL_REFUND.value,
         5000,
     )
-    assert db.session.get(Tally, panel.id).verdict == partial
+    assert db.session.scalar(select(Tally).filter_by(panel_id=panel.id)).verdict == partial
     # the decision amounts to the option it came from, and to no other
     assert option_for_decision(panel.options, case) == partial
     assert option_for_decision(["grant:full_refund:19900", "reject"], case) is None

@@ -2,6 +2,8 @@
 page, the case page, the analytics filter and figure; one the marketplace sends without a
 label here is shown as it came."""
 
+import re
+
 import pytest
 from flask_babel import force_locale
 
@@ -33,9 +35,10 @@ def test_the_order_and_the_case_show_the_label_in_the_readers_language(client):
     order = make_order(category="toys")
     login_with_token(client, order.buyer)
     html = page(client, f"/orders/{order.id}")
-    assert "<td>Toys and games</td>" in html and "<td>toys</td>" not in html
+    assert re.search(r"<td[^>]*>Toys and games</td>", html)
+    assert not re.search(r"<td[^>]*>toys</td>", html)
     in_chinese(client, html)
-    assert "<td>玩具游戏</td>" in page(client, f"/orders/{order.id}")
+    assert re.search(r"<td[^>]*>玩具游戏</td>", page(client, f"/orders/{order.id}"))
 
 
 def test_the_case_page_and_the_analytics_filter_show_labels(client):

@@ -31,7 +31,7 @@ def count(model) -> int:
 
 
 def stored_files(app) -> set[Path]:
-    return set(Path(app.config["EVIDENCE_DIR"]).rglob("*"))
+    return {path for path in Path(app.config["EVIDENCE_DIR"]).rglob("*") if path.is_file()}
 
 
 def contest(client, case: Case, files: list[tuple[bytes, str]], statement=CONTEST_STATEMENT):

@@ -293,7 +293,9 @@ def test_the_audit_trail_shows_each_event_newest_first_with_who_did_it(client):
     trail = page(client, f"/cases/{case.id}").split('id="audit-title"', 1)[1]
 
     rows = re.findall(
-        r"<tr>\s*<td><time[^>]*>[^<]*</time></td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", trail, re.S
+        r"<tr>\s*<td[^>]*><time[^>]*>[^<]*</time></td>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>",
+        trail,
+        re.S,
     )
     events = [(text_of(who), text_of(what)) for who, what in rows]
     assert events == [
