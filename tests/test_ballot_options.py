@@ -5,6 +5,7 @@ decides the case with its own remedy and amount."""
 import pytest
 from flask import current_app
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from app.cases.models import CaseState, Outcome, Party, Remedy
 from app.closing.dossier.summary import render_text, summary_of
