@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.journeys import journey_orders
-from tests.helpers.servers import free_port, wait_until_up
+from tests.helpers.servers import free_port, serve_web, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -70,9 +70,10 @@ def _database():
 class Site:
     """The running site: its address and its database file."""
 
-    def __init__(self, url: str, db_path: Path):
+    def __init__(self, url: str, db_path: Path, environment: dict[str, str]):
         self.url = url
         self.db_path = db_path
+        self.environment = environment  # what its processes run with
 
     def sql(self, statement: str, params: tuple = ()) -> list[tuple]:
         connection = sqlite3.connect(self.db_path, timeout=30)
@@ -162,20 +163,7 @@ def site(tmp_path_factory):
             log.flush()
             raise RuntimeError(f"flask {command} failed:\n{(base / 'setup.log').read_text()}")
     processes = [
-        subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--config",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=open(base / "web.log", "w"),  # noqa: SIM115
-            stderr=subprocess.STDOUT,
-        ),
+        serve_web(env, port, base / "web.log"),
         subprocess.Popen(
             flask + ["scheduler", "run"],
             cwd=ROOT,
@@ -187,7 +175,7 @@ def site(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/login", processes, base)
-        yield Site(url, db_path)
+        yield Site(url, db_path, env)
     finally:
         for process in processes:
             process.terminate()

@@ -6,18 +6,11 @@ The journeys' site runs without rate limits; the limit's page is met on a second
 the same site and database, with its limits on and small.
 """
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.helpers.servers import free_port, wait_until_up
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from tests.helpers.servers import free_port, serve_web, wait_until_up
 
 PHONE = {"width": 390, "height": 844}
 ZH = "zh-CN"
@@ -29,27 +22,15 @@ def limited_site(site, tmp_path_factory):
     minutes per reviewer's address."""
     logs = tmp_path_factory.mktemp("limited-site")
     port = free_port()
-    env = {
-        **os.environ,
-        "TRIBUNAL_CONFIG": "development",
-        "DATABASE_URL": f"sqlite:///{site.db_path}",
-        "SECRET_KEY": "browser-journeys-not-secret",
-        "SESSION_COOKIE_SECURE": "0",
-        "MAIL_BACKEND": "memory",
+    env = site.environment | {
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "RATELIMIT_ENABLED": "1",
         "VOTE_RATE_LIMIT": "2 per 3 minutes",
-        "ARGON2_TIME_COST": "2",
-        "ARGON2_MEMORY_COST_KIB": "19456",
-        "ARGON2_PARALLELISM": "1",
     }
-    env.pop("TEST_DATABASE_URL", None)
-    command = [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py"]
-    command += ["--bind", f"127.0.0.1:{port}", "wsgi:app"]
-    with open(logs / "web.log", "w") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = serve_web(env, port, logs / "web.log")
     try:
         wait_until_up(f"http://127.0.0.1:{port}/login", [server], logs)
-        yield f"http://127.0.0.1:{port}"
+        yield type(site)(f"http://127.0.0.1:{port}", site.db_path, env)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -101,7 +82,7 @@ def test_a_missing_page_in_chinese_on_a_phone_leads_home(actors, site):
 def test_too_many_votes_say_when_to_try_again_in_chinese_on_a_phone(actors, site, limited_site):
     seat_id, email = open_seat(site)
     reviewer = actors(email, ZH, log_in=False)
-    reviewer.site = type(site)(limited_site, site.db_path)  # the limited server
+    reviewer.site = limited_site
     reviewer.login()
     page = reviewer.page
     page.set_viewport_size(PHONE)

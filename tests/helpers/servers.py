@@ -1,4 +1,5 @@
-"""Real servers for tests: a free port, waiting for a site to answer, and a throw-away Redis.
+"""Real servers for tests: a free port, the site's web server, waiting for a site to answer,
+and a throw-away Redis.
 
 Redis is Debian's ``redis-server`` (``.ci/run`` installs it), started on a free port with no
 persistence and stopped when the ``with`` block ends.
@@ -7,6 +8,7 @@ persistence and stopped when the ``with`` block ends.
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -15,11 +17,23 @@ from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
 
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def serve_web(env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
+    """The site's web server (gunicorn, as in production) on ``port``, logging to
+    ``log_path``."""
+    command = [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py"]
+    command += ["--bind", f"127.0.0.1:{port}", "wsgi:app"]
+    with open(log_path, "w") as log:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def wait_until_up(url: str, processes, logs: Path, timeout: float = 30) -> None:
