@@ -6,32 +6,23 @@ cases record when they were appealed."""
 import sqlite3
 
 import pytest
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from app import create_app
-from app.core.config import PROJECT_ROOT
 from app.core.extensions import db
-from tests.helpers.migration_rows import insert_row, order_and_case
-
-MIGRATIONS = str(PROJECT_ROOT / "migrations")
-
-
-def _before_appeals() -> str:
-    """The revision the appeals migration follows, however the chain is numbered."""
-    script = ScriptDirectory(MIGRATIONS)
-    [revision] = [r for r in script.walk_revisions() if r.revision.endswith("_decision_appeals")]
-    return revision.down_revision
+from tests.helpers.migration_rows import (
+    MIGRATIONS,
+    app_before,
+    insert_row,
+    order_and_case,
+    revision_before,
+)
 
 
 @pytest.mark.committing
 def test_earlier_appeals_are_filled_in_from_their_case_and_panel(tmp_path):
     path = tmp_path / "appeals.db"
-    app = create_app({"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
-    with app.app_context():
-        upgrade(directory=MIGRATIONS, revision=_before_appeals())
-        db.engine.dispose()
+    app = app_before(path, "decision_appeals")
     connection = sqlite3.connect(path)
     for user_id in (1, 2):
         insert_row(connection, "users", id=user_id, email=f"user{user_id}@example.com")
@@ -60,7 +51,7 @@ def test_earlier_appeals_are_filled_in_from_their_case_and_panel(tmp_path):
         ).all()
         appealed = db.session.execute(text("SELECT id, appealed_at FROM cases ORDER BY id")).all()
         db.session.remove()
-        downgrade(directory=MIGRATIONS, revision=_before_appeals())  # and back
+        downgrade(directory=MIGRATIONS, revision=revision_before("decision_appeals"))  # and back
         db.engine.dispose()
 
     assert [tuple(row) for row in rows] == [

@@ -1,5 +1,34 @@
 """Rows written straight into a database at an older revision, for the tests of the
-migrations that convert them."""
+migrations that convert them: the database brought up to just before the migration under
+test, and the rows it finds there."""
+
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+from flask import Flask
+from flask_migrate import upgrade
+
+from app import create_app
+from app.core.config import PROJECT_ROOT
+from app.core.extensions import db
+
+MIGRATIONS = str(PROJECT_ROOT / "migrations")
+
+
+def revision_before(name: str) -> str:
+    """The revision the migration named ``…_<name>`` follows, however the chain is numbered."""
+    script = ScriptDirectory(MIGRATIONS)
+    [revision] = [r for r in script.walk_revisions() if r.revision.endswith(f"_{name}")]
+    return revision.down_revision
+
+
+def app_before(path: Path, name: str) -> Flask:
+    """An app on a SQLite database at ``path``, migrated up to just before ``name``."""
+    app = create_app({"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision=revision_before(name))
+        db.engine.dispose()
+    return app
 
 
 def insert_row(connection, table: str, **given) -> None:
