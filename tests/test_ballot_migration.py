@@ -8,23 +8,17 @@ import json
 import sqlite3
 
 import pytest
-from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
-from app import create_app
-from app.core.config import PROJECT_ROOT
 from app.core.extensions import db
-from tests.helpers.migration_rows import insert_row, order_and_case
-
-MIGRATIONS = str(PROJECT_ROOT / "migrations")
-
-
-def _before_keys() -> str:
-    """The revision the ballot migration follows, however the chain is numbered."""
-    script = ScriptDirectory(MIGRATIONS)
-    [revision] = [r for r in script.walk_revisions() if r.revision.endswith("_ballot_options")]
-    return revision.down_revision
+from tests.helpers.migration_rows import (
+    MIGRATIONS,
+    app_before,
+    insert_row,
+    order_and_case,
+    revision_before,
+)
 
 
 def _panel(connection, panel_id: int, case_id: int, options: list[str], ballots: list[str]):
@@ -68,11 +62,10 @@ def _rows(sql: str) -> list[tuple]:
 @pytest.mark.committing
 def test_earlier_ballots_become_keys_and_words_come_back_on_downgrade(tmp_path):
     path = tmp_path / "ballots.db"
-    app = create_app({"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
-    with app.app_context():
-        upgrade(directory=MIGRATIONS, revision=_before_keys())
-        db.engine.dispose()
+    app = app_before(path, "ballot_options")
     connection = sqlite3.connect(path)
+    for user_id in (1, 2, *range(10, 30)):  # the orders' buyer and seller, the reviewers
+        insert_row(connection, "users", id=user_id, email=f"user{user_id}@example.com")
     order_and_case(connection, 1, remedy="full_refund")  # the order's ¥199.00
     order_and_case(connection, 2, remedy="compensation", remedy_amount_fen=8000)
     order_and_case(connection, 3, remedy="replacement")
@@ -110,7 +103,7 @@ def test_earlier_ballots_become_keys_and_words_come_back_on_downgrade(tmp_path):
         appeal = _rows("SELECT final_verdict FROM appeals")
         referral = _rows("SELECT options FROM panel_referrals")
         db.session.remove()
-        downgrade(directory=MIGRATIONS, revision=_before_keys())
+        downgrade(directory=MIGRATIONS, revision=revision_before("ballot_options"))
         words = _rows("SELECT options FROM panels ORDER BY id")
         worded_votes = _rows("SELECT option FROM votes WHERE panel_id = 2")
         db.session.remove()
