@@ -20,8 +20,9 @@ from app.cases.models import Remedy
 from app.core import clock
 from app.core.db import UTCDateTime
 from app.core.extensions import db
-from app.jury.counting import decide_from_counts, has_work
+from app.jury.counting import has_work
 from app.jury.models import Panel, PanelStatus
+from app.jury.rules import decide_from_counts
 from app.scheduler.jobs import SWEEPS, run_sweep
 from bench.memory import memory_mb
 

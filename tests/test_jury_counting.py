@@ -11,8 +11,9 @@ from app.cases.models import CaseState, DecisionKind, Outcome, Remedy
 from app.core import clock
 from app.core.extensions import db
 from app.jury import drawing, reputation
-from app.jury.counting import count_due_panels, decide_from_counts, has_work
+from app.jury.counting import count_due_panels, has_work
 from app.jury.models import Panel, PanelStatus, Reviewer, Seat, SeatStatus, Tally
+from app.jury.rules import decide_from_counts
 from app.jury.voting import recuse
 from app.notifications.outbox import OutboxMessage
 from tests.helpers.concurrency import errors_in, run_at_once

@@ -40,6 +40,7 @@ from app.core.extensions import db
 from app.core.sweeps import in_savepoint
 from app.jury import ballot, drawing, reputation, webhooks
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
+from app.jury.rules import decide_from_counts
 from app.notifications.outbox import queue_for_each
 from app.orders.models import Order
 
@@ -62,22 +63,6 @@ class PanelAlreadyClosed(CaseRefused):
 
     def __init__(self):
         super().__init__("panel already closed")
-
-
-# The decision rule, shared with the simulator
-
-
-def decide_from_counts(counts: dict[str, int], majority: int, at_deadline: bool) -> str | None:
-    """The winning option, or None. An option with ``majority`` votes wins at any time; at
-    the deadline the sole leader wins if at least ``majority`` votes were cast."""
-    reached = [option for option, votes in counts.items() if votes >= majority]
-    if len(reached) == 1:
-        return reached[0]
-    if not at_deadline or sum(counts.values()) < majority:
-        return None
-    most = max(counts.values(), default=0)
-    leaders = [option for option, votes in counts.items() if votes == most]
-    return leaders[0] if len(leaders) == 1 else None
 
 
 # The sweep

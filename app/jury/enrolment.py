@@ -27,7 +27,8 @@ from app.core.errors import Refused
 from app.core.extensions import db
 from app.jury.eligibility import is_eligible
 from app.jury.models import PracticeAnswer, Reviewer, ReviewerStatus
-from app.jury.practice import PRACTICE_CASES, PracticeCase
+from app.jury.practice import GRANT, PRACTICE_CASES, PracticeCase
+from app.jury.rules import Side
 
 
 class EnrolmentRefused(Refused):
@@ -128,7 +129,11 @@ def answer_practice(user: User, key: str, option: str) -> PracticeAnswer:
     if option not in case.options:
         raise EnrolmentRefused(_l("Choose one of the answers."), field="option")
     answer = PracticeAnswer(
-        user_id=user.id, practice_key=key, option=option, correct=option == case.correct
+        user_id=user.id,
+        practice_key=key,
+        option=option,
+        correct=option == case.correct,
+        truth_side=(Side.BUYER if case.correct == GRANT else Side.SELLER).value,
     )
     try:
         with db.session.begin_nested():

@@ -69,6 +69,10 @@ class PracticeAnswer(db.Model):
     option: Mapped[str] = mapped_column(String(BALLOT_OPTION_MAX_CHARS))
     correct: Mapped[bool]
     answered_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # which side the right option favoured ("buyer" or "seller"), and the case's category
+    # when it had one: what a reviewer's calibration is counted by (app.jury.calibration)
+    truth_side: Mapped[str | None] = mapped_column(String(6))
+    category: Mapped[str | None] = mapped_column(String(60))
 
 
 class PanelRound(StrEnum):

@@ -9,7 +9,7 @@ applies. The run is deterministic for a given ``seed``.
 import random
 from dataclasses import dataclass
 
-from app.jury.counting import decide_from_counts
+from app.jury.rules import decide_from_counts
 
 RIGHT, WRONG = "right", "wrong"
 
