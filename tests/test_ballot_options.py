@@ -14,6 +14,7 @@ from app.jury import ballot
 from app.jury.ballot import BallotKeyError, ballot_for_claim, option_for_decision
 from app.jury.counting import count_due_panels
 from app.jury.models import BALLOT_OPTION_MAX_CHARS, Tally
+from app.jury.rules import Side
 from app.mediation import services as mediation
 from tests.helpers.case_factories import PANEL_QUESTION, PANEL_SUMMARY, make_case
 from tests.helpers.factories import make_reviewers
@@ -202,3 +203,14 @@ def test_the_dossier_names_the_panels_verdict_in_the_readers_language(app):
         with force_locale(locale):
             summary = summary_of(case, {party: [] for party in Party}, {}, [])
             assert line in render_text(summary)
+
+
+def test_each_option_says_which_side_it_favours():
+    keys = ["grant:full_refund:19900", "partial:partial_refund:5000", "reject"]
+    assert ballot.sides(keys) == {
+        "grant:full_refund:19900": Side.BUYER,
+        "partial:partial_refund:5000": Side.BUYER,
+        "reject": Side.SELLER,
+    }
+    assert ballot.side("custom:reject:No refund") is Side.SELLER
+    assert ballot.side("custom:grant:Refund") is Side.BUYER

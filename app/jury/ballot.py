@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from app.cases.decisions import grants_claim_as_filed
 from app.cases.models import CLAIMABLE_REMEDIES, Case, Outcome, Remedy
 from app.jury.models import BALLOT_OPTION_MAX_CHARS
+from app.jury.rules import Side
 
 CUSTOM_PREFIX = "custom:"
 
@@ -120,6 +121,17 @@ def parse(key: str) -> BallotOption:
 
 def label(key: str) -> str:
     return parse(key).label()
+
+
+def side(key: str) -> Side:
+    """Which party the option of ``key`` favours (app.jury.rules): rejecting the claim
+    favours the seller, giving the buyer anything favours the buyer."""
+    return Side.SELLER if parse(key).stance is Stance.REJECT else Side.BUYER
+
+
+def sides(keys: list[str]) -> dict[str, Side]:
+    """A ballot's options, in order, each with the side it favours."""
+    return {key: side(key) for key in keys}
 
 
 def shown(key: str, clean: Callable[[str], str] = str) -> str:
