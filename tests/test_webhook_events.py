@@ -31,14 +31,13 @@ from app.jury.counting import count_due_panels
 from app.jury.models import Seat
 from app.mediation import services as mediation
 from app.mediation.services import Settlement
-from app.notifications.outbox import OutboxMessage
 from app.notifications.webhooks import catalogue
 from app.notifications.webhooks.catalogue import EVENT_TYPES
 from app.scheduler.deadlines import sweep_case_deadlines
 from tests.helpers.case_factories import DECISION_REASONS, REFUND_PROOF, make_case
 from tests.helpers.factories import make_order, make_user
 from tests.helpers.jury import FOR_BUYER, FOR_SELLER, REASON, make_panel, votes
-from tests.helpers.webhooks import endpoint_for
+from tests.helpers.webhooks import endpoint_for, last_id, queued
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -71,27 +70,6 @@ def people():
         "seller": make_user(name="Wang Wei", email="wang.wei@example.com", shop_name="Earbud Shop"),
         "mediator": make_user(name="Mediator Zhou", roles=(Role.MEDIATOR,)),
     }
-
-
-def queued(since: int = 0) -> list[dict]:
-    """The webhook payloads queued so far (after outbox id ``since``), each checked against
-    its schema in the catalogue."""
-    bodies = db.session.scalars(
-        select(OutboxMessage.body)
-        .where(OutboxMessage.channel == "webhook", OutboxMessage.id > since)
-        .order_by(OutboxMessage.id)
-    ).all()
-    payloads = [json.loads(body) for body in bodies]
-    for payload in payloads:
-        schema = EVENT_TYPES[payload["type"]]["schema"]
-        jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(
-            payload
-        )
-    return payloads
-
-
-def last_id() -> int:
-    return db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc())) or 0
 
 
 def types(payloads) -> list[str]:

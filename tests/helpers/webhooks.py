@@ -1,5 +1,6 @@
 """A real HTTP receiver for webhooks, and verifying what it got the way a marketplace would:
-with the reference verifier of the Standard Webhooks specification (``standardwebhooks``)."""
+with the reference verifier of the Standard Webhooks specification (``standardwebhooks``);
+and the payloads queued in the outbox, each checked against its schema."""
 
 import json
 import threading
@@ -10,11 +11,15 @@ from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
 
+import jsonschema
 import standardwebhooks.webhooks as reference
+from sqlalchemy import select
 from standardwebhooks import Webhook
 
 from app.core import clock
 from app.core.extensions import db
+from app.notifications.outbox import OutboxMessage
+from app.notifications.webhooks.catalogue import EVENT_TYPES
 from app.notifications.webhooks.endpoints import add_endpoint
 
 
@@ -119,3 +124,24 @@ def verify(delivery: Delivery, secret: str) -> dict:
     (it raises ``WebhookVerificationError`` if not), at the test clock's time."""
     with mock.patch.object(reference, "datetime", _ReceiverClock):
         return Webhook(secret).verify(delivery.body, delivery.headers)
+
+
+def queued(since: int = 0) -> list[dict]:
+    """The webhook payloads queued so far (after outbox id ``since``), each checked against
+    its schema in the catalogue."""
+    bodies = db.session.scalars(
+        select(OutboxMessage.body)
+        .where(OutboxMessage.channel == "webhook", OutboxMessage.id > since)
+        .order_by(OutboxMessage.id)
+    ).all()
+    payloads = [json.loads(body) for body in bodies]
+    for payload in payloads:
+        schema = EVENT_TYPES[payload["type"]]["schema"]
+        jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(
+            payload
+        )
+    return payloads
+
+
+def last_id() -> int:
+    return db.session.scalar(select(OutboxMessage.id).order_by(OutboxMessage.id.desc())) or 0
