@@ -28,6 +28,7 @@ from app.cases.forms import (
 )
 from app.cases.models import Party, Remedy
 from app.core.forms import SiteForm
+from app.jury.ballot import BallotKind
 from app.mediation.escalation_notices import ESCALATION_AUDIT_LABELS
 from app.mediation.models import Answer
 from app.mediation.queue import (
@@ -245,11 +246,22 @@ class DecisionForm(SettlementForm):
 
 
 class PanelForm(SiteForm):
-    """The referral: the ballot is made from the claim (``app.jury.ballot``); the mediator
-    may add an option that grants part of it."""
+    """The referral: the ballot is made from the claim, where the mediator may add an option
+    that grants part of it, or from the final offers (``app.jury.ballot``)."""
 
     summary = TextAreaField(_l("Neutral summary"), **LONG_TEXT)
     question = TextAreaField(_l("Question for the panel"), **LONG_TEXT)
+    ballot = SelectField(
+        _l("Ballot"),
+        choices=[
+            SelectChoice(BallotKind.CLAIM.value, _l("The claim: granted, in part, or rejected")),
+            SelectChoice(
+                BallotKind.FINAL_OFFERS.value,
+                _l("Final offers: each side's last word, your last proposal, or rejected"),
+            ),
+        ],
+        default=BallotKind.CLAIM.value,
+    )
     partial_amount = YuanField(_l("Also offer part of the claim: amount in yuan (optional)"))
 
     def __init__(self, *args, **kwargs):
@@ -257,6 +269,10 @@ class PanelForm(SiteForm):
         counted(self.summary, MAX_TEXT, rows=5)
         counted(self.question, MAX_TEXT, rows=2)
         self.partial_amount.render_kw = {"inputmode": "decimal", "autocomplete": "off"}
+
+    @property
+    def ballot_kind(self) -> BallotKind:
+        return BallotKind(self.ballot.data)
 
 
 # The parties' side

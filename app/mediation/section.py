@@ -46,6 +46,7 @@ from app.mediation.models import (
     ProposalStatus,
     SettlementProposal,
 )
+from app.mediation.referral_ballots import final_offer_ballot
 
 REJECT_FORM = "reject_proposal_form"
 # the appeal form as posted, shown again when the party goes back from its confirmation
@@ -151,8 +152,17 @@ def _staff_section(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
             lambda: PanelForm(formdata=None),
         ),
         ballot=[ballot.label(key) for key in ballot_for_claim(case)] if may_decide else [],
+        final_offers=_final_offers(case) if may_decide else None,
         outcomes_with_amount=" ".join(sorted(o.value for o in REMEDIES_WITH_AMOUNT)),
         action_label=lambda action: label(AUDIT_ACTION_LABELS, action),
+    )
+
+
+def _final_offers(case: Case) -> SimpleNamespace:
+    """The final-offer ballot the case would go with, and whether it may."""
+    options = final_offer_ballot(case)
+    return SimpleNamespace(
+        labels=[ballot.label(key) for key in options], enough=ballot.offers_enough(options)
     )
 
 

@@ -34,7 +34,7 @@ from app.core.extensions import db
 from app.core.reminders import remind_at
 from app.core.text import checked_text
 from app.jury.appeals import stood_down
-from app.jury.ballot import ballot_for_claim
+from app.jury.ballot import BallotKind
 from app.jury.drawing import PoolTooSmall, open_panel
 from app.jury.models import PanelRound
 from app.mediation.appeals import may_decide, may_propose
@@ -47,6 +47,7 @@ from app.mediation.models import (
     ProposalStatus,
     SettlementProposal,
 )
+from app.mediation.referral_ballots import referral_ballot
 
 MAX_TEXT = 5000
 REJECTION_REASON_MAX_CHARS = 1000
@@ -364,17 +365,14 @@ def route_to_panel(
     summary: str,
     question: str,
     partial_amount_fen: int | None = None,
+    ballot: BallotKind = BallotKind.CLAIM,
 ) -> PanelReferral:
     """Send a contested case to a reviewer panel with a neutral summary, the question and
-    the ballot made from the claim: granted as filed, granted in part (when the mediator
-    gives an amount), or rejected. The panel is drawn at once; if the pool is too small,
-    nothing changes and the mediator is told why."""
+    a ballot (``referral_ballot``): the claim granted as filed, granted in part (when the
+    mediator gives an amount), or rejected; or the final offers. The panel is drawn at once;
+    if the pool is too small, nothing changes and the mediator is told why."""
     _require(may_decide(case, mediator))
-    if partial_amount_fen is not None and not 0 < partial_amount_fen < case.claimed_amount_fen:
-        raise CaseRefused(
-            _l("Give an amount above zero and below what the buyer claims."), "partial_amount"
-        )
-    options = ballot_for_claim(case, partial_amount_fen)
+    options = referral_ballot(case, ballot, partial_amount_fen)
     summary = _text(summary, "summary", _l("Write a neutral summary."))
     question = _text(question, "question", _l("Write the question for the panel."))
     take_over(case, mediator)

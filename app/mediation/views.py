@@ -290,6 +290,7 @@ def route_to_panel(case_id: int):
             form.summary.data or "",
             form.question.data or "",
             form.partial_amount.fen,
+            form.ballot_kind,
         ),
         _("The case goes to a reviewer panel."),
         lambda: confirming.on_colleagues_case(

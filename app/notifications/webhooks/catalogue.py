@@ -128,7 +128,8 @@ PANEL = _object(
                 "key": {
                     "type": "string",
                     "description": "The winning ballot option's stable key, such as "
-                    "`grant:full_refund:19900`, `partial:partial_refund:5000` or `reject`.",
+                    "`grant:full_refund:19900`, `partial:partial_refund:5000`, "
+                    "`offer:seller:partial_refund:5000` or `reject`.",
                 },
                 "label": {"type": "string", "description": "The option in words (English)."},
             }
@@ -254,7 +255,10 @@ _EVENTS: dict[str, tuple[str, dict, dict]] = {
         "transaction). Counts and the winning option only: never who the reviewers are or "
         "how each voted. `verdict.key` is the option's stable key (`grant:<remedy>[:<fen>]` "
         "the claim as filed, `partial:<remedy>:<fen>` part of it, `reject` the claim "
-        "rejected; `custom:grant` or `custom:reject` for a ballot written before options "
+        "rejected; on a final-offer ballot `offer:<who>:<remedy>[:<fen>]`, whose offer won "
+        "(`buyer`, `seller` or `mediator`, joined by `+` when several offered the same), "
+        "its remedy (`claim_rejected` too, from the mediator) and amount; "
+        "`custom:grant` or `custom:reject` for a ballot written before options "
         "had keys, whose words never leave) and `verdict.label` the option in words, in "
         "English.",
         _case_and("panel", PANEL),
