@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.cases import services as case_services
 from app.cases.decisions import losing_sides
 from app.cases.models import CaseState, Outcome, Party, Remedy
+from app.closing.dossier.summary import render_text, summary_of
 from app.core import clock
 from app.core.extensions import db
 from app.execution import services as execution
@@ -463,6 +464,20 @@ def test_a_reviewer_reads_the_offers_in_chinese_and_the_parties_the_verdict(app,
     client.post("/logout", data={"csrf_token": csrf_token_from(html)})
     login_with_token(client, case.buyer)  # who reads the site in Chinese too
     assert "卖家的反报价：部分退款 ¥50.00" in page(client, f"/cases/{case.id}")
+
+
+def test_the_dossier_names_the_winning_offer_in_the_readers_language(app):
+    case = case_with_offers((Remedy.PARTIAL_REFUND, 5000))
+    votes(route_final_offers(case), SELLER_HALF, app.config["PANEL_MAJORITY"])
+    count_due_panels()
+    db.session.refresh(case)
+    for locale, line in (
+        ("en", "Panel verdict: The seller's offer: partial refund of ¥50.00 (9 of 9 votes)"),
+        ("zh_Hans", "评审团裁决：卖家的反报价：部分退款 ¥50.00（共 9 票，得 9 票）"),
+    ):
+        with force_locale(locale):
+            summary = summary_of(case, {party: [] for party in Party}, {}, [])
+            assert line in render_text(summary)
 
 
 def test_the_marketplace_hears_which_offer_won(app):

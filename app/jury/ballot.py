@@ -18,7 +18,7 @@ language, so a vote, a tally and an appeal refer to the same option whoever read
 The label is made when shown, in the reader's language, with the amount formatted by Babel.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -190,7 +190,7 @@ def _parse_offer(key: str) -> BallotOption:
     )
 
 
-def _remedies_of(option: BallotOption) -> frozenset[Remedy] | tuple[Remedy, ...]:
+def _remedies_of(option: BallotOption) -> Collection[Remedy]:
     """The remedies an option of its kind may name: no buyer asks for, and no seller
     offers, the claim rejected."""
     if option.stance is Stance.PARTIAL:
@@ -306,8 +306,9 @@ def offers_enough(keys: list[str]) -> bool:
 
 def option_for_decision(keys: list[str], case: Case) -> str | None:
     """The option of a ballot that ``case``'s decision amounts to, if any: the claim
-    rejected, granted as filed, or granted in part with exactly that remedy and amount (a
-    settlement the parties agreed, or an amount no option named, amounts to none)."""
+    rejected, granted as filed, or granted in part or as a final offer with exactly that
+    remedy and amount (a settlement the parties agreed, or an amount no option named,
+    amounts to none)."""
     for key in keys:
         option = parse(key)
         if option.rejects_claim:
@@ -355,7 +356,9 @@ OFFERER_WORDS = {
 
 
 def _offer_label(option: BallotOption) -> str:
-    """ "The seller's offer: partial refund of ¥50.00"; an offer two made names both."""
+    """A final offer in words, such as "The seller's offer: partial refund of ¥50.00"; an
+    offer several made names each of them ("The seller's offer and the mediator's
+    proposal: …"), joined as the reader's language joins a list."""
     whose = format_list(
         [str(OFFERER_WORDS[offerer]) for offerer in option.offered_by], locale=get_locale()
     )
