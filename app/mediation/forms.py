@@ -257,7 +257,7 @@ class PanelForm(SiteForm):
             SelectChoice(BallotKind.CLAIM.value, _l("The claim: granted, in part, or rejected")),
             SelectChoice(
                 BallotKind.FINAL_OFFERS.value,
-                _l("Final offers: each side's last word, your last proposal, or rejected"),
+                _l("Final offers: each side's and yours"),
             ),
         ],
         default=BallotKind.CLAIM.value,

@@ -25,6 +25,9 @@ JOURNEY_ORDERS = {
     "confirm_en_phone": "TB2099000001503",
     "confirm_zh_phone": "TB2099000001504",
     "contest_phone_zh": "TB2099000000010",
+    # routing with a ballot of final offers: English on a desktop, Chinese on a phone
+    "final_offers_en": "TB2099000001601",
+    "final_offers_zh": "TB2099000001602",
 }
 # orders the seller never shipped: placed, with no shipping at all
 NOT_SHIPPED = frozenset({JOURNEY_ORDERS["assistant_not_shipped"]})
