@@ -36,7 +36,7 @@ def verify_draw_command(case_id: int) -> None:
             problems += len(check.problems)
             _echo_draw(check)
         if unrecorded := unrecorded_seats(panel):
-            click.echo(f"  {unrecorded} seats drawn before draws were recorded: not checked")
+            click.echo(f"  seats drawn before draws were recorded, not checked: {unrecorded}")
     if not found:
         click.echo(f"case {case_id} has no panel")
     breaks = list(chain_breaks())

@@ -7,7 +7,6 @@ seed and the snapshot are the seats drawn, and a closed panel's revealed seed an
 tokens are the ones recorded. Then the whole log's hash chain.
 """
 
-import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -68,7 +67,7 @@ def _commitment_problems(record: PanelDraw) -> list[str]:
     entry = db.session.scalar(select(DrawLogEntry).where(DrawLogEntry.draw_id == record.id))
     if entry is None:
         return ["no commitment in the draw log"]
-    body = json.loads(entry.body)
+    body = entry.fields
     problems = []
     if (body.get("seed_sha256"), body.get("snapshot_sha256")) != (
         record.seed_sha256,
@@ -93,7 +92,7 @@ def _revealed(panel: Panel) -> dict | None:
     )
     if entry is None:
         return {} if panel.status != PanelStatus.OPEN.value else None
-    return json.loads(entry.body)
+    return entry.fields
 
 
 def _reveal_problems(panel: Panel, record: PanelDraw, revealed: dict, seated: list) -> list:

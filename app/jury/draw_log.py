@@ -14,15 +14,17 @@ nobody can tell whose one is.
 import hashlib
 import hmac
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
 
 from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
 from app.jury.draw_rules import LEGACY_ALGORITHM, canonical, sha256_hex
-from app.jury.models import DrawLogEntry, Panel, PanelDraw, Seat
+from app.jury.models import DrawKind, DrawLogEntry, Panel, PanelDraw, Seat
 
 COMMITMENT = "commitment"
 REVEAL = "reveal"
@@ -30,6 +32,11 @@ REVEAL = "reveal"
 GENESIS = "0" * 64
 # hex characters of a reviewer's token (128 bits)
 TOKEN_CHARS = 32
+DRAW_KIND_LABELS = {
+    DrawKind.FIRST: _l("the panel's first draw"),
+    DrawKind.REPLACEMENT: _l("replacements for seats not voted or stepped down from"),
+    DrawKind.WAVE: _l("more reviewers for a panel still undecided"),
+}
 
 
 def reviewer_token(panel_id: int, user_id: int) -> str:
@@ -79,6 +86,28 @@ def reveal(panel: Panel) -> DrawLogEntry | None:
     return entry
 
 
+def case_draws(case_id: int) -> list[SimpleNamespace]:
+    """What the case page shows of each panel's draws: its commitments, and its seed once
+    revealed (which happens only when the panel closes)."""
+    entries = db.session.execute(
+        select(DrawLogEntry, Panel.round)
+        .join(Panel, Panel.id == DrawLogEntry.panel_id)
+        .where(Panel.case_id == case_id)
+        .order_by(DrawLogEntry.id)
+    )
+    panels: dict[int, SimpleNamespace] = {}
+    for entry, round in entries:
+        shown = panels.setdefault(
+            entry.panel_id,
+            SimpleNamespace(panel_id=entry.panel_id, round=round, commitments=[], reveal=None),
+        )
+        if entry.kind == REVEAL:
+            shown.reveal = entry
+        else:
+            shown.commitments.append(entry)
+    return list(panels.values())
+
+
 def committed_draws(panel_id: int) -> list[PanelDraw]:
     return list(
         db.session.scalars(
@@ -121,6 +150,21 @@ def _append(kind: str, panel_id: int, fields: dict, draw_id: int | None = None) 
     db.session.add(entry)
     db.session.flush()  # the unique previous hash: a second writer at once fails here
     return entry
+
+
+def log_entries(panel_id: int | None = None) -> Select:
+    """The log, newest first; one panel's entries when ``panel_id`` is given."""
+    query = select(DrawLogEntry).order_by(DrawLogEntry.id.desc())
+    if panel_id is not None:
+        query = query.where(DrawLogEntry.panel_id == panel_id)
+    return query
+
+
+def published_snapshot(record: PanelDraw | None) -> dict | None:
+    """The snapshot of a committed draw; None for a draw never published (algorithm 1)."""
+    if record is None or record.algorithm == LEGACY_ALGORITHM:
+        return None
+    return record.snapshot
 
 
 def entry_hash(previous_sha256: str, body: str) -> str:

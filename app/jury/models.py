@@ -5,6 +5,7 @@ The invariants live in unique constraints: one seat per reviewer per panel, one 
 seat, one tally per panel, one open panel per case, one appeal per case.
 """
 
+import json
 from datetime import datetime
 from enum import StrEnum
 
@@ -172,6 +173,10 @@ class DrawLogEntry(db.Model):
     previous_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     entry_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     recorded_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    @property
+    def fields(self) -> dict:
+        return json.loads(self.body)
 
 
 class DrawRecordIsAppendOnly(Exception):
