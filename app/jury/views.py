@@ -46,7 +46,7 @@ def _add_to_the_case_page(state) -> None:
     """A closed panel's outcome, under the decision; then how each panel was drawn."""
     placements = (Placement("outcome", 10, "jury/_outcome.html"),)
     register_case_section(state.app, CaseSection("jury", placements))
-    draws = (Placement("outcome", 20, "jury/_draws.html"),)
+    draws = (Placement("outcome", 40, "jury/_draws.html"),)
     register_case_section(
         state.app,
         CaseSection("panel_draws", draws, lambda case, _viewer, _posted: case_draws(case.id)),
