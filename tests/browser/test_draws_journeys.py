@@ -47,7 +47,7 @@ def test_the_mediator_sees_a_closed_panels_seed_and_a_reviewer_their_token(actor
     )[0]
 
     page = actors(MEDIATOR, phone=True).go(f"/cases/{case_id}")
-    assert page.get_by_text("The panel has closed; its seed is published:").is_visible()
+    assert page.get_by_text("The panel has closed; its seed is published:").first.is_visible()
     assert seed in page.content()
     assert page.evaluate(SCROLL_WIDTH) <= 0
 
