@@ -385,6 +385,21 @@ def test_verify_draw_fails_on_a_changed_log_entry(app):
     assert "the revealed seed is not the panel's seed" in result.output
 
 
+def test_verify_draw_fails_on_a_commitment_logged_after_its_seats(app):
+    panel = _panel_with_replacements()
+    commitment = _entries(panel)[0]
+    db.session.execute(
+        update(DrawLogEntry)
+        .where(DrawLogEntry.id == commitment.id)
+        .values(recorded_at=panel.seat_rows[0].seated_at + timedelta(seconds=1))
+    )
+
+    result = _verify(app, panel.case_id)
+
+    assert result.exit_code == 1
+    assert "the commitment was logged after the seats were drawn" in result.output
+
+
 def test_verify_draw_checks_a_panel_drawn_before_draws_were_committed(app):
     """Algorithm 1: the panel's pool of user ids, shuffled by the Mersenne Twister, as the
     migration recorded it for the panels drawn before."""

@@ -74,10 +74,7 @@ def _commitment_problems(record: PanelDraw) -> list[str]:
         record.snapshot_sha256,
     ):
         problems.append("the logged commitment differs from the draw's hashes")
-    first_seat = db.session.scalar(
-        select(Seat.id).where(Seat.draw_id == record.id).order_by(Seat.id).limit(1)
-    )
-    seated_at = db.session.scalar(select(Seat.seated_at).where(Seat.id == first_seat))
+    seated_at = db.session.scalar(select(func.min(Seat.seated_at)).where(Seat.draw_id == record.id))
     if seated_at is not None and entry.recorded_at > seated_at:
         problems.append("the commitment was logged after the seats were drawn")
     return problems

@@ -255,42 +255,46 @@ def draw_more(
     if count <= 0:
         return []
     pool = reviewer_pool(panel.case) if pool is None else pool
+    by_token = {draw_log.reviewer_token(panel.id, m.user_id): m for m in pool}
+    record = _record_draw(panel, count, DrawKind(kind), by_token)
+    drawn = recompute(record.snapshot, bytes.fromhex(panel.seed))
+    return _seat(panel, [by_token[token].user_id for token in drawn], record)
+
+
+def _record_draw(
+    panel: Panel, count: int, kind: DrawKind, by_token: dict[str, PoolMember]
+) -> PanelDraw:
+    """The draw's snapshot, recorded and committed to the public log."""
     held_ids = select(Seat.reviewer_id).where(
         Seat.panel_id == panel.id, Seat.status.in_(HELD_SEATS)
     )
     held = Counter(member.leaning for member in _profiles(panel.case, held_ids).values())
-    by_token = {draw_log.reviewer_token(panel.id, m.user_id): m for m in pool}
-    entrants = [Entrant(token, m.leaning, m.expert) for token, m in by_token.items()]
     number = db.session.scalar(
         select(func.count(PanelDraw.id)).where(PanelDraw.panel_id == panel.id)
     )
     document = snapshot(
         panel_id=panel.id,
         number=number,
-        kind=DrawKind(kind).value,
+        kind=kind.value,
         seats=count,
         cap=panel.seats // 2,
         held=held,
-        entrants=entrants,
+        entrants=[Entrant(token, m.leaning, m.expert) for token, m in by_token.items()],
     )
-    panel_seed = bytes.fromhex(panel.seed)
     record = PanelDraw(
         panel_id=panel.id,
         number=number,
-        kind=DrawKind(kind).value,
+        kind=kind.value,
         algorithm=ALGORITHM,
         snapshot=document,
-        seed_sha256=sha256_hex(panel_seed),
+        seed_sha256=sha256_hex(bytes.fromhex(panel.seed)),
         snapshot_sha256=sha256_hex(canonical(document)),
         drawn_at=clock.now(),
     )
     db.session.add(record)
     db.session.flush()
     draw_log.commit(record)
-    drawn = recompute(document, panel_seed)
-    seats = _seat(panel, [by_token[token].user_id for token in drawn], record)
-    db.session.flush()
-    return seats
+    return record
 
 
 def _seat(panel: Panel, reviewer_ids: list[int], record: PanelDraw) -> list[Seat]:
