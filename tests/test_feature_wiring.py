@@ -45,10 +45,11 @@ def test_the_case_page_has_each_feature_s_sections_in_their_slots(app):
         for section in sections.values()
         for placement in section.placements
     }
-    assert set(sections) == {"thread", "mediation", "execution", "jury", "closing"}
+    assert set(sections) == {"thread", "mediation", "execution", "jury", "panel_draws", "closing"}
     assert placed == {
         ("next_steps", "mediation/_next_steps.html"),
         ("outcome", "jury/_outcome.html"),
+        ("outcome", "jury/_draws.html"),
         ("outcome", "mediation/_appeal.html"),
         ("outcome", "execution/_steps.html"),
         ("negotiation", "mediation/_proposal.html"),

@@ -1,4 +1,4 @@
-"""Drawing reviewers onto panels: who is in the pool, the balanced draw, replaying it."""
+"""Drawing reviewers onto panels: who is in the pool, the balanced draw, how it is recorded."""
 
 from collections import Counter
 from datetime import timedelta
@@ -11,17 +11,11 @@ from app.auth.models import Role
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
-from app.jury.cli import jury_cli
-from app.jury.drawing import (
-    PoolMember,
-    PoolTooSmall,
-    draw,
-    draw_replacements,
-    open_panel,
-    replay_draw,
-    reviewer_pool,
-)
-from app.jury.models import Panel, PanelRound, Reviewer, Seat, SeatStatus
+from app.jury.draw_log import reviewer_token
+from app.jury.draw_rules import Entrant, draw, recompute
+from app.jury.draw_rules import drawable as drawable_by_rule
+from app.jury.drawing import PoolTooSmall, draw_replacements, open_panel, reviewer_pool
+from app.jury.models import Panel, PanelDraw, PanelRound, Reviewer, Seat, SeatStatus
 from app.orders.models import OrderStatus
 from tests.helpers.counts import table_count
 from tests.helpers.factories import make_case_row, make_order, make_user
@@ -220,24 +214,28 @@ def test_experts_have_three_orders_in_the_cases_categories(case):
 # The draw ---------------------------------------------------------------------------------
 
 
-def _pool(sellers: int = 0, buyers: int = 0, balanced: int = 0, experts=()) -> list[PoolMember]:
+def _pool(sellers: int = 0, buyers: int = 0, balanced: int = 0, experts=()) -> list[Entrant]:
     leanings = ["seller"] * sellers + ["buyer"] * buyers + ["balanced"] * balanced
     return [
-        PoolMember(user_id=n, leaning=leaning, expert=n in experts)
+        Entrant(token=_token(n), leaning=leaning, expert=n in experts)
         for n, leaning in enumerate(leanings, start=1)
     ]
 
 
+def _token(n: int) -> str:
+    return f"token-{n}"
+
+
 def _leanings(pool, drawn) -> Counter:
-    by_id = {member.user_id: member for member in pool}
-    return Counter(by_id[user_id].leaning for user_id in drawn)
+    by_token = {member.token: member for member in pool}
+    return Counter(by_token[token].leaning for token in drawn)
 
 
 def test_no_more_than_half_the_seats_go_to_sellers_or_to_buyers():
     pool = _pool(sellers=30, buyers=30, balanced=30)
 
     for n in range(20):
-        drawn = draw(pool, 17, n.to_bytes(4, "big"))
+        drawn = draw(pool, 17, n.to_bytes(4, "big"), cap=8)
         counts = _leanings(pool, drawn)
         assert len(drawn) == 17
         assert counts["seller"] <= 8
@@ -247,7 +245,7 @@ def test_no_more_than_half_the_seats_go_to_sellers_or_to_buyers():
 def test_a_pool_of_sellers_fills_only_half_the_seats():
     pool = _pool(sellers=40, balanced=3)
 
-    drawn = draw(pool, 17, SEED)
+    drawn = draw(pool, 17, SEED, cap=8)
 
     assert _leanings(pool, drawn) == Counter(seller=8, balanced=3)
 
@@ -255,17 +253,17 @@ def test_a_pool_of_sellers_fills_only_half_the_seats():
 def test_experts_are_drawn_first():
     pool = _pool(sellers=10, buyers=10, balanced=20, experts={1, 2, 11, 21, 22})
 
-    drawn = draw(pool, 7, SEED)
+    drawn = draw(pool, 7, SEED, cap=3)
 
-    assert set(drawn[:5]) == {1, 2, 11, 21, 22}
+    assert set(drawn[:5]) == {_token(n) for n in (1, 2, 11, 21, 22)}
     assert len(drawn) == 7
 
 
 def test_the_same_seed_gives_the_same_draw_and_another_seed_another():
     pool = _pool(sellers=15, buyers=15, balanced=15)
 
-    assert draw(pool, 17, SEED) == draw(list(reversed(pool)), 17, SEED)
-    assert draw(pool, 17, SEED) != draw(pool, 17, bytes(32))
+    assert draw(pool, 17, SEED, cap=8) == draw(list(reversed(pool)), 17, SEED, cap=8)
+    assert draw(pool, 17, SEED, cap=8) != draw(pool, 17, bytes(32), cap=8)
 
 
 @settings(
@@ -280,13 +278,13 @@ def test_the_same_seed_gives_the_same_draw_and_another_seed_another():
 )
 def test_any_draw_is_balanced_deterministic_and_as_full_as_the_pool_allows(members, seats, seed):
     pool = [
-        PoolMember(user_id=1000 + 7 * n, leaning=leaning, expert=expert)
+        Entrant(token=_token(1000 + 7 * n), leaning=leaning, expert=expert)
         for n, (leaning, expert) in enumerate(members)
     ]
-    drawn = draw(pool, seats, seed)
+    drawn = draw(pool, seats, seed, cap=seats // 2)
 
     assert len(drawn) == len(set(drawn))
-    assert set(drawn) <= {member.user_id for member in pool}
+    assert set(drawn) <= {member.token for member in pool}
     counts = _leanings(pool, drawn)
     assert counts["seller"] <= seats // 2
     assert counts["buyer"] <= seats // 2
@@ -297,20 +295,21 @@ def test_any_draw_is_balanced_deterministic_and_as_full_as_the_pool_allows(membe
         + min(available["buyer"], seats // 2)
     )
     assert len(drawn) == min(seats, drawable)
-    assert draw(pool, seats, seed) == drawn
+    assert drawable == drawable_by_rule((m.leaning for m in pool), seats // 2, {})
+    assert draw(pool, seats, seed, cap=seats // 2) == drawn
     # experts first: no non-expert is drawn while a drawable expert is left out
-    by_id = {member.user_id: member for member in pool}
+    by_token = {member.token: member for member in pool}
     left_out_experts = [
-        m for m in pool if m.expert and m.user_id not in drawn and m.leaning == "balanced"
+        m for m in pool if m.expert and m.token not in drawn and m.leaning == "balanced"
     ]
     if left_out_experts:
-        assert all(by_id[user_id].expert for user_id in drawn)
+        assert all(by_token[token].expert for token in drawn)
 
 
 # Panels -----------------------------------------------------------------------------------
 
 
-def test_open_panel_seats_the_draw_and_records_how_to_replay_it(case, small_panels):
+def test_open_panel_seats_the_draw_and_records_how_to_recompute_it(case, small_panels):
     reviewers = [_reviewer() for _ in range(8)]
     clock.freeze(clock.now())
 
@@ -319,12 +318,17 @@ def test_open_panel_seats_the_draw_and_records_how_to_replay_it(case, small_pane
     assert (panel.seats, panel.majority, panel.status, panel.round) == (5, 3, "open", "first")
     assert panel.deadline_at == clock.now() + timedelta(hours=72)
     assert len(bytes.fromhex(panel.seed)) == 32
-    assert panel.pool == [[r.id, "balanced", False] for r in reviewers]
     seats = db.session.query(Seat).filter_by(panel_id=panel.id).order_by(Seat.id).all()
     assert len(seats) == 5
     assert {seat.status for seat in seats} == {"open"}
     assert {seat.vote_due_at for seat in seats} == {clock.now() + timedelta(hours=24)}
-    assert replay_draw(panel) == [seat.reviewer_id for seat in seats]
+    (record,) = db.session.query(PanelDraw).filter_by(panel_id=panel.id).all()
+    assert (record.number, record.kind, record.algorithm) == (0, "first", 2)
+    assert {seat.draw_id for seat in seats} == {record.id}
+    tokens = {reviewer_token(panel.id, r.id): r.id for r in reviewers}
+    assert record.snapshot["pool"] == sorted([token, "balanced", False] for token in tokens)
+    recomputed = recompute(record.snapshot, bytes.fromhex(panel.seed))
+    assert [tokens[token] for token in recomputed] == [seat.reviewer_id for seat in seats]
     event = db.session.query(AuditEvent).filter_by(action="panel.drawn").one()
     assert event.after == {"panel_id": panel.id, "seats": 5}
     assert case.state == "panel"
@@ -385,8 +389,11 @@ def test_replacements_avoid_everyone_seated_and_keep_the_balance(case, small_pan
     assert replacements[0].status == "open"
     sellers_now = held_sellers + (replacements[0].reviewer_id in {s.id for s in sellers})
     assert sellers_now <= panel.seats // 2
-    db.session.refresh(panel)
-    assert replay_draw(panel) == [seat.reviewer_id for seat in panel.seat_rows[:5]]
+    record = db.session.get(PanelDraw, replacements[0].draw_id)
+    assert (record.number, record.kind, record.snapshot["seats"]) == (1, "replacement", 1)
+    assert record.snapshot["held"] == {"buyer": 0, "seller": held_sellers}
+    token = reviewer_token(panel.id, replacements[0].reviewer_id)
+    assert recompute(record.snapshot, bytes.fromhex(panel.seed)) == [token]
 
 
 def test_replacements_are_fewer_when_the_pool_runs_dry(case, small_panels):
@@ -395,47 +402,6 @@ def test_replacements_are_fewer_when_the_pool_runs_dry(case, small_panels):
     panel = open_panel(case, PanelRound.FIRST, "Summary.", "Who?", ["Grant", "Reject"])
 
     assert len(draw_replacements(panel, 3)) == 1
-
-
-# The replay command -------------------------------------------------------------------------
-
-
-def _replay(app, case_id):
-    return app.test_cli_runner().invoke(jury_cli, ["replay-draw", str(case_id)])
-
-
-def test_replay_draw_command_confirms_a_draw(app, case, small_panels):
-    for _ in range(6):
-        _reviewer()
-    panel = open_panel(case, PanelRound.FIRST, "Summary.", "Who?", ["Grant", "Reject"])
-    db.session.flush()
-
-    result = _replay(app, case.id)
-
-    assert result.exit_code == 0, result.output
-    assert panel.seed in result.output
-    assert "pool:     6 reviewers" in result.output
-    assert "matches the seats drawn" in result.output
-
-
-def test_replay_draw_command_fails_when_the_seats_differ(app, case, small_panels):
-    for _ in range(6):
-        _reviewer()
-    panel = open_panel(case, PanelRound.FIRST, "Summary.", "Who?", ["Grant", "Reject"])
-    panel.seed = "ff" * 32
-    db.session.flush()
-
-    result = _replay(app, case.id)
-
-    assert result.exit_code == 1
-    assert "MISMATCH" in result.output
-
-
-def test_replay_draw_command_refuses_an_unknown_case(app):
-    result = _replay(app, 999999)
-
-    assert result.exit_code != 0
-    assert "no case 999999" in result.output
 
 
 def test_replacements_count_only_the_seats_still_held_towards_the_balance(case):

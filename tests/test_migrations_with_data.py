@@ -19,7 +19,7 @@ def test_a_database_with_seats_upgrades_through_the_migrations_that_copy_their_t
     for user_id in (1, 2, 3):
         insert_row(connection, "users", id=user_id, email=f"user{user_id}@example.com")
     order_and_case(connection, 1, remedy="full_refund")
-    insert_row(connection, "panels", id=1, case_id=1, round="first", status="open")
+    insert_row(connection, "panels", id=1, case_id=1, round="first", status="open", seed="00" * 32)
     insert_row(connection, "seats", id=1, panel_id=1, reviewer_id=3, status="voted")
     insert_row(connection, "votes", id=1, seat_id=1, panel_id=1, reviewer_id=3)
     connection.commit()

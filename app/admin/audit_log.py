@@ -29,6 +29,7 @@ ACTION_LABELS = AUDIT_ACTION_LABELS | {
     "case.panel_verdict": _l("The reviewer panel decided"),
     "case.panel_returned": _l("The reviewer panel reached no verdict: back to the mediator"),
     "panel.drawn": _l("Drew a reviewer panel"),
+    "panel.seed_revealed": _l("Published the seed of a closed panel's draws"),
     "jury.vote_cast": _l("A reviewer voted"),
     "jury.recused": _l("A reviewer stepped down from a seat"),
     "reviewer.enrolled": _l("Enrolled as a reviewer"),

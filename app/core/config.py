@@ -251,6 +251,9 @@ class Config:
     # panel ("panel") or a second mediator ("mediator"); a panel's verdict always goes to one
     DECISION_APPEAL_TO = _env_choice("DECISION_APPEAL_TO", "panel", ("panel", "mediator"))
     PANEL_DEADLINE = _hours("PANEL_DEADLINE_HOURS", 72)
+    # keys the reviewers' tokens in the public draw log (docs/draws.md); the SECRET_KEY when
+    # unset. Changing it changes the tokens of past draws, which then no longer verify
+    DRAW_TOKEN_KEY = os.environ.get("DRAW_TOKEN_KEY")
     SEAT_VOTE_WINDOW = _hours("SEAT_VOTE_WINDOW_HOURS", 24)
     SEAT_REPLACEMENT_ROUNDS = _env_int("SEAT_REPLACEMENT_ROUNDS", 2)
     REVIEWER_MAX_OPEN_SEATS = _env_int("REVIEWER_MAX_OPEN_SEATS", 3)

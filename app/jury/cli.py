@@ -1,5 +1,5 @@
-"""``flask jury replay-draw CASE``: recompute each panel's draw from its recorded seed and
-pool, and check it against the reviewers actually seated (design: Crowd review, Drawing).
+"""``flask jury verify-draw CASE``: check each draw of the case's panels against the public
+draw log and recompute its seats (design: Verifiable draws; docs/draws.md).
 ``flask jury simulate``: how panel size and reviewer accuracy shape verdicts."""
 
 import click
@@ -9,44 +9,60 @@ from sqlalchemy import select
 
 from app.cases.models import Case
 from app.core.extensions import db
-from app.jury.drawing import first_drawn, replay_draw
+from app.jury.draw_check import DrawCheck, check_panel, unrecorded_seats
+from app.jury.draw_log import chain_breaks
 from app.jury.models import Panel
 from app.jury.simulate import format_result, simulate
 
 jury_cli = AppGroup("jury", help="Crowd review: panels and their draws.")
 
 
-@jury_cli.command("replay-draw")
+@jury_cli.command("verify-draw")
 @click.argument("case_id", metavar="CASE", type=int)
-def replay_draw_command(case_id: int) -> None:
-    """Replay the draw of every panel of CASE; exit with status 1 if any differs."""
+def verify_draw_command(case_id: int) -> None:
+    """Check every draw of every panel of CASE against its commitment, its revealed seed and
+    its snapshot, recompute its seats, and check the draw log's hash chain; exit with status
+    1 on any mismatch."""
     if db.session.get(Case, case_id) is None:
         raise click.UsageError(f"no case {case_id}")
     panels = db.session.scalars(select(Panel).where(Panel.case_id == case_id).order_by(Panel.id))
-    mismatches = 0
+    problems = 0
     found = False
     for panel in panels:
         found = True
-        replayed = replay_draw(panel)
-        drawn = first_drawn(panel)
-        matches = replayed == drawn
-        mismatches += not matches
-        click.echo(f"panel {panel.id} ({panel.round})")
-        click.echo(f"  seed:     {panel.seed}")
-        click.echo(f"  pool:     {len(panel.pool)} reviewers")
-        click.echo(f"  replayed: {_ids(replayed)}")
-        if matches:
-            click.echo("  matches the seats drawn")
-        else:
-            click.echo(f"  MISMATCH: seats drawn {_ids(drawn)}")
+        click.echo(f"panel {panel.id} ({panel.round}, {panel.status})")
+        click.echo(f"  seed: {panel.seed}")
+        for check in check_panel(panel):
+            problems += len(check.problems)
+            _echo_draw(check)
+        if unrecorded := unrecorded_seats(panel):
+            click.echo(f"  seats drawn before draws were recorded, not checked: {unrecorded}")
     if not found:
         click.echo(f"case {case_id} has no panel")
-    if mismatches:
+    breaks = list(chain_breaks())
+    for line in breaks:
+        click.echo(f"MISMATCH: {line}")
+    click.echo("draw log: hash chain broken" if breaks else "draw log: hash chain holds")
+    if problems or breaks:
         raise click.exceptions.Exit(1)
 
 
-def _ids(user_ids: list[int]) -> str:
-    return " ".join(str(user_id) for user_id in user_ids) or "(none)"
+def _echo_draw(check: DrawCheck) -> None:
+    record = check.record
+    click.echo(f"  draw {record.number} ({record.kind}, algorithm {record.algorithm})")
+    click.echo(f"    snapshot sha256: {record.snapshot_sha256}")
+    click.echo(f"    pool:       {len(record.snapshot['pool'])} reviewers")
+    click.echo(f"    recomputed: {_listed(check.recomputed)}")
+    if check.recomputed != check.seated:
+        click.echo(f"    seats drawn: {_listed(check.seated)}")
+    for problem in check.problems:
+        click.echo(f"    MISMATCH: {problem}")
+    if not check.problems:
+        click.echo("    matches the seats drawn")
+
+
+def _listed(drawn: list) -> str:
+    return " ".join(str(who) for who in drawn) or "(none)"
 
 
 @jury_cli.command("simulate")

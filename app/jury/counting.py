@@ -38,7 +38,7 @@ from app.cases.transitions import CaseRefused, move
 from app.core import clock
 from app.core.extensions import db
 from app.core.sweeps import in_savepoint
-from app.jury import ballot, drawing, reputation, webhooks
+from app.jury import ballot, draw_log, drawing, reputation, webhooks
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
 from app.jury.rules import decide_from_counts
 from app.notifications.outbox import queue_for_each
@@ -252,6 +252,7 @@ def _close(panel: Panel, status: PanelStatus, counts: dict[str, int], verdict: s
         Tally(panel_id=panel.id, counts=counts, verdict=verdict, votes_cast=sum(counts.values()))
     )
     db.session.flush()  # the unique tally: a second writer fails here
+    draw_log.reveal(panel)
 
 
 # Seat replacement

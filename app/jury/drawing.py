@@ -1,22 +1,22 @@
-"""Drawing reviewers onto panels (design: Crowd review, Drawing).
+"""Drawing reviewers onto panels (design: Crowd review, Drawing; docs/draws.md).
 
-The draw is split in two so that an audit can replay it:
+The draw is split so that anyone can check it:
 
 * ``reviewer_pool`` reads the database once and says who may be drawn for a case, with
   each member's leaning (mostly sells, mostly buys, balanced) and whether they are an
   expert in the case's categories;
-* ``draw`` is pure: the same pool, seat count and seed always give the same reviewers.
+* ``draw_more`` records each draw (first, replacement, wave) before seating anyone: the
+  pool as a snapshot of pseudonymous tokens, and its commitment in the public draw log;
+* ``app.jury.draw_rules`` is the pure draw: the same snapshot and seed always give the
+  same reviewers.
 
-``open_panel`` records the seed (cryptographically random) and the pool as it stood, so
-``replay_draw`` can recompute the first draw of any panel. Replacement draws derive their
-seed from the panel's seed and its replacement round.
+A panel's seed is cryptographically random and secret until the panel closes; each of its
+draws derives its own seed from it.
 """
 
-import hashlib
-import random
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -29,9 +29,23 @@ from app.core import clock
 from app.core.audit import record_event
 from app.core.extensions import db
 from app.core.reminders import remind_at
-from app.jury import notices
+from app.jury import draw_log, notices
+from app.jury.draw_rules import (
+    ALGORITHM,
+    BALANCED,
+    BUYER,
+    SELLER,
+    Entrant,
+    canonical,
+    drawable,
+    recompute,
+    sha256_hex,
+    snapshot,
+)
 from app.jury.models import (
+    DrawKind,
     Panel,
+    PanelDraw,
     PanelRound,
     PanelStatus,
     Reviewer,
@@ -41,13 +55,8 @@ from app.jury.models import (
 )
 from app.orders.models import Order, OrderItem
 
-SELLER = "seller"
-BUYER = "buyer"
-BALANCED = "balanced"
 # "mostly sells" or "mostly buys": at least two orders in three on that side
 MOSTLY = 2 / 3
-# the groups that may fill at most half of a panel's seats
-LIMITED_LEANINGS = frozenset({SELLER, BUYER})
 # orders in the case's categories that make a reviewer an expert
 EXPERT_MIN_ORDERS = 3
 # seats that still count towards a panel's balance when replacing
@@ -184,38 +193,6 @@ def _experts(case: Case, user_ids: Select) -> set[int]:
     )
 
 
-# The draw ---------------------------------------------------------------------------------
-
-
-def draw(pool: list[PoolMember], seats: int, seed: bytes) -> list[int]:
-    """Up to ``seats`` user ids from ``pool``, in the order drawn. Pure and deterministic.
-
-    The pool is shuffled by a generator seeded from ``seed``; experts are taken first, then
-    the rest, each in shuffled order, skipping anyone whose leaning ("seller" or "buyer")
-    already holds half the seats (``seats // 2``). Fewer than ``seats`` come back when the
-    pool cannot fill the panel under that rule.
-    """
-    return _pick(pool, seats, seed, cap=seats // 2, held={})
-
-
-def _pick(
-    pool: list[PoolMember], count: int, seed: bytes, *, cap: int, held: Mapping[str, int]
-) -> list[int]:
-    shuffled = sorted(pool, key=lambda member: member.user_id)
-    random.Random(int.from_bytes(seed, "big")).shuffle(shuffled)
-    ranked = [m for m in shuffled if m.expert] + [m for m in shuffled if not m.expert]
-    taken = Counter(held)
-    chosen: list[int] = []
-    for member in ranked:
-        if len(chosen) >= count:
-            break
-        if member.leaning in LIMITED_LEANINGS and taken[member.leaning] >= cap:
-            continue
-        chosen.append(member.user_id)
-        taken[member.leaning] += 1
-    return chosen
-
-
 # Panels -----------------------------------------------------------------------------------
 
 
@@ -232,11 +209,10 @@ def open_panel(
         seats, majority = config["APPEAL_PANEL_SEATS"], config["APPEAL_PANEL_MAJORITY"]
     else:
         seats, majority = config["PANEL_SEATS"], config["PANEL_MAJORITY"]
-    seed = secrets.token_bytes(32)
     pool = reviewer_pool(case)
-    drawn = draw(pool, seats, seed)
-    if len(drawn) < seats:
-        raise PoolTooSmall(seats, len(drawn))
+    available = drawable((member.leaning for member in pool), seats // 2, {})
+    if available < seats:
+        raise PoolTooSmall(seats, min(available, seats))
     now = clock.now()
     panel = Panel(
         case_id=case.id,
@@ -247,42 +223,81 @@ def open_panel(
         options=list(options),
         question=question,
         summary=summary,
-        seed=seed.hex(),
-        pool=[[m.user_id, m.leaning, m.expert] for m in pool],
+        seed=secrets.token_bytes(32).hex(),
+        pool=[],
         drawn_at=now,
         deadline_at=now + config["PANEL_DEADLINE"],
     )
     db.session.add(panel)
     db.session.flush()
-    _seat(panel, drawn)
+    draw_more(panel, seats, DrawKind.FIRST, pool)
     record_event(None, "panel.drawn", panel, after={"panel_id": panel.id, "seats": seats})
     db.session.flush()
     return panel
 
 
 def draw_replacements(panel: Panel, count: int) -> list[Seat]:
-    """Seat up to ``count`` new reviewers on ``panel``; the caller commits.
+    """Seat up to ``count`` reviewers in place of no-shows and recused seats."""
+    return draw_more(panel, count, DrawKind.REPLACEMENT)
 
-    The seed is derived from the panel's seed and ``panel.replacement_rounds`` (the caller
-    owns that counter). The pool is recomputed, so it leaves out everyone who has held a
-    seat on any panel of the case; the balance rule counts the seats still held (open or
-    voted). May return fewer seats than asked for.
+
+def draw_more(
+    panel: Panel, count: int, kind: DrawKind, pool: list[PoolMember] | None = None
+) -> list[Seat]:
+    """Seat up to ``count`` more reviewers on ``panel`` and record the draw; the caller
+    commits, and owns the counter that keeps two sweeps from drawing at once.
+
+    The draw's snapshot and its commitment are written to the draw log before its seats.
+    The pool (``reviewer_pool`` unless given) leaves out everyone who has held a seat on
+    any panel of the case; the balance rule counts the seats still held (open or voted).
+    May return fewer seats than asked for.
     """
     if count <= 0:
         return []
-    seed = hashlib.sha256(f"{panel.seed}:{panel.replacement_rounds}".encode()).digest()
-    pool = reviewer_pool(panel.case)
+    pool = reviewer_pool(panel.case) if pool is None else pool
+    by_token = {draw_log.reviewer_token(panel.id, m.user_id): m for m in pool}
+    record = _record_draw(panel, count, DrawKind(kind), by_token)
+    drawn = recompute(record.snapshot, bytes.fromhex(panel.seed))
+    return _seat(panel, [by_token[token].user_id for token in drawn], record)
+
+
+def _record_draw(
+    panel: Panel, count: int, kind: DrawKind, by_token: dict[str, PoolMember]
+) -> PanelDraw:
+    """The draw's snapshot, recorded and committed to the public log."""
     held_ids = select(Seat.reviewer_id).where(
         Seat.panel_id == panel.id, Seat.status.in_(HELD_SEATS)
     )
     held = Counter(member.leaning for member in _profiles(panel.case, held_ids).values())
-    drawn = _pick(pool, count, seed, cap=panel.seats // 2, held=held)
-    seats = _seat(panel, drawn)
+    number = db.session.scalar(
+        select(func.count(PanelDraw.id)).where(PanelDraw.panel_id == panel.id)
+    )
+    document = snapshot(
+        panel_id=panel.id,
+        number=number,
+        kind=kind.value,
+        seats=count,
+        cap=panel.seats // 2,
+        held=held,
+        entrants=[Entrant(token, m.leaning, m.expert) for token, m in by_token.items()],
+    )
+    record = PanelDraw(
+        panel_id=panel.id,
+        number=number,
+        kind=kind.value,
+        algorithm=ALGORITHM,
+        snapshot=document,
+        seed_sha256=sha256_hex(bytes.fromhex(panel.seed)),
+        snapshot_sha256=sha256_hex(canonical(document)),
+        drawn_at=clock.now(),
+    )
+    db.session.add(record)
     db.session.flush()
-    return seats
+    draw_log.commit(record)
+    return record
 
 
-def _seat(panel: Panel, reviewer_ids: list[int]) -> list[Seat]:
+def _seat(panel: Panel, reviewer_ids: list[int], record: PanelDraw) -> list[Seat]:
     now = clock.now()
     vote_due_at = now + current_app.config["SEAT_VOTE_WINDOW"]
     seats = [
@@ -293,6 +308,7 @@ def _seat(panel: Panel, reviewer_ids: list[int]) -> list[Seat]:
             seated_at=now,
             vote_due_at=vote_due_at,
             remind_at=remind_at(now, vote_due_at),
+            draw_id=record.id,
         )
         for reviewer_id in reviewer_ids
     ]
@@ -300,26 +316,3 @@ def _seat(panel: Panel, reviewer_ids: list[int]) -> list[Seat]:
     db.session.flush()  # the seats' ids make the messages' keys and links
     notices.tell_seated(seats)
     return seats
-
-
-# Replay -----------------------------------------------------------------------------------
-
-
-def replay_draw(panel: Panel) -> list[int]:
-    """The first draw of ``panel`` recomputed from its recorded seed and pool."""
-    pool = [
-        PoolMember(user_id=user_id, leaning=leaning, expert=bool(expert))
-        for user_id, leaning, expert in panel.pool
-    ]
-    return draw(pool, panel.seats, bytes.fromhex(panel.seed))
-
-
-def first_drawn(panel: Panel) -> list[int]:
-    """The reviewers seated by the panel's first draw, in the order drawn."""
-    seats = db.session.scalars(
-        select(Seat.reviewer_id)
-        .where(Seat.panel_id == panel.id)
-        .order_by(Seat.id)
-        .limit(panel.seats)
-    )
-    return list(seats)

@@ -5,6 +5,7 @@ The invariants live in unique constraints: one seat per reviewer per panel, one 
 seat, one tally per panel, one open panel per case, one appeal per case.
 """
 
+import json
 from datetime import datetime
 from enum import StrEnum
 
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -110,7 +112,9 @@ class Panel(db.Model):
     options: Mapped[list] = mapped_column(JSON)
     question: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text)
-    # the draw can be replayed: the seed and the pool as it stood
+    # the seed every draw of the panel derives from (secret until the panel closes), and,
+    # for a panel drawn before draws were committed, its first draw's pool (user ids); later
+    # panels leave it empty, their draws' snapshots are in ``panel_draws``
     seed: Mapped[str] = mapped_column(String(64))
     pool: Mapped[list] = mapped_column(JSON)
     drawn_at: Mapped[datetime] = mapped_column(default=clock.now)
@@ -121,6 +125,70 @@ class Panel(db.Model):
 
     case: Mapped[Case] = relationship()
     seat_rows: Mapped[list["Seat"]] = relationship(back_populates="panel", order_by="Seat.id")
+
+
+class DrawKind(StrEnum):
+    FIRST = "first"  # the seats the panel opens with
+    REPLACEMENT = "replacement"  # in place of no-shows and recused seats
+    WAVE = "wave"  # more seats for an adaptive panel still undecided
+
+
+class PanelDraw(db.Model):
+    """One draw of reviewers onto a panel, as recorded before its seats were written: what it
+    read (the snapshot, ``app.jury.draw_rules``) and the hashes committed to the draw log.
+    Algorithm 1 rows were recorded afterwards, for panels drawn before draws were committed."""
+
+    __tablename__ = "panel_draws"
+    __table_args__ = (
+        UniqueConstraint("panel_id", "number"),
+        CheckConstraint(sql_in("kind", DrawKind), name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
+    number: Mapped[int]  # 0 for the first draw, then one more per draw
+    kind: Mapped[str] = mapped_column(String(12))
+    algorithm: Mapped[int]
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    seed_sha256: Mapped[str] = mapped_column(String(64))
+    snapshot_sha256: Mapped[str] = mapped_column(String(64))
+    drawn_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    panel: Mapped[Panel] = relationship()
+
+
+class DrawLogEntry(db.Model):
+    """An entry of the public, append-only draw log: a draw's commitment or a panel's
+    revealed seed. ``body`` is canonical JSON, hashed as it is stored; ``entry_sha256`` is
+    SHA-256(``previous_sha256`` ‖ ``body``), so changing any entry breaks every later one,
+    and the unique ``previous_sha256`` lets the chain never fork (docs/draws.md)."""
+
+    __tablename__ = "draw_log_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))  # "commitment" or "reveal"
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panels.id"), index=True)
+    draw_id: Mapped[int | None] = mapped_column(ForeignKey("panel_draws.id"), unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    previous_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    entry_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    recorded_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    @property
+    def fields(self) -> dict:
+        return json.loads(self.body)
+
+
+class DrawRecordIsAppendOnly(Exception):
+    pass
+
+
+@event.listens_for(PanelDraw, "before_update")
+@event.listens_for(PanelDraw, "before_delete")
+@event.listens_for(DrawLogEntry, "before_update")
+@event.listens_for(DrawLogEntry, "before_delete")
+def _refuse_change(_mapper, _connection, _target) -> None:
+    raise DrawRecordIsAppendOnly("draws and draw log entries are never changed or deleted")
 
 
 class SeatStatus(StrEnum):
@@ -147,6 +215,8 @@ class Seat(db.Model):
     # the reminder to vote (app.core.reminders)
     remind_at: Mapped[datetime | None] = mapped_column(index=True)
     reminded_at: Mapped[datetime | None]
+    # the draw that seated the reviewer; None for replacements drawn before draws were recorded
+    draw_id: Mapped[int | None] = mapped_column(ForeignKey("panel_draws.id"), index=True)
 
     panel: Mapped[Panel] = relationship(back_populates="seat_rows")
     reviewer: Mapped[User] = relationship()

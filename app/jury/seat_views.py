@@ -35,6 +35,7 @@ from app.core.confirm import Confirmation, confirmed_action, fingerprint
 from app.core.extensions import db, limiter
 from app.core.forms import SiteForm, apply_error
 from app.jury import ballot, seat_files, voting
+from app.jury.draw_log import DRAW_KIND_LABELS, reviewer_token
 from app.jury.models import Panel, PanelStatus, Seat, SeatStatus
 from app.jury.redaction import Redactor, file_label
 from app.jury.seat_files import own_seat
@@ -145,6 +146,7 @@ def _render_seat(seat: Seat, form: BallotForm | None = None, status: int = 200):
             form=form if may_vote else None,
             recuse_form=ConfirmForm() if may_vote else None,
             results=_results_view(results, redactor.redact),
+            draw_token=reviewer_token(panel.id, seat.reviewer_id),
         ),
         status,
     )
@@ -360,4 +362,5 @@ def _panel_template_helpers() -> dict:
         "panel_outcomes": panel_outcomes,
         "ballot_label": ballot.label,
         "seat_status_label": lambda value: str(SEAT_STATUS_LABELS.get(value, value)),
+        "draw_kind_label": lambda value: str(DRAW_KIND_LABELS.get(value, value)),
     }

@@ -16,6 +16,7 @@ from app.cases.turns import register_turns
 from app.core import clock
 from app.core.extensions import db
 from app.jury import ballot
+from app.jury.draw_log import case_draws
 from app.jury.eligibility import reviewer_requirements
 from app.jury.enrolment import (
     PracticeOutcome,
@@ -42,9 +43,14 @@ bp = Blueprint("jury", __name__, url_prefix="/review")
 
 @bp.record_once
 def _add_to_the_case_page(state) -> None:
-    """A closed panel's outcome, under the decision."""
+    """A closed panel's outcome, under the decision; then how each panel was drawn."""
     placements = (Placement("outcome", 10, "jury/_outcome.html"),)
     register_case_section(state.app, CaseSection("jury", placements))
+    draws = (Placement("outcome", 40, "jury/_draws.html"),)
+    register_case_section(
+        state.app,
+        CaseSection("panel_draws", draws, lambda case, _viewer, _posted: case_draws(case.id)),
+    )
     register_turns(state.app, {CaseState.PANEL: panel_turns, CaseState.DECIDED: appeal_turns})
 
 

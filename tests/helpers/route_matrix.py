@@ -26,7 +26,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.execution.enforcement import enforce_missed_obligation
 from app.execution.models import SellingRestriction
-from app.jury.models import Seat
+from app.jury.models import PanelDraw, Seat
 from app.mediation import services as mediation
 from app.notifications.delivery import deliver_outbox
 from app.notifications.models import InboxItem
@@ -98,6 +98,12 @@ def S(*statuses: int) -> tuple[int, ...]:  # noqa: N802  (reads as a table row)
 
 
 # Setups for the routes outside the cases tables
+
+
+def first_draw(case, _people) -> dict:
+    return {
+        "draw": db.session.scalar(select(PanelDraw.id).where(PanelDraw.panel.has(case_id=case.id)))
+    }
 
 
 def inbox_item_of_buyer(_case, people) -> dict:
@@ -179,6 +185,11 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("public.penalised_shops", "GET"): Row(None, "/penalised-shops", None, PUBLIC_200),
     ("public.transparency", "GET"): Row(None, "/transparency", None, PUBLIC_200),
+    ("public.draw_log", "GET"): Row(None, "/transparency/draws", None, PUBLIC_200),
+    ("public.draw_log_json", "GET"): Row(None, "/transparency/draws.json", None, PUBLIC_200),
+    ("public.draw_snapshot", "GET"): Row(
+        "panel", "/transparency/draws/{draw}/snapshot.json", None, PUBLIC_200, first_draw
+    ),
     ("i18n.set_language", "POST"): Row(None, "/language", {"locale": "en"}, S(*[302] * 10)),
     # accounts: the forms are open to all; a bad token or bad data shows the form again
     ("auth.login", "GET"): Row(None, "/login", None, PUBLIC_200),
