@@ -13,6 +13,8 @@ from flask import current_app
 from sqlalchemy import event, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from app.auth.models import User
+from app.cases.models import Case
 from app.core import clock
 from app.core.extensions import db
 from app.jury.cli import jury_cli
@@ -28,8 +30,11 @@ from app.jury.models import (
     Seat,
     SeatStatus,
 )
+from app.mediation import services as mediation
+from tests.helpers.case_factories import PANEL_QUESTION, PANEL_SUMMARY, make_case
+from tests.helpers.concurrency import errors_in, run_at_once
 from tests.helpers.factories import make_reviewers
-from tests.helpers.jury import FOR_BUYER, START, make_panel, open_seats, votes
+from tests.helpers.jury import FOR_BUYER, START, make_panel, make_pool, open_seats, votes
 from tests.helpers.pages import page, signed_in
 
 HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -179,13 +184,14 @@ def test_an_entry_is_never_deleted_and_the_chain_never_forks():
 
     # a second writer that read the same last entry cannot append beside it
     make_panel()
+    last = _entries()[-1]
     with pytest.raises(IntegrityError):
         db.session.add(
             DrawLogEntry(
                 kind="commitment",
-                panel_id=entry.panel_id,
+                panel_id=last.panel_id,
                 body="{}",
-                previous_sha256=entry.previous_sha256,
+                previous_sha256=last.previous_sha256,
                 entry_sha256="f" * 64,
             )
         )
@@ -462,3 +468,25 @@ def test_verify_draw_refuses_an_unknown_case(app):
 
     assert result.exit_code != 0
     assert "no case 999999" in result.output
+
+
+@pytest.mark.committing
+def test_two_panels_drawn_at_once_both_append_to_one_unbroken_chain(app):
+    clock.freeze(START)
+    make_pool(2 * current_app.config["PANEL_SEATS"])
+    cases = [make_case("mediation") for _ in range(2)]
+    ids = [(case.id, case.mediator_id) for case in cases]
+    db.session.commit()
+    db.session.remove()  # hold no transaction while the threads run
+
+    def route(n: int):
+        case_id, mediator_id = ids[n]
+        case = db.session.get(Case, case_id)
+        mediator = db.session.get(User, mediator_id)
+        return mediation.route_to_panel(case, mediator, PANEL_SUMMARY, PANEL_QUESTION).id
+
+    outcomes = run_at_once(app, route, 2)
+
+    assert errors_in(outcomes) == []
+    assert [e.kind for e in _entries()] == ["commitment", "commitment"]
+    assert list(chain_breaks()) == []

@@ -5,7 +5,7 @@ import threading
 from datetime import UTC, datetime
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.pool import Pool
@@ -87,6 +87,15 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
 
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def serialised(session, name: str) -> None:
+    """Hold a lock named ``name`` until ``session``'s transaction ends, so writers that read
+    then append (a hash chain's last link) take turns. PostgreSQL: an advisory transaction
+    lock. SQLite needs none: every writing transaction already holds the database's one
+    write lock from its start (``BEGIN IMMEDIATE``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
 def writes_on_get(view):

@@ -22,6 +22,7 @@ from sqlalchemy import Select, select
 
 from app.core import clock
 from app.core.audit import record_event
+from app.core.db import serialised
 from app.core.extensions import db
 from app.jury.draw_rules import LEGACY_ALGORITHM, canonical, sha256_hex
 from app.jury.models import DrawKind, DrawLogEntry, Panel, PanelDraw, Seat
@@ -133,6 +134,7 @@ def seated_by(draw_id: int) -> list[int]:
 
 def _append(kind: str, panel_id: int, fields: dict, draw_id: int | None = None) -> DrawLogEntry:
     now = clock.now()
+    serialised(db.session, "draw_log")  # two draws at once append one after the other
     previous = db.session.scalar(
         select(DrawLogEntry.entry_sha256).order_by(DrawLogEntry.id.desc()).limit(1)
     )
@@ -148,7 +150,7 @@ def _append(kind: str, panel_id: int, fields: dict, draw_id: int | None = None) 
         recorded_at=now,
     )
     db.session.add(entry)
-    db.session.flush()  # the unique previous hash: a second writer at once fails here
+    db.session.flush()  # the unique previous hash: the chain never forks
     return entry
 
 
