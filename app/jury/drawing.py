@@ -33,6 +33,7 @@ from app.jury import notices
 from app.jury.models import (
     Panel,
     PanelRound,
+    PanelRule,
     PanelStatus,
     Reviewer,
     ReviewerStatus,
@@ -128,16 +129,26 @@ def _profiles(case: Case, user_ids: Select) -> dict[int, PoolMember]:
     members = list(db.session.scalars(user_ids))
     if not members:
         return {}
-    sells = _order_counts(Order.seller_id, user_ids)
-    buys = _order_counts(Order.buyer_id, user_ids)
+    leaning = leanings(user_ids)
     experts = _experts(case, user_ids)
     return {
         user_id: PoolMember(
             user_id=user_id,
-            leaning=_leaning(sells.get(user_id, 0), buys.get(user_id, 0)),
+            leaning=leaning.get(user_id, BALANCED),
             expert=user_id in experts,
         )
         for user_id in members
+    }
+
+
+def leanings(user_ids: Select) -> dict[int, str]:
+    """The leaning of each user in ``user_ids`` who has traded (the others are balanced),
+    in two grouped queries."""
+    sells = _order_counts(Order.seller_id, user_ids)
+    buys = _order_counts(Order.buyer_id, user_ids)
+    return {
+        user_id: _leaning(sells.get(user_id, 0), buys.get(user_id, 0))
+        for user_id in sells.keys() | buys.keys()
     }
 
 
@@ -219,6 +230,37 @@ def _pick(
 # Panels -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PanelSize:
+    """How a new panel decides and how many seats its first draw opens."""
+
+    rule: PanelRule
+    seats: int  # all the seats, or an adaptive panel's cap
+    majority: int  # the majority rule's votes, or an adaptive panel's fallback
+    first_draw: int
+    confidence: float | None
+
+
+def panel_size(round: PanelRound) -> PanelSize:
+    """The configured size of a panel of ``round`` (docs/adaptive-panels.md): under the
+    adaptive rule an appeal panel has its own cap and confidence, its fallback majority is
+    the majority of its cap, and its first draw opens the first wave."""
+    config = current_app.config
+    appeal = round is PanelRound.APPEAL
+    if config["PANEL_RULE"] == PanelRule.ADAPTIVE:
+        cap = config["APPEAL_ADAPTIVE_CAP" if appeal else "ADAPTIVE_CAP"]
+        return PanelSize(
+            PanelRule.ADAPTIVE,
+            cap,
+            cap // 2 + 1,
+            min(cap, config["ADAPTIVE_FIRST_WAVE"]),
+            config["APPEAL_ADAPTIVE_CONFIDENCE" if appeal else "ADAPTIVE_CONFIDENCE"],
+        )
+    seats = config["APPEAL_PANEL_SEATS" if appeal else "PANEL_SEATS"]
+    majority = config["APPEAL_PANEL_MAJORITY" if appeal else "PANEL_MAJORITY"]
+    return PanelSize(PanelRule.MAJORITY, seats, majority, seats, None)
+
+
 def open_panel(
     case: Case, round: PanelRound, summary: str, question: str, options: list[str]
 ) -> Panel:
@@ -228,22 +270,23 @@ def open_panel(
     cannot fill every seat under the balance rule.
     """
     config = current_app.config
-    if PanelRound(round) is PanelRound.APPEAL:
-        seats, majority = config["APPEAL_PANEL_SEATS"], config["APPEAL_PANEL_MAJORITY"]
-    else:
-        seats, majority = config["PANEL_SEATS"], config["PANEL_MAJORITY"]
+    size = panel_size(PanelRound(round))
+    seats, seats_drawn = size.seats, size.first_draw
     seed = secrets.token_bytes(32)
     pool = reviewer_pool(case)
-    drawn = draw(pool, seats, seed)
-    if len(drawn) < seats:
-        raise PoolTooSmall(seats, len(drawn))
+    drawn = draw(pool, seats_drawn, seed)
+    if len(drawn) < seats_drawn:
+        raise PoolTooSmall(seats_drawn, len(drawn))
     now = clock.now()
     panel = Panel(
         case_id=case.id,
         round=PanelRound(round).value,
         status=PanelStatus.OPEN.value,
         seats=seats,
-        majority=majority,
+        majority=size.majority,
+        rule=size.rule.value,
+        confidence=size.confidence,
+        seats_drawn=seats_drawn,
         options=list(options),
         question=question,
         summary=summary,
@@ -255,28 +298,30 @@ def open_panel(
     db.session.add(panel)
     db.session.flush()
     _seat(panel, drawn)
-    record_event(None, "panel.drawn", panel, after={"panel_id": panel.id, "seats": seats})
+    record_event(None, "panel.drawn", panel, after={"panel_id": panel.id, "seats": seats_drawn})
     db.session.flush()
     return panel
 
 
-def draw_replacements(panel: Panel, count: int) -> list[Seat]:
+def draw_replacements(panel: Panel, count: int, draw_name: str | None = None) -> list[Seat]:
     """Seat up to ``count`` new reviewers on ``panel``; the caller commits.
 
-    The seed is derived from the panel's seed and ``panel.replacement_rounds`` (the caller
-    owns that counter). The pool is recomputed, so it leaves out everyone who has held a
+    The seed is derived from the panel's seed and ``draw_name``: by default
+    ``panel.replacement_rounds`` (the caller owns that counter), for an adaptive panel's
+    wave ``wave-<n>``. The pool is recomputed, so it leaves out everyone who has held a
     seat on any panel of the case; the balance rule counts the seats still held (open or
-    voted). May return fewer seats than asked for.
+    voted) against half the seats drawn so far. May return fewer seats than asked for.
     """
     if count <= 0:
         return []
-    seed = hashlib.sha256(f"{panel.seed}:{panel.replacement_rounds}".encode()).digest()
+    name = draw_name if draw_name is not None else str(panel.replacement_rounds)
+    seed = hashlib.sha256(f"{panel.seed}:{name}".encode()).digest()
     pool = reviewer_pool(panel.case)
     held_ids = select(Seat.reviewer_id).where(
         Seat.panel_id == panel.id, Seat.status.in_(HELD_SEATS)
     )
     held = Counter(member.leaning for member in _profiles(panel.case, held_ids).values())
-    drawn = _pick(pool, count, seed, cap=panel.seats // 2, held=held)
+    drawn = _pick(pool, count, seed, cap=panel.seats_drawn // 2, held=held)
     seats = _seat(panel, drawn)
     db.session.flush()
     return seats
