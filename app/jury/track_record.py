@@ -75,6 +75,12 @@ class TrackRecords:
         """Where the reviewer's estimate starts: the means of their leaning's group."""
         return self.group(self.leaning_of(user_id))
 
+    def interval(self, user_id: int, side: Side) -> tuple[float, float]:
+        """A rough 90 % interval around the reviewer's accuracy on ``side``."""
+        return calibration.beta_interval(
+            self.record(user_id).on(side), self.prior(user_id).on(side)
+        )
+
     def accuracies(
         self, user_ids: Iterable[int], categories: Iterable[str] = ()
     ) -> dict[int, Accuracy]:
