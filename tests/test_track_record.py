@@ -1,6 +1,8 @@
 """Each reviewer's track record read from the database: gold answers by the side of their
 right option, and agreement with the verdicts that stood — after an appeal, the final one."""
 
+import pytest
+
 from app.core import clock
 from app.core.extensions import db
 from app.jury.calibration import DEFAULT_ACCURACY, Record, Tally
