@@ -16,6 +16,7 @@ from app.cases.turns import register_turns
 from app.core import clock
 from app.core.extensions import db
 from app.jury import ballot
+from app.jury.calibrated_standing import calibrated_standing
 from app.jury.eligibility import reviewer_requirements
 from app.jury.enrolment import (
     PracticeOutcome,
@@ -86,6 +87,7 @@ def index():
             ).all(),
             level=level(reviewer.score),
             accuracy=practice_accuracy(reviewer),
+            standing=calibrated_standing(reviewer),
             history=_labelled(history(current_user)),
         )
     return render_template("jury/index.html", **context)
