@@ -4,7 +4,7 @@ its interval, on each side when the two differ, in the categories where they hav
 enough, and their coherence — compared only with the whole pool's mean, never with another
 reviewer."""
 
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from app.jury import calibration
 from app.jury.calibration import CATEGORY_MIN_ANSWERS, Record
@@ -18,6 +18,8 @@ SIDES_DIFFER_BY = 0.05
 
 @dataclass(frozen=True)
 class Estimate:
+    """An accuracy, its rough 90 % interval, and the pool's mean beside it."""
+
     accuracy: float
     low: float
     high: float
@@ -36,23 +38,18 @@ class CalibratedStanding:
 def calibrated_standing(reviewer: Reviewer) -> CalibratedStanding:
     records = track_records()
     user_id = reviewer.user_id
-    record, prior, pool = records.record(user_id), records.prior(user_id), records.pool
+    record, pool = records.record(user_id), records.pool
     accuracy = records.accuracies([user_id])[user_id]
     sides = {
         side: Estimate(accuracy.on(side), *records.interval(user_id, side), pool.on(side))
         for side in Side
     }
-    both = record.buyer + record.seller
-    prior_mean = (prior.buyer + prior.seller) / 2
-    overall = Estimate(
-        calibration.beta_mean(both, prior_mean),
-        *calibration.beta_interval(both, prior_mean),
-        (pool.buyer + pool.seller) / 2,
-    )
-    differ = abs(sides[Side.BUYER].accuracy - sides[Side.SELLER].accuracy) >= SIDES_DIFFER_BY
+    buyer, seller = sides[Side.BUYER], sides[Side.SELLER]
+    overall = Estimate(*((a + b) / 2 for a, b in zip(astuple(buyer), astuple(seller), strict=True)))
+    differ = abs(buyer.accuracy - seller.accuracy) >= SIDES_DIFFER_BY
     return CalibratedStanding(
         overall=overall,
-        answered=int(both.answered),
+        answered=int(record.answered),
         by_side=sides if differ else None,
         by_category=_by_category(records.by_category.get(user_id, {}), accuracy),
         coherence=reviewer.coherent / reviewer.resolved if reviewer.resolved else None,
