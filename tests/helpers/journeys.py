@@ -25,6 +25,9 @@ JOURNEY_ORDERS = {
     "confirm_en_phone": "TB2099000001503",
     "confirm_zh_phone": "TB2099000001504",
     "contest_phone_zh": "TB2099000000010",
+    # a panel that sizes itself: English at a desktop, Chinese on a phone
+    "adaptive_en_desktop": "TB2099000001601",
+    "adaptive_zh_phone": "TB2099000001602",
 }
 # orders the seller never shipped: placed, with no shipping at all
 NOT_SHIPPED = frozenset({JOURNEY_ORDERS["assistant_not_shipped"]})
