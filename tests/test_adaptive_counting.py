@@ -15,6 +15,7 @@ from app.jury.counting import count_due_panels
 from app.jury.models import Panel, PanelRule, PanelStatus, PracticeAnswer, Seat, Tally
 from app.jury.rules import Accuracy, Side, WeighedVote, margin_for, posterior
 from app.jury.track_record import track_records
+from app.jury.turns import panel_progress
 from app.mediation.services import route_to_panel
 from tests.helpers.case_factories import make_case
 from tests.helpers.concurrency import errors_in, run_at_once
@@ -56,6 +57,13 @@ def test_an_adaptive_panel_opens_its_first_wave_and_records_its_rule(adaptive):
     )
     assert panel.seats_drawn == seat_count(panel) == config["ADAPTIVE_FIRST_WAVE"]
     assert count_due_panels() == 0  # no vote yet: nothing to count
+    # the parties and the mediator read how it decides, and how many votes are cast
+    votes(panel, FOR_SELLER, 1)
+    progress = str(panel_progress([panel.case_id])[panel.case_id].in_words)
+    assert progress == (
+        "1 vote cast. The panel decides as soon as the reviewers' agreement is strong "
+        "enough, with up to 31 reviewers."
+    )
 
 
 def test_the_verdict_falls_when_the_posterior_reaches_the_confidence(adaptive):
