@@ -26,6 +26,7 @@ per batch, and the record is taken as it stands at counting time.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import and_, case, func, null, or_, select
 
@@ -56,14 +57,19 @@ class TrackRecords:
     by_category: dict[int, dict[str, Record]] = field(default_factory=dict)
     leaning: dict[int, str] = field(default_factory=dict)
 
-    @property
+    # the means, computed once the records are read (a sweep asks for them per panel)
+    _groups: dict[str, Accuracy] = field(default_factory=dict, repr=False)
+
+    @cached_property
     def pool(self) -> Accuracy:
         return calibration.pool_means(self.records.values())
 
     def group(self, leaning: str) -> Accuracy:
         """The means of the reviewers of ``leaning``, shrunk towards the pool's."""
-        members = (r for uid, r in self.records.items() if self.leaning_of(uid) == leaning)
-        return calibration.group_means(members, self.pool)
+        if leaning not in self._groups:
+            members = (r for uid, r in self.records.items() if self.leaning_of(uid) == leaning)
+            self._groups[leaning] = calibration.group_means(members, self.pool)
+        return self._groups[leaning]
 
     def leaning_of(self, user_id: int) -> str:
         return self.leaning.get(user_id, BALANCED)
@@ -85,14 +91,11 @@ class TrackRecords:
         self, user_ids: Iterable[int], categories: Iterable[str] = ()
     ) -> dict[int, Accuracy]:
         """Each reviewer's calibrated accuracy, within ``categories`` where their answers
-        there are enough; the group means are computed once."""
-        user_ids, categories = set(user_ids), set(categories)
-        groups = {
-            leaning: self.group(leaning) for leaning in {self.leaning_of(u) for u in user_ids}
-        }
+        there are enough."""
+        categories = set(categories)
         result = {}
-        for user_id in user_ids:
-            overall = calibration.estimate(self.record(user_id), groups[self.leaning_of(user_id)])
+        for user_id in set(user_ids):
+            overall = calibration.estimate(self.record(user_id), self.prior(user_id))
             mine = self.by_category.get(user_id, {})
             in_categories = sum((mine.get(c, Record()) for c in categories), Record())
             result[user_id] = calibration.in_category(overall, in_categories)
@@ -100,26 +103,32 @@ class TrackRecords:
 
 
 def track_records() -> TrackRecords:
-    """Every reviewer's record from their gold answers and the verdicts that stood."""
-    records = TrackRecords()
+    """Every reviewer's record from their gold answers and the verdicts that stood; read
+    it again for records that changed since."""
+    # (user, category or None) → [buyer's right, answered, seller's right, answered], summed
+    # before any Record is made
+    counts: dict[tuple[int, str | None], list[float]] = defaultdict(lambda: [0.0] * 4)
     for user_id, side, category, right, answered in _gold_answers():
-        _add(records, user_id, Side(side), category, right, answered)
-    sides: dict[str, Side] = {}
+        _add(counts[user_id, category], side, right, answered)
+    sides: dict[str, str] = {}
     for user_id, verdict, category, right, answered in _verdict_agreement():
-        side = sides.setdefault(verdict, ballot.side(verdict))
-        _add(records, user_id, side, category, right, answered)
-    records.leaning = leanings(select(Reviewer.user_id))
+        if verdict not in sides:
+            sides[verdict] = ballot.side(verdict).value
+        _add(counts[user_id, category], sides[verdict], right, answered)
+    records = TrackRecords(leaning=leanings(select(Reviewer.user_id)))
+    for (user_id, category), (buyer_right, buyer, seller_right, seller) in counts.items():
+        record = Record(Tally(buyer_right, buyer), Tally(seller_right, seller))
+        if category is None:  # the answers' overall row
+            records.records[user_id] = record
+        else:
+            records.by_category.setdefault(user_id, {})[category] = record
     return records
 
 
-def _add(records: TrackRecords, user_id, side: Side, category, right, answered) -> None:
-    tally = Tally(float(right), float(answered))
-    one = Record(buyer=tally) if side is Side.BUYER else Record(seller=tally)
-    if category is None:  # the answer's overall row
-        records.records[user_id] = records.record(user_id) + one
-        return
-    mine = records.by_category.setdefault(user_id, defaultdict(Record))
-    mine[category] = mine[category] + one
+def _add(tally: list[float], side: str, right, answered) -> None:
+    at = 0 if side == Side.BUYER.value else 2
+    tally[at] += float(right)
+    tally[at + 1] += float(answered)
 
 
 def _gold_answers():
