@@ -12,7 +12,8 @@ from app.cases.models import CaseState, Outcome
 from app.core import clock
 from app.core.extensions import db
 from app.jury.counting import count_due_panels
-from app.jury.models import Panel, PanelRule, PanelStatus, PracticeAnswer, Seat, Tally
+from app.jury.drawing import panel_size
+from app.jury.models import Panel, PanelRound, PanelRule, PanelStatus, PracticeAnswer, Seat, Tally
 from app.jury.rules import Accuracy, Side, WeighedVote, margin_for, posterior
 from app.jury.track_record import track_records
 from app.jury.turns import panel_progress
@@ -263,3 +264,11 @@ def vote_for_seller(seat) -> None:
     from tests.helpers.jury import vote
 
     vote(seat, FOR_SELLER)
+
+
+def test_an_appeal_panel_may_grow_larger_and_must_be_surer(adaptive):
+    first, appeal = panel_size(PanelRound.FIRST), panel_size(PanelRound.APPEAL)
+    assert (first.seats, first.majority, first.first_draw, first.confidence) == (31, 16, 5, 0.99)
+    assert (appeal.seats, appeal.majority, appeal.first_draw) == (35, 18, 5)
+    assert appeal.confidence == current_app.config["APPEAL_ADAPTIVE_CONFIDENCE"] == 0.995
+    assert appeal.rule is first.rule is PanelRule.ADAPTIVE
