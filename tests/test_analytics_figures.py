@@ -112,6 +112,10 @@ def test_panel_figures(world):
         ["Appeal rate: appealed of appealable decisions (%)", 50.0],  # c6 of c5 and c6
         ["Overturn rate: appeal verdicts that differ from the first (%)", 100.0],
     ]
+    assert rows(review_figures.panel_rules(march())) == [
+        ["Majority of the seats", 2, 0, 4.5, 6.0],
+        ["Adaptive: seats drawn in waves", 0, 0, None, None],
+    ]
     assert rows(review_figures.panel_margins(march())) == [[2, 1], [3, 1]]
     assert rows(review_figures.replacement_rounds(march())) == [
         [0, 1, 50.0],

@@ -18,6 +18,7 @@ FIGURES: dict[str, Callable[[Scope], Figure]] = {
     "sla-by-phase": dashboard.sla_by_phase,
     "sla-by-mediator": dashboard.sla_by_mediator,
     "panels": review_figures.panel_summary,
+    "panel-rules": review_figures.panel_rules,
     "panel-margins": review_figures.panel_margins,
     "replacement-rounds": review_figures.replacement_rounds,
     "reviewer-pool": review_figures.reviewer_pool,

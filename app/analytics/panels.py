@@ -6,6 +6,8 @@ overturned a verdict.
   (all its votes when no other option had any).
 * **Votes used**: votes cast when the panel was decided (the count stops at the majority).
 * **No-shows**: seats replaced because their reviewer did not vote in time, over all seats.
+* **By rule**: closed panels of each rule (majority, or adaptive: seats drawn in waves), with
+  the votes and the seats drawn a verdict took.
 * **Overturn rate**: of the appeal panels that reached a verdict on a case whose first panel
   had reached one, the share whose verdict differs from the first panel's.
 """
@@ -75,6 +77,37 @@ def votes_used(scope: Scope) -> VotesUsed:
         .where(*scope.cases(), Tally.verdict.is_not(None))
     ).one()
     return VotesUsed(panels, _float(votes), _float(seats))
+
+
+@dataclass(frozen=True)
+class RuleFigures:
+    decided: int
+    returned: int
+    average_votes: float | None  # per verdict
+    average_seats_drawn: float | None  # per verdict: an adaptive panel's waves
+
+
+def by_rule(scope: Scope) -> dict[str, RuleFigures]:
+    """Closed panels per rule (majority or adaptive): verdicts, returns, and what a verdict
+    took."""
+    decided = Tally.verdict.is_not(None)
+    rows = db.session.execute(
+        select(
+            Panel.rule,
+            func.count(Tally.verdict),
+            func.count(Tally.id) - func.count(Tally.verdict),
+            func.avg(case((decided, Tally.votes_cast))),
+            func.avg(case((decided, Panel.seats_drawn))),
+        )
+        .join(Tally, Tally.panel_id == Panel.id)
+        .join(CaseFact, CaseFact.case_id == Panel.case_id)
+        .where(*scope.cases())
+        .group_by(Panel.rule)
+    )
+    return {
+        rule: RuleFigures(verdicts, returned, _float(votes), _float(seats))
+        for rule, verdicts, returned, votes, seats in rows
+    }
 
 
 def seat_statuses(scope: Scope) -> dict[str, int]:

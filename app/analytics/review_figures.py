@@ -11,7 +11,7 @@ from app.analytics.labels import LEANING_LABELS
 from app.analytics.scope import OVERALL as ALL
 from app.analytics.scope import Scope, overall
 from app.cases.models import APPEALABLE_DECISIONS
-from app.jury.models import PanelRound, PanelStatus, SeatStatus
+from app.jury.models import PanelRound, PanelRule, PanelStatus, SeatStatus
 
 PANELS = Column(_l("Panels"))
 
@@ -51,6 +51,41 @@ def panel_summary(scope: Scope) -> Figure:
         _l("Panels"),
         [Column(_l("Measure"), Kind.LABEL), Column(_l("Value"), Kind.NUMBER)],
         rows,
+    )
+
+
+RULE_LABELS = {
+    PanelRule.MAJORITY: _l("Majority of the seats"),
+    PanelRule.ADAPTIVE: _l("Adaptive: seats drawn in waves"),
+}
+
+
+def panel_rules(scope: Scope) -> Figure:
+    figures = panels.by_rule(scope)
+    return Figure(
+        _l("Panels by rule"),
+        [
+            Column(_l("Rule"), Kind.LABEL),
+            Column(_l("Verdicts")),
+            Column(_l("Returned to the mediator")),
+            Column(_l("Average votes per verdict"), Kind.NUMBER),
+            Column(_l("Average seats drawn per verdict"), Kind.NUMBER),
+        ],
+        [
+            [
+                label,
+                figure.decided,
+                figure.returned,
+                _rounded(figure.average_votes),
+                _rounded(figure.average_seats_drawn),
+            ]
+            for rule, label in RULE_LABELS.items()
+            for figure in [figures.get(rule.value, panels.RuleFigures(0, 0, None, None))]
+        ],
+        note=_l(
+            "An adaptive panel decides as soon as its weighed votes make one option likely "
+            "enough to be right; it draws more reviewers only while they are not."
+        ),
     )
 
 

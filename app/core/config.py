@@ -17,6 +17,11 @@ def _env_int(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value in (None, "") else float(value)
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value in (None, ""):
@@ -254,6 +259,17 @@ class Config:
     # keys the reviewers' tokens in the public draw log (docs/draws.md); the SECRET_KEY when
     # unset. Changing it changes the tokens of past draws, which then no longer verify
     DRAW_TOKEN_KEY = os.environ.get("DRAW_TOKEN_KEY")
+    # how panels decide (docs/adaptive-panels.md): "majority" (PANEL_SEATS / PANEL_MAJORITY)
+    # or "adaptive": seats drawn in waves, the verdict as soon as the leading option's
+    # posterior reaches the confidence, the majority of the cap deciding at the cap or deadline
+    PANEL_RULE = _env_choice("PANEL_RULE", "majority", ("majority", "adaptive"))
+    ADAPTIVE_FIRST_WAVE = _env_int("ADAPTIVE_FIRST_WAVE", 5)
+    ADAPTIVE_WAVE = _env_int("ADAPTIVE_WAVE", 4)
+    ADAPTIVE_CAP = _env_int("ADAPTIVE_CAP", 31)
+    ADAPTIVE_CONFIDENCE = _env_float("ADAPTIVE_CONFIDENCE", 0.99)
+    # an appeal is final: its adaptive panel may grow larger and must be surer
+    APPEAL_ADAPTIVE_CAP = _env_int("APPEAL_ADAPTIVE_CAP", 35)
+    APPEAL_ADAPTIVE_CONFIDENCE = _env_float("APPEAL_ADAPTIVE_CONFIDENCE", 0.995)
     SEAT_VOTE_WINDOW = _hours("SEAT_VOTE_WINDOW_HOURS", 24)
     SEAT_REPLACEMENT_ROUNDS = _env_int("SEAT_REPLACEMENT_ROUNDS", 2)
     REVIEWER_MAX_OPEN_SEATS = _env_int("REVIEWER_MAX_OPEN_SEATS", 3)

@@ -16,6 +16,7 @@ from app.cases.releases import decide_release
 from app.closing.services import rate_case
 from app.core import clock
 from app.core.extensions import db
+from app.demo.adaptive import adaptive_panel_case
 from app.demo.scenario import HOUR, Demo, claim, in_mediation, trade_order
 from app.execution import services as execution
 from app.execution.services import obligations_of
@@ -384,6 +385,7 @@ SCENARIOS = (
     _withdrawn,
     _proposal,
     _panel,
+    adaptive_panel_case,
     _closed_and_rated,
     _penalised_seller,
     _executing,

@@ -4,7 +4,8 @@
 ``count_due_panels`` runs every ``COUNTING_SWEEP_SECONDS``. Each open panel is handled in
 its own savepoint, from the committed votes:
 
-* an option with ``panel.majority`` votes wins at once;
+* on a majority panel an option with ``panel.majority`` votes wins at once; an adaptive
+  panel is counted by its weighed votes, and opens its seats in waves (``app.jury.adaptive``);
 * at the panel's deadline the leading option wins if at least ``panel.majority`` votes were
   cast and it leads alone; otherwise the case goes back to the mediator with the counts as
   advice;
@@ -38,8 +39,9 @@ from app.cases.transitions import CaseRefused, move
 from app.core import clock
 from app.core.extensions import db
 from app.core.sweeps import in_savepoint
-from app.jury import ballot, draw_log, drawing, reputation, webhooks
-from app.jury.models import Panel, PanelStatus, Seat, SeatStatus, Tally, Vote
+from app.jury import adaptive, ballot, draw_log, drawing, reputation, webhooks
+from app.jury.adaptive import Calibrated
+from app.jury.models import Panel, PanelRule, PanelStatus, Seat, SeatStatus, Tally, Vote
 from app.jury.rules import decide_from_counts
 from app.notifications.outbox import queue_for_each
 from app.orders.models import Order
@@ -92,7 +94,9 @@ def count_due_panels() -> int:
         .execution_options(populate_existing=True)
     ).all()
     ballots = cast_ballots(ids)
-    return sum(_count_one(panel, ballots[panel.id]) for panel in panels)
+    adaptive_cases = [p.case_id for p in panels if p.rule == PanelRule.ADAPTIVE.value]
+    calibrated = adaptive.calibrated_for(adaptive_cases) if adaptive_cases else None
+    return sum(_count_one(panel, ballots[panel.id], calibrated) for panel in panels)
 
 
 def cast_ballots(panel_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
@@ -109,8 +113,9 @@ def cast_ballots(panel_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
 
 
 def has_work(now) -> ColumnElement[bool]:
-    """An open panel has work for the sweep when one option has the majority, its deadline
-    has passed, a seat is overdue, or a seat is empty and a replacement round is left.
+    """An open panel has work for the sweep when one option has the majority (an adaptive
+    panel: a vote was cast since it was last counted), its deadline has passed, a seat is
+    overdue, or a seat it has drawn is empty and a replacement round is left.
 
     Panels merely waiting for votes are not touched, so a sweep costs what is due, and a
     batch is never filled by panels that have nothing to do.
@@ -133,6 +138,12 @@ def has_work(now) -> ColumnElement[bool]:
         .correlate(Panel)
         .exists()
     )
+    votes_cast = (
+        select(func.count(Vote.id))
+        .where(Vote.panel_id == Panel.id)
+        .correlate(Panel)
+        .scalar_subquery()
+    )
     live_seats = (
         select(func.count(Seat.id))
         .where(Seat.panel_id == Panel.id, Seat.status.in_(LIVE_SEAT_STATUSES))
@@ -142,23 +153,32 @@ def has_work(now) -> ColumnElement[bool]:
     rounds_left = Panel.replacement_rounds < current_app.config["SEAT_REPLACEMENT_ROUNDS"]
     return or_(
         Panel.deadline_at <= now,
-        majority_reached,
+        and_(Panel.rule == PanelRule.MAJORITY.value, majority_reached),
+        and_(Panel.rule == PanelRule.ADAPTIVE.value, votes_cast > Panel.counted_votes),
         overdue_seat,
-        and_(rounds_left, live_seats < Panel.seats),
+        and_(rounds_left, live_seats < Panel.seats_drawn),
     )
 
 
-def _count_one(panel: Panel, ballots: list[tuple[int, str]]) -> bool:
-    return in_savepoint(lambda: count_panel(panel, ballots), f"panel {panel.id}: counting")
+def _count_one(panel: Panel, ballots: list[tuple[int, str]], calibrated: Calibrated | None) -> bool:
+    return in_savepoint(
+        lambda: count_panel(panel, ballots, calibrated), f"panel {panel.id}: counting"
+    )
 
 
-def count_panel(panel: Panel, ballots: list[tuple[int, str]]) -> bool:
-    """Decide, return or replenish one panel from its ``ballots``; True if it closed."""
+def count_panel(
+    panel: Panel, ballots: list[tuple[int, str]], calibrated: Calibrated | None = None
+) -> bool:
+    """Decide, return or replenish one panel from its ``ballots``; True if it closed. An
+    adaptive panel's votes are weighed by ``calibrated`` (read here when not given)."""
     if panel.status != PanelStatus.OPEN.value:
         return False
     now = clock.now()
     counts = vote_counts(panel, ballots)
     at_deadline = now >= panel.deadline_at
+    if panel.rule == PanelRule.ADAPTIVE.value:
+        calibrated = calibrated or adaptive.calibrated_for([panel.case_id])
+        return _count_adaptive(panel, ballots, counts, at_deadline, calibrated)
     verdict = decide_from_counts(counts, panel.majority, at_deadline)
     if verdict is not None:
         give_verdict(panel, counts, verdict, ballots)
@@ -170,6 +190,30 @@ def count_panel(panel: Panel, ballots: list[tuple[int, str]]) -> bool:
     return False
 
 
+def _count_adaptive(
+    panel: Panel,
+    ballots: list[tuple[int, str]],
+    counts: dict[str, int],
+    at_deadline: bool,
+    calibrated: Calibrated,
+) -> bool:
+    """The adaptive rule until the cap is voted out or the deadline, then the majority."""
+    weighed = adaptive.weigh(panel, ballots, calibrated)
+    verdict = weighed.verdict
+    if verdict is None and (at_deadline or adaptive.at_cap(panel, ballots)):
+        verdict = decide_from_counts(counts, panel.majority, at_deadline=True)
+        if verdict is None:
+            return_to_mediator(panel, counts, weighed.posterior)
+            return True
+    if verdict is not None:
+        give_verdict(panel, counts, verdict, ballots, weighed.posterior)
+        return True
+    replace_seats(panel)
+    adaptive.open_wave_if_stuck(panel, weighed, calibrated)
+    adaptive.mark_counted(panel, len(ballots))
+    return False
+
+
 def vote_counts(panel: Panel, ballots: list[tuple[int, str]]) -> dict[str, int]:
     """Votes per option, in ballot order."""
     counted = Counter(option for _reviewer, option in ballots)
@@ -177,10 +221,14 @@ def vote_counts(panel: Panel, ballots: list[tuple[int, str]]) -> dict[str, int]:
 
 
 def give_verdict(
-    panel: Panel, counts: dict[str, int], verdict: str, ballots: list[tuple[int, str]]
+    panel: Panel,
+    counts: dict[str, int],
+    verdict: str,
+    ballots: list[tuple[int, str]],
+    posterior: dict[str, float] | None = None,
 ) -> None:
     case = panel.case
-    _close(panel, PanelStatus.DECIDED, counts, verdict)
+    _close(panel, PanelStatus.DECIDED, counts, verdict, posterior)
     votes_cast = sum(counts.values())
     outcome, remedy, amount = ballot.parse(verdict).decision(case)
     webhooks.panel_verdict(panel, counts, verdict, outcome)
@@ -210,10 +258,12 @@ def give_verdict(
     reputation.apply_verdict(panel, verdict, ballots)
 
 
-def return_to_mediator(panel: Panel, counts: dict[str, int]) -> None:
+def return_to_mediator(
+    panel: Panel, counts: dict[str, int], posterior: dict[str, float] | None = None
+) -> None:
     """No verdict by the deadline: the case goes back to the mediator, the votes as advice."""
     case = panel.case
-    _close(panel, PanelStatus.RETURNED, counts, None)
+    _close(panel, PanelStatus.RETURNED, counts, None, posterior)
     move(
         case,
         CaseState.MEDIATION,
@@ -234,7 +284,13 @@ def return_to_mediator(panel: Panel, counts: dict[str, int]) -> None:
     )
 
 
-def _close(panel: Panel, status: PanelStatus, counts: dict[str, int], verdict: str | None):
+def _close(
+    panel: Panel,
+    status: PanelStatus,
+    counts: dict[str, int],
+    verdict: str | None,
+    posterior: dict[str, float] | None,
+):
     now = clock.now()
     reason = None if verdict is not None else "no verdict by the deadline"
     db.session.flush()
@@ -249,7 +305,13 @@ def _close(panel: Panel, status: PanelStatus, counts: dict[str, int], verdict: s
     for key, value in {"status": status.value, "closed_at": now, "return_reason": reason}.items():
         set_committed_value(panel, key, value)
     db.session.add(
-        Tally(panel_id=panel.id, counts=counts, verdict=verdict, votes_cast=sum(counts.values()))
+        Tally(
+            panel_id=panel.id,
+            counts=counts,
+            verdict=verdict,
+            votes_cast=sum(counts.values()),
+            posterior=posterior,
+        )
     )
     db.session.flush()  # the unique tally: a second writer fails here
     draw_log.reveal(panel)
@@ -276,7 +338,7 @@ def replace_seats(panel: Panel) -> int:
             Seat.panel_id == panel.id, Seat.status.in_(LIVE_SEAT_STATUSES)
         )
     )
-    missing = panel.seats - live
+    missing = panel.seats_drawn - live
     rounds = panel.replacement_rounds
     if missing <= 0 or rounds >= current_app.config["SEAT_REPLACEMENT_ROUNDS"]:
         return 0

@@ -47,6 +47,7 @@ from app.jury.models import (
     Panel,
     PanelDraw,
     PanelRound,
+    PanelRule,
     PanelStatus,
     Reviewer,
     ReviewerStatus,
@@ -137,16 +138,26 @@ def _profiles(case: Case, user_ids: Select) -> dict[int, PoolMember]:
     members = list(db.session.scalars(user_ids))
     if not members:
         return {}
-    sells = _order_counts(Order.seller_id, user_ids)
-    buys = _order_counts(Order.buyer_id, user_ids)
+    leaning = leanings(user_ids)
     experts = _experts(case, user_ids)
     return {
         user_id: PoolMember(
             user_id=user_id,
-            leaning=_leaning(sells.get(user_id, 0), buys.get(user_id, 0)),
+            leaning=leaning.get(user_id, BALANCED),
             expert=user_id in experts,
         )
         for user_id in members
+    }
+
+
+def leanings(user_ids: Select) -> dict[int, str]:
+    """The leaning of each user in ``user_ids`` who has traded (the others are balanced),
+    in two grouped queries."""
+    sells = _order_counts(Order.seller_id, user_ids)
+    buys = _order_counts(Order.buyer_id, user_ids)
+    return {
+        user_id: _leaning(sells.get(user_id, 0), buys.get(user_id, 0))
+        for user_id in sells.keys() | buys.keys()
     }
 
 
@@ -196,6 +207,37 @@ def _experts(case: Case, user_ids: Select) -> set[int]:
 # Panels -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PanelSize:
+    """How a new panel decides and how many seats its first draw opens."""
+
+    rule: PanelRule
+    seats: int  # all the seats, or an adaptive panel's cap
+    majority: int  # the majority rule's votes, or an adaptive panel's fallback
+    first_draw: int
+    confidence: float | None
+
+
+def panel_size(round: PanelRound) -> PanelSize:
+    """The configured size of a panel of ``round`` (docs/adaptive-panels.md): under the
+    adaptive rule an appeal panel has its own cap and confidence, its fallback majority is
+    the majority of its cap, and its first draw opens the first wave."""
+    config = current_app.config
+    appeal = round is PanelRound.APPEAL
+    if config["PANEL_RULE"] == PanelRule.ADAPTIVE:
+        cap = config["APPEAL_ADAPTIVE_CAP" if appeal else "ADAPTIVE_CAP"]
+        return PanelSize(
+            PanelRule.ADAPTIVE,
+            cap,
+            cap // 2 + 1,
+            min(cap, config["ADAPTIVE_FIRST_WAVE"]),
+            config["APPEAL_ADAPTIVE_CONFIDENCE" if appeal else "ADAPTIVE_CONFIDENCE"],
+        )
+    seats = config["APPEAL_PANEL_SEATS" if appeal else "PANEL_SEATS"]
+    majority = config["APPEAL_PANEL_MAJORITY" if appeal else "PANEL_MAJORITY"]
+    return PanelSize(PanelRule.MAJORITY, seats, majority, seats, None)
+
+
 def open_panel(
     case: Case, round: PanelRound, summary: str, question: str, options: list[str]
 ) -> Panel:
@@ -205,21 +247,22 @@ def open_panel(
     cannot fill every seat under the balance rule.
     """
     config = current_app.config
-    if PanelRound(round) is PanelRound.APPEAL:
-        seats, majority = config["APPEAL_PANEL_SEATS"], config["APPEAL_PANEL_MAJORITY"]
-    else:
-        seats, majority = config["PANEL_SEATS"], config["PANEL_MAJORITY"]
+    size = panel_size(PanelRound(round))
+    seats, seats_drawn = size.seats, size.first_draw
     pool = reviewer_pool(case)
-    available = drawable((member.leaning for member in pool), seats // 2, {})
-    if available < seats:
-        raise PoolTooSmall(seats, min(available, seats))
+    available = drawable((member.leaning for member in pool), seats_drawn // 2, {})
+    if available < seats_drawn:
+        raise PoolTooSmall(seats_drawn, min(available, seats_drawn))
     now = clock.now()
     panel = Panel(
         case_id=case.id,
         round=PanelRound(round).value,
         status=PanelStatus.OPEN.value,
         seats=seats,
-        majority=majority,
+        majority=size.majority,
+        rule=size.rule.value,
+        confidence=size.confidence,
+        seats_drawn=seats_drawn,
         options=list(options),
         question=question,
         summary=summary,
@@ -230,8 +273,8 @@ def open_panel(
     )
     db.session.add(panel)
     db.session.flush()
-    draw_more(panel, seats, DrawKind.FIRST, pool)
-    record_event(None, "panel.drawn", panel, after={"panel_id": panel.id, "seats": seats})
+    draw_more(panel, seats_drawn, DrawKind.FIRST, pool)
+    record_event(None, "panel.drawn", panel, after={"panel_id": panel.id, "seats": seats_drawn})
     db.session.flush()
     return panel
 
@@ -277,7 +320,7 @@ def _record_draw(
         number=number,
         kind=kind.value,
         seats=count,
-        cap=panel.seats // 2,
+        cap=panel.seats_drawn // 2,
         held=held,
         entrants=[Entrant(token, m.leaning, m.expert) for token, m in by_token.items()],
     )

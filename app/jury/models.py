@@ -82,6 +82,13 @@ class PanelRound(StrEnum):
     APPEAL = "appeal"
 
 
+class PanelRule(StrEnum):
+    """How a panel decides (docs/adaptive-panels.md)."""
+
+    MAJORITY = "majority"  # ``majority`` votes for one option decide
+    ADAPTIVE = "adaptive"  # weighed votes, drawn in waves, until a posterior is confident
+
+
 class PanelStatus(StrEnum):
     OPEN = "open"
     DECIDED = "decided"
@@ -101,14 +108,33 @@ class Panel(db.Model):
         ),
         CheckConstraint(sql_in("round", PanelRound), name="round_known"),
         CheckConstraint(sql_in("status", PanelStatus), name="status_known"),
+        CheckConstraint(sql_in("rule", PanelRule), name="rule_known"),
+        # an adaptive panel decides at a confidence; a majority panel has none
+        CheckConstraint(
+            "(rule = 'adaptive') = (confidence IS NOT NULL)", name="confidence_with_rule"
+        ),
+        CheckConstraint("seats_drawn <= seats", name="seats_drawn_within_seats"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     round: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(10), default=PanelStatus.OPEN.value, index=True)
-    seats: Mapped[int]  # how many seats the panel has
-    majority: Mapped[int]  # votes for one option that decide at once
+    seats: Mapped[int]  # how many seats the panel has (an adaptive panel's cap)
+    # votes for one option that decide at once (an adaptive panel's fallback: at its cap or
+    # its deadline, the majority of its cap decides)
+    majority: Mapped[int]
+    rule: Mapped[str] = mapped_column(String(10), default=PanelRule.MAJORITY.value)
+    # the posterior an adaptive panel's leading option must reach
+    confidence: Mapped[float | None]
+    # the seats opened so far: all of them on a majority panel; on an adaptive one the first
+    # wave and each later wave (``waves`` of them), up to its cap
+    seats_drawn: Mapped[int] = mapped_column(
+        default=lambda context: context.get_current_parameters()["seats"]
+    )
+    waves: Mapped[int] = mapped_column(default=0)
+    # the votes the counting sweep has weighed: an adaptive panel with more is due
+    counted_votes: Mapped[int] = mapped_column(default=0)
     options: Mapped[list] = mapped_column(JSON)
     question: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text)
@@ -248,6 +274,9 @@ class Tally(db.Model):
         String(BALLOT_OPTION_MAX_CHARS)
     )  # None: returned as advice
     votes_cast: Mapped[int]
+    # what the adaptive rule saw when the panel closed: each option's posterior, from the
+    # votes weighed by their reviewers' accuracy as it stood (None on a majority panel)
+    posterior: Mapped[dict | None] = mapped_column(JSON)
     counted_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 

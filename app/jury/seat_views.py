@@ -36,7 +36,7 @@ from app.core.extensions import db, limiter
 from app.core.forms import SiteForm, apply_error
 from app.jury import ballot, seat_files, voting
 from app.jury.draw_log import DRAW_KIND_LABELS, reviewer_token
-from app.jury.models import Panel, PanelStatus, Seat, SeatStatus
+from app.jury.models import Panel, PanelRule, PanelStatus, Seat, SeatStatus
 from app.jury.redaction import Redactor, file_label
 from app.jury.seat_files import own_seat
 from app.jury.voting import JuryRefused
@@ -175,6 +175,7 @@ def _results_view(results, clean=str) -> SimpleNamespace | None:
         counts=[(shown(option), count) for option, count in results.counts.items()],
         votes_cast=results.votes_cast,
         reasons=[(shown(option), clean(reason)) for option, reason in results.reasons],
+        agreement=results.agreement,
     )
 
 
@@ -339,6 +340,8 @@ def panel_outcomes(case: Case, user) -> list[SimpleNamespace]:
             outcomes.append(
                 SimpleNamespace(
                     round=panel.round,
+                    adaptive=panel.rule == PanelRule.ADAPTIVE.value,
+                    seats=panel.seats,
                     returned=panel.status == PanelStatus.RETURNED.value,
                     closed_at=panel.closed_at,
                     results=_results_view(results),

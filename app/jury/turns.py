@@ -14,7 +14,7 @@ from app.cases.models import Case
 from app.cases.turns import NOBODY, Turn, Waiting
 from app.core.extensions import db
 from app.jury.appeals import sides_that_may_appeal
-from app.jury.models import Appeal, Panel, PanelStatus, Vote
+from app.jury.models import Appeal, Panel, PanelRule, PanelStatus, Vote
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,20 @@ class PanelProgress:
     votes_cast: int
     votes_needed: int  # the panel's majority: as many votes for one option decide
     deadline_at: datetime
+    rule: str
+    seats: int  # an adaptive panel's cap
 
     @property
     def in_words(self) -> str:
+        if self.rule == PanelRule.ADAPTIVE.value:
+            return lazy_ngettext(
+                "%(num)d vote cast. The panel decides as soon as the reviewers' agreement is "
+                "strong enough, with up to %(cap)d reviewers.",
+                "%(num)d votes cast. The panel decides as soon as the reviewers' agreement is "
+                "strong enough, with up to %(cap)d reviewers.",
+                self.votes_cast,
+                cap=self.seats,
+            )
         return lazy_ngettext(
             "%(cast)d of %(num)d needed vote cast",
             "%(cast)d of %(num)d needed votes cast",
@@ -35,11 +46,12 @@ class PanelProgress:
 
 def panel_progress(case_ids: list[int]) -> dict[int, PanelProgress]:
     """The progress of each case's sitting panel, by case id: counts only."""
+    columns = (Panel.majority, Panel.deadline_at, Panel.rule, Panel.seats)
     rows = db.session.execute(
-        select(Panel.case_id, func.count(Vote.id), Panel.majority, Panel.deadline_at)
+        select(Panel.case_id, func.count(Vote.id), *columns)
         .outerjoin(Vote, Vote.panel_id == Panel.id)
         .where(Panel.case_id.in_(case_ids), Panel.status == PanelStatus.OPEN.value)
-        .group_by(Panel.id, Panel.case_id, Panel.majority, Panel.deadline_at)
+        .group_by(Panel.id, Panel.case_id, *columns)
     )
     return {case_id: PanelProgress(*counts) for case_id, *counts in rows}
 

@@ -16,6 +16,7 @@ from app.cases.turns import register_turns
 from app.core import clock
 from app.core.extensions import db
 from app.jury import ballot
+from app.jury.calibrated_standing import calibrated_standing
 from app.jury.draw_log import case_draws
 from app.jury.eligibility import reviewer_requirements
 from app.jury.enrolment import (
@@ -92,6 +93,7 @@ def index():
             ).all(),
             level=level(reviewer.score),
             accuracy=practice_accuracy(reviewer),
+            standing=calibrated_standing(reviewer),
             history=_labelled(history(current_user)),
         )
     return render_template("jury/index.html", **context)

@@ -150,6 +150,8 @@ class PanelResults:
     counts: dict[str, int]  # per option, in ballot order
     votes_cast: int
     reasons: list[tuple[str, str]]  # (option, reason), without who gave them
+    # an adaptive panel's verdict: its posterior when the panel closed
+    agreement: float | None = None
 
 
 def panel_results(panel: Panel) -> PanelResults | None:
@@ -174,7 +176,14 @@ def panel_results(panel: Panel) -> PanelResults | None:
         counts={option: counts.get(option, 0) for option in panel.options},
         votes_cast=sum(counts.values()),
         reasons=[(option, reason) for option, reason in ordered],
+        agreement=_agreement(tally),
     )
+
+
+def _agreement(tally: Tally | None) -> float | None:
+    if tally is None or tally.posterior is None or tally.verdict is None:
+        return None
+    return tally.posterior.get(tally.verdict)
 
 
 def _ballot_position(panel: Panel, option: str) -> int:

@@ -28,6 +28,9 @@ JOURNEY_ORDERS = {
     # routing with a ballot of final offers: English on a desktop, Chinese on a phone
     "final_offers_en": "TB2099000001601",
     "final_offers_zh": "TB2099000001602",
+    # a panel that sizes itself: English at a desktop, Chinese on a phone
+    "adaptive_en_desktop": "TB2099000001603",
+    "adaptive_zh_phone": "TB2099000001604",
 }
 # orders the seller never shipped: placed, with no shipping at all
 NOT_SHIPPED = frozenset({JOURNEY_ORDERS["assistant_not_shipped"]})
