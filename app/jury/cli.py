@@ -1,6 +1,8 @@
 """``flask jury replay-draw CASE``: recompute each panel's draw from its recorded seed and
 pool, and check it against the reviewers actually seated (design: Crowd review, Drawing).
-``flask jury simulate``: how panel size and reviewer accuracy shape verdicts."""
+``flask jury simulate``: how panel size and reviewer accuracy shape verdicts.
+``flask jury load-gold``: bring the practice cases of ``gold/practice.json`` into the gold
+bank."""
 
 import click
 from flask import current_app
@@ -10,7 +12,8 @@ from sqlalchemy import select
 from app.cases.models import Case
 from app.core.extensions import db
 from app.jury.drawing import first_drawn, replay_draw
-from app.jury.models import Panel
+from app.jury.gold.bank import load_gold_bank, practice_keys
+from app.jury.models import CASE_PANEL, Panel
 from app.jury.simulate import format_result, simulate
 
 jury_cli = AppGroup("jury", help="Crowd review: panels and their draws.")
@@ -22,7 +25,9 @@ def replay_draw_command(case_id: int) -> None:
     """Replay the draw of every panel of CASE; exit with status 1 if any differs."""
     if db.session.get(Case, case_id) is None:
         raise click.UsageError(f"no case {case_id}")
-    panels = db.session.scalars(select(Panel).where(Panel.case_id == case_id).order_by(Panel.id))
+    panels = db.session.scalars(
+        select(Panel).where(Panel.case_id == case_id, CASE_PANEL).order_by(Panel.id)
+    )
     mismatches = 0
     found = False
     for panel in panels:
@@ -43,6 +48,15 @@ def replay_draw_command(case_id: int) -> None:
         click.echo(f"case {case_id} has no panel")
     if mismatches:
         raise click.exceptions.Exit(1)
+
+
+@jury_cli.command("load-gold")
+def load_gold_command() -> None:
+    """Add the practice cases of gold/practice.json to the gold bank, or update their texts,
+    answers and categories; running it again changes nothing."""
+    added = load_gold_bank()
+    db.session.commit()
+    click.echo(f"gold bank: {added} practice cases added, {len(practice_keys())} in use")
 
 
 def _ids(user_ids: list[int]) -> str:

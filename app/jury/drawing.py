@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from blinker import Namespace
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, union_all
@@ -52,6 +53,11 @@ LIMITED_LEANINGS = frozenset({SELLER, BUYER})
 EXPERT_MIN_ORDERS = 3
 # seats that still count towards a panel's balance when replacing
 HELD_SEATS = (SeatStatus.OPEN.value, SeatStatus.VOTED.value)
+
+
+# sent with the panel and the seats just filled on it, in the drawing's transaction: gold
+# seats are placed beside real ones (app.jury.gold.seats)
+seats_drawn = Namespace().signal("seats-drawn")
 
 
 @dataclass(frozen=True)
@@ -254,7 +260,7 @@ def open_panel(
     )
     db.session.add(panel)
     db.session.flush()
-    _seat(panel, drawn)
+    seat_reviewers(panel, drawn)
     record_event(None, "panel.drawn", panel, after={"panel_id": panel.id, "seats": seats})
     db.session.flush()
     return panel
@@ -277,12 +283,14 @@ def draw_replacements(panel: Panel, count: int) -> list[Seat]:
     )
     held = Counter(member.leaning for member in _profiles(panel.case, held_ids).values())
     drawn = _pick(pool, count, seed, cap=panel.seats // 2, held=held)
-    seats = _seat(panel, drawn)
+    seats = seat_reviewers(panel, drawn)
     db.session.flush()
     return seats
 
 
-def _seat(panel: Panel, reviewer_ids: list[int]) -> list[Seat]:
+def seat_reviewers(panel: Panel, reviewer_ids: list[int]) -> list[Seat]:
+    """Seat ``reviewer_ids`` on ``panel``, each with the vote window and its reminder, and
+    tell them."""
     now = clock.now()
     vote_due_at = now + current_app.config["SEAT_VOTE_WINDOW"]
     seats = [
@@ -299,6 +307,7 @@ def _seat(panel: Panel, reviewer_ids: list[int]) -> list[Seat]:
     db.session.add_all(seats)
     db.session.flush()  # the seats' ids make the messages' keys and links
     notices.tell_seated(seats)
+    seats_drawn.send(panel, seats=seats)
     return seats
 
 

@@ -35,7 +35,8 @@ from app.core.confirm import Confirmation, confirmed_action, fingerprint
 from app.core.extensions import db, limiter
 from app.core.forms import SiteForm, apply_error
 from app.jury import ballot, seat_files, voting
-from app.jury.models import Panel, PanelStatus, Seat, SeatStatus
+from app.jury.models import CASE_PANEL, Panel, PanelStatus, Seat, SeatStatus
+from app.jury.outcomes import gold_grade
 from app.jury.redaction import Redactor, file_label
 from app.jury.seat_files import own_seat
 from app.jury.voting import JuryRefused
@@ -145,6 +146,7 @@ def _render_seat(seat: Seat, form: BallotForm | None = None, status: int = 200):
             form=form if may_vote else None,
             recuse_form=ConfirmForm() if may_vote else None,
             results=_results_view(results, redactor.redact),
+            gold=gold_grade(seat),
         ),
         status,
     )
@@ -327,7 +329,7 @@ def panel_outcomes(case: Case, user) -> list[SimpleNamespace]:
         return []
     panels = db.session.scalars(
         select(Panel)
-        .where(Panel.case_id == case.id, Panel.status != PanelStatus.OPEN.value)
+        .where(Panel.case_id == case.id, CASE_PANEL, Panel.status != PanelStatus.OPEN.value)
         .order_by(Panel.id)
     ).all()
     outcomes = []
