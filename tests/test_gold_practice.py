@@ -21,8 +21,8 @@ from app.jury.models import PracticeAnswer
 from app.jury.practice import GRANT, OPTIONS, REJECT, TEXT_LANGUAGES, written_practice_cases
 from app.orders.categories import CATEGORY_LABELS
 from tests.helpers.counts import table_count
+from tests.helpers.jury import eligible_user
 from tests.helpers.migration_rows import MIGRATIONS, app_before, insert_row
-from tests.test_jury_enrolment import eligible_user
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

@@ -20,17 +20,10 @@ from app.jury.enrolment import (
 from app.jury.gold.bank import practice_keys
 from app.jury.models import PracticeAnswer, Reviewer, ReviewerStatus
 from app.jury.practice import GRANT, REJECT
-from app.orders.models import OrderStatus
 from tests.helpers.counts import table_count
-from tests.helpers.factories import make_order, make_user
+from tests.helpers.factories import make_user
+from tests.helpers.jury import eligible_user
 from tests.helpers.pages import csrf_token_from, login, page
-
-
-def eligible_user():
-    user = make_user(age=timedelta(days=91))
-    for _ in range(3):
-        make_order(buyer=user, status=OrderStatus.COMPLETED)
-    return user
 
 
 def wrong(option: str) -> str:

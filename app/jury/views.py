@@ -46,8 +46,12 @@ bp = Blueprint("jury", __name__, url_prefix="/review")
 
 @bp.record_once
 def _add_to_the_case_page(state) -> None:
-    """A closed panel's outcome, under the decision."""
-    placements = (Placement("outcome", 10, "jury/_outcome.html"),)
+    """A closed panel's outcome, under the decision; on a closed case, for staff, the way
+    into the gold bank (``app.jury.gold.views``)."""
+    placements = (
+        Placement("outcome", 10, "jury/_outcome.html"),
+        Placement("after_closing", 90, "jury/gold/_offer.html"),
+    )
     register_case_section(state.app, CaseSection("jury", placements))
     register_turns(state.app, {CaseState.PANEL: panel_turns, CaseState.DECIDED: appeal_turns})
 

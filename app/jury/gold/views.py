@@ -14,7 +14,6 @@ from wtforms.validators import InputRequired
 from app.auth.guards import staff_required
 from app.cases.forms import ConfirmForm
 from app.cases.models import Case
-from app.cases.page import CaseSection, Placement, register_case_section
 from app.core.confirm import Confirmation, confirmed_action, fingerprint
 from app.core.extensions import db
 from app.core.forms import SiteForm, apply_error
@@ -46,15 +45,9 @@ class GoldAnswerForm(SiteForm):
         self.answer.choices = [(str(place), ballot.label(key)) for place, key in enumerate(options)]
 
 
-@bp.record_once
-def _add_to_the_case_page(state) -> None:
-    """On a closed case a panel heard, staff may add it to the gold bank."""
-    placements = (Placement("after_closing", 90, "jury/gold/_offer.html"),)
-    register_case_section(state.app, CaseSection("gold", placements))
-
-
 @bp.app_context_processor
 def _gold_template_helpers() -> dict:
+    """What the case page's gold-bank offer (``jury/gold/_offer.html``) asks."""
     return {"may_add_to_gold_bank": _may_add}
 
 
