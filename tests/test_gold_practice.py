@@ -188,3 +188,15 @@ def test_the_migration_moves_the_practice_cases_into_the_bank(tmp_path):
         assert db.session.scalar(text("SELECT category FROM practice_answers")) == "home"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_load_command_adds_new_cases_and_changes_nothing_when_run_again(app):
+    key = practice_keys()[-1]
+    db.session.execute(text("DELETE FROM gold_cases WHERE key = :key"), {"key": key})
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["jury", "load-gold"])
+    again = runner.invoke(args=["jury", "load-gold"])
+    total = len(written_practice_cases())
+    assert first.output.strip() == f"gold bank: 1 practice cases added, {total} in use"
+    assert again.output.strip() == f"gold bank: 0 practice cases added, {total} in use"
+    assert key in practice_keys()
