@@ -66,6 +66,7 @@ FEATURE_MODELS = (
     "app.cases.thread",
     "app.execution.models",
     "app.jury.models",
+    "app.jury.gold.models",
     "app.mediation.models",
     "app.closing.models",
     "app.analytics.models",
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.closing.views import bp as closing_bp
     from app.core.i18n import bp as i18n_bp
     from app.execution.views import bp as execution_bp
+    from app.jury.gold.views import bp as gold_bp
     from app.jury.seat_views import bp as jury_seats_bp
     from app.jury.views import bp as jury_bp
     from app.mediation.appeal_views import bp as appeals_bp
@@ -130,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         execution_bp,
         jury_bp,
         jury_seats_bp,
+        gold_bp,
         appeals_bp,
         closing_bp,
         analytics_bp,

@@ -15,6 +15,7 @@ from flask_sqlalchemy.session import Session
 from app import create_app
 from app.core import clock
 from app.core.extensions import db, limiter
+from app.jury.gold.bank import load_gold_bank
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +33,7 @@ def app(tmp_path_factory):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        _load_gold_bank()
     yield app
     with app.app_context():
         db.drop_all()
@@ -89,6 +91,14 @@ def _delete_all_rows() -> None:
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+    _load_gold_bank()
+
+
+def _load_gold_bank() -> None:
+    """The practice cases, as a migrated database holds them."""
+    load_gold_bank()
+    db.session.commit()
+    db.session.remove()
 
 
 class IsolatedClient(FlaskClient):

@@ -50,6 +50,7 @@ def test_the_case_page_has_each_feature_s_sections_in_their_slots(app):
         ("next_steps", "mediation/_next_steps.html"),
         ("outcome", "jury/_outcome.html"),
         ("outcome", "jury/_draws.html"),
+        ("after_closing", "jury/gold/_offer.html"),
         ("outcome", "mediation/_appeal.html"),
         ("outcome", "execution/_steps.html"),
         ("negotiation", "mediation/_proposal.html"),

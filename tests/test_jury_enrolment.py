@@ -17,19 +17,13 @@ from app.jury.enrolment import (
     restart_practice,
     reviewer_of,
 )
+from app.jury.gold.bank import practice_keys
 from app.jury.models import PracticeAnswer, Reviewer, ReviewerStatus
-from app.jury.practice import GRANT, PRACTICE_CASES, REJECT
-from app.orders.models import OrderStatus
+from app.jury.practice import GRANT, REJECT
 from tests.helpers.counts import table_count
-from tests.helpers.factories import make_order, make_user
+from tests.helpers.factories import make_user
+from tests.helpers.jury import eligible_user
 from tests.helpers.pages import csrf_token_from, login, page
-
-
-def eligible_user():
-    user = make_user(age=timedelta(days=91))
-    for _ in range(3):
-        make_order(buyer=user, status=OrderStatus.COMPLETED)
-    return user
 
 
 def wrong(option: str) -> str:
@@ -39,21 +33,6 @@ def wrong(option: str) -> str:
 def answer_set(user, correct: int) -> None:
     for n, case in enumerate(practice_set(user)):
         answer_practice(user, case.key, case.correct if n < correct else wrong(case.correct))
-
-
-def test_practice_cases_are_anonymised_data_with_known_answers():
-    assert len(PRACTICE_CASES) >= 6
-    assert len({case.key for case in PRACTICE_CASES}) == len(PRACTICE_CASES)
-    for case in PRACTICE_CASES:
-        assert case.correct in case.options
-        assert 2 <= len(case.buyer_evidence) <= 3
-        assert 2 <= len(case.seller_evidence) <= 3
-
-
-def test_practice_set_is_the_first_five_in_order(app):
-    keys = [case.key for case in practice_set()]
-    assert keys == [case.key for case in PRACTICE_CASES[:5]]
-    assert keys == [case.key for case in practice_set()]
 
 
 def test_a_user_who_is_not_eligible_cannot_enrol():
@@ -89,14 +68,16 @@ def test_each_practice_case_is_answered_once():
 def test_answers_are_refused_without_enrolment_or_for_unknown_cases():
     user = eligible_user()
     with pytest.raises(EnrolmentRefused):
-        answer_practice(user, PRACTICE_CASES[0].key, GRANT)
+        answer_practice(user, practice_keys()[0], GRANT)
     enrol(user)
+    drawn = [case.key for case in practice_set(user)]
     with pytest.raises(EnrolmentRefused):
         answer_practice(user, "no-such-case", GRANT)
-    with pytest.raises(EnrolmentRefused):  # the sixth case is not in the set of five
-        answer_practice(user, PRACTICE_CASES[5].key, GRANT)
+    not_drawn = next(key for key in practice_keys() if key not in drawn)
+    with pytest.raises(EnrolmentRefused):  # a practice case outside the user's set
+        answer_practice(user, not_drawn, GRANT)
     with pytest.raises(EnrolmentRefused) as refused:
-        answer_practice(user, PRACTICE_CASES[0].key, "maybe")
+        answer_practice(user, drawn[0], "maybe")
     assert refused.value.field == "option"
 
 
@@ -110,7 +91,7 @@ def test_four_of_five_correct_passes():
     assert (reviewer.practice_answered, reviewer.practice_correct) == (5, 4)
     assert practice_accuracy(reviewer) == 0.8
     with pytest.raises(EnrolmentRefused):
-        answer_practice(user, PRACTICE_CASES[0].key, GRANT)
+        answer_practice(user, practice_set(user)[0].key, GRANT)
 
 
 def test_three_of_five_correct_does_not_pass():

@@ -1,6 +1,6 @@
 """Reviewer panels of the scope's cases: how they ended, by how much, how many votes they
 needed, the seats whose reviewers did not vote, replacement rounds, and appeals that
-overturned a verdict.
+overturned a verdict. Gold panels (``CASE_PANEL``) are no case's: they count nowhere.
 
 * **Margin** of a decided panel: votes for the verdict minus votes for the runner-up option
   (all its votes when no other option had any).
@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 from app.analytics.models import CaseFact
 from app.analytics.scope import Scope, count_by
 from app.core.extensions import db
-from app.jury.models import Panel, PanelRound, Seat, Tally, Vote
+from app.jury.models import CASE_PANEL, Panel, PanelRound, Seat, Tally, Vote
 
 
 def statuses(scope: Scope) -> dict[tuple[str, str], int]:
@@ -28,7 +28,7 @@ def statuses(scope: Scope) -> dict[tuple[str, str], int]:
     rows = (
         select(Panel.round.label("round"), Panel.status.label("status"))
         .join(CaseFact, CaseFact.case_id == Panel.case_id)
-        .where(*scope.cases())
+        .where(*scope.cases(), CASE_PANEL)
     )
     return count_by(rows, "round", "status")
 
@@ -42,7 +42,7 @@ def margins(scope: Scope) -> dict[int, int]:
         # a decided panel is one whose tally has a verdict (the status index would lead the
         # database through every decided panel ever)
         .join(Tally, and_(Tally.panel_id == Panel.id, Tally.verdict.is_not(None)))
-        .where(*scope.cases())
+        .where(*scope.cases(), CASE_PANEL)
         .group_by(Vote.panel_id, Vote.option)
         .subquery()
     )
@@ -74,7 +74,7 @@ def votes_used(scope: Scope) -> VotesUsed:
         select(func.count(Tally.id), func.avg(Tally.votes_cast), func.avg(Panel.seats))
         .join(Panel, Panel.id == Tally.panel_id)
         .join(CaseFact, CaseFact.case_id == Panel.case_id)
-        .where(*scope.cases(), Tally.verdict.is_not(None))
+        .where(*scope.cases(), CASE_PANEL, Tally.verdict.is_not(None))
     ).one()
     return VotesUsed(panels, _float(votes), _float(seats))
 
@@ -115,7 +115,7 @@ def seat_statuses(scope: Scope) -> dict[str, int]:
         select(Seat.status.label("status"))
         .join(Panel, Panel.id == Seat.panel_id)
         .join(CaseFact, CaseFact.case_id == Panel.case_id)
-        .where(*scope.cases())
+        .where(*scope.cases(), CASE_PANEL)
     )
     return count_by(rows, "status")
 
@@ -125,7 +125,7 @@ def replacement_rounds(scope: Scope) -> dict[int, int]:
     rows = (
         select(Panel.replacement_rounds.label("rounds"))
         .join(CaseFact, CaseFact.case_id == Panel.case_id)
-        .where(*scope.cases())
+        .where(*scope.cases(), CASE_PANEL)
     )
     return count_by(rows, "rounds")
 

@@ -275,6 +275,10 @@ class Config:
     REVIEWER_MAX_OPEN_SEATS = _env_int("REVIEWER_MAX_OPEN_SEATS", 3)
     VOTE_REASON_MIN_CHARS = _env_int("VOTE_REASON_MIN_CHARS", 20)
     COUNTING_SWEEP_SECONDS = _env_int("COUNTING_SWEEP_SECONDS", 30)
+    # gold seats (docs/gold-cases.md): the chance, per real seat drawn, that its reviewer is
+    # also seated on a gold case; the grading sweep's interval
+    GOLD_SEAT_RATE = _env_float("GOLD_SEAT_RATE", 0.1)
+    GOLD_GRADING_SECONDS = _env_int("GOLD_GRADING_SECONDS", 60)
     SCHEDULER_CASE_DEADLINES_SECONDS = _env_int("SCHEDULER_CASE_DEADLINES_SECONDS", 30)
     SCHEDULER_REMINDERS_SECONDS = _env_int("SCHEDULER_REMINDERS_SECONDS", 300)
     SCHEDULER_PASSWORD_RESETS_SECONDS = _env_int("SCHEDULER_PASSWORD_RESETS_SECONDS", 10)

@@ -32,7 +32,7 @@ from app.core.extensions import db
 from app.core.money import format_amount
 from app.jury.ballot import ballot_for_claim
 from app.jury.drawing import PoolTooSmall, open_panel
-from app.jury.models import Appeal, AppealHearing, Panel, PanelRound, PanelStatus
+from app.jury.models import CASE_PANEL, Appeal, AppealHearing, Panel, PanelRound, PanelStatus
 from app.jury.voting import JuryRefused, checked_reason
 from app.notifications.outbox import queue_for_each
 
@@ -56,7 +56,7 @@ def decided_panel(case: Case) -> Panel | None:
     """The panel whose verdict decided the case (a case may have had a returned one)."""
     return db.session.scalar(
         select(Panel)
-        .where(Panel.case_id == case.id, Panel.status == PanelStatus.DECIDED.value)
+        .where(Panel.case_id == case.id, CASE_PANEL, Panel.status == PanelStatus.DECIDED.value)
         .order_by(Panel.id.desc())
         .limit(1)
     )

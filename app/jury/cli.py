@@ -1,6 +1,8 @@
 """``flask jury verify-draw CASE``: check each draw of the case's panels against the public
 draw log and recompute its seats (design: Verifiable draws; docs/draws.md).
-``flask jury simulate``: how panel size and reviewer accuracy shape verdicts."""
+``flask jury simulate``: how panel size and reviewer accuracy shape verdicts.
+``flask jury load-gold``: bring the practice cases of ``gold/practice.json`` into the gold
+bank."""
 
 import click
 from flask import current_app
@@ -11,7 +13,8 @@ from app.cases.models import Case
 from app.core.extensions import db
 from app.jury.draw_check import DrawCheck, check_panel, unrecorded_seats
 from app.jury.draw_log import chain_breaks
-from app.jury.models import Panel
+from app.jury.gold.bank import load_gold_bank, practice_keys
+from app.jury.models import CASE_PANEL, Panel
 from app.jury.simulate import format_result, simulate
 
 jury_cli = AppGroup("jury", help="Crowd review: panels and their draws.")
@@ -25,7 +28,9 @@ def verify_draw_command(case_id: int) -> None:
     1 on any mismatch."""
     if db.session.get(Case, case_id) is None:
         raise click.UsageError(f"no case {case_id}")
-    panels = db.session.scalars(select(Panel).where(Panel.case_id == case_id).order_by(Panel.id))
+    panels = db.session.scalars(
+        select(Panel).where(Panel.case_id == case_id, CASE_PANEL).order_by(Panel.id)
+    )
     problems = 0
     found = False
     for panel in panels:
@@ -63,6 +68,15 @@ def _echo_draw(check: DrawCheck) -> None:
 
 def _listed(drawn: list) -> str:
     return " ".join(str(who) for who in drawn) or "(none)"
+
+
+@jury_cli.command("load-gold")
+def load_gold_command() -> None:
+    """Add the practice cases of gold/practice.json to the gold bank, or update their texts,
+    answers and categories; running it again changes nothing."""
+    added = load_gold_bank()
+    db.session.commit()
+    click.echo(f"gold bank: {added} practice cases added, {len(practice_keys())} in use")
 
 
 @jury_cli.command("simulate")

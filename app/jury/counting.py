@@ -41,7 +41,16 @@ from app.core.extensions import db
 from app.core.sweeps import in_savepoint
 from app.jury import adaptive, ballot, draw_log, drawing, reputation, webhooks
 from app.jury.adaptive import Calibrated
-from app.jury.models import Panel, PanelRule, PanelStatus, Seat, SeatStatus, Tally, Vote
+from app.jury.models import (
+    CASE_PANEL,
+    Panel,
+    PanelRule,
+    PanelStatus,
+    Seat,
+    SeatStatus,
+    Tally,
+    Vote,
+)
 from app.jury.rules import decide_from_counts
 from app.notifications.outbox import queue_for_each
 from app.orders.models import Order
@@ -79,7 +88,8 @@ def count_due_panels() -> int:
     """
     ids = db.session.scalars(
         select(Panel.id)
-        .where(Panel.status == PanelStatus.OPEN.value, has_work(clock.now()))
+        # gold panels are graded by their own sweep (app.jury.gold.grading)
+        .where(Panel.status == PanelStatus.OPEN.value, CASE_PANEL, has_work(clock.now()))
         .order_by(Panel.id)
         .limit(current_app.config["SWEEP_BATCH_SIZE"])
     ).all()

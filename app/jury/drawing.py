@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from blinker import Namespace
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, union_all
@@ -62,6 +63,11 @@ MOSTLY = 2 / 3
 EXPERT_MIN_ORDERS = 3
 # seats that still count towards a panel's balance when replacing
 HELD_SEATS = (SeatStatus.OPEN.value, SeatStatus.VOTED.value)
+
+
+# sent with the panel and the seats just filled on it, in the drawing's transaction: gold
+# seats are placed beside real ones (app.jury.gold.seats)
+seats_drawn = Namespace().signal("seats-drawn")
 
 
 @dataclass(frozen=True)
@@ -301,7 +307,7 @@ def draw_more(
     by_token = {draw_log.reviewer_token(panel.id, m.user_id): m for m in pool}
     record = _record_draw(panel, count, DrawKind(kind), by_token)
     drawn = recompute(record.snapshot, bytes.fromhex(panel.seed))
-    return _seat(panel, [by_token[token].user_id for token in drawn], record)
+    return seat_reviewers(panel, [by_token[token].user_id for token in drawn], record)
 
 
 def _record_draw(
@@ -340,7 +346,12 @@ def _record_draw(
     return record
 
 
-def _seat(panel: Panel, reviewer_ids: list[int], record: PanelDraw) -> list[Seat]:
+def seat_reviewers(
+    panel: Panel, reviewer_ids: list[int], record: PanelDraw | None = None
+) -> list[Seat]:
+    """Seat ``reviewer_ids`` on ``panel``, each with the vote window and its reminder, and
+    tell them; ``record`` is the draw that chose them (none for a gold seat, which no draw
+    chose)."""
     now = clock.now()
     vote_due_at = now + current_app.config["SEAT_VOTE_WINDOW"]
     seats = [
@@ -351,11 +362,12 @@ def _seat(panel: Panel, reviewer_ids: list[int], record: PanelDraw) -> list[Seat
             seated_at=now,
             vote_due_at=vote_due_at,
             remind_at=remind_at(now, vote_due_at),
-            draw_id=record.id,
+            draw_id=None if record is None else record.id,
         )
         for reviewer_id in reviewer_ids
     ]
     db.session.add_all(seats)
     db.session.flush()  # the seats' ids make the messages' keys and links
     notices.tell_seated(seats)
+    seats_drawn.send(panel, seats=seats)
     return seats

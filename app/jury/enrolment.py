@@ -2,15 +2,20 @@
 (design: Crowd review, Enrolment).
 
 A user who meets every requirement (``eligibility.is_eligible``) enrols as *practising*,
-answers each of the first ``PRACTICE_CASES`` practice cases once, and becomes *active* with
-at least ``PRACTICE_PASS_MARK`` correct answers. One who falls short stays practising and may
-start the practice again ``PRACTICE_RETRY_AFTER`` after the last answer.
+is given ``PRACTICE_CASES`` practice cases drawn at random from the gold bank for them
+(stored, so the set stays the same however often the page is read), answers each once, and
+becomes *active* with at least ``PRACTICE_PASS_MARK`` correct answers. One who falls short
+stays practising and may start the practice again ``PRACTICE_RETRY_AFTER`` after the last
+answer, on a fresh set drawn from the cases they have not read where the bank has enough.
+Drawn sets differ, so answers passed from one applicant to the next help little.
 
 The invariants rest on the database: one reviewer row per user (its primary key), one answer
 per user and case (a unique constraint), counters moved by ``UPDATE … SET n = n + 1`` and
 activation by a compare-and-set, so two requests at once cannot both count.
 """
 
+import random
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -26,9 +31,10 @@ from app.core.audit import record_event
 from app.core.errors import Refused
 from app.core.extensions import db
 from app.jury.eligibility import is_eligible
+from app.jury.gold.bank import draw_practice_keys, practice_keys
+from app.jury.gold.models import GoldCase, PracticeAssignment
 from app.jury.models import PracticeAnswer, Reviewer, ReviewerStatus
-from app.jury.practice import GRANT, PRACTICE_CASES, PracticeCase
-from app.jury.rules import Side
+from app.jury.practice import PracticeCase, shown
 
 
 class EnrolmentRefused(Refused):
@@ -67,8 +73,9 @@ def reviewer_of(user: User) -> Reviewer | None:
     return db.session.get(Reviewer, user.id)
 
 
-def enrol(user: User) -> Reviewer:
-    """Enrol ``user`` as a practising reviewer, or return their existing reviewer record."""
+def enrol(user: User, rng: random.Random | None = None) -> Reviewer:
+    """Enrol ``user`` as a practising reviewer with a practice set drawn by ``rng`` (by
+    default the system's), or return their existing reviewer record."""
     existing = reviewer_of(user)
     if existing is not None:
         return existing
@@ -78,16 +85,42 @@ def enrol(user: User) -> Reviewer:
     try:
         with db.session.begin_nested():
             db.session.add(reviewer)
+            db.session.flush()
+            keys = _assign_practice(user, rng or secrets.SystemRandom())
     except IntegrityError:  # a second request enrolled the same user first
         return db.session.get(Reviewer, user.id, populate_existing=True)
-    record_event(user, "reviewer.enrolled", user, after={"status": reviewer.status})
+    record_event(
+        user, "reviewer.enrolled", user, after={"status": reviewer.status, "practice": keys}
+    )
     db.session.flush()
     return reviewer
 
 
-def practice_set(user: User | None = None) -> list[PracticeCase]:
-    """The practice cases every applicant answers: the first ``PRACTICE_CASES``, in order."""
-    return list(PRACTICE_CASES[: _practice_count()])
+def _assign_practice(user: User, rng: random.Random, avoid: list[str] = ()) -> list[str]:
+    """Draw and store ``user``'s practice set; returns its keys, in order."""
+    keys = draw_practice_keys(practice_keys(), _practice_count(), rng, avoid)
+    db.session.add_all(
+        PracticeAssignment(user_id=user.id, gold_key=key, position=position)
+        for position, key in enumerate(keys)
+    )
+    db.session.flush()
+    return keys
+
+
+def _assigned(user: User) -> list[GoldCase]:
+    return list(
+        db.session.scalars(
+            select(GoldCase)
+            .join(PracticeAssignment, PracticeAssignment.gold_key == GoldCase.key)
+            .where(PracticeAssignment.user_id == user.id)
+            .order_by(PracticeAssignment.position)
+        )
+    )
+
+
+def practice_set(user: User) -> list[PracticeCase]:
+    """The practice cases drawn for ``user``, in the reader's language, in order."""
+    return [shown(gold) for gold in _assigned(user)]
 
 
 def practice_answers(user: User) -> dict[str, PracticeAnswer]:
@@ -123,17 +156,18 @@ def answer_practice(user: User, key: str, option: str) -> PracticeAnswer:
         raise EnrolmentRefused(_l("Apply to become a reviewer first."))
     if reviewer.status != ReviewerStatus.PRACTISING.value:
         raise EnrolmentRefused(_l("You have already passed the practice cases."))
-    case = next((c for c in practice_set(user) if c.key == key), None)
-    if case is None:
+    gold = next((gold for gold in _assigned(user) if gold.key == key), None)
+    if gold is None:
         raise EnrolmentRefused(_l("There is no such practice case."))
-    if option not in case.options:
+    if option not in shown(gold).options:
         raise EnrolmentRefused(_l("Choose one of the answers."), field="option")
     answer = PracticeAnswer(
         user_id=user.id,
         practice_key=key,
         option=option,
-        correct=option == case.correct,
-        truth_side=(Side.BUYER if case.correct == GRANT else Side.SELLER).value,
+        correct=option == gold.answer,
+        truth_side=gold.truth_side,
+        category=gold.category,
     )
     try:
         with db.session.begin_nested():
@@ -187,8 +221,9 @@ def may_restart_practice_at(reviewer: Reviewer):
     return last + _retry_after()
 
 
-def restart_practice(user: User) -> Reviewer:
-    """Clear the answers of a reviewer who failed the practice, once the wait is over."""
+def restart_practice(user: User, rng: random.Random | None = None) -> Reviewer:
+    """Clear the answers of a reviewer who failed the practice, once the wait is over, and
+    draw them a fresh practice set."""
     reviewer = reviewer_of(user)
     retry_at = may_restart_practice_at(reviewer) if reviewer is not None else None
     if retry_at is None:
@@ -209,6 +244,9 @@ def restart_practice(user: User) -> Reviewer:
     if changed.rowcount != 1:
         raise EnrolmentRefused(_l("Your practice changed meanwhile; please reload the page."))
     db.session.refresh(reviewer)
-    record_event(user, "reviewer.practice_restarted", user)
+    failed = [gold.key for gold in _assigned(user)]
+    db.session.execute(delete(PracticeAssignment).where(PracticeAssignment.user_id == user.id))
+    keys = _assign_practice(user, rng or secrets.SystemRandom(), failed)
+    record_event(user, "reviewer.practice_restarted", user, after={"practice": keys})
     db.session.flush()
     return reviewer

@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from app.core.forms import SiteForm
-from app.jury.practice import OPTION_LABELS, PracticeCase
+from app.jury.practice import OPTION_LABELS
 
 
 class EnrolForm(SiteForm):
@@ -25,7 +25,7 @@ class PracticeAnswerForm(SiteForm):
     )
 
 
-def practice_form(case: PracticeCase, **kwargs) -> PracticeAnswerForm:
-    """The answer form of one practice case; the prefix keeps field ids unique on a page that
-    shows several."""
-    return PracticeAnswerForm(prefix=case.key, **kwargs)
+def practice_form(key: str, **kwargs) -> PracticeAnswerForm:
+    """The answer form of the practice case ``key``; the prefix keeps field ids unique on a
+    page that shows several."""
+    return PracticeAnswerForm(prefix=key, **kwargs)

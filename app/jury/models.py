@@ -80,6 +80,9 @@ class PracticeAnswer(db.Model):
 class PanelRound(StrEnum):
     FIRST = "first"
     APPEAL = "appeal"
+    # a seat on a closed case whose right answer is known, placed like any other to
+    # calibrate its reviewer (app.jury.gold); never counted, never shown to the case's people
+    GOLD = "gold"
 
 
 class PanelRule(StrEnum):
@@ -95,16 +98,20 @@ class PanelStatus(StrEnum):
     RETURNED = "returned"  # back to the mediator: pool too small, or too few votes
 
 
+OPEN_CASE_PANEL = "status = 'open' AND round != 'gold'"
+
+
 class Panel(db.Model):
     __tablename__ = "panels"
     __table_args__ = (
-        # one panel at work per case; a case routed again after a returned panel gets another
+        # one panel at work per case; a case routed again after a returned panel gets another.
+        # Gold panels are not the case's: a closed case may have several open at once
         Index(
             "uq_panels_open_case",
             "case_id",
             unique=True,
-            sqlite_where=text("status = 'open'"),
-            postgresql_where=text("status = 'open'"),
+            sqlite_where=text(OPEN_CASE_PANEL),
+            postgresql_where=text(OPEN_CASE_PANEL),
         ),
         CheckConstraint(sql_in("round", PanelRound), name="round_known"),
         CheckConstraint(sql_in("status", PanelStatus), name="status_known"),
@@ -151,6 +158,11 @@ class Panel(db.Model):
 
     case: Mapped[Case] = relationship()
     seat_rows: Mapped[list["Seat"]] = relationship(back_populates="panel", order_by="Seat.id")
+
+
+# the panels that belong to their case's story: every one but gold panels, which the case's
+# parties, its mediator, the API, the dossier and the figures never see
+CASE_PANEL = Panel.round != PanelRound.GOLD.value
 
 
 class DrawKind(StrEnum):

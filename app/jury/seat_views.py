@@ -36,7 +36,8 @@ from app.core.extensions import db, limiter
 from app.core.forms import SiteForm, apply_error
 from app.jury import ballot, seat_files, voting
 from app.jury.draw_log import DRAW_KIND_LABELS, reviewer_token
-from app.jury.models import Panel, PanelRule, PanelStatus, Seat, SeatStatus
+from app.jury.models import CASE_PANEL, Panel, PanelRule, PanelStatus, Seat, SeatStatus
+from app.jury.outcomes import gold_grade
 from app.jury.redaction import Redactor, file_label
 from app.jury.seat_files import own_seat
 from app.jury.voting import JuryRefused
@@ -147,6 +148,7 @@ def _render_seat(seat: Seat, form: BallotForm | None = None, status: int = 200):
             recuse_form=ConfirmForm() if may_vote else None,
             results=_results_view(results, redactor.redact),
             draw_token=reviewer_token(panel.id, seat.reviewer_id),
+            gold=gold_grade(seat),
         ),
         status,
     )
@@ -330,7 +332,7 @@ def panel_outcomes(case: Case, user) -> list[SimpleNamespace]:
         return []
     panels = db.session.scalars(
         select(Panel)
-        .where(Panel.case_id == case.id, Panel.status != PanelStatus.OPEN.value)
+        .where(Panel.case_id == case.id, CASE_PANEL, Panel.status != PanelStatus.OPEN.value)
         .order_by(Panel.id)
     ).all()
     outcomes = []

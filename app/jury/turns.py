@@ -14,7 +14,7 @@ from app.cases.models import Case
 from app.cases.turns import NOBODY, Turn, Waiting
 from app.core.extensions import db
 from app.jury.appeals import sides_that_may_appeal
-from app.jury.models import Appeal, Panel, PanelRule, PanelStatus, Vote
+from app.jury.models import CASE_PANEL, Appeal, Panel, PanelRule, PanelStatus, Vote
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def panel_progress(case_ids: list[int]) -> dict[int, PanelProgress]:
     rows = db.session.execute(
         select(Panel.case_id, func.count(Vote.id), *columns)
         .outerjoin(Vote, Vote.panel_id == Panel.id)
-        .where(Panel.case_id.in_(case_ids), Panel.status == PanelStatus.OPEN.value)
+        .where(Panel.case_id.in_(case_ids), CASE_PANEL, Panel.status == PanelStatus.OPEN.value)
         .group_by(Panel.id, Panel.case_id, *columns)
     )
     return {case_id: PanelProgress(*counts) for case_id, *counts in rows}

@@ -1,8 +1,9 @@
 """Crowd review, the reviewer's side: who may apply, enrolment and the practice cases, and
 the reviewer's own record. The seats and ballots live in ``seat_views``."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -32,8 +33,11 @@ from app.jury.enrolment import (
     reviewer_of,
 )
 from app.jury.forms import EnrolForm, RestartPracticeForm, practice_form
+from app.jury.gold.bank import gold_case
+from app.jury.gold.models import GoldSource
 from app.jury.models import ReviewerStatus, Seat
-from app.jury.practice import OPTION_LABELS, practice_case
+from app.jury.outcomes import ClosedSeat, closed_seats
+from app.jury.practice import OPTION_LABELS
 from app.jury.redaction import Redactor
 from app.jury.reputation import SeatRecord, history, level
 from app.jury.turns import appeal_turns, panel_turns
@@ -44,8 +48,12 @@ bp = Blueprint("jury", __name__, url_prefix="/review")
 
 @bp.record_once
 def _add_to_the_case_page(state) -> None:
-    """A closed panel's outcome, under the decision; then how each panel was drawn."""
-    placements = (Placement("outcome", 10, "jury/_outcome.html"),)
+    """A closed panel's outcome, under the decision, then how each panel was drawn; on a
+    closed case, for staff, the way into the gold bank (``app.jury.gold.views``)."""
+    placements = (
+        Placement("outcome", 10, "jury/_outcome.html"),
+        Placement("after_closing", 90, "jury/gold/_offer.html"),
+    )
     register_case_section(state.app, CaseSection("jury", placements))
     draws = (Placement("outcome", 40, "jury/_draws.html"),)
     register_case_section(
@@ -78,7 +86,7 @@ def index():
         context.update(
             progress=progress,
             practice=[
-                (case, answers.get(case.key), practice_form(case, formdata=None))
+                (case, answers.get(case.key), practice_form(case.key, formdata=None))
                 for case in practice_set(current_user)
             ],
             restart_at=restart_at,
@@ -95,6 +103,7 @@ def index():
             accuracy=practice_accuracy(reviewer),
             standing=calibrated_standing(reviewer),
             history=_labelled(history(current_user)),
+            fallen=_fallen(closed_seats(current_user)),
         )
     return render_template("jury/index.html", **context)
 
@@ -103,13 +112,7 @@ def _labelled(records: list[SeatRecord]) -> list[SeatRecord]:
     """The reviewer's panels with their vote and the verdict in the reader's language. An
     option written before ballots had keys is the mediator's words and may name a party:
     it is redacted as on the seat page."""
-    with_words = {
-        record.case_id
-        for record in records
-        for key in (record.vote, record.verdict)
-        if key and ballot.parse(key).is_custom
-    }
-    redact = _redactors(with_words) if with_words else {}
+    redact = _redactors_for((record.case_id, (record.vote, record.verdict)) for record in records)
     return [
         replace(
             record,
@@ -119,6 +122,37 @@ def _labelled(records: list[SeatRecord]) -> list[SeatRecord]:
         )
         for record in records
     ]
+
+
+def _fallen(seats: list[ClosedSeat]) -> list[SimpleNamespace]:
+    """How each closed panel fell, its options in the reader's language (redacted as in
+    ``_labelled``)."""
+    redact = _redactors_for((seat.case_id, seat.options) for seat in seats)
+    shown = []
+    for seat in seats:
+        clean = redact.get(seat.case_id, str)
+        shown.append(
+            SimpleNamespace(
+                seat=seat,
+                counts=[(ballot.shown(key, clean), count) for key, count in seat.counts.items()],
+                vote=seat.vote and ballot.shown(seat.vote, clean),
+                verdict=seat.verdict and ballot.shown(seat.verdict, clean),
+            )
+        )
+    return shown
+
+
+def _redactors_for(
+    keys_by_case: Iterable[tuple[int, Iterable[str | None]]],
+) -> dict[int, Callable[[str], str]]:
+    """A redaction for each case one of whose ballot ``keys`` is written in words."""
+    with_words = {
+        case_id
+        for case_id, keys in keys_by_case
+        for key in keys
+        if key and ballot.parse(key).is_custom
+    }
+    return _redactors(with_words) if with_words else {}
 
 
 def _redactors(case_ids: set[int]) -> dict[int, Callable[[str], str]]:
@@ -153,10 +187,10 @@ def apply():
 @bp.post("/practice/<key>")
 @login_required
 def answer(key: str):
-    case = practice_case(key)
-    if case is None:
+    gold = gold_case(key)
+    if gold is None or gold.source != GoldSource.PRACTICE.value:
         abort(404)
-    form = practice_form(case)
+    form = practice_form(key)
     if not form.validate_on_submit():
         flash_errors(form)
         return _back()

@@ -18,6 +18,7 @@ from app.core.extensions import db
 from app.core.idempotency import sweep_idempotency_keys
 from app.execution.sweeps import sweep_obligation_reminders, sweep_obligations
 from app.jury.counting import count_due_panels
+from app.jury.gold.grading import grade_gold_seats
 from app.jury.notices import sweep_seat_reminders
 from app.mediation.escalation import sweep_escalations
 from app.mediation.reminders import sweep_question_reminders
@@ -50,6 +51,11 @@ SWEEPS: list[Sweep] = [
         id="count-panels",
         func=count_due_panels,
         seconds_setting="COUNTING_SWEEP_SECONDS",
+    ),
+    Sweep(
+        id="grade-gold-seats",
+        func=grade_gold_seats,
+        seconds_setting="GOLD_GRADING_SECONDS",
     ),
     Sweep(
         id="execution",

@@ -1,7 +1,7 @@
 """Panels drawn the real way: a pool of active reviewers, then the mediator routes the case;
 and reviewers voting on them through the real service."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -13,13 +13,22 @@ from app.core.extensions import db
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, PanelRound, Reviewer, ReviewerStatus, Seat, SeatStatus, Vote
 from app.jury.voting import cast_vote
+from app.orders.models import OrderStatus
 from tests.helpers.case_factories import make_case
-from tests.helpers.factories import make_user
+from tests.helpers.factories import make_order, make_user
 
 START = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 # the ballot of the factories' claim (a full refund of the order's ¥199.00)
 FOR_BUYER, FOR_SELLER = "grant:full_refund:19900", "reject"
 REASON = "Both timelines show the box was crushed in transit."
+
+
+def eligible_user() -> User:
+    """A user who meets every requirement to enrol as a reviewer."""
+    user = make_user(age=timedelta(days=91))
+    for _ in range(3):
+        make_order(buyer=user, status=OrderStatus.COMPLETED)
+    return user
 
 
 def make_pool(count: int) -> list[User]:

@@ -26,6 +26,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.execution.enforcement import enforce_missed_obligation
 from app.execution.models import SellingRestriction
+from app.jury.gold.models import GoldCase
 from app.jury.models import PanelDraw, Seat
 from app.mediation import services as mediation
 from app.notifications.delivery import deliver_outbox
@@ -42,6 +43,7 @@ from tests.helpers.case_factories import (
     make_case,
 )
 from tests.helpers.factories import make_order, make_reviewers, make_user
+from tests.helpers.gold import closed_panel_case
 from tests.helpers.obligations import missed_obligation
 from tests.helpers.routes import (
     CLAIM,
@@ -156,6 +158,14 @@ def disabled_webhook_endpoint(case, people) -> dict:
     names = webhook_endpoint(case, people)
     disable_endpoint(db.session.get(WebhookEndpoint, names["endpoint"]), None)
     return names
+
+
+def closed_case_for_gold(_case, _people) -> dict:
+    return {"gold_case": closed_panel_case().id}
+
+
+def practice_gold_case(_case, _people) -> dict:
+    return {"gold": db.session.scalar(select(GoldCase.id).order_by(GoldCase.id).limit(1))}
 
 
 VOTE = {"option": "0", "reason": "The courier's photo shows the box crushed on arrival."}
@@ -361,6 +371,17 @@ TABLE: dict[tuple[str, str], Row] = {
     ),
     ("jury_seats.recuse", "POST"): Row(
         None, "/review/seats/{seat}/recuse", {}, S(302, 404, 404, 404, 404, 302, 404, 404, 404, 404)
+    ),
+    # the gold bank: staff only; a closed case a panel heard is confirmed, a gold case retired
+    ("gold.index", "GET"): Row(None, "/gold-bank", None, STAFF_200),
+    ("gold.add_form", "GET"): Row(
+        None, "/gold-bank/cases/{gold_case}", None, STAFF_200, closed_case_for_gold
+    ),
+    ("gold.add", "POST"): Row(
+        None, "/gold-bank/cases/{gold_case}", {"answer": "1"}, STAFF_302, closed_case_for_gold
+    ),
+    ("gold.retire", "POST"): Row(
+        None, "/gold-bank/{gold}/retire", {}, STAFF_302, practice_gold_case
     ),
     # cases: anyone who may not view the case gets 404, reviewers included (they read the
     # anonymised seat page only); who may view it but not do this gets 403
