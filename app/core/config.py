@@ -17,6 +17,11 @@ def _env_int(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def _env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return default if value in (None, "") else float(value)
+
+
 def _env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value in (None, ""):
@@ -245,6 +250,13 @@ class Config:
     PRACTICE_RETRY_AFTER = _days("PRACTICE_RETRY_AFTER_DAYS", 7)
     PANEL_SEATS = _env_int("PANEL_SEATS", 17)
     PANEL_MAJORITY = _env_int("PANEL_MAJORITY", 9)
+    # "adaptive": seats drawn in waves, the verdict when the leader's posterior reaches the
+    # confidence; at the cap or the deadline the majority rule decides (docs/simulator.md)
+    PANEL_RULE = _env_choice("PANEL_RULE", "majority", ("majority", "adaptive"))
+    ADAPTIVE_FIRST_WAVE = _env_int("ADAPTIVE_FIRST_WAVE", 5)
+    ADAPTIVE_WAVE = _env_int("ADAPTIVE_WAVE", 4)
+    ADAPTIVE_CAP = _env_int("ADAPTIVE_CAP", 31)
+    ADAPTIVE_CONFIDENCE = _env_float("ADAPTIVE_CONFIDENCE", 0.99)
     APPEAL_PANEL_SEATS = _env_int("APPEAL_PANEL_SEATS", 35)
     APPEAL_PANEL_MAJORITY = _env_int("APPEAL_PANEL_MAJORITY", 18)
     # who hears the appeal of a default judgment or a mediator's decision: a fresh appeal
