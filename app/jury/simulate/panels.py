@@ -58,10 +58,10 @@ VOTE, EXPIRY = 0, 1
 class _Panel:
     """One panel: its seats, the events still to come, and the votes counted so far."""
 
-    def __init__(self, sitting: Sitting, seats: int, majority: int, opened: float):
+    def __init__(self, sitting: Sitting, seats: int, opened: float):
         self.sitting = sitting
         self.options = list(sitting.case.scenario.sides)
-        self.seats, self.majority, self.opened = seats, majority, opened
+        self.seats, self.opened = seats, opened
         self.deadline = opened + sitting.timing.deadline_hours
         self.counts = dict.fromkeys(self.options, 0)
         self.events: list[tuple[float, int, int, int]] = []  # (time, seat, kind, reviewer)
@@ -110,9 +110,9 @@ class _Panel:
             return None
         time, seat, kind, reviewer = heapq.heappop(self.events)
         happened = [(seat, kind, reviewer)]
-        while kind == EXPIRY and self.events and self.events[0][:1] == (time,):
-            _time, seat, other_kind, reviewer = heapq.heappop(self.events)
-            happened.append((seat, other_kind, reviewer))
+        while kind == EXPIRY and self.events and self.events[0][::2] == (time, EXPIRY):
+            _time, seat, _kind, reviewer = heapq.heappop(self.events)
+            happened.append((seat, EXPIRY, reviewer))
         return time, happened
 
     def vote(self, seat: int, reviewer: int) -> WeighedVote:
@@ -207,7 +207,7 @@ class MajorityRule:
             raise ValueError("need 0 < majority <= seats")
 
     def run(self, sitting: Sitting, opened: float = 0.0) -> Outcome:
-        panel = _Panel(sitting, self.seats, self.majority, opened)
+        panel = _Panel(sitting, self.seats, opened)
         panel.draw(self.seats, opened)
         return _sit(panel, _Counting(self.majority))
 
@@ -231,7 +231,7 @@ class AdaptiveRule:
         return self.cap // 2 + 1
 
     def run(self, sitting: Sitting) -> Outcome:
-        panel = _Panel(sitting, self.cap, self.majority, 0.0)
+        panel = _Panel(sitting, self.cap, 0.0)
         panel.draw(self.first_wave, 0.0)
         return _sit(panel, _AdaptiveCounting(self, panel))
 
