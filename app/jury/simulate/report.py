@@ -1,4 +1,6 @@
-"""The simulator's figures as the operator reads them: one rule, or several side by side."""
+"""The simulator's figures as the operator reads them: one rule, or several side by side.
+Shares are given to a hundredth of a per cent: at 20,000 cases their standard error is
+about 0.07 points near 99 %, and a target is not met by rounding."""
 
 from app.jury.simulate.panels import AdaptiveRule, KlerosRule, MajorityRule
 from app.jury.simulate.reviewers import Scenario
@@ -46,13 +48,13 @@ def format_result(rule: Rule, scenario: Scenario, result: Result) -> str:
         [
             f"{result.cases} cases, {describe_rule(rule)}",
             describe_scenario(scenario),
-            f"  correct verdicts:   {result.correct_rate:.1%}",
-            f"  undecided:          {result.undecided_rate:.1%}",
+            f"  correct verdicts:   {result.correct_rate:.2%}",
+            f"  undecided:          {result.undecided_rate:.2%}",
             f"  mean votes used:    {result.mean_votes_used:.2f}",
             f"  P90 votes used:     {result.p90_votes_used}",
             f"  hours to verdict:   {_hours(result.mean_hours)} mean, "
             f"{_hours(result.p90_hours)} P90",
-            f"  changed by leaning: {result.changed_by_leaning:.1%}",
+            f"  changed by leaning: {result.changed_by_leaning:.2%}",
         ]
     )
 
@@ -67,12 +69,12 @@ def format_comparison(
         "  ".join(
             [
                 f"{name:<{width}}",
-                f"{result.correct_rate:>{len(COLUMNS[0])}.1%}",
-                f"{result.undecided_rate:>{len(COLUMNS[1])}.1%}",
+                f"{result.correct_rate:>{len(COLUMNS[0])}.2%}",
+                f"{result.undecided_rate:>{len(COLUMNS[1])}.2%}",
                 f"{result.mean_votes_used:>{len(COLUMNS[2])}.2f}",
                 f"{result.p90_votes_used:>{len(COLUMNS[3])}}",
                 f"{_hours(result.mean_hours):>{len(COLUMNS[4])}}",
-                f"{result.changed_by_leaning:>{len(COLUMNS[5])}.1%}",
+                f"{result.changed_by_leaning:>{len(COLUMNS[5])}.2%}",
             ]
         )
         for (name, _rule), result in zip(named_rules, results, strict=True)
