@@ -71,6 +71,15 @@ def test_better_reviewers_give_more_right_verdicts_with_fewer_votes():
     assert stronger.mean_votes_used < weaker.mean_votes_used
 
 
+def test_weighing_votes_by_accuracy_pays_when_accuracies_spread():
+    """The same mean accuracy, spread 0.55 to 0.85 and known: the adaptive rule leans on
+    the strong reviewers and needs about three votes fewer; the majority rule, weighing
+    every vote alike, gains nothing like it."""
+    equal, spread = run(ADAPTIVE), run(ADAPTIVE, Scenario(spread=0.15))
+    assert spread.mean_votes_used < equal.mean_votes_used - 1.5
+    assert abs(run(XIANYU, Scenario(spread=0.15)).mean_votes_used - run(XIANYU).mean_votes_used) < 1
+
+
 def test_a_higher_confidence_buys_right_verdicts_with_votes():
     looser = run(AdaptiveRule(5, 4, 31, 0.9), cases=1000)
     stricter = run(AdaptiveRule(5, 4, 31, 0.995), cases=1000)
