@@ -31,6 +31,10 @@ SIDES = {FOR_BUYER: Side.BUYER, FOR_SELLER: Side.SELLER}
 def adaptive(app, monkeypatch):
     monkeypatch.setitem(current_app.config, "PANEL_RULE", "adaptive")
     monkeypatch.setitem(current_app.config, "ADAPTIVE_CONFIDENCE", 0.99)
+    # small waves, so that a few votes show each step (the defaults are chosen in the
+    # simulator, docs/simulator.md)
+    for name, value in {"ADAPTIVE_FIRST_WAVE": 5, "ADAPTIVE_WAVE": 4, "ADAPTIVE_CAP": 31}.items():
+        monkeypatch.setitem(current_app.config, name, value)
     clock.freeze(START)
 
 
@@ -63,7 +67,7 @@ def test_an_adaptive_panel_opens_its_first_wave_and_records_its_rule(adaptive):
     progress = str(panel_progress([panel.case_id])[panel.case_id].in_words)
     assert progress == (
         "1 vote cast. The panel decides as soon as the reviewers' agreement is strong "
-        "enough, with up to 31 reviewers."
+        f"enough, with up to {config['ADAPTIVE_CAP']} reviewers."
     )
 
 
@@ -269,6 +273,8 @@ def vote_for_seller(seat) -> None:
 def test_an_appeal_panel_may_grow_larger_and_must_be_surer(adaptive):
     first, appeal = panel_size(PanelRound.FIRST), panel_size(PanelRound.APPEAL)
     assert (first.seats, first.majority, first.first_draw, first.confidence) == (31, 16, 5, 0.99)
-    assert (appeal.seats, appeal.majority, appeal.first_draw) == (35, 18, 5)
+    cap = current_app.config["APPEAL_ADAPTIVE_CAP"]
+    assert cap > first.seats
+    assert (appeal.seats, appeal.majority, appeal.first_draw) == (cap, cap // 2 + 1, 5)
     assert appeal.confidence == current_app.config["APPEAL_ADAPTIVE_CONFIDENCE"] == 0.995
     assert appeal.rule is first.rule is PanelRule.ADAPTIVE

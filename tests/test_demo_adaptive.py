@@ -1,5 +1,6 @@
-"""The demo's case decided by a panel that sized itself: two waves, eight votes, the
-verdict when the posterior reached the confidence; the case page says how it decided."""
+"""The demo's case decided by a panel that sized itself on a ballot of final offers: a second
+wave drawn, the verdict for the buyer's request when the posterior reached the confidence,
+before every seat voted; the case page says how it decided."""
 
 from sqlalchemy import select
 
@@ -8,6 +9,8 @@ from app.core.extensions import db
 from app.demo import DEMO_PASSWORD
 from app.demo.cases import seed_cases
 from app.demo.marketplace import seed_marketplace
+from app.jury import ballot
+from app.jury.ballot import Stance
 from app.jury.models import Panel, PanelRule, PanelStatus, Tally
 from tests.helpers.pages import login, page
 
@@ -21,8 +24,18 @@ def test_the_demo_has_a_case_decided_by_an_adaptive_panel(app, client, tmp_path,
     panel = db.session.scalar(select(Panel).where(Panel.rule == PanelRule.ADAPTIVE.value))
     tally = db.session.scalar(select(Tally).where(Tally.panel_id == panel.id))
     assert panel.status == PanelStatus.DECIDED.value
-    assert (panel.waves, panel.seats_drawn) == (1, 9)
-    assert tally.votes_cast == 8 and tally.verdict == panel.options[0]
+    config = app.config
+    assert (panel.waves, panel.seats_drawn) == (
+        1,
+        config["ADAPTIVE_FIRST_WAVE"] + config["ADAPTIVE_WAVE"],
+    )
+    assert [ballot.parse(key).stance for key in panel.options] == [
+        Stance.OFFER,
+        Stance.OFFER,
+        Stance.REJECT,
+    ]
+    assert tally.verdict == panel.options[0]  # the buyer's request
+    assert config["ADAPTIVE_FIRST_WAVE"] < tally.votes_cast < panel.seats_drawn
     assert tally.posterior[tally.verdict] >= panel.confidence
     case = panel.case
     assert case.state == CaseState.DECIDED.value

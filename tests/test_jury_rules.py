@@ -12,6 +12,7 @@ from app.jury import calibration
 from app.jury.calibration import Record, Tally
 from app.jury.rules import (
     Accuracy,
+    Evidence,
     Side,
     WeighedVote,
     adaptive_verdict,
@@ -134,3 +135,22 @@ def test_the_interval_holds_the_mean_and_narrows_with_answers():
     wide = high - low
     low2, high2 = calibration.beta_interval(Tally(70, 100), 0.7)
     assert low < 0.7 < high and low2 < 0.7 < high2 and high2 - low2 < wide
+
+
+@given(vote_lists)
+def test_evidence_grown_vote_by_vote_is_the_posterior_of_every_vote(cast):
+    evidence = Evidence(FOUR)
+    for count, vote in enumerate(cast, start=1):
+        evidence.add(vote)
+        assert evidence.posterior() == posterior(cast[:count], FOUR)
+
+
+@given(vote_lists, st.lists(st.builds(Accuracy, st.floats(0.3, 1.0), st.floats(0.3, 1.0))))
+def test_open_seats_are_weighed_exactly_as_the_votes_they_could_cast(cast, pending):
+    """``could_still_decide`` adds the open seats' log-chances without making votes of
+    them; it answers as the verdicts of those votes cast would."""
+    cast_alike = any(
+        adaptive_verdict(cast + [WeighedVote(option, a) for a in pending], FOUR, 0.95) == option
+        for option in FOUR
+    )
+    assert could_still_decide(cast, pending, FOUR, 0.95) is cast_alike

@@ -23,6 +23,7 @@ The posterior is a sum of logarithms added with ``math.fsum``, which is exactly 
 same votes give the same posterior in any order.
 """
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -81,37 +82,75 @@ def decide_from_counts(counts: Mapping[str, int], majority: int, at_deadline: bo
 # The adaptive rule ------------------------------------------------------------------------
 
 
+class Evidence:
+    """The log-likelihood of each option of a ballot (``sides``' keys, in ballot order) being
+    the right one, one term per vote: the posterior's running sums. A count can grow one vote
+    at a time (the simulator adds each vote as it arrives) and gives exactly what counting
+    every vote afresh gives."""
+
+    def __init__(self, sides: Mapping[str, Side], votes: Iterable[WeighedVote] = ()):
+        if len(sides) < 2:
+            raise ValueError("a ballot needs at least two options")
+        self.sides = dict(sides)
+        self._ballot = tuple(self.sides.items())
+        self._ranks = {option: rank for rank, option in enumerate(self.sides)}
+        self._terms: list[list[float]] = [[] for _ in self._ballot]
+        for vote in votes:
+            self.add(vote)
+
+    def add(self, vote: WeighedVote) -> None:
+        for terms, term in zip(
+            self._terms, self._log_chances(vote.option, vote.accuracy), strict=True
+        ):
+            terms.append(term)
+
+    def posterior(self, pending: list[tuple[float, ...]] = ()) -> dict[str, float]:
+        """The posterior, with the log-chances of ``pending`` votes added to the votes'."""
+        log_likelihood = [
+            math.fsum([*terms, *(chances[truth] for chances in pending)])
+            for truth, terms in enumerate(self._terms)
+        ]
+        top = max(log_likelihood)
+        weights = [math.exp(value - top) for value in log_likelihood]
+        total = math.fsum(weights)
+        return {option: weight / total for option, weight in zip(self.sides, weights, strict=True)}
+
+    def verdict(self, confidence: float, pending: list[tuple[float, ...]] = ()) -> str | None:
+        """The option whose posterior has reached ``confidence``, or None while undecided."""
+        if not 0.5 <= confidence < 1:
+            raise ValueError("the confidence is a probability of at least one half, below one")
+        probabilities = self.posterior(pending)
+        ranks = self._ranks
+        leader = max(probabilities, key=lambda option: (probabilities[option], -ranks[option]))
+        return leader if probabilities[leader] >= confidence else None
+
+    def could_decide_with(self, pending: Iterable[Accuracy], confidence: float) -> bool:
+        """Whether seats still open (their reviewers' accuracies in ``pending``) could yet
+        give a verdict: True if, were each of them to vote for the same option, some option
+        would reach ``confidence``."""
+        pending = list(pending)
+        return any(
+            self.verdict(confidence, [self._log_chances(option, a) for a in pending]) == option
+            for option in self.sides
+        )
+
+    def _log_chances(self, option: str, accuracy: Accuracy) -> tuple[float, ...]:
+        if option not in self.sides:
+            raise ValueError(f"{option!r} is not on the ballot")
+        return _log_chances(option, accuracy, self._ballot)
+
+
 def posterior(votes: Iterable[WeighedVote], sides: Mapping[str, Side]) -> dict[str, float]:
     """The probability that each option of the ballot (``sides``' keys, in ballot order) is
     the right one, given ``votes``."""
-    options = list(sides)
-    others = len(options) - 1
-    if others < 1:
-        raise ValueError("a ballot needs at least two options")
-    terms: dict[str, list[float]] = {option: [] for option in options}
-    for vote in votes:
-        if vote.option not in sides:
-            raise ValueError(f"{vote.option!r} is not on the ballot")
-        for truth in options:
-            right = _bounded(vote.accuracy.on(sides[truth]), len(options))
-            chance = right if vote.option == truth else (1 - right) / others
-            terms[truth].append(math.log(chance))
-    log_likelihood = {option: math.fsum(terms[option]) for option in options}
-    top = max(log_likelihood.values())
-    weights = {option: math.exp(value - top) for option, value in log_likelihood.items()}
-    total = math.fsum(weights.values())
-    return {option: weight / total for option, weight in weights.items()}
+    return Evidence(sides, votes).posterior()
 
 
 def adaptive_verdict(
     votes: Iterable[WeighedVote], sides: Mapping[str, Side], confidence: float
 ) -> str | None:
     """The option whose posterior has reached ``confidence``, or None while undecided."""
-    if not 0.5 <= confidence < 1:
-        raise ValueError("the confidence is a probability of at least one half, below one")
-    probabilities = posterior(votes, sides)
-    leader = max(probabilities, key=lambda option: (probabilities[option], -_rank(sides, option)))
-    return leader if probabilities[leader] >= confidence else None
+    return Evidence(sides, votes).verdict(confidence)
 
 
 def could_still_decide(
@@ -124,16 +163,7 @@ def could_still_decide(
     give a verdict: True if, were each of them to vote for the same option, some option
     would reach ``confidence``. The counting sweep draws the next wave when they could not.
     """
-    pending = list(pending)
-    return any(
-        adaptive_verdict(
-            [*votes, *(WeighedVote(option, accuracy) for accuracy in pending)],
-            sides,
-            confidence,
-        )
-        == option
-        for option in sides
-    )
+    return Evidence(sides, votes).could_decide_with(pending, confidence)
 
 
 def margin_for(accuracy: float, confidence: float) -> int:
@@ -151,5 +181,16 @@ def _bounded(accuracy: float, options: int) -> float:
     return min(MAX_ACCURACY, max(1 / options, accuracy))
 
 
-def _rank(sides: Mapping[str, Side], option: str) -> int:
-    return list(sides).index(option)
+@functools.lru_cache(maxsize=4096)
+def _log_chances(
+    option: str, accuracy: Accuracy, ballot: tuple[tuple[str, Side], ...]
+) -> tuple[float, ...]:
+    """The logarithm of the chance of a vote for ``option`` were each option of the
+    ``ballot`` the right one (in ballot order). Cached: a panel's reviewers vote on the same
+    ballot again and again."""
+    options = len(ballot)
+    chances = []
+    for truth, side in ballot:
+        right = _bounded(accuracy.on(side), options)
+        chances.append(math.log(right if option == truth else (1 - right) / (options - 1)))
+    return tuple(chances)
