@@ -154,3 +154,28 @@ def test_open_seats_are_weighed_exactly_as_the_votes_they_could_cast(cast, pendi
         for option in FOUR
     )
     assert could_still_decide(cast, pending, FOUR, 0.95) is cast_alike
+
+
+def test_a_wave_is_drawn_when_half_the_open_seats_could_not_decide():
+    from app.jury.rules import Evidence, needs_wave
+
+    cast = votes("grant", 2)
+    open_seats = [Accuracy.even(0.7)] * 7
+    # four of seven (the first half, rounded up) for "grant" make a lead of six: enough
+    assert not needs_wave(cast, open_seats, TWO, 0.99)
+    # with six open, the first three make a lead of five: not enough, so draw more
+    assert needs_wave(cast, open_seats[:6], TWO, 0.99)
+    assert Evidence(TWO, cast).needs_wave([], 0.99)
+
+
+def test_at_the_cap_or_deadline_the_option_most_likely_right_wins_with_enough_votes():
+    from app.jury.rules import fallback_verdict
+
+    # three seller-leaning votes for "reject" weigh less than two balanced ones for "grant"
+    leaning = Accuracy(buyer=0.55, seller=0.85)
+    cast = [WeighedVote("reject", leaning)] * 3 + votes("grant", 2, 0.8)
+    probabilities = posterior(cast, TWO)
+    assert probabilities["grant"] > probabilities["reject"]
+    assert fallback_verdict(probabilities, votes_cast=5, majority=5) == "grant"
+    assert fallback_verdict(probabilities, votes_cast=4, majority=5) is None  # too few cast
+    assert fallback_verdict({"grant": 0.5, "reject": 0.5}, votes_cast=9, majority=5) is None

@@ -9,7 +9,7 @@ import statistics
 
 import pytest
 
-from app.jury.rules import margin_for
+from app.jury.rules import Side, margin_for
 from app.jury.simulate.cases import simulated_case
 from app.jury.simulate.panels import AdaptiveRule, KlerosRule, MajorityRule, Sitting, Timing
 from app.jury.simulate.report import COLUMNS
@@ -123,6 +123,27 @@ def test_gold_answers_replace_the_known_accuracies_by_shrunk_estimates():
     # true accuracies about half way, the rest is the pool's mean
     slope = statistics.covariance(true, counted) / statistics.variance(true)
     assert 0.35 < slope < 0.65
+
+
+def test_estimates_learn_from_each_verdict_as_the_track_record_does():
+    world = build_pool(Scenario(spread=0.15, gold=20), seed=2).biased
+    before = world.counted[0]
+    world.learn([(0, "option 1")] * 30, "option 1", Side.BUYER)
+    assert world.counted[0].buyer > before.buyer  # thirty agreements on the buyer's side
+    assert world.counted[0].seller == before.seller
+    world.learn([(0, "option 2")] * 30, "option 1", Side.BUYER)
+    assert world.counted[0].buyer < before.buyer + 0.5 * (1 - before.buyer)
+    known = build_pool(Scenario(spread=0.15), seed=2).biased
+    known.learn([(0, "option 1")], "option 1", Side.BUYER)  # known accuracies stay known
+    assert known.counted[0] == known.true[0]
+
+
+def test_learning_from_verdicts_brings_gold_estimates_towards_the_known_accuracies():
+    cases, rule = 3000, AdaptiveRule(7, 6, 41, 0.99)
+    [known] = simulate([rule], Scenario(spread=0.15), cases, seed=4)
+    [estimated] = simulate([rule], Scenario(spread=0.15, gold=20), cases, seed=4)
+    [equal] = simulate([rule], Scenario(), cases, seed=4)
+    assert known.mean_votes_used < estimated.mean_votes_used < equal.mean_votes_used
 
 
 def test_close_cases_cost_right_verdicts():

@@ -4,11 +4,12 @@ docs/adaptive-panels.md).
 The counting sweep weighs each committed vote by its reviewer's calibrated accuracy on each
 side (``app.jury.track_record``, as the record stands when the sweep counts) and asks the
 adaptive rule (``app.jury.rules``) whether the leading option's posterior has reached the
-panel's confidence. While it has not and the seats still open could not get it there
-whatever they vote, the sweep opens the next wave of ``ADAPTIVE_WAVE`` seats, never beyond
-the panel's cap, by compare-and-set on the panel's wave count, so two sweeps at once open
-one wave. At the cap with every seat voted, or at the deadline, the majority of the cap
-decides as on a majority panel.
+panel's confidence. While it has not and the first half of the seats still open could not
+get it there whatever they vote (``rules.needs_wave``), the sweep opens the next wave of
+``ADAPTIVE_WAVE`` seats, never beyond the panel's cap, by compare-and-set on the panel's wave
+count, so two sweeps at once open one wave. At the cap with every seat voted, or at the
+deadline, the option most likely right wins if the majority of the cap voted
+(``rules.fallback_verdict``); otherwise the case returns to the mediator.
 """
 
 from collections.abc import Callable, Iterable
@@ -22,7 +23,7 @@ from app.core.audit import record_event
 from app.core.extensions import db
 from app.jury import ballot, drawing
 from app.jury.models import DrawKind, Panel, PanelStatus, Seat, SeatStatus
-from app.jury.rules import Accuracy, WeighedVote, adaptive_verdict, could_still_decide, posterior
+from app.jury.rules import Accuracy, WeighedVote, adaptive_verdict, needs_wave, posterior
 from app.jury.track_record import TrackRecords, case_categories, track_records
 
 # each reviewer's accuracy for a case: (case id, reviewer ids) → accuracy by reviewer id
@@ -80,13 +81,14 @@ def open_wave_if_stuck(panel: Panel, count: AdaptiveCount, calibrated: Calibrate
     if panel.seats_drawn >= panel.seats:
         return 0
     pending_ids = db.session.scalars(
-        select(Seat.reviewer_id).where(
-            Seat.panel_id == panel.id, Seat.status == SeatStatus.OPEN.value
-        )
+        select(Seat.reviewer_id)
+        .where(Seat.panel_id == panel.id, Seat.status == SeatStatus.OPEN.value)
+        .order_by(Seat.id)
     ).all()
     pending = calibrated(panel.case_id, pending_ids)
     sides = ballot.sides(panel.options)
-    if could_still_decide(count.weighed, pending.values(), sides, panel.confidence):
+    in_seat_order = [pending[reviewer_id] for reviewer_id in pending_ids]
+    if not needs_wave(count.weighed, in_seat_order, sides, panel.confidence):
         return 0
     return len(draw_wave(panel))
 

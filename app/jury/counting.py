@@ -51,7 +51,7 @@ from app.jury.models import (
     Tally,
     Vote,
 )
-from app.jury.rules import decide_from_counts
+from app.jury.rules import decide_from_counts, fallback_verdict
 from app.notifications.outbox import queue_for_each
 from app.orders.models import Order
 
@@ -207,11 +207,11 @@ def _count_adaptive(
     at_deadline: bool,
     calibrated: Calibrated,
 ) -> bool:
-    """The adaptive rule until the cap is voted out or the deadline, then the majority."""
+    """The adaptive rule until the cap is voted out or the deadline, then its fallback."""
     weighed = adaptive.weigh(panel, ballots, calibrated)
     verdict = weighed.verdict
     if verdict is None and (at_deadline or adaptive.at_cap(panel, ballots)):
-        verdict = decide_from_counts(counts, panel.majority, at_deadline=True)
+        verdict = fallback_verdict(weighed.posterior, len(ballots), panel.majority)
         if verdict is None:
             return_to_mediator(panel, counts, weighed.posterior)
             return True

@@ -134,6 +134,13 @@ class Evidence:
             for option in self.sides
         )
 
+    def needs_wave(self, pending: list[Accuracy], confidence: float) -> bool:
+        """Whether to draw the next wave: when the first half (rounded up) of the seats
+        still open, in the order they were seated, could not give a verdict even all voting
+        alike. On a close panel about half the open seats' votes go each way, so waiting for
+        every one of them before drawing more would spend the deadline for nothing."""
+        return not self.could_decide_with(pending[: (len(pending) + 1) // 2], confidence)
+
     def _log_chances(self, option: str, accuracy: Accuracy) -> tuple[float, ...]:
         if option not in self.sides:
             raise ValueError(f"{option!r} is not on the ballot")
@@ -164,6 +171,32 @@ def could_still_decide(
     would reach ``confidence``. The counting sweep draws the next wave when they could not.
     """
     return Evidence(sides, votes).could_decide_with(pending, confidence)
+
+
+def needs_wave(
+    votes: list[WeighedVote],
+    pending: list[Accuracy],
+    sides: Mapping[str, Side],
+    confidence: float,
+) -> bool:
+    """``Evidence.needs_wave`` for ``votes`` cast and the open seats' ``pending`` accuracies
+    in the order seated: the counting sweep draws the next wave when it says so."""
+    return Evidence(sides, votes).needs_wave(pending, confidence)
+
+
+def fallback_verdict(
+    probabilities: Mapping[str, float], votes_cast: int, majority: int
+) -> str | None:
+    """An adaptive panel at its cap with every seat voted, or at its deadline, without a
+    verdict: the option most likely right wins if at least ``majority`` votes were cast and
+    it leads alone (the majority rule's deadline, with the votes weighed rather than
+    counted, so a known leaning stays discounted); otherwise none, and the case returns to
+    the mediator."""
+    if votes_cast < majority:
+        return None
+    best = max(probabilities.values())
+    leaders = [option for option, probability in probabilities.items() if probability == best]
+    return leaders[0] if len(leaders) == 1 else None
 
 
 def margin_for(accuracy: float, confidence: float) -> int:

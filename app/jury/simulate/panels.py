@@ -4,10 +4,11 @@ counting sweep's decision after each vote, with the rules of ``app.jury.rules`` 
 * ``MajorityRule`` (Xianyu's 17/9, Taobao's 31/16): every seat drawn at once; an option
   with ``majority`` votes wins; at the deadline the sole leader wins if at least
   ``majority`` votes were cast (``decide_from_counts``).
-* ``AdaptiveRule``: ``first_wave`` seats, then ``wave`` more whenever the seats still open
-  could not give a verdict (``could_still_decide``), up to ``cap``; the verdict falls when
-  the leader's posterior reaches ``confidence`` (``adaptive_verdict``); the majority rule
-  with ``cap // 2 + 1`` decides at the cap or the deadline.
+* ``AdaptiveRule``: ``first_wave`` seats, then ``wave`` more whenever the first half of the
+  seats still open could not give a verdict (``needs_wave``), up to ``cap``; the verdict
+  falls when the leader's posterior reaches ``confidence`` (``adaptive_verdict``); at the cap
+  or the deadline the option most likely right wins if ``cap // 2 + 1`` votes were cast
+  (``fallback_verdict``).
 * ``KlerosRule``: 3 seats, majority 2; the losing side appeals to a fresh panel of 2n + 1
   seats (7, 15, 31), at most three times: always when the verdict was wrong, with
   probability ``appeal_if_right`` when it was right. An appeal opens as the verdict falls.
@@ -20,7 +21,7 @@ Seats unvoted after the vote window are replaced in at most ``replacement_rounds
 import heapq
 from dataclasses import dataclass, field
 
-from app.jury.rules import Evidence, WeighedVote, decide_from_counts
+from app.jury.rules import Evidence, WeighedVote, decide_from_counts, fallback_verdict
 from app.jury.simulate.cases import MAX_APPEALS, SimulatedCase
 from app.jury.simulate.reviewers import SELLER, World, chance_right
 
@@ -48,6 +49,7 @@ class Sitting:
     leanings: list[str]
     timing: Timing
     seated: set[int] = field(default_factory=set)  # nobody sits twice on a case
+    ballots: list[tuple[int, str]] = field(default_factory=list)  # (reviewer, option) cast
     next_seat: int = 0
     next_candidate: int = 0
 
@@ -127,6 +129,7 @@ class _Panel:
             others = [option for option in self.options if option != right]
             option = others[int(draw.wrong * len(others))]
         self.counts[option] += 1
+        self.sitting.ballots.append((reviewer, option))
         return WeighedVote(option, world.counted[reviewer])
 
     def expire(self, seats: list[int], now: float) -> None:
@@ -186,12 +189,16 @@ class _AdaptiveCounting(_Counting):
         self.evidence.add(vote)
 
     def verdict(self, panel: _Panel, at_deadline: bool) -> str | None:
-        return self.evidence.verdict(self.rule.confidence) or super().verdict(panel, at_deadline)
+        verdict = self.evidence.verdict(self.rule.confidence)
+        if verdict is not None or not (at_deadline or panel.votes_cast >= self.rule.cap):
+            return verdict
+        return fallback_verdict(self.evidence.posterior(), panel.votes_cast, self.majority)
 
     def top_up(self, panel: _Panel, now: float) -> None:
-        """Draw waves while the seats open could not give a verdict, up to the cap."""
+        """Draw waves while the seats open are not enough (``Evidence.needs_wave``), up to
+        the cap."""
         counted = panel.sitting.world.counted
-        while panel.live < self.rule.cap and not self.evidence.could_decide_with(
+        while panel.live < self.rule.cap and self.evidence.needs_wave(
             [counted[reviewer] for reviewer in panel.open.values()], self.rule.confidence
         ):
             panel.draw(min(self.rule.wave, self.rule.cap - panel.live), now)

@@ -10,7 +10,9 @@ The rest are balanced. A reviewer's true accuracy is kept within [0, 1].
 
 The counting weighs each vote by what it knows of its reviewer: the true accuracies, or,
 with ``gold`` answers per reviewer, the estimate ``app.jury.calibration`` makes from them
-(a Beta posterior per side, shrunk towards the reviewer's leaning group and the pool).
+(a Beta posterior per side, shrunk towards the reviewer's leaning group and the pool), and,
+as the product's track record does, from their agreement with each verdict as the cases are
+decided one after another (``World.learn``).
 
 Every reviewer is built twice from the same random numbers: as the scenario says, and with
 the bias off (a *world* each), so a case can be counted in both and any verdict that
@@ -78,10 +80,27 @@ class Scenario:
 @dataclass(frozen=True)
 class World:
     """The pool's reviewers as the votes come from them (``true``) and as the counting
-    weighs them (``counted``), index by index."""
+    weighs them (``counted``), index by index; with gold answers, each reviewer's record
+    and the prior their estimate is shrunk towards, which ``learn`` updates."""
 
     true: list[Accuracy]
     counted: list[Accuracy]
+    records: list[Record] | None = None
+    priors: list[Accuracy] | None = None
+
+    def learn(self, ballots: list[tuple[int, str]], verdict: str, side: Side) -> None:
+        """Count each vote of a decided case into its reviewer's record as the track record
+        does (agreement with the verdict, on the verdict's side) and estimate them again;
+        nothing when accuracies are known."""
+        if self.records is None or self.priors is None:
+            return
+        for reviewer, option in ballots:
+            answer = Tally(right=float(option == verdict), answered=1.0)
+            record = self.records[reviewer] + (
+                Record(buyer=answer) if side is Side.BUYER else Record(seller=answer)
+            )
+            self.records[reviewer] = record
+            self.counted[reviewer] = calibration.estimate(record, self.priors[reviewer])
 
 
 @dataclass(frozen=True)
@@ -154,11 +173,11 @@ def _world(scenario: Scenario, reviewers: list[_Reviewer], bias: float) -> World
         )
         for leaning in (SELLER, BALANCED)
     }
+    priors = [groups[reviewer.leaning] for reviewer in reviewers]
     counted = [
-        calibration.estimate(record, groups[reviewer.leaning])
-        for record, reviewer in zip(records, reviewers, strict=True)
+        calibration.estimate(record, prior) for record, prior in zip(records, priors, strict=True)
     ]
-    return World(true=true, counted=counted)
+    return World(true=true, counted=counted, records=records, priors=priors)
 
 
 def _true_accuracy(reviewer: _Reviewer, bias: float) -> Accuracy:

@@ -12,7 +12,7 @@ from app.jury.simulate.panels import (
     Sitting,
     Timing,
 )
-from app.jury.simulate.reviewers import Scenario, build_pool
+from app.jury.simulate.reviewers import Scenario, World, build_pool
 
 Rule = MajorityRule | AdaptiveRule | KlerosRule
 
@@ -38,19 +38,31 @@ def simulate(
     if cases < 1:
         raise ValueError("simulate at least one case")
     timing = timing or Timing()
-    pool = build_pool(scenario, seed)
+    # each rule learns from its own verdicts, so each has a pool of its own (the same
+    # reviewers: the pool depends on the seed alone)
+    pools = [build_pool(scenario, seed) for _ in rules]
     runs = [_Run() for _ in rules]
     for number in range(cases):
         case = simulated_case(scenario, seed, number)
-        for rule, run in zip(rules, runs, strict=True):
-            outcome = rule.run(Sitting(case, pool.biased, pool.leanings, timing))
+        for rule, run, pool in zip(rules, runs, pools, strict=True):
+            outcome = _sit(rule, case, pool.biased, pool.leanings, timing)
             unbiased = (
-                rule.run(Sitting(case, pool.unbiased, pool.leanings, timing))
+                _sit(rule, case, pool.unbiased, pool.leanings, timing)
                 if scenario.biased
                 else outcome
             )
             run.add(case, outcome, changed=unbiased.verdict != outcome.verdict)
     return [run.result() for run in runs]
+
+
+def _sit(rule: Rule, case: SimulatedCase, world: World, leanings: list[str], timing: Timing):
+    """The rule's outcome for the case in ``world``, whose reviewers then learn from it."""
+    sitting = Sitting(case, world, leanings, timing)
+    outcome = rule.run(sitting)
+    if outcome.verdict is not None:
+        verdict = list(case.scenario.sides)[outcome.verdict]
+        world.learn(sitting.ballots, verdict, case.scenario.sides[verdict])
+    return outcome
 
 
 class _Run:
