@@ -72,6 +72,28 @@ def test_the_seller_appeals_a_default_judgment_from_the_case_page(client):
     assert f'action="/cases/{case.id}/appeal#' not in html
 
 
+def test_under_the_adaptive_rule_the_appeal_panel_is_up_to_its_cap(client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PANEL_RULE", "adaptive")
+    monkeypatch.setitem(app.config, "APPEAL_ADAPTIVE_CAP", 51)
+    monkeypatch.setitem(app.config, "ADAPTIVE_FIRST_WAVE", 5)
+    case = make_case("awaiting_seller")
+    clock.advance(current_app.config["SELLER_RESPONSE_WINDOW"] + timedelta(minutes=1))
+    sweep_case_deadlines()
+    make_pool(5)
+    login_with_token(client, case.seller)
+
+    raw = page(client, f"/cases/{case.id}")
+    html = markup.unescape(raw)
+    assert "A panel of up to 51 reviewers decides the case again. Its verdict is final." in html
+    token = appeal_token(raw, case.id)
+    asked = client.post(
+        f"/cases/{case.id}/appeal",
+        data={"reason": REASON, "csrf_token": token},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "A fresh panel of up to 51 reviewers decides it again." in markup.unescape(asked)
+
+
 def test_the_winner_is_offered_no_appeal(client):
     case = make_case("decided", settlement=REJECTED)
     login_with_token(client, case.seller)

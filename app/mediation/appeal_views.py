@@ -3,7 +3,7 @@ it, and for everyone who may view the case, the appeal made and what came of it.
 
 from types import SimpleNamespace
 
-from flask import Blueprint, current_app, flash
+from flask import Blueprint, flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -17,7 +17,8 @@ from app.cases.page import back_to, render_case, require, viewable_case
 from app.core.confirm import Confirmation, confirmed_action
 from app.core.forms import SiteForm
 from app.jury.appeals import can_appeal, case_appeal
-from app.jury.models import Appeal, AppealHearing
+from app.jury.drawing import panel_size
+from app.jury.models import Appeal, AppealHearing, PanelRound, PanelRule
 from app.jury.voting import REASON_MAX_CHARS, JuryRefused, checked_reason
 from app.mediation import appeals
 from app.mediation.section import APPEAL_FORM
@@ -48,7 +49,8 @@ def appeal_offer(case: Case, posted: AppealForm | None = None) -> SimpleNamespac
         form=posted or AppealForm(formdata=None),
         of_panel=case.decision_kind == DecisionKind.PANEL.value,
         to_mediator=appeals.heard_by(case) is AppealHearing.MEDIATOR,
-        seats=current_app.config["APPEAL_PANEL_SEATS"],
+        seats=panel_size(PanelRound.APPEAL).seats,
+        sizes_itself=panel_size(PanelRound.APPEAL).rule is PanelRule.ADAPTIVE,
         either_side=len(losing_sides(case)) == 2,
         deadline_at=case.deadline_at,
     )
@@ -110,10 +112,13 @@ def _appeal_confirmation(case: Case, to_mediator: bool) -> Confirmation:
     if to_mediator:
         heard = _("A second mediator, who has not handled the case before, decides it again.")
     else:
-        heard = _(
-            "A fresh panel of %(seats)d reviewers decides it again.",
-            seats=current_app.config["APPEAL_PANEL_SEATS"],
-        )
+        size = panel_size(PanelRound.APPEAL)
+        if size.rule is PanelRule.ADAPTIVE:
+            heard = _(
+                "A fresh panel of up to %(seats)d reviewers decides it again.", seats=size.seats
+            )
+        else:
+            heard = _("A fresh panel of %(seats)d reviewers decides it again.", seats=size.seats)
     return ask(
         case,
         _("Appeal the decision of case #%(id)d?", id=case.id),
