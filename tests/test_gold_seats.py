@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from app.analytics.facts import refresh_case_facts
-from app.analytics.panels import votes_used
+from app.analytics.panels import by_rule, votes_used
 from app.analytics.scope import Scope
 from app.core import clock
 from app.core.extensions import db
@@ -23,6 +23,7 @@ from app.jury.gold.seats import eligible_gold_cases, offer_gold_seats, place_gol
 from app.jury.models import (
     Panel,
     PanelRound,
+    PanelRule,
     PanelStatus,
     PracticeAnswer,
     Reviewer,
@@ -269,7 +270,11 @@ def test_gold_panels_never_show_on_the_case_or_in_the_figures(client):
     for person in (case.buyer, case.seller, case.mediator):
         outcomes = panel_outcomes(case, person)
         assert [outcome.round for outcome in outcomes] == [PanelRound.FIRST.value]
-    assert votes_used(Scope(date(2000, 1, 1), date(2100, 1, 1))).panels == 1
+    every_day = Scope(date(2000, 1, 1), date(2100, 1, 1))
+    assert votes_used(every_day).panels == 1
+    assert {rule: figures.decided for rule, figures in by_rule(every_day).items()} == {
+        PanelRule.MAJORITY.value: 1
+    }
     login(client, case.buyer)
     html = page(client, f"/cases/{case.id}")
     assert html.count('class="panel-outcome"') == 1

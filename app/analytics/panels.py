@@ -101,7 +101,7 @@ def by_rule(scope: Scope) -> dict[str, RuleFigures]:
         )
         .join(Tally, Tally.panel_id == Panel.id)
         .join(CaseFact, CaseFact.case_id == Panel.case_id)
-        .where(*scope.cases())
+        .where(*scope.cases(), CASE_PANEL)
         .group_by(Panel.rule)
     )
     return {
