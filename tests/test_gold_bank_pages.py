@@ -43,7 +43,7 @@ def test_another_mediator_confirms_a_closed_case_as_gold_in_two_steps(client):
     html = page(client, f"/gold-bank/cases/{case.id}")
     assert 'value="1" checked' in html or 'checked id="answer-1"' in html  # the verdict
     token = csrf_token_from(html)
-    url = f"/gold-bank/cases/{case.id}"
+    url = f"/gold-bank/cases/{case.id}/add"
     asked = client.post(url, data={"csrf_token": token, "answer": "0"})
     assert is_confirmation(asked)
     assert "Decide for the buyer" in asked.get_data(as_text=True)
@@ -66,7 +66,7 @@ def test_another_mediator_confirms_a_closed_case_as_gold_in_two_steps(client):
 def test_a_post_without_its_token_adds_nothing(client):
     case = closed_panel_case()
     login_with_token(client, staff())
-    response = client.post(f"/gold-bank/cases/{case.id}", data={"answer": "1"})
+    response = client.post(f"/gold-bank/cases/{case.id}/add", data={"answer": "1"})
     assert response.status_code == 400
     assert db.session.scalar(select(GoldCase).where(GoldCase.case_id == case.id)) is None
 
@@ -79,7 +79,9 @@ def test_the_cases_own_mediator_may_not_confirm_it(client):
     assert "Another mediator must confirm your own case as clear-cut." in html
     assert 'name="answer"' not in html
     token = csrf_token_from(html)
-    response = client.post(f"/gold-bank/cases/{case.id}", data={"csrf_token": token, "answer": "1"})
+    response = client.post(
+        f"/gold-bank/cases/{case.id}/add", data={"csrf_token": token, "answer": "1"}
+    )
     assert response.status_code == 400
     assert "Another mediator must confirm" in response.get_data(as_text=True)
     assert db.session.scalar(select(GoldCase).where(GoldCase.case_id == case.id)) is None
@@ -92,7 +94,9 @@ def test_only_a_closed_case_a_panel_heard_may_join(client, state):
     html = page(client, f"/gold-bank/cases/{case.id}")
     assert "can join the gold bank" in html
     token = csrf_token_from(html)
-    response = client.post(f"/gold-bank/cases/{case.id}", data={"csrf_token": token, "answer": "0"})
+    response = client.post(
+        f"/gold-bank/cases/{case.id}/add", data={"csrf_token": token, "answer": "0"}
+    )
     assert response.status_code == 400
     assert db.session.scalar(select(GoldCase).where(GoldCase.case_id == case.id)) is None
 

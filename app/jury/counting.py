@@ -219,8 +219,11 @@ def _count_adaptive(
         give_verdict(panel, counts, verdict, ballots, weighed.posterior)
         return True
     replace_seats(panel)
-    adaptive.open_wave_if_stuck(panel, weighed, calibrated)
-    adaptive.mark_counted(panel, len(ballots))
+    # the wave is decided once per vote counted: a second sweep that waited for this
+    # panel's lock finds its votes weighed already (PostgreSQL reloads the locked row)
+    if len(ballots) > panel.counted_votes:
+        adaptive.open_wave_if_stuck(panel, weighed, calibrated)
+        adaptive.mark_counted(panel, len(ballots))
     return False
 
 

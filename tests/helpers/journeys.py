@@ -87,11 +87,22 @@ def case_id_of(page) -> int:
     return int(match.group(1))
 
 
+def order_on_page(person, order_id: str, pages: int = 5):
+    """The link to ``order_id`` on *My orders*, turning the list's pages until it shows (the
+    journeys' orders fill more than one)."""
+    for number in range(1, pages + 1):
+        page = person.go(f"/orders?page={number}")
+        link = page.get_by_role("link", name=order_id)
+        if link.count():
+            return link
+    raise AssertionError(f"{order_id} is on none of the first {pages} pages of My orders")
+
+
 def open_case(buyer, order_id: str, description: str, photo=None, remedy="full_refund") -> int:
     """My orders → the order → Open a case → past the assistant's questions to the claim
     form; returns the new case's id."""
-    page = buyer.go("/orders")
-    page.get_by_role("link", name=order_id).click()
+    order_on_page(buyer, order_id).click()
+    page = buyer.page
     page.locator("a[href$='/assistant']").click()
     page.locator("a[href$='/case/new']").click()
     page.select_option("#claim_type", "not_as_described")

@@ -378,7 +378,7 @@ TABLE: dict[tuple[str, str], Row] = {
         None, "/gold-bank/cases/{gold_case}", None, STAFF_200, closed_case_for_gold
     ),
     ("gold.add", "POST"): Row(
-        None, "/gold-bank/cases/{gold_case}", {"answer": "1"}, STAFF_302, closed_case_for_gold
+        None, "/gold-bank/cases/{gold_case}/add", {"answer": "1"}, STAFF_302, closed_case_for_gold
     ),
     ("gold.retire", "POST"): Row(
         None, "/gold-bank/{gold}/retire", {}, STAFF_302, practice_gold_case

@@ -110,7 +110,7 @@ def _render_add(case: Case, form: GoldAnswerForm | None = None, status: int = 20
     ), status
 
 
-@bp.post("/cases/<int:case_id>")
+@bp.post("/cases/<int:case_id>/add")
 @staff_required
 def add(case_id: int):
     case = _case(case_id)
