@@ -16,8 +16,9 @@ from app.jury.rules import (
     Side,
     WeighedVote,
     adaptive_verdict,
-    could_still_decide,
+    fallback_verdict,
     margin_for,
+    needs_wave,
     posterior,
 )
 
@@ -90,10 +91,10 @@ def test_more_options_need_more_agreement_to_be_sure_of_none_less():
     assert four > 0.25 and two > 0.5 and four / 0.25 > two / 0.5
 
 
-def test_a_wave_is_needed_only_when_the_open_seats_could_not_decide():
-    cast = votes("grant", 2) + votes("reject", 2)
-    assert not could_still_decide(cast, [Accuracy.even(0.7)] * 5, TWO, 0.99)
-    assert could_still_decide(cast, [Accuracy.even(0.7)] * 6, TWO, 0.99)
+def test_open_seats_could_decide_only_if_enough_of_them_agreeing_reach_the_confidence():
+    evidence = Evidence(TWO, votes("grant", 2) + votes("reject", 2))
+    assert not evidence.could_decide_with([Accuracy.even(0.7)] * 5, 0.99)
+    assert evidence.could_decide_with([Accuracy.even(0.7)] * 6, 0.99)
 
 
 def test_ballots_need_two_options_and_votes_on_them():
@@ -147,17 +148,16 @@ def test_evidence_grown_vote_by_vote_is_the_posterior_of_every_vote(cast):
 
 @given(vote_lists, st.lists(st.builds(Accuracy, st.floats(0.3, 1.0), st.floats(0.3, 1.0))))
 def test_open_seats_are_weighed_exactly_as_the_votes_they_could_cast(cast, pending):
-    """``could_still_decide`` adds the open seats' log-chances without making votes of
+    """``could_decide_with`` adds the open seats' log-chances without making votes of
     them; it answers as the verdicts of those votes cast would."""
     cast_alike = any(
         adaptive_verdict(cast + [WeighedVote(option, a) for a in pending], FOUR, 0.95) == option
         for option in FOUR
     )
-    assert could_still_decide(cast, pending, FOUR, 0.95) is cast_alike
+    assert Evidence(FOUR, cast).could_decide_with(pending, 0.95) is cast_alike
 
 
 def test_a_wave_is_drawn_when_half_the_open_seats_could_not_decide():
-    from app.jury.rules import Evidence, needs_wave
 
     cast = votes("grant", 2)
     open_seats = [Accuracy.even(0.7)] * 7
@@ -169,8 +169,6 @@ def test_a_wave_is_drawn_when_half_the_open_seats_could_not_decide():
 
 
 def test_at_the_cap_or_deadline_the_option_most_likely_right_wins_with_enough_votes():
-    from app.jury.rules import fallback_verdict
-
     # three seller-leaning votes for "reject" weigh less than two balanced ones for "grant"
     leaning = Accuracy(buyer=0.55, seller=0.85)
     cast = [WeighedVote("reject", leaning)] * 3 + votes("grant", 2, 0.8)

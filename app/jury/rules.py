@@ -160,19 +160,6 @@ def adaptive_verdict(
     return Evidence(sides, votes).verdict(confidence)
 
 
-def could_still_decide(
-    votes: list[WeighedVote],
-    pending: Iterable[Accuracy],
-    sides: Mapping[str, Side],
-    confidence: float,
-) -> bool:
-    """Whether the seats still open (their reviewers' accuracies in ``pending``) could yet
-    give a verdict: True if, were each of them to vote for the same option, some option
-    would reach ``confidence``. The counting sweep draws the next wave when they could not.
-    """
-    return Evidence(sides, votes).could_decide_with(pending, confidence)
-
-
 def needs_wave(
     votes: list[WeighedVote],
     pending: list[Accuracy],
