@@ -24,7 +24,7 @@ from tests.helpers.journeys import (
     posting_to,
     to_mediation,
 )
-from tests.helpers.servers import free_port, serve_web, wait_until_up
+from tests.helpers.servers import same_site_with
 
 pytestmark = pytest.mark.browser
 
@@ -45,10 +45,7 @@ TEXTS = {
 @pytest.fixture(scope="module")
 def adaptive_site(site, tmp_path_factory):
     """The same site and database, served with PANEL_RULE=adaptive."""
-    logs = tmp_path_factory.mktemp("adaptive-site")
-    port = free_port()
-    env = site.environment | {
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+    settings = {
         "PANEL_RULE": "adaptive",
         # small waves, so that a journey sees a wave drawn after a handful of votes
         "ADAPTIVE_FIRST_WAVE": "5",
@@ -58,13 +55,8 @@ def adaptive_site(site, tmp_path_factory):
         # above what one vote of the surest reviewer could reach alone)
         "ADAPTIVE_CONFIDENCE": "0.95",
     }
-    server = serve_web(env, port, logs / "web.log")
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/login", [server], logs)
-        yield type(site)(f"http://127.0.0.1:{port}", site.db_path, env)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with same_site_with(site, tmp_path_factory.mktemp("adaptive-site"), settings) as adaptive:
+        yield adaptive
 
 
 def open_seats(site, case_id: int) -> list[tuple[int, str]]:

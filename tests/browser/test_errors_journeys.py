@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.helpers.servers import free_port, serve_web, wait_until_up
+from tests.helpers.servers import same_site_with
 
 PHONE = {"width": 390, "height": 844}
 ZH = "zh-CN"
@@ -20,20 +20,9 @@ ZH = "zh-CN"
 def limited_site(site, tmp_path_factory):
     """The same site and database, served with small rate limits: three votes in three
     minutes per reviewer's address."""
-    logs = tmp_path_factory.mktemp("limited-site")
-    port = free_port()
-    env = site.environment | {
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        "RATELIMIT_ENABLED": "1",
-        "VOTE_RATE_LIMIT": "2 per 3 minutes",
-    }
-    server = serve_web(env, port, logs / "web.log")
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/login", [server], logs)
-        yield type(site)(f"http://127.0.0.1:{port}", site.db_path, env)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    settings = {"RATELIMIT_ENABLED": "1", "VOTE_RATE_LIMIT": "2 per 3 minutes"}
+    with same_site_with(site, tmp_path_factory.mktemp("limited-site"), settings) as limited:
+        yield limited
 
 
 def open_seat(site) -> tuple[int, str]:

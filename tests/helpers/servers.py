@@ -36,6 +36,21 @@ def serve_web(env: dict[str, str], port: int, log_path: Path) -> subprocess.Pope
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
+@contextmanager
+def same_site_with(site, logs: Path, settings: dict[str, str]):
+    """The journeys' ``site`` (its database and scheduler) served by a second web server
+    whose configuration adds ``settings``; yields that site as the journeys read it."""
+    port = free_port()
+    env = site.environment | {"PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", **settings}
+    server = serve_web(env, port, logs / "web.log")
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/login", [server], logs)
+        yield type(site)(f"http://127.0.0.1:{port}", site.db_path, env)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def wait_until_up(url: str, processes, logs: Path, timeout: float = 30) -> None:
     """Poll ``url`` until it answers 200; fail with the logs if a process exits first."""
     end = time.monotonic() + timeout
