@@ -113,6 +113,18 @@ class Site:
                 raise AssertionError(f"no mail to {address} with {path}")
             time.sleep(0.3)
 
+    def wait_for_outbox_drained(self, timeout: float = 120) -> None:
+        """Wait until the scheduler has delivered the demo's notices: a journey starts on a
+        site whose sweeps have caught up, as a site that has been running would be."""
+        end = time.monotonic() + timeout
+        while self.sql(
+            "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND failed_at IS NULL"
+            " AND channel IN ('inbox', 'email')"
+        )[0][0]:
+            if time.monotonic() > end:
+                raise AssertionError("the scheduler did not deliver the demo's notices")
+            time.sleep(0.5)
+
     def wait_for_state(self, case_id: int, *states: str, timeout: float = 25) -> str:
         """Poll until the scheduler has moved the case into one of ``states``."""
         end = time.monotonic() + timeout
@@ -175,7 +187,9 @@ def site(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(url + "/login", processes, base)
-        yield Site(url, db_path, env)
+        site = Site(url, db_path, env)
+        site.wait_for_outbox_drained()
+        yield site
     finally:
         for process in processes:
             process.terminate()

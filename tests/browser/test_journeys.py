@@ -69,7 +69,7 @@ def answer_proposal(party, case_id: int, answer: str) -> None:
     confirm(page)
 
 
-def open_seat_from_inbox(reviewer, case_id: int, seat_id: int, timeout: float = 25):
+def open_seat_from_inbox(reviewer, case_id: int, seat_id: int, timeout: float = 60):
     """The reviewer finds the seat's notice in the inbox (once the scheduler delivered it)
     and opens it."""
     end = time.monotonic() + timeout
@@ -78,7 +78,13 @@ def open_seat_from_inbox(reviewer, case_id: int, seat_id: int, timeout: float = 
         notice = page.locator("article.inbox-item", has_text=f"reviewer panel: case #{case_id}")
         if notice.count():
             break
-        assert time.monotonic() < end, "the seat's notice never reached the inbox"
+        assert time.monotonic() < end, "the seat's notice never reached the inbox: " + repr(
+            reviewer.site.sql(
+                "SELECT channel, subject, sent_at, attempts, last_error FROM outbox_messages"
+                " WHERE idempotency_key LIKE ?",
+                (f"seat-{seat_id}:%",),
+            )
+        )
         time.sleep(0.5)
     expect_text(page, "Read the case and vote by")
     reviewer.shot("4-reviewer-inbox")
