@@ -4,9 +4,12 @@ and dossiers read the bucket."""
 
 import hashlib
 import io
+import subprocess
+import sys
 import urllib.request
 import zipfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -224,3 +227,24 @@ def test_a_dossier_is_made_from_the_bucket_and_downloaded(app, client, s3_bucket
         copied = archive.read("files/buyer/001-box.jpg")
     assert copied == object_store().read_bytes(photo.stored_name)
     assert files_on_disk(evidence_dir) == []
+
+
+def test_the_default_store_never_loads_boto3(tmp_path):
+    """boto3 and botocore cost a web worker some 20 MB; only S3 needs them."""
+    script = (
+        "import sys\n"
+        "from app import create_app\n"
+        "app = create_app({'CONFIG_NAME': 'testing', 'EVIDENCE_DIR': sys.argv[1]})\n"
+        "with app.test_request_context():\n"
+        "    from app.core.storage import object_store\n"
+        "    object_store()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert result.stdout.strip() == "[]"
