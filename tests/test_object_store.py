@@ -13,18 +13,22 @@ from pathlib import Path
 
 import pytest
 
+from app.auth.models import Role
 from app.cases.cli import evidence_cli
 from app.cases.evidence import NewEvidence, add_evidence
+from app.cases.files.pdf_pages import pages_folder_name
 from app.cases.models import EvidenceKind
+from app.cases.releases import decide_release
 from app.core import clock
 from app.core.extensions import db
 from app.core.storage import object_store
 from app.core.storage.s3 import S3Store
-from tests.helpers import hostile
+from tests.helpers import hostile, pdfs
 from tests.helpers.case_factories import jpeg_bytes, make_case
 from tests.helpers.factories import make_case_row, make_user
 from tests.helpers.object_store import s3_client
 from tests.helpers.pages import csrf_token_from, login, login_with_token, reload
+from tests.helpers.panel_rows import make_panel, seat_for
 
 
 @pytest.fixture(autouse=True)
@@ -248,3 +252,30 @@ def test_the_default_store_never_loads_boto3(tmp_path):
         cwd=Path(__file__).resolve().parents[1],
     )
     assert result.stdout.strip() == "[]"
+
+
+# --- what reviewers see ---------------------------------------------------------------------
+
+
+def test_a_released_pdf_is_drawn_into_the_bucket_and_its_pages_served_from_there(
+    app, client, s3_bucket, evidence_dir
+):
+    case = make_case_row(state="panel", mediator=make_user(roles=(Role.MEDIATOR,)))
+    reviewer = make_user(name="Reviewer Rosa")
+    seat = seat_for(make_panel(case), reviewer)
+    upload = io.BytesIO(pdfs.document())
+    pdf = add_evidence(
+        case, case.seller, NewEvidence(EvidenceKind.PDF, upload=upload, filename="bill.pdf")
+    )
+    decide_release(pdf, case.mediator, True)
+    login(client, reviewer)
+
+    html = client.get(f"/review/seats/{seat.id}").get_data(as_text=True)
+
+    folder = pages_folder_name(pdf.stored_name)
+    pages = [f"{folder}/page-{n}.png" for n in (1, 2, 3)]
+    assert set(bucket_names(app, s3_bucket)) == {pdf.stored_name, f"{folder}/manifest.json", *pages}
+    assert f"/review/seats/{seat.id}/evidence/{pdf.id}/pages/3" in html
+    response = client.get(f"/review/seats/{seat.id}/evidence/{pdf.id}/pages/2")
+    assert response.status_code == 200 and response.data == object_store().read_bytes(pages[1])
+    assert files_on_disk(evidence_dir) == []  # the PDF's local copy and the drawing are gone
