@@ -234,7 +234,7 @@ def test_a_dossier_is_made_from_the_bucket_and_downloaded(app, client, s3_bucket
 
 
 def test_the_default_store_never_loads_boto3(tmp_path):
-    """boto3 and botocore cost a web worker some 20 MB; only S3 needs them."""
+    """boto3 and an S3 client cost a web worker about 25 MB; only S3 needs them."""
     script = (
         "import sys\n"
         "from app import create_app\n"

@@ -1,10 +1,9 @@
 """What every store does, and what the stores share: names, hashes, streamed responses."""
 
-from __future__ import annotations
-
 import hashlib
 import tempfile
 import unicodedata
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -30,38 +29,40 @@ class StoredObject:
     modified_at: datetime  # UTC
 
 
-class ObjectStore:
+class ObjectStore(ABC):
     """What every store does. Reading a name that is not there raises ``FileNotFoundError``;
     a name that would lead outside the store raises ``ValueError`` (``check_name``)."""
 
+    @abstractmethod
     def place(self, name: str, source: Path) -> None:
         """Move the finished local file ``source`` into the store as ``name``, whole or
         not at all (replacing any object of that name); ``source`` is gone afterwards."""
-        raise NotImplementedError
 
+    @abstractmethod
     def open(self, name: str) -> BinaryIO:
-        raise NotImplementedError
+        """``name``'s bytes, to read from the start."""
 
+    @abstractmethod
     def exists(self, name: str) -> bool:
-        raise NotImplementedError
+        """Whether the store holds ``name``."""
 
+    @abstractmethod
     def delete(self, name: str) -> None:
         """Remove ``name``; one already gone is not an error."""
-        raise NotImplementedError
 
+    @abstractmethod
     def listing(self) -> Iterator[StoredObject]:
         """Every stored object, never the scratch files of work in progress."""
-        raise NotImplementedError
 
+    @abstractmethod
     def local_copy(self, name: str) -> AbstractContextManager[Path]:
         """A local file holding ``name``'s bytes, for tools that need a path (PDFium), valid
         inside the ``with`` block."""
-        raise NotImplementedError
 
+    @abstractmethod
     def serve(self, name: str, content_type: str, download_name: str, *, inline: bool):
         """A response streaming ``name``, answering conditional and Range requests; None if
         there is no such object."""
-        raise NotImplementedError
 
     def signed_url(
         self, name: str, content_type: str, download_name: str, *, inline: bool

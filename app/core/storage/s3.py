@@ -1,6 +1,7 @@
 """The S3 store: objects in a bucket of any S3-compatible service (AWS S3, SeaweedFS, MinIO,
-Ceph), under an optional key prefix. Imported only when ``STORAGE_BACKEND=s3``: boto3 costs a
-web worker some 20 MB it does not need otherwise.
+Ceph), under an optional key prefix. Imported only when ``STORAGE_BACKEND=s3``: boto3 and a
+client cost a web worker about 25 MB (10 to import, 15 for the client) it needs for nothing
+else.
 
 Each object carries the SHA-256 of its bytes in its metadata (``x-amz-meta-sha256``), so a
 copy is recognised without reading it again (``flask evidence migrate``). Objects are written
