@@ -15,7 +15,7 @@ from app.core.storage.migration import migrate
 from app.core.storage.s3 import S3Store, s3_store
 from tests.helpers import hostile
 from tests.helpers.factories import make_case_row
-from tests.helpers.object_store import new_bucket, s3_client, s3_settings
+from tests.helpers.object_store import stored_keys
 from tests.helpers.pages import login
 
 
@@ -36,19 +36,16 @@ def add_photo(case, size=(60, 40)):
     return entry
 
 
-def switch_to_bucket(app, monkeypatch, s3_endpoint, folder) -> str:
+@pytest.fixture
+def switch_to_bucket(request, app, monkeypatch):
     """This node now writes to a bucket and reads the old folder where the bucket lacks a
     file, as every node does during the move."""
-    bucket = new_bucket(s3_endpoint)
-    for key, value in s3_settings(s3_endpoint, bucket).items():
-        monkeypatch.setitem(app.config, key, value)
-    monkeypatch.setitem(app.config, "STORAGE_FALLBACK_DIR", str(folder))
-    return bucket
 
+    def switch(folder) -> None:
+        request.getfixturevalue("s3_bucket")
+        monkeypatch.setitem(app.config, "STORAGE_FALLBACK_DIR", str(folder))
 
-def bucket_names(app, bucket: str) -> set[str]:
-    listing = s3_client(app.config["S3_ENDPOINT_URL"]).list_objects_v2(Bucket=bucket)
-    return {item["Key"] for item in listing.get("Contents", [])}
+    return switch
 
 
 def local_names(folder) -> set[str]:
@@ -56,12 +53,12 @@ def local_names(folder) -> set[str]:
 
 
 def test_during_the_move_files_still_in_the_folder_are_served(
-    app, client, old_folder, s3_endpoint, monkeypatch
+    app, client, old_folder, switch_to_bucket, monkeypatch
 ):
     case = make_case_row()
     entry = add_photo(case)
     original = (old_folder / entry.stored_name).read_bytes()
-    switch_to_bucket(app, monkeypatch, s3_endpoint, old_folder)
+    switch_to_bucket(old_folder)
     monkeypatch.setitem(app.config, "EVIDENCE_DOWNLOADS", "signed")  # no URL for a local file
     login(client, case.buyer)
 
@@ -71,19 +68,19 @@ def test_during_the_move_files_still_in_the_folder_are_served(
 
 
 def test_migrate_copies_everything_then_finds_nothing_left_to_copy(
-    app, old_folder, s3_endpoint, monkeypatch
+    app, old_folder, switch_to_bucket, monkeypatch
 ):
     case = make_case_row()
     add_photo(case)
     add_photo(case, (80, 50))
-    bucket = switch_to_bucket(app, monkeypatch, s3_endpoint, old_folder)
+    switch_to_bucket(old_folder)
     runner = app.test_cli_runner()
 
     first = runner.invoke(evidence_cli, ["migrate"])
 
     assert first.exit_code == 0, first.output
     assert "migrated: 4 files (4 copied, 0 already there) checked" in first.output
-    assert bucket_names(app, bucket) == local_names(old_folder)
+    assert stored_keys(app.config) == local_names(old_folder)
     uploads = []
     monkeypatch.setattr(S3Store, "copy_in", lambda *args: uploads.append(args))
     second = runner.invoke(evidence_cli, ["migrate"])
@@ -94,10 +91,10 @@ def test_migrate_copies_everything_then_finds_nothing_left_to_copy(
     assert runner.invoke(evidence_cli, ["verify"]).exit_code == 0
 
 
-def test_nothing_uploaded_during_the_move_is_lost(app, old_folder, s3_endpoint, monkeypatch):
+def test_nothing_uploaded_during_the_move_is_lost(app, old_folder, switch_to_bucket, monkeypatch):
     case = make_case_row()
     before = add_photo(case)
-    bucket = switch_to_bucket(app, monkeypatch, s3_endpoint, old_folder)
+    switch_to_bucket(old_folder)
     during: list = []
 
     def upload_meanwhile(_name: str) -> None:
@@ -108,7 +105,7 @@ def test_nothing_uploaded_during_the_move_is_lost(app, old_folder, s3_endpoint, 
 
     assert report.problems == [] and report.copied == 2
     new = during[0]
-    assert {new.stored_name, new.thumbnail_name} <= bucket_names(app, bucket)
+    assert {new.stored_name, new.thumbnail_name} <= stored_keys(app.config)
     assert not (old_folder / new.stored_name).exists()
     monkeypatch.setitem(app.config, "STORAGE_FALLBACK_DIR", "")
     for entry in (before, new):
@@ -117,11 +114,11 @@ def test_nothing_uploaded_during_the_move_is_lost(app, old_folder, s3_endpoint, 
 
 
 def test_a_file_an_old_node_wrote_after_the_run_is_copied_by_the_next(
-    app, old_folder, s3_endpoint, monkeypatch
+    app, old_folder, switch_to_bucket, monkeypatch
 ):
     case = make_case_row()
     add_photo(case)
-    switch_to_bucket(app, monkeypatch, s3_endpoint, old_folder)
+    switch_to_bucket(old_folder)
     assert app.test_cli_runner().invoke(evidence_cli, ["migrate"]).exit_code == 0
     with monkeypatch.context() as old_node:
         old_node.setitem(app.config, "STORAGE_BACKEND", "local")
@@ -134,10 +131,10 @@ def test_a_file_an_old_node_wrote_after_the_run_is_copied_by_the_next(
     assert object_store().sha256(late.stored_name) == late.content_sha256
 
 
-def test_a_copy_that_does_not_match_is_reported(app, old_folder, s3_endpoint, monkeypatch):
+def test_a_copy_that_does_not_match_is_reported(app, old_folder, switch_to_bucket, monkeypatch):
     case = make_case_row()
     entry = add_photo(case)
-    switch_to_bucket(app, monkeypatch, s3_endpoint, old_folder)
+    switch_to_bucket(old_folder)
     real_copy_in = S3Store.copy_in
 
     def corrupting_copy_in(store, name, source, sha256):

@@ -26,7 +26,7 @@ from app.core.storage.s3 import S3Store
 from tests.helpers import hostile, pdfs
 from tests.helpers.case_factories import jpeg_bytes, make_case
 from tests.helpers.factories import make_case_row, make_user
-from tests.helpers.object_store import s3_client
+from tests.helpers.object_store import s3_client, stored_keys
 from tests.helpers.pages import csrf_token_from, login, login_with_token, reload
 from tests.helpers.panel_rows import make_panel, seat_for
 
@@ -35,11 +35,6 @@ from tests.helpers.panel_rows import make_panel, seat_for
 def evidence_dir(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(tmp_path))
     return tmp_path
-
-
-def bucket_names(app, bucket: str) -> list[str]:
-    listing = s3_client(app.config["S3_ENDPOINT_URL"]).list_objects_v2(Bucket=bucket)
-    return sorted(item["Key"] for item in listing.get("Contents", []))
 
 
 def files_on_disk(folder) -> list[str]:
@@ -73,7 +68,7 @@ def test_an_upload_through_the_form_lands_in_the_bucket_and_not_on_disk(
 
     assert response.status_code == 302
     entry = reload(case).evidence[-1]
-    assert bucket_names(app, s3_bucket) == sorted([entry.stored_name, entry.thumbnail_name])
+    assert stored_keys(app.config) == {entry.stored_name, entry.thumbnail_name}
     assert files_on_disk(evidence_dir) == []  # scratch files gone too
     assert object_store().sha256(entry.stored_name) == entry.content_sha256
 
@@ -86,7 +81,7 @@ def test_a_refused_upload_leaves_nothing_in_the_bucket(app, client, s3_bucket, e
     response = client.post(f"/cases/{case.id}/evidence", data=data)
 
     assert response.status_code == 400
-    assert bucket_names(app, s3_bucket) == []
+    assert stored_keys(app.config) == set()
     assert files_on_disk(evidence_dir) == []
 
 
@@ -200,7 +195,8 @@ def test_verify_finds_a_missing_and_a_changed_object(app, s3_bucket):
 
     object_store().delete(missing.stored_name)
     client = s3_client(app.config["S3_ENDPOINT_URL"])
-    client.put_object(Bucket=s3_bucket, Key=changed.stored_name, Body=b"\xff\xd8\xffchanged")
+    key = app.config["S3_PREFIX"] + changed.stored_name
+    client.put_object(Bucket=s3_bucket, Key=key, Body=b"\xff\xd8\xffchanged")
     result = runner.invoke(evidence_cli, ["verify"])
 
     assert result.exit_code == 1
@@ -274,7 +270,7 @@ def test_a_released_pdf_is_drawn_into_the_bucket_and_its_pages_served_from_there
 
     folder = pages_folder_name(pdf.stored_name)
     pages = [f"{folder}/page-{n}.png" for n in (1, 2, 3)]
-    assert set(bucket_names(app, s3_bucket)) == {pdf.stored_name, f"{folder}/manifest.json", *pages}
+    assert stored_keys(app.config) == {pdf.stored_name, f"{folder}/manifest.json", *pages}
     assert f"/review/seats/{seat.id}/evidence/{pdf.id}/pages/3" in html
     response = client.get(f"/review/seats/{seat.id}/evidence/{pdf.id}/pages/2")
     assert response.status_code == 200 and response.data == object_store().read_bytes(pages[1])

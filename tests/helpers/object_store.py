@@ -3,9 +3,13 @@
 
 ``seaweedfs_server(directory)`` starts one on free ports and yields its S3 endpoint URL
 (``http://127.0.0.1:port``) once a bucket can be written; the server and every process it
-started are killed when the ``with`` block ends. The session fixture ``s3_endpoint`` starts
-one per test run (about ten seconds); ``s3_bucket`` gives a test a bucket of its own and
-switches the app's evidence store to it. Any access key works.
+started are killed when the ``with`` block ends. Any access key works.
+
+The session fixture ``s3_endpoint`` starts one per test run (a few seconds) and
+``run_bucket`` makes one bucket for the run; ``s3_bucket`` switches the app's evidence store
+to that bucket, under a key prefix of the test's own (SeaweedFS gives each bucket volumes of
+its own, so a bucket per test would soon use them all up). ``s3_settings`` gives the same
+settings as environment variables, for a server started as a process.
 """
 
 import os
@@ -55,7 +59,7 @@ def seaweedfs_server(directory: Path, timeout: float = 60) -> Iterator[str]:
         "-master.volumeSizeLimitMB=64",
         f"-volume.port={ports['volume']}",
         f"-volume.port.grpc={grpc['volume']}",
-        "-volume.max=100",
+        "-volume.max=1000",  # volumes grow lazily, seven at a time per bucket
         "-filer",
         f"-filer.port={ports['filer']}",
         f"-filer.port.grpc={grpc['filer']}",
@@ -132,11 +136,18 @@ def new_bucket(endpoint: str) -> str:
     return name
 
 
-def s3_settings(endpoint: str, bucket: str) -> dict:
-    """The settings that put the evidence store in ``bucket``."""
+@pytest.fixture(scope="session")
+def run_bucket(s3_endpoint) -> str:
+    return new_bucket(s3_endpoint)
+
+
+def s3_settings(endpoint: str, bucket: str, prefix: str = "") -> dict[str, str]:
+    """The settings (and environment variables) that put the evidence store in ``bucket``,
+    under ``prefix``."""
     return {
         "STORAGE_BACKEND": "s3",
         "S3_BUCKET": bucket,
+        "S3_PREFIX": prefix,
         "S3_ENDPOINT_URL": endpoint,
         "S3_REGION": REGION,
         "S3_ACCESS_KEY_ID": ACCESS_KEY,
@@ -145,9 +156,21 @@ def s3_settings(endpoint: str, bucket: str) -> dict:
 
 
 @pytest.fixture
-def s3_bucket(app, s3_endpoint, monkeypatch) -> str:
-    """A bucket of this test's own, and the app's evidence store switched to it."""
-    bucket = new_bucket(s3_endpoint)
-    for key, value in s3_settings(s3_endpoint, bucket).items():
+def s3_bucket(app, s3_endpoint, run_bucket, monkeypatch) -> str:
+    """The app's evidence store switched to the run's bucket, under a prefix of this test's
+    own; the bucket's name."""
+    prefix = f"test-{uuid.uuid4().hex[:12]}/"
+    for key, value in s3_settings(s3_endpoint, run_bucket, prefix).items():
         monkeypatch.setitem(app.config, key, value)
-    return bucket
+    return run_bucket
+
+
+def stored_keys(config) -> set[str]:
+    """The names under the configured bucket and prefix, as the store names them."""
+    prefix = config["S3_PREFIX"]
+    pages = (
+        s3_client(config["S3_ENDPOINT_URL"])
+        .get_paginator("list_objects_v2")
+        .paginate(Bucket=config["S3_BUCKET"], Prefix=prefix)
+    )
+    return {item["Key"][len(prefix) :] for page in pages for item in page.get("Contents", [])}
