@@ -158,6 +158,24 @@ def test_a_pdf_is_signed_as_an_attachment_with_its_real_name(app, client, s3_buc
     assert disposition.startswith("attachment;") and "UTF-8''%E6%94%B6%E6%8D%AE.pdf" in disposition
 
 
+def test_pages_may_load_photos_and_videos_from_the_bucket_only_when_signed(
+    app, client, s3_bucket, monkeypatch
+):
+    case = make_case_row()
+    add_photo(case)
+    login(client, case.buyer)
+    streamed = client.get(f"/cases/{case.id}").headers["Content-Security-Policy"]
+    monkeypatch.setitem(app.config, "EVIDENCE_DOWNLOADS", "signed")
+
+    signed = client.get(f"/cases/{case.id}").headers["Content-Security-Policy"]
+
+    endpoint = app.config["S3_ENDPOINT_URL"]
+    assert endpoint not in streamed
+    assert f"img-src 'self' data: {endpoint};" in signed
+    assert f"media-src 'self' {endpoint};" in signed
+    assert "default-src 'self'" in signed and "script-src 'self'" in signed
+
+
 @pytest.mark.parametrize("downloads", ["stream", "signed"])
 def test_no_url_is_made_for_a_viewer_who_may_not_see_the_case(
     app, client, s3_bucket, monkeypatch, downloads

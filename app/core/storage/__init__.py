@@ -12,6 +12,7 @@ when S3 is configured, so a default web worker never loads it.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -35,6 +36,7 @@ __all__ = [
     "new_scratch_file",
     "object_store",
     "scratch_root",
+    "signed_download_origin",
 ]
 
 
@@ -58,3 +60,14 @@ def object_store() -> ObjectStore:
 def local_store() -> LocalStore:
     """The files under ``EVIDENCE_DIR``, whichever store the configuration names."""
     return LocalStore(Path(current_app.config["EVIDENCE_DIR"]))
+
+
+def signed_download_origin(config) -> str | None:
+    """Where signed downloads send browsers (a page's photos and videos then load from
+    there), or None while the app streams every file itself."""
+    if config["STORAGE_BACKEND"] != "s3" or config["EVIDENCE_DOWNLOADS"] != "signed":
+        return None
+    if not config["S3_ENDPOINT_URL"]:
+        return "https://*.amazonaws.com"
+    endpoint = urlsplit(config["S3_ENDPOINT_URL"])
+    return f"{endpoint.scheme}://{endpoint.netloc}"
