@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from app.auth.models import Role
+from app.cases import evidence
 from app.cases.cli import evidence_cli
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.files.pdf_pages import pages_folder_name
@@ -83,6 +84,27 @@ def test_a_refused_upload_leaves_nothing_in_the_bucket(app, client, s3_bucket, e
     assert response.status_code == 400
     assert stored_keys(app.config) == set()
     assert files_on_disk(evidence_dir) == []
+
+
+def test_the_file_is_in_the_bucket_before_its_row_and_goes_if_the_row_cannot_be_written(
+    app, s3_bucket, monkeypatch
+):
+    case = make_case_row()
+    in_bucket_before_row = []
+    real_append = evidence._append
+
+    def append_then_fail(case, party, author, content, *args):
+        in_bucket_before_row.append(content.stored.stored_name in stored_keys(app.config))
+        real_append(case, party, author, content, *args)
+        raise OSError("the database went away")
+
+    monkeypatch.setattr(evidence, "_append", append_then_fail)
+
+    with pytest.raises(OSError, match="went away"):
+        add_photo(case)
+
+    assert in_bucket_before_row == [True]
+    assert stored_keys(app.config) == set()
 
 
 # --- downloads ------------------------------------------------------------------------------
