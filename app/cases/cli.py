@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.cases.chains import check_chains
 from app.cases.models import Case
 from app.core.extensions import db
+from app.core.storage import LocalStore
 
 evidence_cli = AppGroup("evidence", help="Evidence timelines: hash chains and stored files.")
 
@@ -53,7 +54,6 @@ def migrate_command(source_dir: Path | None) -> None:
     Safe while the site runs, and to run again: what the bucket already holds is skipped.
     Exits with status 1 if any copy does not match. Run ``flask evidence verify`` after.
     """
-    from app.core.storage import LocalStore
     from app.core.storage.migration import migrate  # boto3: only for this command
     from app.core.storage.s3 import s3_store
 
