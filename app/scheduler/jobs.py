@@ -14,6 +14,7 @@ from flask import Flask
 
 from app.analytics.facts import refresh_case_facts
 from app.auth.reset import send_password_resets
+from app.cases.files.orphans import sweep_orphan_files
 from app.core.extensions import db
 from app.core.idempotency import sweep_idempotency_keys
 from app.execution.sweeps import sweep_obligation_reminders, sweep_obligations
@@ -96,6 +97,11 @@ SWEEPS: list[Sweep] = [
         id="idempotency-keys",
         func=sweep_idempotency_keys,
         seconds_setting="SCHEDULER_IDEMPOTENCY_KEYS_SECONDS",
+    ),
+    Sweep(
+        id="orphan-files",
+        func=sweep_orphan_files,
+        seconds_setting="SCHEDULER_ORPHANS_SECONDS",
     ),
     Sweep(
         id="analytics-facts",
