@@ -276,7 +276,7 @@ def vote(seat_id: int):
 
     def done():
         flash(_("Your vote is cast. Thank you."), "success")
-        return redirect(url_for("jury_seats.show", seat_id=seat.id))
+        return redirect(url_for("jury_seats.show", seat_id=seat_id))  # not reloaded
 
     def refused(error):
         apply_error(form, error)
