@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 from PIL import Image
 
 from app.core.config import PROJECT_ROOT
+from app.jury.seat_views import vote_seen
 from bench.client import log_in
 from bench.load import run_wrk
 from bench.memory import memory_mb
@@ -153,9 +154,16 @@ def _votes(plan: Plan, env: dict, base: str, port: int, facts: dict):
     for email, seats in facts["open_seats"].items():
         reviewer = log_in("127.0.0.1", port, email, BENCH_PASSWORD)
         token = reviewer.csrf_token(f"/review/seats/{seats[0]}")
-        body = urlencode({"csrf_token": token, "option": "0", "reason": VOTE_REASON})
+        vote = {"csrf_token": token, "option": "0", "reason": VOTE_REASON, "confirmed": "yes"}
         rows += [
-            ("POST", f"/review/seats/{seat}/vote", reviewer.cookie_header, body) for seat in seats
+            (
+                "POST",
+                f"/review/seats/{seat}/vote",
+                reviewer.cookie_header,
+                # the confirmation step's second post, about the open seat the reviewer saw
+                urlencode({**vote, "seen": vote_seen(seat, "open", "open")}),
+            )
+            for seat in seats
         ]
     rows.sort(key=lambda row: int(row[1].split("/")[3]))  # spread each reviewer's seats
     path = WORK_DIR / "requests" / "votes.tsv"

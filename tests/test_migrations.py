@@ -34,6 +34,11 @@ def _fresh_databases(tmp_path):
         )
 
 
+# SQLite's reflection cannot read an index on an expression (the desk's queue orders): the
+# comparison skips them there, and tests/test_queue_order.py compares them itself
+@pytest.mark.filterwarnings(
+    "ignore:Skipped unsupported reflection of expression-based index:sqlalchemy.exc.SAWarning"
+)
 @pytest.mark.committing
 def test_upgrade_from_empty_matches_the_models(tmp_path):
     for backend, url, schema in _fresh_databases(tmp_path):
