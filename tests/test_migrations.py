@@ -34,8 +34,23 @@ def _fresh_databases(tmp_path):
         )
 
 
-# SQLite's reflection cannot read an index on an expression (the desk's queue orders): the
-# comparison skips them there, and tests/test_queue_order.py compares them itself
+# Indexes on expressions (the desk's queue orders) are compared by tests/test_queue_order.py:
+# SQLite's reflection cannot read them, and Alembic compares their text, which PostgreSQL
+# rewrites with casts of its own
+EXPRESSION_INDEXES = {"ix_cases_queue_order", "ix_cases_intake_order"}
+
+
+def _compared(differences: list) -> list:
+    return [
+        difference
+        for difference in differences
+        if not (
+            difference[0] in ("add_index", "remove_index")
+            and difference[1].name in EXPRESSION_INDEXES
+        )
+    ]
+
+
 @pytest.mark.filterwarnings(
     "ignore:Skipped unsupported reflection of expression-based index:sqlalchemy.exc.SAWarning"
 )
@@ -52,7 +67,7 @@ def test_upgrade_from_empty_matches_the_models(tmp_path):
                 upgrade(directory=str(MIGRATIONS))
                 with db.engine.connect() as connection:
                     context = MigrationContext.configure(connection, opts={"compare_type": True})
-                    differences = compare_metadata(context, db.metadata)
+                    differences = _compared(compare_metadata(context, db.metadata))
                 db.engine.dispose()
             assert differences == [], f"{backend}: models and migrations differ: {differences}"
         finally:

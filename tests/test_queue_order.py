@@ -2,6 +2,7 @@
 indexes: no statement of the desk sorts or scans every open case (SQLite's plans, read with
 EXPLAIN QUERY PLAN on a database without planner statistics, as a new one is)."""
 
+import os
 from datetime import datetime
 
 import pytest
@@ -15,7 +16,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.mediation import queue
 from app.mediation.queue import DeskFilter
-from tests.test_migrations import MIGRATIONS
+from tests.test_migrations import MIGRATIONS, _fresh_databases
 
 QUEUE_INDEXES = ("ix_cases_queue_order", "ix_cases_intake_order")
 
@@ -58,21 +59,49 @@ def test_the_desk_counts_on_indexes(sqlite_only, statement):
 
 @pytest.mark.committing
 def test_the_migrations_make_the_models_queue_indexes(tmp_path):
-    """SQLite's reflection skips indexes on expressions; their SQL is compared here."""
-    url = f"sqlite:///{tmp_path / 'migrated.db'}"
-    with create_app({"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url}).app_context():
-        upgrade(directory=str(MIGRATIONS))
-        db.engine.dispose()
-    engine = create_engine(url)
-    with engine.connect() as connection:
-        migrated = dict(
-            connection.execute(
-                text("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
-            ).all()
+    """The migrated database's queue indexes are the models' (Alembic cannot compare them)."""
+    for backend, url, schema in _fresh_databases(tmp_path):
+        admin = create_engine(os.environ["TEST_DATABASE_URL"]) if schema else None
+        if schema:
+            with admin.begin() as connection:
+                connection.execute(text(f"CREATE SCHEMA {schema}"))
+        try:
+            with create_app(
+                {"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url}
+            ).app_context():
+                upgrade(directory=str(MIGRATIONS))
+                migrated = _index_sql(db.engine, schema)
+                db.engine.dispose()
+            assert set(migrated) == set(QUEUE_INDEXES), backend
+            assert migrated == _modelled(schema), backend
+        finally:
+            if schema:
+                with admin.begin() as connection:
+                    connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+                admin.dispose()
+
+
+def _index_sql(engine, schema: str | None) -> dict[str, str]:
+    """Each queue index as the database says it was made, its schema's name left out."""
+    if schema is None:
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+    else:
+        query = (
+            "SELECT indexname, replace(indexdef, schemaname || '.', '') FROM pg_indexes"
+            f" WHERE schemaname = '{schema}'"
         )
-    engine.dispose()
-    modelled = [index for index in Case.__table__.indexes if index.name in QUEUE_INDEXES]
-    assert len(modelled) == len(QUEUE_INDEXES)
-    for index in modelled:
-        created = str(CreateIndex(index).compile(dialect=engine.dialect))
-        assert " ".join(migrated[index.name].split()) == " ".join(created.split())
+    with engine.connect() as connection:
+        rows = connection.execute(text(query)).all()
+    return {name: " ".join(sql.split()) for name, sql in rows if name in QUEUE_INDEXES}
+
+
+def _modelled(schema: str | None) -> dict[str, str]:
+    """The same, as the models make them: SQLite's DDL, or PostgreSQL's own account of the
+    test database, which the models created."""
+    if schema is None:
+        return {
+            index.name: " ".join(str(CreateIndex(index).compile(dialect=db.engine.dialect)).split())
+            for index in Case.__table__.indexes
+            if index.name in QUEUE_INDEXES
+        }
+    return _index_sql(db.engine, "public")

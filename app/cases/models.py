@@ -16,6 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import Grouping
 
 from app.auth.models import Role, User
 from app.core import clock
@@ -385,14 +386,16 @@ WORKING_STATES = tuple(state for state in CaseState if state not in FINISHED_STA
 # NOT IN, which no other index serves: SQLite without statistics would otherwise look the
 # working states up on ``ix_cases_state_deadline_at`` and sort them all
 IS_WORKING = Case.state.not_in([literal_column(f"'{state.value}'") for state in FINISHED_STATES])
-# urgent first, then important, then general
-SEVERITY_ORDER = sql_case(
-    {literal_column(f"'{s.value}'"): literal_column(str(r)) for s, r in SEVERITY_RANK.items()},
-    value=Case.severity,
-    else_=literal_column(str(len(SEVERITY_RANK))),
+# urgent first, then important, then general (in brackets: PostgreSQL indexes expressions so)
+SEVERITY_ORDER = Grouping(
+    sql_case(
+        {literal_column(f"'{s.value}'"): literal_column(str(r)) for s, r in SEVERITY_RANK.items()},
+        value=Case.severity,
+        else_=literal_column(str(len(SEVERITY_RANK))),
+    )
 )
 # the working queue: urgent first, then the nearest deadline (none last)
-QUEUE_ORDER = (SEVERITY_ORDER, Case.deadline_at.is_(None), Case.deadline_at, Case.id)
+QUEUE_ORDER = (SEVERITY_ORDER, Grouping(Case.deadline_at.is_(None)), Case.deadline_at, Case.id)
 # waiting for intake: most urgent and oldest first (the index is by state, then that order)
 INTAKE_ORDER = (SEVERITY_ORDER, Case.filed_at, Case.id)
 Index("ix_cases_queue_order", *QUEUE_ORDER, sqlite_where=IS_WORKING, postgresql_where=IS_WORKING)

@@ -22,7 +22,8 @@ branch_labels = None
 depends_on = None
 
 SEVERITY_ORDER = (
-    "CASE severity WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 WHEN 'general' THEN 2 ELSE 3 END"
+    "(CASE severity WHEN 'urgent' THEN 0 WHEN 'important' THEN 1 WHEN 'general' THEN 2 ELSE 3"
+    " END)"
 )
 IS_WORKING = "(state NOT IN ('decided', 'executing', 'closed'))"
 
@@ -31,7 +32,7 @@ def upgrade():
     op.create_index(
         "ix_cases_queue_order",
         "cases",
-        [sa.text(SEVERITY_ORDER), sa.text("deadline_at IS NULL"), "deadline_at", "id"],
+        [sa.text(SEVERITY_ORDER), sa.text("(deadline_at IS NULL)"), "deadline_at", "id"],
         sqlite_where=sa.text(IS_WORKING),
         postgresql_where=sa.text(IS_WORKING),
     )
