@@ -8,6 +8,7 @@ the commit."""
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.jury.models import Seat, Vote
+from bench.run import VOTE_REASON, vote_body
 from tests.helpers.counts import statements_issued
 from tests.helpers.factories import make_case_row, make_user
 from tests.helpers.pages import confirmation_fields, csrf_token_from, login_with_token, page
@@ -42,3 +43,23 @@ def test_a_confirmed_vote_sends_few_statements(client, csrf_enabled):
     assert db.session.query(Vote).filter_by(seat_id=seat.id).one().option == OPTIONS[0]
     cast = db.session.query(AuditEvent).filter_by(action="jury.vote_cast").one()
     assert (cast.actor_id, cast.subject_id) == (reviewer.id, str(seat.id))
+
+
+def test_the_benchmark_casts_the_votes_it_counts(client, csrf_enabled):
+    """The benchmark's load posts what a reviewer's Confirm button posts: each request casts
+    a vote, rather than asking for confirmation."""
+    panel = make_panel(make_case_row(state="panel"))
+    reviewer = make_user()
+    seat = seat_for(panel, reviewer)
+    login_with_token(client, reviewer)
+    token = csrf_token_from(page(client, f"/review/seats/{seat.id}"))
+
+    response = client.post(
+        f"/review/seats/{seat.id}/vote",
+        data=vote_body(token, seat.id),
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 302
+    vote = db.session.query(Vote).filter_by(seat_id=seat.id).one()
+    assert (vote.option, vote.reason) == (OPTIONS[0], VOTE_REASON)
