@@ -1,37 +1,17 @@
 """Alembic: one head, and upgrading an empty database gives exactly the models' schema."""
 
-import os
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
 
-from app import create_app
-from app.core.config import PROJECT_ROOT
 from app.core.extensions import db
-
-MIGRATIONS = PROJECT_ROOT / "migrations"
+from tests.helpers.migrations import MIGRATIONS, migrated_databases
 
 
 def test_migrations_have_a_single_head(app):
     script = ScriptDirectory(str(MIGRATIONS))
     assert len(script.get_heads()) == 1
-
-
-def _fresh_databases(tmp_path):
-    yield "sqlite", f"sqlite:///{tmp_path / 'migrated.db'}", None
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url and url.startswith("postgresql"):
-        schema = f"migration_check_{uuid.uuid4().hex[:8]}"
-        yield (
-            "postgresql",
-            f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}",
-            schema,
-        )
 
 
 # Indexes on expressions (the desk's queue orders) are compared by tests/test_queue_order.py:
@@ -56,22 +36,8 @@ def _compared(differences: list) -> list:
 )
 @pytest.mark.committing
 def test_upgrade_from_empty_matches_the_models(tmp_path):
-    for backend, url, schema in _fresh_databases(tmp_path):
-        admin_engine = create_engine(os.environ["TEST_DATABASE_URL"]) if schema else None
-        if schema:
-            with admin_engine.begin() as connection:
-                connection.execute(text(f"CREATE SCHEMA {schema}"))
-        try:
-            migrated = create_app({"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url})
-            with migrated.app_context():
-                upgrade(directory=str(MIGRATIONS))
-                with db.engine.connect() as connection:
-                    context = MigrationContext.configure(connection, opts={"compare_type": True})
-                    differences = _compared(compare_metadata(context, db.metadata))
-                db.engine.dispose()
-            assert differences == [], f"{backend}: models and migrations differ: {differences}"
-        finally:
-            if schema:
-                with admin_engine.begin() as connection:
-                    connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-                admin_engine.dispose()
+    for backend, _schema in migrated_databases(tmp_path):
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            differences = _compared(compare_metadata(context, db.metadata))
+        assert differences == [], f"{backend}: models and migrations differ: {differences}"

@@ -2,21 +2,18 @@
 indexes: no statement of the desk sorts or scans every open case (SQLite's plans, read with
 EXPLAIN QUERY PLAN on a database without planner statistics, as a new one is)."""
 
-import os
 from datetime import datetime
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import Select, create_engine, text
+from sqlalchemy import Select, text
 from sqlalchemy.schema import CreateIndex
 
-from app import create_app
 from app.cases.models import Case
 from app.core import clock
 from app.core.extensions import db
 from app.mediation import queue
 from app.mediation.queue import DeskFilter
-from tests.test_migrations import MIGRATIONS, _fresh_databases
+from tests.helpers.migrations import migrated_databases
 
 QUEUE_INDEXES = ("ix_cases_queue_order", "ix_cases_intake_order")
 
@@ -60,25 +57,11 @@ def test_the_desk_counts_on_indexes(sqlite_only, statement):
 @pytest.mark.committing
 def test_the_migrations_make_the_models_queue_indexes(tmp_path):
     """The migrated database's queue indexes are the models' (Alembic cannot compare them)."""
-    for backend, url, schema in _fresh_databases(tmp_path):
-        admin = create_engine(os.environ["TEST_DATABASE_URL"]) if schema else None
-        if schema:
-            with admin.begin() as connection:
-                connection.execute(text(f"CREATE SCHEMA {schema}"))
-        try:
-            with create_app(
-                {"CONFIG_NAME": "testing", "SQLALCHEMY_DATABASE_URI": url}
-            ).app_context():
-                upgrade(directory=str(MIGRATIONS))
-                migrated = _index_sql(db.engine, schema)
-                db.engine.dispose()
-            assert set(migrated) == set(QUEUE_INDEXES), backend
-            assert migrated == _modelled(schema), backend
-        finally:
-            if schema:
-                with admin.begin() as connection:
-                    connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-                admin.dispose()
+    for backend, schema in migrated_databases(tmp_path):
+        migrated = _index_sql(db.engine, schema)
+        assert set(migrated) == set(QUEUE_INDEXES), backend
+        db.engine.dispose()
+        assert migrated == _modelled(schema), backend
 
 
 def _index_sql(engine, schema: str | None) -> dict[str, str]:
