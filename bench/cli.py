@@ -173,6 +173,26 @@ def _timed(work, *args) -> tuple[float, float]:
     )
 
 
+@bench_cli.command("profile")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--as", "who", type=click.Choice(["buyer", "mediator"]), default="buyer")
+@click.option("--requests", type=int, default=200, help="Requests profiled (as many warm up).")
+def profile_command(paths: tuple[str, ...], who: str, requests: int) -> None:
+    """Profile GETs of PATHS (taken in turn) as a bench user, in this process, with
+    pyinstrument; print the profile and the mean time per request, unprofiled too."""
+    from bench.profile import logged_in_client, profile_page, time_page
+    from bench.rows import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
+
+    email = BENCH_BUYER if who == "buyer" else BENCH_MEDIATOR
+    client = logged_in_client(current_app._get_current_object(), email, BENCH_PASSWORD)
+    profile, profiled_ms = profile_page(client, list(paths), requests)
+    click.echo(profile)
+    wall_ms, cpu_ms = time_page(client, list(paths), requests)
+    click.echo(
+        f"{wall_ms:.2f} ms per request, {cpu_ms:.2f} ms of CPU ({profiled_ms:.2f} ms profiled)"
+    )
+
+
 @bench_cli.command("wipe")
 def wipe_command() -> None:
     """Empty a PostgreSQL database for a new size; refuses one that holds anyone's data."""

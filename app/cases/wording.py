@@ -1,5 +1,6 @@
 """Cases in words and times, for the templates of every feature that lists cases."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
@@ -94,4 +95,11 @@ def case_helpers() -> dict:
 
 
 def entry_reference(entry: EvidenceEntry) -> str:
-    return _("%(side)s #%(number)d", side=label(PARTY_LABELS, entry.party), number=entry.sequence)
+    return entry_references()(entry)
+
+
+def entry_references() -> Callable[[EvidenceEntry], str]:
+    """``entry_reference`` for many entries ("Buyer #3"), the wording looked up once."""
+    pattern = _("%(side)s #%(number)d")  # without values, gettext leaves the pattern as is
+    sides = {party.value: str(label(PARTY_LABELS, party.value)) for party in Party}
+    return lambda entry: pattern % {"side": sides[entry.party], "number": entry.sequence}
