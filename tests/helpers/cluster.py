@@ -35,9 +35,11 @@ PANEL_SEATS, PANEL_MAJORITY = 5, 3
 TIMEOUT = 30
 
 
-def evidence_storage(base: Path) -> dict[str, str]:
-    """Where every node keeps and reads evidence files: one directory they all share."""
-    return {"EVIDENCE_DIR": str(base / "evidence")}
+@contextmanager
+def evidence_storage(base: Path):
+    """Where every node keeps and reads evidence files; yields the settings that say so:
+    one directory they all share."""
+    yield {"EVIDENCE_DIR": str(base / "evidence")}
 
 
 @contextmanager
@@ -116,7 +118,7 @@ class Cluster:
 def running_cluster(base: Path, database_url: str, settings: dict[str, str]):
     """Redis, two web nodes and two schedulers on the migrated database at ``database_url``;
     yields the ``Cluster``. ``settings`` add to every process's environment."""
-    with redis_server(base) as redis_url:
+    with redis_server(base) as redis_url, evidence_storage(base) as storage:
         environment = {
             **os.environ,
             "TRIBUNAL_CONFIG": "development",
@@ -132,7 +134,7 @@ def running_cluster(base: Path, database_url: str, settings: dict[str, str]):
             "ARGON2_TIME_COST": "2",
             "ARGON2_MEMORY_COST_KIB": "19456",
             "ARGON2_PARALLELISM": "1",
-            **evidence_storage(base),
+            **storage,
             **settings,
         }
         environment.pop("TEST_DATABASE_URL", None)
@@ -208,7 +210,8 @@ class Visitor:
         return self.request("POST", action, data=[*fields, ("confirmed", "yes")])
 
     def read_from(self, node: str, path: str) -> requests.Response:
-        return self.session.get(node + path, allow_redirects=False, timeout=TIMEOUT)
+        """A download from ``node``, following it wherever the node sends the reader."""
+        return self.session.get(node + path, timeout=TIMEOUT)
 
 
 def sha256(body: bytes) -> str:
