@@ -8,13 +8,15 @@ another process would be.
 
 import os
 import threading
+from types import SimpleNamespace
 
 import pytest
 from limits import parse
 from limits.strategies import FixedWindowRateLimiter
 
-from app.core import limit_storage
+from app.core import limit_storage, rate_limits
 from app.core.limit_storage import DatabaseStorage, storage_uri_for
+from app.scheduler.jobs import SWEEPS
 
 THREADS = 8
 HITS_PER_THREAD = 25
@@ -94,6 +96,18 @@ def test_the_sweep_deletes_only_ended_windows(storage, monkeypatch):
     assert storage.get("hour") == 1
     assert storage.clear("hour") is None
     assert storage.get("hour") == 0
+
+
+def test_the_scheduler_sweeps_the_counters_of_the_sites_storage(storage, monkeypatch):
+    assert rate_limits.sweep_expired_counters in [sweep.func for sweep in SWEEPS]
+    monkeypatch.setattr(rate_limits, "limiter", SimpleNamespace(storage=storage))
+    storage.incr("ended", 1)
+    now = limit_storage.time.time() + 2
+    monkeypatch.setattr(limit_storage.time, "time", lambda: now)
+    assert rate_limits.sweep_expired_counters() == 1
+    # Redis and memory expire their own counters
+    monkeypatch.setattr(rate_limits, "limiter", SimpleNamespace(storage=object()))
+    assert rate_limits.sweep_expired_counters() == 0
 
 
 def test_the_site_database_chooses_where_the_counters_are_kept():
