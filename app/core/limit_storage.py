@@ -19,8 +19,7 @@ the storage's.
 import time
 
 from limits.storage import Storage
-from sqlalchemy import String, Table, case, create_engine, delete, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import String, Table, create_engine, delete, event, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -28,7 +27,6 @@ from app.core.db import Base
 
 SCHEME_PREFIX = "db+"
 KEY_MAX_LENGTH = 512
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 class RateLimitCounter(Base):
@@ -43,6 +41,18 @@ class RateLimitCounter(Base):
 
 
 COUNTERS: Table = RateLimitCounter.__table__
+# One hit, the same SQL on SQLite and PostgreSQL, written out once rather than built and
+# compiled per hit: a window that has ended starts again at this hit's amount.
+HIT = text(
+    "INSERT INTO rate_limit_counters (key, count, expires_at) "
+    "VALUES (:key, :amount, :expires_at) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "count = CASE WHEN rate_limit_counters.expires_at <= :now THEN :amount "
+    "ELSE rate_limit_counters.count + :amount END, "
+    "expires_at = CASE WHEN rate_limit_counters.expires_at <= :now THEN :expires_at "
+    "ELSE rate_limit_counters.expires_at END "
+    "RETURNING count"
+)
 
 
 def storage_uri_for(database_uri: str) -> str:
@@ -56,6 +66,15 @@ def storage_uri_for(database_uri: str) -> str:
         stem = path.removesuffix(".db")
         return f"{SCHEME_PREFIX}sqlite:///{stem}-rate-limits.db"
     return SCHEME_PREFIX + database_uri
+
+
+def _commit_without_waiting_for_disk(dbapi_connection, _record) -> None:
+    """A hit's commit is seen by every other connection at once, but does not wait for the
+    disk (about ten times faster): a crash of the database server may forget the last
+    fraction of a second of hits, as a Redis without persistence forgets them all."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    dbapi_connection.commit()
 
 
 class DatabaseStorage(Storage):
@@ -79,6 +98,8 @@ class DatabaseStorage(Storage):
             engine = create_engine(self.url, pool_pre_ping=True)
             if engine.dialect.name == "sqlite":
                 COUNTERS.create(engine, checkfirst=True)
+            else:
+                event.listen(engine, "connect", _commit_without_waiting_for_disk)
             self._engine = engine
         return self._engine
 
@@ -88,21 +109,9 @@ class DatabaseStorage(Storage):
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
-        insert = _INSERTS[self.engine.dialect.name](COUNTERS).values(
-            key=key, count=amount, expires_at=now + expiry
-        )
-        expired = COUNTERS.c.expires_at <= now
-        upsert = insert.on_conflict_do_update(
-            index_elements=[COUNTERS.c.key],
-            set_={
-                "count": case((expired, insert.excluded.count), else_=COUNTERS.c.count + amount),
-                "expires_at": case(
-                    (expired, insert.excluded.expires_at), else_=COUNTERS.c.expires_at
-                ),
-            },
-        ).returning(COUNTERS.c.count)
+        values = {"key": key, "amount": amount, "now": now, "expires_at": now + expiry}
         with self.engine.begin() as connection:
-            return connection.execute(upsert).scalar_one()
+            return connection.execute(HIT, values).scalar_one()
 
     def get(self, key: str) -> int:
         with self.engine.connect() as connection:
