@@ -23,6 +23,7 @@ the row writer in ``bench.rows``.
 import hashlib
 import random
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 from PIL import Image
@@ -30,9 +31,10 @@ from sqlalchemy import select
 
 from app.auth.passwords import hash_password
 from app.cases.chains import GENESIS_HASH, entry_hash, text_sha256
-from app.cases.files import THUMBNAIL_SUFFIX, evidence_path
+from app.cases.files import THUMBNAIL_SUFFIX
 from app.core import clock
 from app.core.extensions import db
+from app.core.storage import new_scratch_file, object_store
 from bench.history import History, add_obligation
 from bench.panels import Panels
 from bench.rows import (
@@ -283,12 +285,13 @@ class Generator:
                 self.out.add("evidence_entries", vars(entry))
 
     def _store_photo(self, entry: SimpleNamespace) -> None:
+        """A small photo and its thumbnail, placed in the configured store as an upload's."""
         base = f"{entry.case_id}/bench-{entry.id}"
-        photo, thumbnail = evidence_path(f"{base}.jpg"), evidence_path(base + THUMBNAIL_SUFFIX)
-        photo.parent.mkdir(parents=True, exist_ok=True)
-        Image.new("RGB", (64, 48), (180, 90, 40)).save(photo, "JPEG")
-        Image.new("RGB", (32, 24), (180, 90, 40)).save(thumbnail, "JPEG")
+        store = object_store()
+        photo, thumbnail = _scratch_jpeg((64, 48)), _scratch_jpeg((32, 24))
         data = photo.read_bytes()
+        store.place(f"{base}.jpg", photo)
+        store.place(base + THUMBNAIL_SUFFIX, thumbnail)
         entry.stored_name = f"{base}.jpg"
         entry.thumbnail_name = base + THUMBNAIL_SUFFIX
         entry.original_name = f"photo-{entry.sequence}.jpg"
@@ -353,6 +356,13 @@ class Generator:
                     "expires_at": self.now + timedelta(hours=43),
                 },
             )
+
+
+def _scratch_jpeg(size: tuple[int, int]) -> Path:
+    descriptor, path = new_scratch_file(".jpg")
+    with open(descriptor, "wb") as out:
+        Image.new("RGB", size, (180, 90, 40)).save(out, "JPEG")
+    return path
 
 
 def generate(shape: Shape) -> Generator:

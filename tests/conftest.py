@@ -17,6 +17,9 @@ from app.core import clock
 from app.core.extensions import db, limiter
 from app.jury.gold.bank import load_gold_bank
 
+# a real S3 server (SeaweedFS) once per run, for the tests that ask for it
+pytest_plugins = ["tests.helpers.object_store"]
+
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):

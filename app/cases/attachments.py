@@ -76,10 +76,9 @@ def max_files() -> int:
 
 def undo(entries: list[EvidenceEntry]) -> None:
     """Roll the request back and delete the files already stored in it: no row, no file."""
-    names = [n for e in entries for n in (e.stored_name, e.thumbnail_name) if n]
+    names = [name for entry in entries for name in (entry.stored_name, entry.thumbnail_name)]
     db.session.rollback()
-    for name in names:
-        files.evidence_path(name).unlink(missing_ok=True)
+    files.remove_stored_names(names)
 
 
 def renamed(error: EvidenceRejected, fields: dict[str, str]) -> EvidenceRejected:

@@ -11,9 +11,9 @@ from types import NoneType
 
 from sqlalchemy import select
 
-from app.cases.files import evidence_path, file_sha256
 from app.cases.models import FILE_KINDS, EvidenceEntry
 from app.core.extensions import db
+from app.core.storage import ObjectStore, object_store
 
 GENESIS_HASH = "0" * 64
 
@@ -127,6 +127,7 @@ def check_chains(case_ids: Iterable[int] | None = None) -> ChainReport:
     if case_ids is not None:
         query = query.where(table.c.case_id.in_(list(case_ids)))
     report = ChainReport()
+    store = object_store()
     previous = None
     # plain rows, not entities: what the database holds now, whatever the session has cached
     for entry in db.session.execute(query.execution_options(yield_per=500)):
@@ -134,12 +135,12 @@ def check_chains(case_ids: Iterable[int] | None = None) -> ChainReport:
             entry.case_id,
             entry.party,
         )
-        _check_entry(entry, previous if same_timeline else None, report)
+        _check_entry(entry, previous if same_timeline else None, report, store)
         previous = entry
     return report
 
 
-def _check_entry(entry, previous, report: ChainReport) -> None:
+def _check_entry(entry, previous, report: ChainReport, store: ObjectStore) -> None:
     def problem(text: str) -> None:
         where = f"case {entry.case_id}, {entry.party} timeline, entry {entry.sequence}"
         report.problems.append(f"{where} (id {entry.id}): {text}")
@@ -148,20 +149,21 @@ def _check_entry(entry, previous, report: ChainReport) -> None:
     for text in chain_problems(entry, previous):
         problem(text)
     if entry.kind in FILE_KINDS:
-        _check_file(entry, problem, report)
+        _check_file(entry, problem, report, store)
     else:
         for text in text_problems(entry):
             problem(text)
 
 
-def _check_file(entry, problem, report: ChainReport) -> None:
+def _check_file(entry, problem, report: ChainReport, store: ObjectStore) -> None:
+    """The file read back from the store, whichever it is, and hashed as it streams."""
     report.files_checked += 1
     try:
-        path = evidence_path(entry.stored_name)
+        sha256 = store.sha256(entry.stored_name)
     except ValueError:
         problem(f"file name {entry.stored_name!r} leads outside the evidence folder")
-        return
-    if not path.is_file():
+    except FileNotFoundError:
         problem(f"file {entry.stored_name} is missing")
-    elif file_sha256(path) != entry.content_sha256:
-        problem(f"file {entry.stored_name} does not match its SHA-256")
+    else:
+        if sha256 != entry.content_sha256:
+            problem(f"file {entry.stored_name} does not match its SHA-256")

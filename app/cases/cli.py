@@ -1,12 +1,17 @@
-"""``flask evidence verify``: check every evidence hash chain and every stored file."""
+"""``flask evidence verify``: check every evidence hash chain and every stored file, in
+whichever store holds them; ``flask evidence migrate``: copy a local store into the bucket."""
+
+from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.cases.chains import check_chains
 from app.cases.models import Case
 from app.core.extensions import db
+from app.core.storage import LocalStore
 
 evidence_cli = AppGroup("evidence", help="Evidence timelines: hash chains and stored files.")
 
@@ -33,6 +38,38 @@ def verify_command(case_ids: tuple[int, ...]) -> None:
         f"and {count(report.files_checked, 'file')}"
     )
     report_verification(report.problems, checked, intact="all evidence intact")
+
+
+@evidence_cli.command("migrate")
+@click.option(
+    "--from",
+    "source_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The local folder to copy. Default: STORAGE_FALLBACK_DIR.",
+)
+def migrate_command(source_dir: Path | None) -> None:
+    """Copy every file of a local evidence folder into the S3 bucket configured
+    (STORAGE_BACKEND=s3), each checked by its SHA-256 once in the bucket.
+
+    Safe while the site runs, and to run again: what the bucket already holds is skipped.
+    Exits with status 1 if any copy does not match. Run ``flask evidence verify`` after.
+    """
+    from app.core.storage.migration import migrate  # boto3: only for this command
+    from app.core.storage.s3 import s3_store
+
+    config = current_app.config
+    if config["STORAGE_BACKEND"] != "s3":
+        raise click.ClickException("set STORAGE_BACKEND=s3 and the S3_* settings first")
+    if source_dir is None and config["STORAGE_FALLBACK_DIR"]:
+        source_dir = Path(config["STORAGE_FALLBACK_DIR"])
+    if source_dir is None:
+        raise click.ClickException("name the folder to copy: --from or STORAGE_FALLBACK_DIR")
+    report = migrate(LocalStore(source_dir), s3_store(current_app))
+    total = report.copied + report.already_there + len(report.problems)
+    checked = (
+        f"{count(total, 'file')} ({report.copied} copied, {report.already_there} already there)"
+    )
+    report_verification(report.problems, checked, intact="migrated")
 
 
 def _require_cases(case_ids: tuple[int, ...]) -> None:

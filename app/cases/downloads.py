@@ -1,17 +1,18 @@
 """Evidence files, served only through these routes to whoever may view the case, with a
-sandboxing policy and the name of what the file really is."""
+sandboxing policy and the name of what the file really is: streamed from the store, or a
+redirect to a signed URL of the bucket made only once the viewer is known to be allowed."""
 
 import mimetypes
 import unicodedata
 from pathlib import PurePosixPath
 
-from flask import abort, send_file
+from flask import abort, current_app, redirect
 from flask_login import login_required
 
-from app.cases import files
 from app.cases.models import EvidenceEntry
 from app.cases.page import viewable_case
 from app.core.extensions import db
+from app.core.storage import object_store
 
 INLINE_CONTENT_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 FILE_RESPONSE_CSP = "sandbox; default-src 'none'"
@@ -46,18 +47,20 @@ def _viewable_entry(case_id: int, entry_id: int) -> EvidenceEntry:
 
 
 def send_evidence_file(stored_name: str, content_type: str, download_name: str, *, inline: bool):
-    """A stored evidence file (404 if it is gone), sandboxed, never cached by others."""
-    path = files.evidence_path(stored_name)
-    if not path.is_file():
+    """A stored evidence file (404 if it is gone), sandboxed, never cached by others; or,
+    with ``EVIDENCE_DOWNLOADS=signed``, a redirect to a short-lived URL of the bucket. The
+    caller has already decided the viewer may have it."""
+    store = object_store()
+    if current_app.config["EVIDENCE_DOWNLOADS"] == "signed":
+        url = store.signed_url(stored_name, content_type, download_name, inline=inline)
+        if url is not None:
+            response = redirect(url)
+            response.headers["Cache-Control"] = "private, no-store"  # the URL is a key
+            response.headers["Referrer-Policy"] = "no-referrer"
+            return response
+    response = store.serve(stored_name, content_type, download_name, inline=inline)
+    if response is None:
         abort(404)
-    response = send_file(
-        path,
-        mimetype=content_type,
-        as_attachment=not inline,
-        download_name=download_name,
-        conditional=True,
-        etag=True,
-    )
     response.headers["Content-Security-Policy"] = FILE_RESPONSE_CSP
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -438,9 +438,10 @@ class EvidenceEntry(db.Model):
     text: Mapped[str | None] = mapped_column(Text)
     # for a correction or retraction: the entry it corrects or withdraws
     refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_entries.id"))
-    # files: stored under EVIDENCE_DIR with generated names
-    stored_name: Mapped[str | None] = mapped_column(String(200))
-    thumbnail_name: Mapped[str | None] = mapped_column(String(200))
+    # files: names in the evidence store (app.core.storage), generated; indexed so the
+    # orphan sweep asks which stored names a row still names without a scan
+    stored_name: Mapped[str | None] = mapped_column(String(200), index=True)
+    thumbnail_name: Mapped[str | None] = mapped_column(String(200), index=True)
     original_name: Mapped[str | None] = mapped_column(String(200))
     content_type: Mapped[str | None] = mapped_column(String(60))
     size_bytes: Mapped[int | None]

@@ -83,6 +83,26 @@ class Config:
     # Strict-Transport-Security's max-age; only production serves HTTPS itself
     HSTS_SECONDS = 0
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR", str(INSTANCE_DIR / "evidence"))
+    # Where evidence files are kept (app/core/storage): "local" (under EVIDENCE_DIR) or "s3"
+    # (a bucket every node shares; EVIDENCE_DIR then holds only files being prepared)
+    STORAGE_BACKEND = _env_choice("STORAGE_BACKEND", "local", ("local", "s3"))
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")  # empty: AWS itself
+    S3_REGION = os.environ.get("S3_REGION", "")
+    # empty: boto's usual chain (environment, shared credentials file, instance role)
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    # while a local store moves to S3: the old folder, read where the bucket lacks a file
+    STORAGE_FALLBACK_DIR = os.environ.get("STORAGE_FALLBACK_DIR", "")
+    # how files go out once the viewer is authorised: streamed through the app, or "signed":
+    # a redirect to a URL of the bucket valid this long (S3 only; local files are streamed)
+    EVIDENCE_DOWNLOADS = _env_choice("EVIDENCE_DOWNLOADS", "stream", ("stream", "signed"))
+    SIGNED_URL_SECONDS = _env_int("SIGNED_URL_SECONDS", 60)
+    # stored files no row names (an upload whose request failed after the write) are removed
+    # once this old, by a sweep this often
+    ORPHAN_GRACE = _hours("ORPHAN_GRACE_HOURS", 24)
+    SCHEDULER_ORPHANS_SECONDS = _env_int("SCHEDULER_ORPHANS_SECONDS", 3600)
     # How many reverse proxies in front of the app set X-Forwarded-*; 0 trusts none
     PROXY_FIX_HOPS = _env_int("PROXY_FIX_HOPS", 0)
 

@@ -4,6 +4,8 @@ browser or a proxy, and production asks browsers to come back over HTTPS only (H
 from flask import Flask, Response, current_app, request
 from flask_login import current_user
 
+from app.core.storage import signed_download_origin
+
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -26,7 +28,18 @@ SECURITY_HEADERS = {
 }
 
 
+def policy_with_file_origin(origin: str) -> str:
+    """The policy, letting pages show images and play videos from ``origin``: where
+    signed evidence downloads redirect."""
+    return CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self' data:", f"img-src 'self' data: {origin}; media-src 'self' {origin}"
+    )
+
+
 def _add_security_headers(response: Response) -> Response:
+    origin = signed_download_origin(current_app.config)
+    if origin is not None:
+        response.headers.setdefault("Content-Security-Policy", policy_with_file_origin(origin))
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if current_user.is_authenticated and request.endpoint != "static":

@@ -14,6 +14,7 @@ from flask import Flask
 
 from app.analytics.facts import refresh_case_facts
 from app.auth.reset import send_password_resets
+from app.cases.files.orphans import sweep_orphan_files
 from app.core.extensions import db
 from app.core.idempotency import sweep_idempotency_keys
 from app.core.rate_limits import sweep_expired_counters
@@ -102,6 +103,11 @@ SWEEPS: list[Sweep] = [
         id="rate-limit-counters",
         func=sweep_expired_counters,
         seconds_setting="SCHEDULER_RATE_LIMIT_COUNTERS_SECONDS",
+    ),
+    Sweep(
+        id="orphan-files",
+        func=sweep_orphan_files,
+        seconds_setting="SCHEDULER_ORPHANS_SECONDS",
     ),
     Sweep(
         id="analytics-facts",

@@ -5,7 +5,7 @@ On SQLite the counters are written to a file of their own beside the database (t
 creates its table there); this table is where they live on PostgreSQL.
 
 Revision ID: 0028_rate_limit_counters
-Revises: 0025_gold_bank
+Revises: 0027_evidence_store
 Create Date: 2026-11-30 22:30:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0028_rate_limit_counters'
-down_revision = '0025_gold_bank'
+down_revision = '0027_evidence_store'
 branch_labels = None
 depends_on = None
 

@@ -12,27 +12,27 @@ is decided by its first bytes, and it is checked for that kind:
   (``videos``), and are then copied stream by stream into a new file without any metadata,
   with a JPEG poster made from their first keyframe (``remuxing``).
 
-What passes is moved atomically (``os.replace``) to ``EVIDENCE_DIR/<case id>/`` under a
-generated name, its thumbnail or poster beside it (``uploads.store_evidence_file``).
-Whatever fails leaves nothing behind.
+What passes is placed in the evidence store (``app.core.storage``: a rename into
+``EVIDENCE_DIR/<case id>/`` on local disk, an upload to the bucket on S3) under a generated
+name, its thumbnail or poster beside it (``uploads.store_evidence_file``), before the row
+that names it is written. Whatever fails leaves nothing behind.
 
 This module holds what those share: the formats accepted, the refusal, file names, and where
 stored and temporary files live.
 """
 
-import hashlib
-import tempfile
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.cases.models import EvidenceKind
+from app.core import storage
 from app.core.errors import Refused
+from app.core.storage import local_store, object_store
 
 SNIFF_BYTES = 4096
 COPY_CHUNK_BYTES = 1024 * 1024
@@ -161,31 +161,22 @@ def check_filename(filename: str) -> str:
     return filename
 
 
-def evidence_root() -> Path:
-    return Path(current_app.config["EVIDENCE_DIR"]).resolve()
-
-
 def evidence_path(stored_name: str) -> Path:
-    """Where a stored file lives. Refuses any name that would lead outside ``EVIDENCE_DIR``."""
-    root = evidence_root()
-    path = (root / stored_name).resolve()
-    if path == root or not path.is_relative_to(root):
-        raise ValueError("stored file name leads outside the evidence folder")
-    return path
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(COPY_CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """Where a stored file lives in the local store (``EVIDENCE_DIR``). Refuses any name
+    that would lead outside it."""
+    return local_store().path(stored_name)
 
 
 def remove_stored_file(stored: StoredFile) -> None:
-    for name in (stored.stored_name, stored.thumbnail_name):
+    remove_stored_names([stored.stored_name, stored.thumbnail_name])
+
+
+def remove_stored_names(names: list[str | None]) -> None:
+    """Delete files already written for rows that will not be committed: no row, no file."""
+    store = object_store()
+    for name in names:
         if name:
-            evidence_path(name).unlink(missing_ok=True)
+            store.delete(name)
 
 
 # --- temporary files ------------------------------------------------------------------------
@@ -194,7 +185,7 @@ def remove_stored_file(stored: StoredFile) -> None:
 @contextmanager
 def scratch_files() -> Iterator[list[Path]]:
     """A list of temporary files (in ``EVIDENCE_DIR/tmp``) removed on the way out, whatever
-    happens; files already moved into place are no longer there to remove."""
+    happens; files already placed in the store are no longer there to remove."""
     created: list[Path] = []
     try:
         yield created
@@ -204,9 +195,6 @@ def scratch_files() -> Iterator[list[Path]]:
 
 
 def new_scratch_file(scratch: list[Path], suffix: str = ".part") -> tuple[int, Path]:
-    folder = evidence_root() / "tmp"
-    folder.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(dir=folder, prefix="upload-", suffix=suffix)
-    path = Path(name)
+    descriptor, path = storage.new_scratch_file(suffix)
     scratch.append(path)
     return descriptor, path

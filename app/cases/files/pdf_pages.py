@@ -2,18 +2,19 @@
 text layer, links, metadata or anything active reaches them.
 
 The first ``PDF_PAGES_SHOWN`` pages are drawn with PDFium (pypdfium2) on first need, when a
-reviewer's page asks for them, and kept on disk beside the PDF: ``<name>.pdf`` gets a folder
-``<name>.pages/`` holding ``page-1.png``… and ``manifest.json``. Drawing on first need rather
-than at upload keeps the upload quick and spends work only on documents a mediator released
-to a panel (most never reach one), PDFs stored before this existed included; the first
-reviewer waits for it, everyone after reads the kept images.
+reviewer's page asks for them, and kept in the store beside the PDF: ``<name>.pdf`` gets a
+folder ``<name>.pages/`` holding ``page-1.png``… and ``manifest.json``, placed last. Drawing
+on first need rather than at upload keeps the upload quick and spends work only on documents
+a mediator released to a panel (most never reach one), PDFs stored before this existed
+included; the first reviewer waits for it, everyone after reads the kept images.
 
 Drawing runs in a child process (``pdf_render``) with a wall-clock timeout, a CPU-time limit
 and a memory limit, and at most ``PDF_PAGE_MAX_PIXELS`` per page, so a hostile document can
 cost a few seconds of one process and nothing more. A document that cannot be drawn is
 remembered as such (its manifest says so), so it is not tried again on every view; delete its
 ``.pages`` folder to try again. Processes drawing the same document queue on a lock on the PDF
-file, so seventeen reviewers opening their seats at once draw it once.
+file, so seventeen reviewers opening their seats at once draw it once; on S3 each process
+locks a copy of its own, so a few may draw it at once, and each places the same pages.
 """
 
 import fcntl
@@ -27,9 +28,10 @@ from pathlib import Path, PurePosixPath
 
 from flask import current_app
 
-from app.cases.files import evidence_path, evidence_root
+from app.core.storage import ObjectStore, object_store, scratch_root
 
 MANIFEST = "manifest.json"
+PAGES_SUFFIX = ".pages"
 RENDERER = Path(__file__).with_name("pdf_render.py")
 
 
@@ -50,7 +52,14 @@ class DocumentPages:
 
 def pages_folder_name(stored_name: str) -> str:
     """``17/ab12….pdf`` → ``17/ab12….pages``, a name under ``EVIDENCE_DIR`` like a file's."""
-    return str(PurePosixPath(stored_name).with_suffix(".pages"))
+    return str(PurePosixPath(stored_name).with_suffix(PAGES_SUFFIX))
+
+
+def pages_owner(name: str) -> str | None:
+    """The PDF a page image or manifest was drawn from (``17/ab12….pages/page-1.png`` →
+    ``17/ab12….pdf``); None for a name that is not one."""
+    folder, found, _ = name.partition(PAGES_SUFFIX + "/")
+    return folder + ".pdf" if found else None
 
 
 def page_image_name(stored_name: str, number: int) -> str:
@@ -60,12 +69,13 @@ def page_image_name(stored_name: str, number: int) -> str:
 def document_pages(stored_name: str) -> DocumentPages | None:
     """The document's page images, drawn now if they never were; None if it cannot be
     shown (whether now or on an earlier try)."""
-    folder = evidence_path(pages_folder_name(stored_name))
-    if not (folder / MANIFEST).is_file():
-        if not evidence_path(stored_name).is_file():
+    store = object_store()
+    try:
+        manifest = _manifest(store, stored_name)
+    except FileNotFoundError:
+        if not store.exists(stored_name):
             return None
-        _draw_once(stored_name, folder)
-    manifest = json.loads((folder / MANIFEST).read_text())
+        manifest = _draw_once(store, stored_name)
     if manifest.get("failed"):
         return None
     return DocumentPages(
@@ -77,28 +87,37 @@ def document_pages(stored_name: str) -> DocumentPages | None:
     )
 
 
-def _draw_once(stored_name: str, folder: Path) -> None:
-    pdf = evidence_path(stored_name)
-    with pdf.open("rb") as locked:
+def _manifest_name(stored_name: str) -> str:
+    return f"{pages_folder_name(stored_name)}/{MANIFEST}"
+
+
+def _manifest(store: ObjectStore, stored_name: str) -> dict:
+    return json.loads(store.read_bytes(_manifest_name(stored_name)))
+
+
+def _draw_once(store: ObjectStore, stored_name: str) -> dict:
+    """Draw the pages into a scratch folder, then place them, the manifest last: whoever
+    finds the manifest finds every page."""
+    with store.local_copy(stored_name) as pdf, pdf.open("rb") as locked:
         fcntl.flock(locked, fcntl.LOCK_EX)  # released when the file closes
-        if (folder / MANIFEST).is_file():  # drawn while this one waited
-            return
-        scratch = Path(tempfile.mkdtemp(dir=_scratch_root(), prefix="pages-"))
+        try:
+            return _manifest(store, stored_name)  # drawn while this one waited
+        except FileNotFoundError:
+            pass
+        scratch = Path(tempfile.mkdtemp(dir=scratch_root(), prefix="pages-"))
         try:
             if not _draw(pdf, scratch):
                 shutil.rmtree(scratch)
                 scratch.mkdir()
                 (scratch / MANIFEST).write_text(json.dumps({"failed": True}))
-            shutil.rmtree(folder, ignore_errors=True)  # a folder left without its manifest
-            scratch.rename(folder)
+            manifest = json.loads((scratch / MANIFEST).read_text())
+            folder = pages_folder_name(stored_name)
+            for page in sorted(scratch.glob("page-*.png")):
+                store.place(f"{folder}/{page.name}", page)
+            store.place(_manifest_name(stored_name), scratch / MANIFEST)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _scratch_root() -> Path:
-    folder = evidence_root() / "tmp"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return manifest
 
 
 def _draw(pdf: Path, folder: Path) -> bool:

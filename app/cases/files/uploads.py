@@ -1,5 +1,5 @@
 """Storing an upload: read it with a size cap, decide its kind by its first bytes, check it
-for that kind, and move it into the case's folder under a generated name."""
+for that kind, and place it in the store, in the case's folder, under a generated name."""
 
 import os
 from pathlib import Path
@@ -19,10 +19,7 @@ from app.cases.files import (
     FileFormat,
     StoredFile,
     check_filename,
-    evidence_path,
-    evidence_root,
     file_refused,
-    file_sha256,
     human_size,
     new_scratch_file,
     scratch_files,
@@ -33,12 +30,13 @@ from app.cases.files.pdfs import check_pdf
 from app.cases.files.remuxing import remux_video
 from app.cases.files.videos import check_mp4, check_webm
 from app.cases.models import EvidenceKind
+from app.core.storage import file_sha256, object_store
 
 
 def store_evidence_file(stream: BinaryIO, filename: str, case_id: int) -> StoredFile:
     """Check an upload and store it for ``case_id``; raise EvidenceRejected if it is refused.
 
-    Nothing is left on disk when it is refused.
+    Nothing is left on disk or in the store when it is refused.
     """
     original_name = check_filename(filename)
     with scratch_files() as scratch:
@@ -115,17 +113,18 @@ def _size_limit(kind: EvidenceKind) -> int:
 def _place(
     upload: Path, thumbnail: Path | None, case_id: int, file_format: FileFormat
 ) -> tuple[str, str | None]:
-    """Move the checked file (and its thumbnail) into the case's folder under new names."""
-    (evidence_root() / str(case_id)).mkdir(parents=True, exist_ok=True)
+    """Place the checked file (and its thumbnail) in the store under new names in the case's
+    folder; if the thumbnail cannot be placed, neither is the file."""
+    store = object_store()
     base = f"{case_id}/{uuid4().hex}"
     stored_name = base + file_format.extension
     thumbnail_name = base + THUMBNAIL_SUFFIX if thumbnail is not None else None
-    os.replace(upload, evidence_path(stored_name))
+    store.place(stored_name, upload)
     if thumbnail_name is not None:
         try:
-            os.replace(thumbnail, evidence_path(thumbnail_name))
+            store.place(thumbnail_name, thumbnail)
         except BaseException:
-            evidence_path(stored_name).unlink(missing_ok=True)
+            store.delete(stored_name)
             raise
     return stored_name, thumbnail_name
 

@@ -17,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 
 from app.cases.chains import hashed_fields, iso_time
 from app.cases.evidence import timeline
-from app.cases.files import evidence_path
 from app.cases.models import Case, CaseState, EvidenceEntry, Party
 from app.cases.thread import thread_of
 from app.closing.dossier import (
@@ -36,6 +35,7 @@ from app.closing.dossier.thread import thread_document
 from app.closing.dossier.verify import timeline_problems
 from app.closing.services import ClosingRefused
 from app.core import clock
+from app.core.storage import object_store
 
 # ZIP's earliest date: a fixed timestamp keeps the archive the same from one export to the next
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
@@ -139,7 +139,7 @@ def _copy_file(archive: zipfile.ZipFile, name: str, entry: EvidenceEntry) -> tup
     hashing it on the way; refuse it if it is not the file its entry recorded."""
     where = f"{entry.party} timeline, entry {entry.sequence}"
     try:
-        source = evidence_path(entry.stored_name).open("rb")
+        source = object_store().open(entry.stored_name)
     except (OSError, ValueError) as error:
         raise DossierIncomplete([f"{where}: file {entry.stored_name} cannot be read"]) from error
     digest, size = hashlib.sha256(), 0
