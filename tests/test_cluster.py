@@ -1,6 +1,6 @@
 """The site on several nodes: two web nodes and two schedulers over one PostgreSQL, one Redis
-and one evidence store, all started here, with one web node and one scheduler killed with
-SIGKILL halfway through a load and started again.
+and one S3 bucket (SeaweedFS), each node with a disk of its own, all started here, with one
+web node and one scheduler killed with SIGKILL halfway through a load and started again.
 
 The load goes through the real routes (sessions, CSRF, confirmation steps), each visitor's
 requests alternating between the nodes: buyers open cases with a photo, parties add photos

@@ -1,6 +1,7 @@
 """A cluster of the site on one machine, for the cluster test: two web nodes (gunicorn, each
 its own process group, on ports of their own), two scheduler processes, a PostgreSQL schema
-of its own, a Redis of its own for the rate limits, and the evidence store they all share.
+of its own, a Redis of its own for the rate limits, and a SeaweedFS of its own whose S3
+bucket holds the evidence.
 
 Every process gets the same environment (``Cluster.environment``); where the evidence files
 live is decided in one place (``evidence_storage``). A visitor (``Visitor``) alternates
@@ -27,6 +28,7 @@ import requests
 from sqlalchemy import create_engine, text
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
+from tests.helpers.object_store import new_bucket, s3_settings, seaweedfs_server
 from tests.helpers.pages import HIDDEN_INPUT, csrf_token_from
 from tests.helpers.servers import ROOT, free_port, redis_server, wait_until_up
 
@@ -37,9 +39,11 @@ TIMEOUT = 30
 
 @contextmanager
 def evidence_storage(base: Path):
-    """Where every node keeps and reads evidence files; yields the settings that say so:
-    one directory they all share."""
-    yield {"EVIDENCE_DIR": str(base / "evidence")}
+    """Where every node keeps and reads evidence files; yields the settings that say so: a
+    bucket of a SeaweedFS of the cluster's own (its S3 gateway), and no folder they share
+    (each node's own ``EVIDENCE_DIR`` holds only its scratch files)."""
+    with seaweedfs_server(base / "seaweedfs") as endpoint:
+        yield s3_settings(endpoint, new_bucket(endpoint))
 
 
 @contextmanager
@@ -80,7 +84,8 @@ class Cluster:
             self.processes[name] = subprocess.Popen(
                 command,
                 cwd=ROOT,
-                env=self.environment,
+                # a disk of its own: whatever a node needs from another is in the bucket
+                env=self.environment | {"EVIDENCE_DIR": str(self.base / f"{name}-disk")},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group, killed as one
