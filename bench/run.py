@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 from PIL import Image
 
 from app.core.config import PROJECT_ROOT
+from app.jury.seat_views import vote_seen
 from bench.client import log_in
 from bench.load import run_wrk
 from bench.memory import memory_mb
@@ -153,14 +154,28 @@ def _votes(plan: Plan, env: dict, base: str, port: int, facts: dict):
     for email, seats in facts["open_seats"].items():
         reviewer = log_in("127.0.0.1", port, email, BENCH_PASSWORD)
         token = reviewer.csrf_token(f"/review/seats/{seats[0]}")
-        body = urlencode({"csrf_token": token, "option": "0", "reason": VOTE_REASON})
         rows += [
-            ("POST", f"/review/seats/{seat}/vote", reviewer.cookie_header, body) for seat in seats
+            ("POST", f"/review/seats/{seat}/vote", reviewer.cookie_header, vote_body(token, seat))
+            for seat in seats
         ]
     rows.sort(key=lambda row: int(row[1].split("/")[3]))  # spread each reviewer's seats
     path = WORK_DIR / "requests" / "votes.tsv"
     path.write_text("".join("\t".join(row) + "\n" for row in rows))
     return run_wrk(base, path, seconds=plan.seconds, connections=plan.connections)
+
+
+def vote_body(csrf_token: str, seat_id: int) -> str:
+    """A vote for the first option as a reviewer casts it: the confirmation step's second
+    post, about the open seat on an open panel the reviewer was shown."""
+    return urlencode(
+        {
+            "csrf_token": csrf_token,
+            "option": "0",
+            "reason": VOTE_REASON,
+            "confirmed": "yes",
+            "seen": vote_seen(seat_id, "open", "open"),
+        }
+    )
 
 
 def _uploads(plan: Plan, base: str, buyer, facts: dict):

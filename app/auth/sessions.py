@@ -12,6 +12,7 @@ import secrets
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import LoginSession, User
 from app.core import clock
@@ -62,11 +63,17 @@ def user_for_login(key: str) -> User | None:
     if parsed is None:
         return None
     login_id, secret = parsed
-    row = db.session.execute(
-        select(User, LoginSession.secret_hash, LoginSession.expires_at)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.id == login_id)
-    ).first()
+    row = (
+        db.session.execute(
+            select(User, LoginSession.secret_hash, LoginSession.expires_at)
+            .join(LoginSession, LoginSession.user_id == User.id)
+            .where(LoginSession.id == login_id)
+            # every request asks this: the account's roles come in the same statement
+            .options(joinedload(User.role_grants))
+        )
+        .unique()
+        .first()
+    )
     if row is None:
         return None
     user, secret_hash, expires_at = row

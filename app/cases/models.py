@@ -4,8 +4,19 @@ Claims, Evidence timelines)."""
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    literal_column,
+    text,
+)
+from sqlalchemy import case as sql_case
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import Grouping
 
 from app.auth.models import Role, User
 from app.core import clock
@@ -366,6 +377,29 @@ class Case(db.Model):
 
     def __repr__(self) -> str:
         return f"<Case {self.id} {self.state}>"
+
+
+# The mediator desk's orders (design: Mediation), written with their values inline so the
+# indexes below serve them on both databases (neither matches an index to bound values)
+FINISHED_STATES = (CaseState.DECIDED, CaseState.EXECUTING, CaseState.CLOSED)
+WORKING_STATES = tuple(state for state in CaseState if state not in FINISHED_STATES)
+# NOT IN, which no other index serves: SQLite without statistics would otherwise look the
+# working states up on ``ix_cases_state_deadline_at`` and sort them all
+IS_WORKING = Case.state.not_in([literal_column(f"'{state.value}'") for state in FINISHED_STATES])
+# urgent first, then important, then general (in brackets: PostgreSQL indexes expressions so)
+SEVERITY_ORDER = Grouping(
+    sql_case(
+        {literal_column(f"'{s.value}'"): literal_column(str(r)) for s, r in SEVERITY_RANK.items()},
+        value=Case.severity,
+        else_=literal_column(str(len(SEVERITY_RANK))),
+    )
+)
+# the working queue: urgent first, then the nearest deadline (none last)
+QUEUE_ORDER = (SEVERITY_ORDER, Grouping(Case.deadline_at.is_(None)), Case.deadline_at, Case.id)
+# waiting for intake: most urgent and oldest first (the index is by state, then that order)
+INTAKE_ORDER = (SEVERITY_ORDER, Case.filed_at, Case.id)
+Index("ix_cases_queue_order", *QUEUE_ORDER, sqlite_where=IS_WORKING, postgresql_where=IS_WORKING)
+Index("ix_cases_intake_order", Case.state, *INTAKE_ORDER)
 
 
 class CounterOffer(db.Model):

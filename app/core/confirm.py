@@ -85,8 +85,9 @@ def confirmed_action(
     step = posted_step(seen)
     if step is Step.BACK:
         return back()
-    asked = confirmation()
-    if step is Step.ACT or asked is None:
+    # what to ask is only built when it may be asked: a confirmed post goes straight on
+    asked = None if step is Step.ACT else confirmation()
+    if asked is None:
         try:
             transition()
         except Refused as error:

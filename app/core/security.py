@@ -1,8 +1,7 @@
 """Security headers on every response; pages for a signed-in person are never stored by a
 browser or a proxy, and production asks browsers to come back over HTTPS only (HSTS)."""
 
-from flask import Flask, Response, current_app, request
-from flask_login import current_user
+from flask import Flask, Response, current_app, request, session
 
 from app.core.storage import signed_download_origin
 
@@ -42,7 +41,7 @@ def _add_security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", policy_with_file_origin(origin))
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    if current_user.is_authenticated and request.endpoint != "static":
+    if _logged_in() and request.endpoint != "static":
         # a view that sets its own (evidence files: private, revalidated) keeps it
         response.headers.setdefault("Cache-Control", "no-store")
     hsts_seconds = current_app.config["HSTS_SECONDS"]
@@ -51,6 +50,12 @@ def _add_security_headers(response: Response) -> Response:
             "Strict-Transport-Security", f"max-age={hsts_seconds}; includeSubDomains"
         )
     return response
+
+
+def _logged_in() -> bool:
+    """Whether a login rides on this request: Flask-Login keeps its key in the session. Asked
+    of the session rather than of the account, which a commit has expired and would reload."""
+    return session.get("_user_id") is not None
 
 
 def init_app(app: Flask) -> None:

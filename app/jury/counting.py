@@ -53,6 +53,7 @@ from app.jury.models import (
 )
 from app.jury.rules import decide_from_counts, fallback_verdict
 from app.notifications.outbox import queue_for_each
+from app.notifications.webhooks.events import endpoints_read_once
 from app.orders.models import Order
 
 logger = logging.getLogger(__name__)
@@ -106,7 +107,8 @@ def count_due_panels() -> int:
     ballots = cast_ballots(ids)
     adaptive_cases = [p.case_id for p in panels if p.rule == PanelRule.ADAPTIVE.value]
     calibrated = adaptive.calibrated_for(adaptive_cases) if adaptive_cases else None
-    return sum(_count_one(panel, ballots[panel.id], calibrated) for panel in panels)
+    with endpoints_read_once():  # each verdict queues three events
+        return sum(_count_one(panel, ballots[panel.id], calibrated) for panel in panels)
 
 
 def cast_ballots(panel_ids: list[int]) -> dict[int, list[tuple[int, str]]]:

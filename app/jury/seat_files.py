@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from app.cases.downloads import send_evidence_file
 from app.cases.files import pdf_pages
@@ -25,7 +26,7 @@ POSTER_TYPE = "image/jpeg"
 
 
 def own_seat(seat_id: int) -> Seat:
-    seat = db.session.get(Seat, seat_id)
+    seat = db.session.get(Seat, seat_id, options=[joinedload(Seat.panel)])
     if seat is None or seat.reviewer_id != current_user.id:
         abort(404)  # someone else's seat does not exist, as far as they can tell
     return seat

@@ -276,20 +276,25 @@ def vote(seat_id: int):
 
     def done():
         flash(_("Your vote is cast. Thank you."), "success")
-        return redirect(url_for("jury_seats.show", seat_id=seat.id))
+        return redirect(url_for("jury_seats.show", seat_id=seat_id))  # not reloaded
 
     def refused(error):
         apply_error(form, error)
         return _render_seat(seat, form, 400)
 
     return confirmed_action(
-        fingerprint(seat.id, seat.status, panel.status),
+        vote_seen(seat.id, seat.status, panel.status),
         cast,
         lambda: _vote_confirmation(seat, ballot.shown(option, Redactor(panel.case).redact)),
         done=done,
         refused=refused,
         back=lambda: _render_seat(seat, form),
     )
+
+
+def vote_seen(seat_id: int, seat_status: str, panel_status: str) -> str:
+    """What a reviewer confirms a vote about: the seat and its panel as they stood."""
+    return fingerprint(seat_id, seat_status, panel_status)
 
 
 def _vote_confirmation(seat: Seat, option: str) -> Confirmation:

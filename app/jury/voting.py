@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
 from app.cases.transitions import CaseRefused
@@ -89,10 +90,11 @@ def cast_vote(seat: Seat, user: User, option: str, reason: str) -> Vote:
     reason = checked_reason(reason)
     _move_seat(seat, SeatStatus.VOTED)
     vote = Vote(seat_id=seat.id, panel_id=panel.id, option=option, reason=reason)
+    db.session.add(vote)
     try:
-        with db.session.begin_nested():
-            db.session.add(vote)
+        db.session.flush()
     except IntegrityError as error:  # cannot pass the compare-and-set twice; belt and braces
+        # the caller rolls back on a refusal, as after any other
         raise JuryRefused(_l("This seat has already voted.")) from error
     # the option stays out of the audit trail: votes are hidden until the panel closes
     record_event(user, "jury.vote_cast", seat, after={"status": SeatStatus.VOTED.value})
@@ -123,8 +125,11 @@ def _move_seat(seat: Seat, to_status: SeatStatus) -> None:
     db.session.flush()
     # a vote and the count of its panel never overlap: the counting holds the panel's row
     # (FOR UPDATE) while it counts and closes it; a vote holds it shared. SQLite's
-    # BEGIN IMMEDIATE already serialises the two.
-    db.session.execute(select(Panel.id).where(Panel.id == seat.panel_id).with_for_update(read=True))
+    # BEGIN IMMEDIATE already serialises the two, and has no row locks to ask for.
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            select(Panel.id).where(Panel.id == seat.panel_id).with_for_update(read=True)
+        )
     result = db.session.execute(
         update(Seat)
         .where(
@@ -136,9 +141,10 @@ def _move_seat(seat: Seat, to_status: SeatStatus) -> None:
         .values(status=to_status.value)
         .execution_options(synchronize_session=False)
     )
-    db.session.expire(seat)
     if result.rowcount != 1:
+        db.session.expire(seat)
         raise JuryRefused(_l("This seat has already voted, recused or been replaced."))
+    set_committed_value(seat, "status", to_status.value)  # as written: no reload
 
 
 # What the parties see once the panel has closed

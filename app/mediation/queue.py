@@ -10,30 +10,30 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, and_, bindparam, exists, false, func, or_, select
-from sqlalchemy import case as sql_case
 from sqlalchemy.orm import aliased, lazyload, load_only, selectinload
 
 from app.auth.models import User
-from app.cases.models import SEVERITY_RANK, Case, CaseState
+from app.cases.models import (
+    INTAKE_ORDER,
+    IS_WORKING,
+    QUEUE_ORDER,
+    WORKING_STATES,
+    Case,
+    CaseState,
+)
 from app.core.extensions import db
+from app.core.pages import paginate
 from app.mediation.models import CaseNote, CaseQuestion, SettlementProposal
 from app.mediation.sla import CASE_DEADLINE_PHASES, missed_case_deadline
 from app.orders.models import Order
 
-FINISHED_STATES = (CaseState.DECIDED, CaseState.EXECUTING, CaseState.CLOSED)
-WORKING_STATES = tuple(state for state in CaseState if state not in FINISHED_STATES)
 # every state but closed is counted: closed cases are the whole history, and counting them
 # would make the desk slower as the years pass
 COUNTED_STATES = tuple(state for state in CaseState if state is not CaseState.CLOSED)
 # the mediator's own move: intake to review, or a proposal, decision or referral to make
 MEDIATOR_MOVE_STATES = (CaseState.FILED, CaseState.MEDIATION)
-# urgent first, then important, then general (design: Claims)
-SEVERITY_ORDER = sql_case(
-    {severity.value: rank for severity, rank in SEVERITY_RANK.items()},
-    value=Case.severity,
-    else_=len(SEVERITY_RANK),
-)
 # larger than any case number a database holds: a longer run of digits is not one
 MAX_CASE_NUMBER = 2**31 - 1
 
@@ -132,39 +132,49 @@ def search_condition(text: str):
 
 
 # a page of the queue with what its rows show, each relation loaded in one statement
+# the parties' and mediator's names only, not their roles; the orders without their items
+NAME_ONLY = (load_only(User.display_name), lazyload(User.role_grants))
+ORDER_ONLY = selectinload(Case.order).lazyload(Order.items)
 QUEUE_ROWS = select(Case).options(
-    selectinload(Case.order),
-    # the parties' names only, not their roles
-    selectinload(Case.buyer).options(load_only(User.display_name), lazyload(User.role_grants)),
-    selectinload(Case.seller).options(load_only(User.display_name), lazyload(User.role_grants)),
-    selectinload(Case.mediator),
+    ORDER_ONLY,
+    selectinload(Case.buyer).options(*NAME_ONLY),
+    selectinload(Case.seller).options(*NAME_ONLY),
+    selectinload(Case.mediator).options(*NAME_ONLY),
     # the deadline's label asks each case for a counter-offer waiting for an answer
     selectinload(Case.counter_offers),
 )
-# filed cases, most urgent and oldest first; the desk shows the top of the list
+# filed cases, most urgent and oldest first; the desk shows the top of the list, read in
+# order from ``ix_cases_intake_order``
 WAITING_FOR_INTAKE = (
     select(Case)
     .where(Case.state == CaseState.FILED.value)
-    .options(selectinload(Case.order))
-    .order_by(SEVERITY_ORDER, Case.filed_at, Case.id)
+    .options(ORDER_ONLY)
+    .order_by(*INTAKE_ORDER)
 )
+
+
+def queue_page(desk_filter: DeskFilter, viewer_id: int, now: datetime, per_page: int) -> Pagination:
+    """The requested page of the cases the filters select; the working queue is counted by
+    its states on ``ix_cases_state_deadline_at``, which cannot read it in order."""
+    statement = queue_statement(desk_filter, viewer_id, now)
+    in_progress = statement.where(Case.state.in_(WORKING_STATES))
+    return paginate(statement, per_page, in_progress if desk_filter.state == "" else None)
 
 
 def queue_statement(desk_filter: DeskFilter, viewer_id: int, now: datetime) -> Select:
     """The cases the filters select. The working queue and the states in it come urgent first,
-    then by the nearest deadline; finished cases, newest first."""
+    then by the nearest deadline (the working queue read in that order from
+    ``ix_cases_queue_order``, a page at a time); finished cases, newest first."""
     statement = QUEUE_ROWS
     if desk_filter.state == "":
-        statement = statement.where(Case.state.in_(WORKING_STATES))
+        statement = statement.where(IS_WORKING)
     elif desk_filter.state != ALL_STATES:
         statement = statement.where(Case.state == desk_filter.state)
     number = case_number(desk_filter.search)
     if number is not None:  # the case of that number before those that merely mention it
         statement = statement.order_by(Case.id != number)
     if desk_filter.state in (*WORKING_STATES, ""):
-        statement = statement.order_by(
-            SEVERITY_ORDER, Case.deadline_at.is_(None), Case.deadline_at, Case.id
-        )
+        statement = statement.order_by(*QUEUE_ORDER)
     else:
         statement = statement.order_by(Case.id.desc())
     if desk_filter.assigned == MINE:

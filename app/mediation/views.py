@@ -40,7 +40,6 @@ from app.cases.wording import entry_reference
 from app.core import clock
 from app.core.extensions import db
 from app.core.forms import apply_error
-from app.core.pages import paginate
 from app.jury.turns import panel_progress
 from app.mediation import appeals, confirmations, queue, saved_filters, services
 from app.mediation.assignment import on_duty_mediators
@@ -107,7 +106,7 @@ def _render_desk(filters: QueueFilterForm, save_form: SaveFilterForm, status: in
     filter_args = filters.query_args() if valid else {}
     now = clock.now()
     may_reassign = current_user.has_role(Role.ADMIN)
-    queue_page = paginate(queue.queue_statement(desk_filter, current_user.id, now), QUEUE_PAGE_SIZE)
+    queue_page = queue.queue_page(desk_filter, current_user.id, now, QUEUE_PAGE_SIZE)
     sitting = [case.id for case in queue_page.items if case.state == CaseState.PANEL.value]
     return render_template(
         "mediation/desk.html",

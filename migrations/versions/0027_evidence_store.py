@@ -2,7 +2,7 @@
 no row names looks each name up instead of scanning every entry
 
 Revision ID: 0027_evidence_store
-Revises: 0025_gold_bank
+Revises: 0026_queue_order
 Create Date: 2026-11-30 22:30:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0027_evidence_store'
-down_revision = '0025_gold_bank'
+down_revision = '0026_queue_order'
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,9 @@ so the event leaves if and only if the change commits. The row's idempotency key
 import base64
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
@@ -30,12 +32,7 @@ def queue_event(event_type: str, data: dict | Callable[[], dict]) -> str | None:
     endpoint wants the event: an event nobody wants costs one small query."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}; see the catalogue")
-    endpoints = db.session.execute(
-        select(WebhookEndpoint.id, WebhookEndpoint.event_patterns)
-        .where(WebhookEndpoint.disabled_at.is_(None))
-        .order_by(WebhookEndpoint.id)
-    ).all()
-    wanted = [id_ for id_, patterns in endpoints if wants(patterns.split(","), event_type)]
+    wanted = [id_ for id_, patterns in _active_endpoints() if wants(patterns, event_type)]
     if not wanted:
         return None
     if callable(data):
@@ -68,6 +65,38 @@ def queue_event(event_type: str, data: dict | Callable[[], dict]) -> str | None:
     ]
     db.session.execute(insert(OutboxMessage), rows)
     return f"evt_{token}"
+
+
+# set inside ``endpoints_read_once``: the active endpoints, once read
+_read_once: ContextVar[dict | None] = ContextVar("webhook_endpoints_read_once", default=None)
+
+
+@contextmanager
+def endpoints_read_once() -> Iterator[None]:
+    """Inside the block the active endpoints are read once, not once per event: for a
+    sweep's batch, one transaction that queues several events for each of many cases. An
+    endpoint changed meanwhile is seen by the next batch, as by a batch begun a moment later."""
+    token = _read_once.set({})
+    try:
+        yield
+    finally:
+        _read_once.reset(token)
+
+
+def _active_endpoints() -> list[tuple[int, list[str]]]:
+    """Each active endpoint's id and the event patterns it wants."""
+    kept = _read_once.get()
+    if kept is not None and "endpoints" in kept:
+        return kept["endpoints"]
+    rows = db.session.execute(
+        select(WebhookEndpoint.id, WebhookEndpoint.event_patterns)
+        .where(WebhookEndpoint.disabled_at.is_(None))
+        .order_by(WebhookEndpoint.id)
+    ).all()
+    endpoints = [(endpoint_id, patterns.split(",")) for endpoint_id, patterns in rows]
+    if kept is not None:
+        kept["endpoints"] = endpoints
+    return endpoints
 
 
 def _token() -> str:
