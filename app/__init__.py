@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.core import urls
 from app.core.config import CONFIGS, PROJECT_ROOT, Config
 from app.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.core.limit_storage import storage_uri_for
 
 
 def create_app(config: type[Config] | dict | str | None = None) -> Flask:
@@ -30,6 +31,8 @@ def create_app(config: type[Config] | dict | str | None = None) -> Flask:
         config = CONFIGS[config]
     app.config.from_object(config)
     app.config.update(overrides)
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = storage_uri_for(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (export SECRET_KEY=...) in production")
     if app.config["PROXY_FIX_HOPS"]:
@@ -56,6 +59,7 @@ FEATURE_MODELS = (
     "app.core.audit",
     "app.core.settings",
     "app.core.idempotency",
+    "app.core.limit_storage",
     "app.auth.models",
     "app.notifications.models",
     "app.notifications.outbox",

@@ -301,6 +301,8 @@ def _environment(url: str, size: int) -> dict:
         "DATABASE_URL": url,
         "EVIDENCE_DIR": str(WORK_DIR / f"evidence-{size}"),
         "MAIL_BACKEND": "console",
+        # the figures are one worker's (the site serves with one per core by default)
+        "WEB_WORKERS": os.environ.get("WEB_WORKERS", "1"),
     }
 
 
