@@ -6,9 +6,9 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.core import urls
+from app.core import migrations, urls
 from app.core.config import CONFIGS, PROJECT_ROOT, Config
-from app.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.core.extensions import babel, csrf, db, limiter, login_manager
 
 
 def create_app(config: type[Config] | dict | str | None = None) -> Flask:
@@ -87,7 +87,7 @@ def _register_extensions(app: Flask) -> None:
 
     import_models()
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrations.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
