@@ -6,9 +6,15 @@ import http.client
 import re
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from pathlib import Path
 from urllib.parse import urlencode
 
+from app.core.confirm import CONFIRMED, SEEN, fingerprint
+from app.jury.models import PanelStatus, SeatStatus
+from bench.rows import BENCH_PASSWORD
+
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+VOTE_REASON = "The photos and the courier's note support the buyer's account."
 
 
 @dataclass
@@ -58,3 +64,28 @@ def log_in(host: str, port: int, email: str, password: str) -> Session:
     if status != 302 or "/login" in location:
         raise RuntimeError(f"logging in as {email} failed ({status})")
     return session
+
+
+def vote_requests(port: int, facts: dict, path: Path) -> Path:
+    """The file of vote requests for wrk: every open seat of the bench's reviewers, each
+    reviewer logged in on ``port`` and its seats spread through the file. Each is the
+    confirmed post (the second of the vote's two), with the fingerprint of the open seat
+    on its open panel that the confirmation page would have shown."""
+    rows = []
+    for email, seats in facts["open_seats"].items():
+        reviewer = log_in("127.0.0.1", port, email, BENCH_PASSWORD)
+        token = reviewer.csrf_token(f"/review/seats/{seats[0]}")
+        vote = {"csrf_token": token, "option": "0", "reason": VOTE_REASON, CONFIRMED: "yes"}
+        rows += [
+            (
+                "POST",
+                f"/review/seats/{seat}/vote",
+                reviewer.cookie_header,
+                urlencode({**vote, SEEN: fingerprint(seat, SeatStatus.OPEN, PanelStatus.OPEN)}),
+            )
+            for seat in seats
+        ]
+    rows.sort(key=lambda row: int(row[1].split("/")[3]))  # spread each reviewer's seats
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("".join("\t".join(row) + "\n" for row in rows))
+    return path

@@ -2,15 +2,28 @@
 -- METHOD <tab> PATH <tab> COOKIE <tab> BODY. Each wrk thread takes every n-th line, so no
 -- two requests are the same one; a thread past its last line starts again from its first.
 -- BENCH_BODY_FILE, if set, is the body of every request (an upload), and BENCH_CONTENT_TYPE
--- its type. At the end it prints how many requests were sent and how many answered 2xx/3xx.
+-- its type. BENCH_PORTS, if set, lists the ports of several web nodes on wrk's host (comma
+-- separated): the threads take them in turn, so each node gets the same share of the
+-- connections. At the end it prints how many requests were sent and how many answered 2xx/3xx.
 
 local threads = {}
 local count = 0
+local nodes = nil
 
 function setup(thread)
   count = count + 1
   thread:set("number", count)
   table.insert(threads, thread)
+  local ports = os.getenv("BENCH_PORTS") or ""
+  if ports ~= "" then
+    if not nodes then
+      nodes = {}
+      for port in ports:gmatch("%d+") do
+        table.insert(nodes, wrk.lookup(wrk.host, port)[1])
+      end
+    end
+    thread.addr = nodes[(count - 1) % #nodes + 1]
+  end
 end
 
 function init(args)
