@@ -173,6 +173,17 @@ def _timed(work, *args) -> tuple[float, float]:
     )
 
 
+@bench_cli.command("footprint")
+def footprint_command() -> None:
+    """The resident memory of a fresh process once the product's app is built (what a web
+    worker holds before its first request) and the modules it imported."""
+    import os
+
+    from bench.memory import import_footprint
+
+    _print(import_footprint(dict(os.environ)))
+
+
 @bench_cli.command("backends")
 def backends_command() -> None:
     """The process ids of PostgreSQL's other backends on this database (the served site's

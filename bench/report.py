@@ -143,9 +143,11 @@ def _growth(run: dict, first: dict) -> str:
 def _memory(run: dict, _first: dict) -> str:
     memory = run["web"]["memory"]
     settled = memory.get("web_worker_rss_mb")
+    built = memory.get("import", {}).get("rss_mb")  # measured since the imports were trimmed
     return (
         f"web worker {memory['web_worker_peak_mb']} MB"
-        f"{f' ({settled} MB after the loads)' if settled else ''}, "
+        f"{f' ({settled} MB after the loads)' if settled else ''}"
+        f"{f', {built} MB once the app is built' if built else ''}, "
         f"sweep process {run['sweep']['real']['peak_rss_mb']} MB"
     )
 

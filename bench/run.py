@@ -26,7 +26,7 @@ from app.core.config import PROJECT_ROOT
 from bench.client import log_in, vote_requests
 from bench.cluster import measure_cluster
 from bench.load import run_wrk
-from bench.memory import memory_mb
+from bench.memory import import_footprint, memory_mb
 from bench.processes import WORK_DIR, Plan, flask, flask_json, serving, worker_pids
 from bench.rows import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
 
@@ -78,6 +78,7 @@ def measure(plan: Plan, backend: Backend, size: int, log) -> dict:
     log(f"   dashboard's figures: {result['analytics']['dashboard_ms']} ms")
     with serving(env) as port:
         result["web"] = _web_measures(plan, env, port, log)
+    result["web"]["memory"]["import"] = import_footprint(env)
     result["sweep"] = {}
     for kind in ("reference", "real"):
         flask_json(env, "bench", "add-due-panels", str(plan.due_panels))
