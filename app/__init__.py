@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.core import migrations, urls
 from app.core.config import CONFIGS, PROJECT_ROOT, Config
 from app.core.extensions import babel, csrf, db, limiter, login_manager
+from app.core.lazy_commands import LazyGroup
 
 
 def create_app(config: type[Config] | dict | str | None = None) -> Flask:
@@ -167,7 +168,6 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.cases.cli import evidence_cli
     from app.closing.cli import dossier_cli
-    from app.demo import demo_cli
     from app.jury.cli import jury_cli
     from app.notifications.webhooks.cli import webhooks_cli
     from app.orders.cli import orders_cli
@@ -182,7 +182,7 @@ def _register_cli(app: Flask) -> None:
         dossier_cli,
         jury_cli,
         scheduler_cli,
-        demo_cli,
+        LazyGroup("demo", "app.demo:demo_cli", help="Demo data."),
     )
     for group in groups:
         app.cli.add_command(group)

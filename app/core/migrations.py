@@ -3,21 +3,21 @@
 Flask-Migrate imports Alembic (about 11 MB resident) and a web worker never migrates, so
 ``create_app`` imports neither: ``app.extensions["migrate"]`` holds a stand-in that sets
 Flask-Migrate up on its first read (by ``flask db``, ``migrations/env.py`` or a test's
-``upgrade()``), and the ``db`` group loads Flask-Migrate's commands when it is used.
+``upgrade()``), and the ``db`` group loads Flask-Migrate's commands when it is run.
 """
 
-import click
 from flask import Flask
 
 from app.core.config import PROJECT_ROOT
 from app.core.extensions import db
+from app.core.lazy_commands import LazyGroup
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
 
 def init_app(app: Flask) -> None:
     app.extensions["migrate"] = _MigrateOnFirstUse(app)
-    app.cli.add_command(_MigrationCommands("db", help="Perform database migrations."))
+    app.cli.add_command(LazyGroup("db", "flask_migrate.cli:db", help="Database migrations."))
 
 
 class _MigrateOnFirstUse:
@@ -30,13 +30,3 @@ class _MigrateOnFirstUse:
         # puts Flask-Migrate's own configuration in this stand-in's place
         Migrate(self._app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
         return getattr(self._app.extensions["migrate"], name)
-
-
-class _MigrationCommands(click.Group):
-    """Flask-Migrate's ``db`` group, imported when the group is invoked: its context (options,
-    callback, commands) is the real group's."""
-
-    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
-        from flask_migrate.cli import db as commands
-
-        return commands.make_context(info_name, args, parent=parent, **extra)
