@@ -137,13 +137,19 @@ def _children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def redis_binary() -> str:
+    """Debian's ``redis-server``, which the cluster needs: checked before a run begins."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("the cluster needs redis-server: sudo apt-get install redis-server")
+    return binary
+
+
 @contextmanager
 def redis_server(directory: Path) -> Iterator[tuple[str, int]]:
     """Debian's ``redis-server`` on a free port, keeping nothing on disk; yields its URL and
     its process id."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("the cluster needs redis-server: sudo apt-get install redis-server")
+    binary = redis_binary()
     directory.mkdir(parents=True, exist_ok=True)
     port = free_port()
     process = subprocess.Popen(  # noqa: S603  (a fixed argv)

@@ -24,7 +24,7 @@ from PIL import Image
 
 from app.core.config import PROJECT_ROOT
 from bench.client import log_in, vote_requests
-from bench.cluster import measure_cluster
+from bench.cluster import measure_cluster, redis_binary
 from bench.load import run_wrk
 from bench.memory import import_footprint, memory_mb
 from bench.processes import WORK_DIR, Plan, flask, flask_json, serving, worker_pids
@@ -54,9 +54,12 @@ def backends(choice: str) -> list[Backend]:
 
 
 def run(plan: Plan, backend_choice: str, log=print) -> dict:
+    chosen = backends(backend_choice)
+    if any(backend.name == "cluster" for backend in chosen):
+        redis_binary()
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     results = {"plan": vars(plan), "machine": machine(), "started": _timestamp(), "runs": []}
-    for backend in backends(backend_choice):
+    for backend in chosen:
         # the cluster measures throughput, which does not grow with the history: one size
         sizes = plan.sizes[:1] if backend.name == "cluster" else plan.sizes
         for size in sizes:
