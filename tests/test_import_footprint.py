@@ -58,9 +58,11 @@ def test_building_the_app_imports_no_heavy_library(tmp_path):
 
 def test_the_commands_load_their_modules_when_run(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["db", "heads"])
+    result = runner.invoke(args=["db", "--help"])
     assert result.exit_code == 0, result.output
-    assert "(head)" in result.output
+    assert "upgrade" in result.output  # Flask-Migrate's own commands
+    # (Alembic prints to the stdout it found when first imported, not to the runner's)
+    assert runner.invoke(args=["db", "heads"]).exit_code == 0
     assert app.extensions["migrate"].directory == str(PROJECT_ROOT / "migrations")
     result = runner.invoke(args=["demo", "--help"])
     assert result.exit_code == 0, result.output
