@@ -13,8 +13,8 @@ worker_class = "gthread"
 def post_fork(server, worker):
     """Two malloc arenas for the worker's threads instead of glibc's eight per core: each
     arena keeps the memory its threads once held (a photo decoded, a page rendered), and
-    Python's threads take turns under the GIL, so more arenas buy little. The same walk of
-    every page kind leaves the worker at 126 MB instead of 141 (docs/performance.md)."""
+    Python's threads take turns under the GIL, so more arenas buy little. After the same walk
+    of every page kind a worker holds about 12 MB less (docs/performance.md)."""
     import ctypes
     import ctypes.util
 

@@ -184,6 +184,15 @@ def footprint_command() -> None:
     _print(import_footprint(dict(os.environ)))
 
 
+@bench_cli.command("memory-walk")
+def memory_walk_command() -> None:
+    """One web worker's peak and resident memory after each step of a walk through every
+    kind of page (logins, case pages, the queue, the analytics, uploads) on this database."""
+    from bench.memory_walk import memory_walk
+
+    _print(memory_walk())
+
+
 @bench_cli.command("backends")
 def backends_command() -> None:
     """The process ids of PostgreSQL's other backends on this database (the served site's

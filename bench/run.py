@@ -149,10 +149,10 @@ def _web_measures(plan: Plan, env: dict, port: int, log) -> dict:
 def _uploads(plan: Plan, base: str, buyer, facts: dict):
     token = buyer.csrf_token(f"/cases/{facts['upload_cases'][0]}")
     boundary = "bench" + secrets.token_hex(8)
-    body = _multipart(
+    body = multipart(
         boundary,
         {"csrf_token": token, "kind": "image", "text": ""},
-        ("file", "kettle.jpg", "image/jpeg", _photo()),
+        ("file", "kettle.jpg", "image/jpeg", photo()),
     )
     body_file = WORK_DIR / "requests" / "upload.body"
     body_file.write_bytes(body)
@@ -172,7 +172,7 @@ def _uploads(plan: Plan, base: str, buyer, facts: dict):
     )
 
 
-def _photo() -> bytes:
+def photo() -> bytes:
     """A JPEG of noise just under the photo limit: the costliest photo to re-encode. One
     trial encoding gives the bytes per pixel; the side is then shrunk until it fits."""
 
@@ -191,7 +191,7 @@ def _photo() -> bytes:
     return photo
 
 
-def _multipart(boundary: str, fields: dict, upload: tuple) -> bytes:
+def multipart(boundary: str, fields: dict, upload: tuple) -> bytes:
     parts = []
     for name, value in fields.items():
         disposition = f'Content-Disposition: form-data; name="{name}"'
