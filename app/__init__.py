@@ -6,9 +6,10 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.core import urls
+from app.core import migrations, urls
 from app.core.config import CONFIGS, PROJECT_ROOT, Config
-from app.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.core.extensions import babel, csrf, db, limiter, login_manager
+from app.core.lazy_commands import LazyGroup
 from app.core.limit_storage import storage_uri_for
 
 
@@ -91,7 +92,7 @@ def _register_extensions(app: Flask) -> None:
 
     import_models()
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrations.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -171,7 +172,6 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.cases.cli import evidence_cli
     from app.closing.cli import dossier_cli
-    from app.demo import demo_cli
     from app.jury.cli import jury_cli
     from app.notifications.webhooks.cli import webhooks_cli
     from app.orders.cli import orders_cli
@@ -186,7 +186,7 @@ def _register_cli(app: Flask) -> None:
         dossier_cli,
         jury_cli,
         scheduler_cli,
-        demo_cli,
+        LazyGroup("demo", "app.demo:demo_cli", help="Demo data."),
     )
     for group in groups:
         app.cli.add_command(group)
