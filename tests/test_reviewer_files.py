@@ -12,7 +12,7 @@ from PIL import Image
 
 from app.auth.models import Role
 from app.cases.evidence import NewEvidence, add_evidence
-from app.cases.files import pdf_pages, uploads
+from app.cases.files import pdf_pages, remuxing
 from app.cases.models import EvidenceKind
 from app.cases.releases import decide_release
 from tests.helpers import pdfs, videos
@@ -201,7 +201,7 @@ def test_the_video_answers_range_requests(client, seat):
 
 def test_a_video_stored_before_metadata_was_removed_is_not_played(client, seat, monkeypatch):
     # as videos were stored then: the original bytes, and no poster
-    monkeypatch.setattr(uploads, "remux_video", lambda upload, _format, _scratch: (upload, None))
+    monkeypatch.setattr(remuxing, "remux_video", lambda upload, _format, _scratch: (upload, None))
     clip = released(seat, add_video(seat.case))
     login(client, seat.reviewer)
 
