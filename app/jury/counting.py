@@ -52,7 +52,7 @@ from app.jury.models import (
     Vote,
 )
 from app.jury.rules import decide_from_counts, fallback_verdict
-from app.notifications.outbox import mail_choices_read_once, queue_for_each
+from app.notifications.outbox import mail_choices_read_once, queue_for_each, queued_together
 from app.notifications.webhooks.events import endpoints_read_once
 from app.orders.models import Order
 
@@ -196,9 +196,11 @@ def has_work(now) -> ColumnElement[bool]:
 
 
 def _count_one(panel: Panel, ballots: list[tuple[int, str]], calibrated: Calibrated | None) -> bool:
-    return in_savepoint(
-        lambda: count_panel(panel, ballots, calibrated), f"panel {panel.id}: counting"
-    )
+    def count() -> bool:
+        with queued_together():  # a verdict's notices in one statement
+            return count_panel(panel, ballots, calibrated)
+
+    return in_savepoint(count, f"panel {panel.id}: counting")
 
 
 def count_panel(

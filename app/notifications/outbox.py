@@ -169,7 +169,7 @@ def queue_messages(messages: Iterable[Message]) -> list[str]:
     queues once; a concurrent transaction that queued the same key first wins without an
     error. One statement for them all: ``INSERT … ON CONFLICT DO NOTHING RETURNING``.
     An e-mail of a kind its recipient turned off is left out. Returns the idempotency keys
-    of the rows queued by this call.
+    of the rows queued by this call (inside ``queued_together``, of the rows handed to it).
     """
     now = clock.now()
     messages = list(messages)
@@ -196,6 +196,35 @@ def queue_messages(messages: Iterable[Message]) -> list[str]:
                     "attempts": 0,
                 }
             )
+    held = _held_rows.get()
+    if held is not None:
+        held.extend(rows)
+        return [row["idempotency_key"] for row in rows]
+    return _insert(rows)
+
+
+# set inside ``queued_together``: the rows to write when the block ends
+_held_rows: ContextVar[list[dict] | None] = ContextVar("outbox_rows_held", default=None)
+
+
+@contextmanager
+def queued_together() -> Iterator[None]:
+    """Inside the block, the messages queued are written in one statement when it ends
+    instead of one per ``queue_messages`` call: for a change that notifies several times
+    (a verdict tells the case's people of the decision, and the parties of the panel's).
+    The block ends inside the transaction of the change, so the rows commit with it; an
+    error inside writes nothing. Inside, ``queue_messages`` returns the keys it was handed;
+    a key already queued is still left out when the block ends."""
+    held: list[dict] = []
+    token = _held_rows.set(held)
+    try:
+        yield
+    finally:
+        _held_rows.reset(token)
+    _insert(held)
+
+
+def _insert(rows: list[dict]) -> list[str]:
     if not rows:
         return []
     db.session.flush()  # a message the caller added by hand is in the table first
