@@ -36,7 +36,8 @@ test: setup
 	test $$sqlite = 0 && test $$pg = 0
 
 # The benchmark (docs/performance.md): 10k, 100k and 1M cases, or 10k and short loads.
-# It runs on SQLite, and on PostgreSQL too when DATABASE_URL points at a database of its own.
+# It runs on SQLite, and on PostgreSQL too when DATABASE_URL points at a database of its own,
+# and then on a cluster of two web nodes sharing a Redis server (Debian's redis-server).
 # Its commands and server use the benchmark's app (bench/app.py), not the site's wsgi.
 bench: install translations wrk
 	$(BENCH_FLASK) bench run

@@ -6,9 +6,11 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.core import urls
+from app.core import migrations, urls
 from app.core.config import CONFIGS, PROJECT_ROOT, Config
-from app.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.core.extensions import babel, csrf, db, limiter, login_manager
+from app.core.lazy_commands import LazyGroup
+from app.core.limit_storage import storage_uri_for
 
 
 def create_app(config: type[Config] | dict | str | None = None) -> Flask:
@@ -30,6 +32,8 @@ def create_app(config: type[Config] | dict | str | None = None) -> Flask:
         config = CONFIGS[config]
     app.config.from_object(config)
     app.config.update(overrides)
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = storage_uri_for(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (export SECRET_KEY=...) in production")
     if app.config["PROXY_FIX_HOPS"]:
@@ -56,6 +60,7 @@ FEATURE_MODELS = (
     "app.core.audit",
     "app.core.settings",
     "app.core.idempotency",
+    "app.core.limit_storage",
     "app.auth.models",
     "app.notifications.models",
     "app.notifications.outbox",
@@ -87,7 +92,7 @@ def _register_extensions(app: Flask) -> None:
 
     import_models()
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrations.init_app(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -167,7 +172,6 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.cases.cli import evidence_cli
     from app.closing.cli import dossier_cli
-    from app.demo import demo_cli
     from app.jury.cli import jury_cli
     from app.notifications.webhooks.cli import webhooks_cli
     from app.orders.cli import orders_cli
@@ -182,7 +186,7 @@ def _register_cli(app: Flask) -> None:
         dossier_cli,
         jury_cli,
         scheduler_cli,
-        demo_cli,
+        LazyGroup("demo", "app.demo:demo_cli", help="Demo data."),
     )
     for group in groups:
         app.cli.add_command(group)

@@ -173,6 +173,61 @@ def _timed(work, *args) -> tuple[float, float]:
     )
 
 
+@bench_cli.command("profile")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--as", "who", type=click.Choice(["buyer", "mediator"]), default="buyer")
+@click.option("--requests", type=int, default=200, help="Requests profiled (as many warm up).")
+def profile_command(paths: tuple[str, ...], who: str, requests: int) -> None:
+    """Profile GETs of PATHS (taken in turn) as a bench user, in this process, with
+    pyinstrument; print the profile and the mean time per request, unprofiled too."""
+    from bench.profile import logged_in_client, profile_page, time_page
+    from bench.rows import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
+
+    email = BENCH_BUYER if who == "buyer" else BENCH_MEDIATOR
+    client = logged_in_client(current_app._get_current_object(), email, BENCH_PASSWORD)
+    profile, profiled_ms = profile_page(client, list(paths), requests)
+    click.echo(profile)
+    wall_ms, cpu_ms = time_page(client, list(paths), requests)
+    click.echo(
+        f"{wall_ms:.2f} ms per request, {cpu_ms:.2f} ms of CPU ({profiled_ms:.2f} ms profiled)"
+    )
+
+
+@bench_cli.command("footprint")
+def footprint_command() -> None:
+    """The resident memory of a fresh process once the product's app is built (what a web
+    worker holds before its first request) and the modules it imported."""
+    import os
+
+    from bench.memory import import_footprint
+
+    _print(import_footprint(dict(os.environ)))
+
+
+@bench_cli.command("memory-walk")
+def memory_walk_command() -> None:
+    """One web worker's peak and resident memory after each step of a walk through every
+    kind of page (logins, case pages, the queue, the analytics, uploads) on this database."""
+    from bench.memory_walk import memory_walk
+
+    _print(memory_walk())
+
+
+@bench_cli.command("backends")
+def backends_command() -> None:
+    """The process ids of PostgreSQL's other backends on this database (the served site's
+    connections), whose CPU time the cluster's measures count."""
+    if db.engine.dialect.name != "postgresql":
+        raise click.ClickException("backends are PostgreSQL's")
+    pids = db.session.scalars(
+        text(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    ).all()
+    _print({"pids": pids})
+
+
 @bench_cli.command("wipe")
 def wipe_command() -> None:
     """Empty a PostgreSQL database for a new size; refuses one that holds anyone's data."""
@@ -202,18 +257,29 @@ def wipe_command() -> None:
 @click.option("--sizes", help="Comma-separated case counts, e.g. 10000,100000.")
 @click.option(
     "--backend",
-    type=click.Choice(["all", "sqlite", "postgresql"]),
+    type=click.Choice(["all", "sqlite", "postgresql", "cluster"]),
     default="all",
-    help="PostgreSQL runs when DATABASE_URL points at it.",
+    help="PostgreSQL and the cluster run when DATABASE_URL points at PostgreSQL.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="gunicorn workers of each web node served.",
 )
 @click.option("--no-report", is_flag=True, help="Print the figures; leave the docs alone.")
-def run_command(quick: bool, sizes: str | None, backend: str, no_report: bool) -> None:
-    """Generate, serve, load and sweep at each size; record the figures in the docs."""
+def run_command(
+    quick: bool, sizes: str | None, backend: str, workers: int, no_report: bool
+) -> None:
+    """Generate, serve, load and sweep at each size; record the figures in the docs. With
+    a PostgreSQL DATABASE_URL, the cluster (one web node, then two) is measured too."""
     from dataclasses import replace
 
     from bench import report, run
+    from bench.processes import FULL, QUICK
 
-    plan = run.QUICK if quick else run.FULL
+    plan = replace(QUICK if quick else FULL, workers=workers)
     if sizes:
         plan = replace(plan, sizes=[int(size) for size in sizes.split(",")])
     results = run.run(plan, backend, log=click.echo)

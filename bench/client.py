@@ -6,9 +6,16 @@ import http.client
 import re
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
+from pathlib import Path
 from urllib.parse import urlencode
 
+from app.core.confirm import CONFIRMED, SEEN
+from app.jury.models import PanelStatus, SeatStatus
+from app.jury.seat_views import vote_seen
+from bench.rows import BENCH_PASSWORD
+
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+VOTE_REASON = "The photos and the courier's note support the buyer's account."
 
 
 @dataclass
@@ -58,3 +65,35 @@ def log_in(host: str, port: int, email: str, password: str) -> Session:
     if status != 302 or "/login" in location:
         raise RuntimeError(f"logging in as {email} failed ({status})")
     return session
+
+
+def vote_requests(port: int, facts: dict, path: Path) -> Path:
+    """The file of vote requests for wrk: every open seat of the bench's reviewers, each
+    reviewer logged in on ``port`` and its seats spread through the file."""
+    rows = []
+    for email, seats in facts["open_seats"].items():
+        reviewer = log_in("127.0.0.1", port, email, BENCH_PASSWORD)
+        token = reviewer.csrf_token(f"/review/seats/{seats[0]}")
+        rows += [
+            ("POST", f"/review/seats/{seat}/vote", reviewer.cookie_header, vote_body(token, seat))
+            for seat in seats
+        ]
+    rows.sort(key=lambda row: int(row[1].split("/")[3]))  # spread each reviewer's seats
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("".join("\t".join(row) + "\n" for row in rows))
+    return path
+
+
+def vote_body(csrf_token: str, seat_id: int) -> str:
+    """A vote for the first option as a reviewer casts it: the confirmation step's second
+    post, with the fingerprint of the open seat on its open panel that the confirmation page
+    would have shown."""
+    return urlencode(
+        {
+            "csrf_token": csrf_token,
+            "option": "0",
+            "reason": VOTE_REASON,
+            CONFIRMED: "yes",
+            SEEN: vote_seen(seat_id, SeatStatus.OPEN, PanelStatus.OPEN),
+        }
+    )

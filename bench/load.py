@@ -33,9 +33,15 @@ def run_wrk(
     threads: int = 2,
     body_file: Path | None = None,
     content_type: str | None = None,
+    ports: list[int] | None = None,
 ) -> LoadResult:
+    """One load on ``base_url``; with ``ports``, spread over the web nodes listening on those
+    ports of the same host, ``threads`` of wrk on each (its threads take the nodes in turn)."""
+    if ports:
+        threads *= len(ports)
     env = {
         **os.environ,
+        "BENCH_PORTS": ",".join(map(str, ports or [])),
         "BENCH_REQUESTS": str(requests_file),
         "BENCH_BODY_FILE": str(body_file or ""),
         "BENCH_CONTENT_TYPE": content_type or "application/x-www-form-urlencoded",

@@ -28,8 +28,9 @@ def render(runs: list[dict]) -> str:
         for run in result["runs"]:
             latest[run["backend"]] = result
     for backend, result in latest.items():
-        lines += _latest(backend, result)
+        lines += _latest_cluster(result) if backend == "cluster" else _latest(backend, result)
     lines += _history(runs)
+    lines += _cluster_history(runs)
     return "\n".join(lines) + "\n"
 
 
@@ -43,7 +44,7 @@ def _latest(backend: str, result: dict) -> list[str]:
         "",
         f"{machine['cpu']}, {machine['cores']} cores, {machine['memory_gib']} GiB; "
         f"Python {machine['python']}, SQLite {machine['sqlite']}, {machine['wrk']}. "
-        f"Loads of {plan['seconds']} s at {plan['connections']} connections; "
+        f"{_served(plan)} Loads of {plan['seconds']} s at {plan['connections']} connections; "
         f"{plan['due_panels']:,} due panels per sweep.",
         "",
         "| measure | " + " | ".join(sizes) + " |",
@@ -52,6 +53,11 @@ def _latest(backend: str, result: dict) -> list[str]:
     for label, cell in ROWS:
         lines.append(f"| {label} | " + " | ".join(cell(run, runs[0]) for run in runs) + " |")
     return lines + [""]
+
+
+def _served(plan: dict) -> str:
+    workers = plan.get("workers", 1)  # runs recorded before --workers served one
+    return f"One web node of {workers} gunicorn worker{'s' if workers > 1 else ''} × 8 threads."
 
 
 def _rate(measure: dict) -> str:
@@ -137,9 +143,11 @@ def _growth(run: dict, first: dict) -> str:
 def _memory(run: dict, _first: dict) -> str:
     memory = run["web"]["memory"]
     settled = memory.get("web_worker_rss_mb")
+    built = memory.get("import", {}).get("rss_mb")  # measured since the imports were trimmed
     return (
         f"web worker {memory['web_worker_peak_mb']} MB"
-        f"{f' ({settled} MB after the loads)' if settled else ''}, "
+        f"{f' ({settled} MB after the loads)' if settled else ''}"
+        f"{f', {built} MB once the app is built' if built else ''}, "
         f"sweep process {run['sweep']['real']['peak_rss_mb']} MB"
     )
 
@@ -175,6 +183,8 @@ def _history(runs: list[dict]) -> list[str]:
     ]
     for result in runs:
         for run in result["runs"]:
+            if run["backend"] == "cluster":
+                continue
             web, sweep = run["web"], run["sweep"]
             page = web["case_page"]["requests_per_second"]
             real = sweep["real"]["panels_per_second"]
@@ -187,4 +197,105 @@ def _history(runs: list[dict]) -> list[str]:
                 f"{real:,.0f}/s ({_ratio(real, sweep['reference']['panels_per_second'])}) | "
                 f"{web['memory']['web_worker_peak_mb']} MB |"
             )
+    return lines + [""]
+
+
+# --- the cluster: one web node, then two, on PostgreSQL
+
+CLUSTER_MEASURES = [
+    ("hello-world", "hello"),
+    ("case page", "case_page"),
+    ("casting a vote", "vote"),
+]
+CPU_PARTS = [("web", "web"), ("database", "database"), ("Redis", "redis"), ("wrk", "load")]
+
+
+def _latest_cluster(result: dict) -> list[str]:
+    (run,) = [run for run in result["runs"] if run["backend"] == "cluster"]
+    machine, plan = result["machine"], result["plan"]
+    one, two = run["nodes"]["1"], run["nodes"]["2"]
+    lines = [
+        f"### cluster: {result['started']}, commit {machine['commit']}"
+        f"{' (quick)' if plan['quick'] else ''}",
+        "",
+        f"{machine['cpu']}, {machine['cores']} cores. {run['cases']:,} cases on PostgreSQL, "
+        f"rate limits in Redis; each web node a gunicorn of {run['workers']} worker(s) of 8 "
+        f"threads; wrk on the same machine, {plan['connections']} connections per node, loads "
+        f"of {plan['seconds']} s. Target: two nodes ≥ 1.8 × one, for the case page and votes.",
+        "",
+        "| measure | one node | two nodes | two against one |",
+        "|---|---|---|---|",
+    ]
+    for label, name in CLUSTER_MEASURES:
+        cells = [_cluster_cell(nodes[name]) for nodes in (one, two)]
+        lines.append(
+            f"| {label} | {cells[0]} | {cells[1]} | {_scaling(one[name], two[name], run)} |"
+        )
+    for label, name in CLUSTER_MEASURES:
+        cells = [_cpu_cell(nodes[name], run["cores"]) for nodes in (one, two)]
+        lines.append(f"| CPU per request, {label} | {cells[0]} | {cells[1]} | |")
+    return lines + [""]
+
+
+def _cluster_cell(measure: dict) -> str:
+    text = _rate(measure)
+    if "votes_recorded" in measure:
+        text += (
+            f"; {measure['votes_recorded']:,} votes stored for {measure['answered_ok']:,} "
+            f"answered of {measure['sent']:,} sent, {measure['seats_voted_twice']} doubled, "
+            f"{measure['errors']} errors"
+        )
+    return text
+
+
+def _own_cpu_per_request(measure: dict) -> float:
+    cpu = measure["cpu_seconds"]
+    return sum(cpu[key] for _label, key in CPU_PARTS) / max(measure["requests"], 1)
+
+
+def _scaling(one: dict, two: dict, run: dict) -> str:
+    """The measured ratio, and the most the machine's cores would allow: the rate at which
+    one node's parts (web, database, Redis, wrk) would fill every core, against one node's."""
+    ratio = _ratio(two["requests_per_second"], one["requests_per_second"])
+    ceiling = run["cores"] / _own_cpu_per_request(one) if _own_cpu_per_request(one) else 0
+    allowed = min(len(run["nodes"]), ceiling / one["requests_per_second"])
+    return f"{ratio} (all {run['cores']} cores would allow {allowed:.2f} ×)"
+
+
+def _cpu_cell(measure: dict, cores: int) -> str:
+    """CPU time per request of each part, and how many cores were busy with them and with
+    anything else running on the machine meanwhile."""
+    cpu, requests = measure["cpu_seconds"], max(measure["requests"], 1)
+    parts = ", ".join(f"{label} {cpu[key] * 1000 / requests:.1f} ms" for label, key in CPU_PARTS)
+    ours = sum(cpu[key] for _label, key in CPU_PARTS) / cpu["wall"]
+    others = max(cpu["machine"] / cpu["wall"] - ours, 0)
+    return f"{parts}; cores busy: {ours:.2f} with these, {others:.2f} with other work, of {cores}"
+
+
+def _cluster_history(runs: list[dict]) -> list[str]:
+    rows = [
+        (result, run) for result in runs for run in result["runs"] if run["backend"] == "cluster"
+    ]
+    if not rows:
+        return []
+    lines = [
+        "### Every recorded cluster run",
+        "",
+        "| run | workers per node | case page, 1 → 2 nodes | vote, 1 → 2 nodes "
+        "| hello, 1 → 2 nodes |",
+        "|---|---|---|---|---|",
+    ]
+    for result, run in rows:
+        one, two = run["nodes"]["1"], run["nodes"]["2"]
+        cells = [
+            f"{one[name]['requests_per_second']:,.0f} → {two[name]['requests_per_second']:,.0f}/s "
+            f"({_ratio(two[name]['requests_per_second'], one[name]['requests_per_second'])})"
+            for name in ("case_page", "vote", "hello")
+        ]
+        quick = " quick" if result["plan"]["quick"] else ""
+        lines.append(
+            f"| {result['started']} {result['machine']['commit']}{quick} | {run['workers']} | "
+            + " | ".join(cells)
+            + " |"
+        )
     return lines + [""]

@@ -9,52 +9,30 @@ environment, so this module holds no connection of its own.
 """
 
 import io
-import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
 from PIL import Image
 
 from app.core.config import PROJECT_ROOT
-from app.jury.seat_views import vote_seen
-from bench.client import log_in
+from bench.client import log_in, vote_requests
+from bench.cluster import measure_cluster, redis_binary
 from bench.load import run_wrk
-from bench.memory import memory_mb
+from bench.memory import import_footprint, memory_mb
+from bench.processes import WORK_DIR, Plan, flask, flask_json, serving, worker_pids
 from bench.rows import BENCH_BUYER, BENCH_MEDIATOR, BENCH_PASSWORD
 
-WORK_DIR = PROJECT_ROOT / "instance" / "bench"
-FLASK = [sys.executable, "-m", "flask", "--app", "bench.wsgi"]
-GUNICORN = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
-VOTE_REASON = "The photos and the courier's note support the buyer's account."
 PHOTO_BYTES = 9_800_000  # just under the 10 MB limit for photos
 # Rate limits guard people, not throughput: the load comes from a handful of accounts
 UNLIMITED = {"LOGIN_RATE_LIMIT": "100000 per minute", "VOTE_RATE_LIMIT": "1000000 per minute"}
-
-
-@dataclass
-class Plan:
-    sizes: list[int]
-    seconds: int  # each measured load
-    warmup: int
-    due_panels: int
-    connections: int = 8
-    quick: bool = False
-
-
-QUICK = Plan(sizes=[10_000], seconds=5, warmup=2, due_panels=2_000, quick=True)
-FULL = Plan(sizes=[10_000, 100_000, 1_000_000], seconds=15, warmup=3, due_panels=10_000)
 
 
 @dataclass
@@ -64,49 +42,67 @@ class Backend:
 
 
 def backends(choice: str) -> list[Backend]:
+    """SQLite; with a PostgreSQL ``DATABASE_URL``, PostgreSQL and the two-node cluster on it."""
     found = [Backend("sqlite", lambda size: f"sqlite:///{WORK_DIR / f'bench-{size}.db'}")]
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgresql"):
         found.append(Backend("postgresql", lambda _size: url))
+        found.append(Backend("cluster", lambda _size: url))
     if choice != "all":
         found = [b for b in found if b.name == choice]
     return found
 
 
 def run(plan: Plan, backend_choice: str, log=print) -> dict:
+    chosen = backends(backend_choice)
+    if any(backend.name == "cluster" for backend in chosen):
+        redis_binary()
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     results = {"plan": vars(plan), "machine": machine(), "started": _timestamp(), "runs": []}
-    for backend in backends(backend_choice):
-        for size in plan.sizes:
+    for backend in chosen:
+        # the cluster measures throughput, which does not grow with the history: one size
+        sizes = plan.sizes[:1] if backend.name == "cluster" else plan.sizes
+        for size in sizes:
             log(f"== {backend.name}, {size:,} cases")
-            measured = measure(plan, backend, size, log)
+            if backend.name == "cluster":
+                env = _environment(backend.url_for_size(size), size, plan.workers)
+                _prepare(backend, env, size, log)
+                measured = measure_cluster(plan, env, log)
+            else:
+                measured = measure(plan, backend, size, log)
             results["runs"].append({"backend": backend.name, "cases": size, **measured})
     return results
 
 
 def measure(plan: Plan, backend: Backend, size: int, log) -> dict:
-    env = _environment(backend.url_for_size(size), size)
-    _fresh_database(backend, env)
-    generated = _flask_json(env, "bench", "generate", "--cases", str(size))
-    log(f"   generated in {generated['seconds']} s: {generated['rows']:,} rows")
-    result = {"generation": generated}
-    result["analytics"] = _flask_json(env, "bench", "analytics")
+    env = _environment(backend.url_for_size(size), size, plan.workers)
+    result = {"generation": _prepare(backend, env, size, log)}
+    result["analytics"] = flask_json(env, "bench", "analytics")
     log(f"   dashboard's figures: {result['analytics']['dashboard_ms']} ms")
     with serving(env) as port:
         result["web"] = _web_measures(plan, env, port, log)
+    result["web"]["memory"]["import"] = import_footprint(env)
     result["sweep"] = {}
     for kind in ("reference", "real"):
-        _flask_json(env, "bench", "add-due-panels", str(plan.due_panels))
-        result["sweep"][kind] = _flask_json(env, "bench", "sweep", "--kind", kind)
+        flask_json(env, "bench", "add-due-panels", str(plan.due_panels))
+        result["sweep"][kind] = flask_json(env, "bench", "sweep", "--kind", kind)
         log(f"   {kind} sweep: {result['sweep'][kind]['panels_per_second']} panels/s")
     return result
+
+
+def _prepare(backend: Backend, env: dict, size: int, log) -> dict:
+    """A fresh database of ``size`` cases; what its generation took."""
+    _fresh_database(backend, env)
+    generated = flask_json(env, "bench", "generate", "--cases", str(size))
+    log(f"   generated in {generated['seconds']} s: {generated['rows']:,} rows")
+    return generated
 
 
 # --- the web measures
 
 
 def _web_measures(plan: Plan, env: dict, port: int, log) -> dict:
-    facts = _flask_json(env, "bench", "facts")
+    facts = flask_json(env, "bench", "facts")
     base = f"http://127.0.0.1:{port}"
     buyer = log_in("127.0.0.1", port, BENCH_BUYER, BENCH_PASSWORD)
     mediator = log_in("127.0.0.1", port, BENCH_MEDIATOR, BENCH_PASSWORD)
@@ -135,11 +131,12 @@ def _web_measures(plan: Plan, env: dict, port: int, log) -> dict:
         run_wrk(base, path, seconds=plan.warmup, connections=plan.connections)
         web[name] = run_wrk(base, path, seconds=plan.seconds, connections=plan.connections)
         log(f"   {name}: {web[name].requests_per_second:.0f} req/s, p99 {web[name].p99_ms} ms")
-    web["vote"] = _votes(plan, env, base, port, facts)
+    votes = vote_requests(port, facts, files / "votes.tsv")
+    web["vote"] = run_wrk(base, votes, seconds=plan.seconds, connections=plan.connections)
     log(f"   vote: {web['vote'].requests_per_second:.0f} req/s")
     web["upload"] = _uploads(plan, base, buyer, facts)
     log(f"   upload: {web['upload'].requests_per_second:.2f} uploads/s")
-    checks = _flask_json(env, "bench", "facts")
+    checks = flask_json(env, "bench", "facts")
     memory = _worker_memory(port)
     out = {name: result.as_dict() for name, result in web.items()}
     out["vote"]["votes_recorded"] = checks["votes_on_bench_seats"] - facts["votes_on_bench_seats"]
@@ -149,42 +146,13 @@ def _web_measures(plan: Plan, env: dict, port: int, log) -> dict:
     return out
 
 
-def _votes(plan: Plan, env: dict, base: str, port: int, facts: dict):
-    rows = []
-    for email, seats in facts["open_seats"].items():
-        reviewer = log_in("127.0.0.1", port, email, BENCH_PASSWORD)
-        token = reviewer.csrf_token(f"/review/seats/{seats[0]}")
-        rows += [
-            ("POST", f"/review/seats/{seat}/vote", reviewer.cookie_header, vote_body(token, seat))
-            for seat in seats
-        ]
-    rows.sort(key=lambda row: int(row[1].split("/")[3]))  # spread each reviewer's seats
-    path = WORK_DIR / "requests" / "votes.tsv"
-    path.write_text("".join("\t".join(row) + "\n" for row in rows))
-    return run_wrk(base, path, seconds=plan.seconds, connections=plan.connections)
-
-
-def vote_body(csrf_token: str, seat_id: int) -> str:
-    """A vote for the first option as a reviewer casts it: the confirmation step's second
-    post, about the open seat on an open panel the reviewer was shown."""
-    return urlencode(
-        {
-            "csrf_token": csrf_token,
-            "option": "0",
-            "reason": VOTE_REASON,
-            "confirmed": "yes",
-            "seen": vote_seen(seat_id, "open", "open"),
-        }
-    )
-
-
 def _uploads(plan: Plan, base: str, buyer, facts: dict):
     token = buyer.csrf_token(f"/cases/{facts['upload_cases'][0]}")
     boundary = "bench" + secrets.token_hex(8)
-    body = _multipart(
+    body = multipart(
         boundary,
         {"csrf_token": token, "kind": "image", "text": ""},
-        ("file", "kettle.jpg", "image/jpeg", _photo()),
+        ("file", "kettle.jpg", "image/jpeg", photo()),
     )
     body_file = WORK_DIR / "requests" / "upload.body"
     body_file.write_bytes(body)
@@ -204,7 +172,7 @@ def _uploads(plan: Plan, base: str, buyer, facts: dict):
     )
 
 
-def _photo() -> bytes:
+def photo() -> bytes:
     """A JPEG of noise just under the photo limit: the costliest photo to re-encode. One
     trial encoding gives the bytes per pixel; the side is then shrunk until it fits."""
 
@@ -223,7 +191,7 @@ def _photo() -> bytes:
     return photo
 
 
-def _multipart(boundary: str, fields: dict, upload: tuple) -> bytes:
+def multipart(boundary: str, fields: dict, upload: tuple) -> bytes:
     parts = []
     for name, value in fields.items():
         disposition = f'Content-Disposition: form-data; name="{name}"'
@@ -239,63 +207,22 @@ def _multipart(boundary: str, fields: dict, upload: tuple) -> bytes:
 
 
 def _worker_memory(port: int) -> dict:
-    """The peak and current resident memory of the gunicorn worker serving ``port``."""
-    master = _servers[port].pid
-    (worker,) = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    """The peak and current resident memory of the largest gunicorn worker serving ``port``."""
+    workers = worker_pids(port)
     return {
-        "web_worker_peak_mb": memory_mb(worker, "VmHWM"),
-        "web_worker_rss_mb": memory_mb(worker, "VmRSS"),
+        "web_worker_peak_mb": max(memory_mb(worker, "VmHWM") for worker in workers),
+        "web_worker_rss_mb": max(memory_mb(worker, "VmRSS") for worker in workers),
     }
 
 
 # --- processes
 
-_servers: dict[int, subprocess.Popen] = {}
 
-
-@contextmanager
-def serving(env: dict):
-    port = _free_port()
-    log = open(WORK_DIR / "web.log", "w")  # noqa: SIM115  (closed below)
-    server = subprocess.Popen(  # noqa: S603  (a fixed argv)
-        GUNICORN + ["--bind", f"127.0.0.1:{port}", "bench.wsgi:app"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    _servers[port] = server
-    try:
-        _wait_until_listening(port, server)
-        yield port
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        log.close()
-        del _servers[port]
-
-
-def _wait_until_listening(port: int, server: subprocess.Popen) -> None:
-    for _ in range(300):
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited; see {WORK_DIR / 'web.log'}")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start listening")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _environment(url: str, size: int) -> dict:
+def _environment(url: str, size: int, workers: int) -> dict:
     return {
         **os.environ,
         **UNLIMITED,
+        "WEB_WORKERS": str(workers),
         "TRIBUNAL_CONFIG": "production",
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": url,
@@ -311,21 +238,8 @@ def _fresh_database(backend: Backend, env: dict) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
     else:
-        _flask_json(env, "bench", "wipe")
-    _flask(env, "db", "upgrade")
-
-
-def _flask(env: dict, *args: str) -> str:
-    done = subprocess.run(  # noqa: S603  (a fixed argv)
-        FLASK + list(args), cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
-    )
-    if done.returncode:
-        raise RuntimeError(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
-def _flask_json(env: dict, *args: str) -> dict:
-    return json.loads(_flask(env, *args).strip().splitlines()[-1])
+        flask_json(env, "bench", "wipe")
+    flask(env, "db", "upgrade")
 
 
 # --- the machine

@@ -82,6 +82,24 @@ def _database(app, request):
             clock.reset()
 
 
+@pytest.fixture(scope="module")
+def module_rows(app, tmp_path_factory):
+    """For a module whose tests only read what one costly setup writes (the demo's seeding):
+    the module's own fixture, asking for this one, writes its rows and commits them once;
+    each test still runs in its own rolled-back transaction on top of them, and every row is
+    deleted when the module ends. Evidence files go to a folder of the module's own."""
+    folder = tmp_path_factory.mktemp("module-evidence")
+    original = app.config["EVIDENCE_DIR"]
+    app.config["EVIDENCE_DIR"] = str(folder)
+    try:
+        yield folder
+    finally:
+        with app.app_context():
+            db.session.remove()
+            _delete_all_rows()
+        app.config["EVIDENCE_DIR"] = original
+
+
 class _SessionOnTestConnection(Session):
     """Flask-SQLAlchemy's session picks the engine itself; this one keeps to the test's
     connection, so everything the test and its requests write is rolled back."""

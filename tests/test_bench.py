@@ -2,8 +2,13 @@
 serves, the reference page reads the same entries as the case page, the plain-SQL sweep
 makes the same writes as the real one, and wrk's report is read right."""
 
+import os
 import re
+import threading
+import time
+from collections import Counter
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import func, select
@@ -17,8 +22,9 @@ from app.core.extensions import db
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, Reviewer, Tally
 from bench.app import create_bench_app
+from bench.cluster import cpu_seconds, machine_busy_seconds
 from bench.generate import Generator, generate, people_of
-from bench.load import parse
+from bench.load import parse, run_wrk
 from bench.report import render
 from bench.rows import BENCH_BUYER, BENCH_PASSWORD, Shape
 from bench.sweeps import reference_count_due_panels
@@ -202,7 +208,7 @@ def test_the_report_gives_each_figure_with_its_ratio():
             "queue": load(50, p50=20.0),
             "vote": load(300, votes_recorded=1, seats_voted_twice=0),
             "upload": load(4, p50=400.0, entries_recorded=20),
-            "memory": {"web_worker_peak_mb": 120.0},
+            "memory": {"web_worker_peak_mb": 120.0, "import": {"rss_mb": 84.0}},
         },
         "sweep": {
             "reference": {"panels_per_second": 600.0, "panels": 100, "seconds": 0.2},
@@ -235,3 +241,109 @@ def test_the_report_gives_each_figure_with_its_ratio():
     assert "300 panels/s (100 in 0.3 s); 0.50 × reference" in page
     assert "sweep time 2.00 ×" in page  # growth of the second size against the first
     assert "| 2026-11-23 16:00 UTC abc1234 | sqlite | 100,000 |" in page
+    assert "web worker 120.0 MB, 84.0 MB once the app is built, sweep process 99 MB" in page
+
+
+def test_the_cluster_report_gives_two_nodes_against_one_and_what_the_cores_allow():
+    def load(rps, web_cpu, requests, **extra):
+        cpu = {"web": web_cpu, "database": 1.0, "redis": 0.0, "load": 0.0}
+        return {
+            "requests_per_second": rps,
+            "p50_ms": 5.0,
+            "p99_ms": 20.0,
+            "requests": requests,
+            "errors": 0,
+            "sent": requests,
+            "answered_ok": requests,
+            "cpu_seconds": {**cpu, "machine": sum(cpu.values()) + 2.0, "wall": 10.0},
+            **extra,
+        }
+
+    votes = {"votes_recorded": 1000, "seats_voted_twice": 0}
+    cluster = {
+        "backend": "cluster",
+        "cases": 10_000,
+        "workers": 1,
+        "cores": 2,
+        "nodes": {
+            # one node: 9 + 1 s of CPU for 1,000 requests, 10 ms each: two cores give 200/s
+            "1": {
+                "hello": load(500, 4.0, 5000),
+                "case_page": load(100, 9.0, 1000),
+                "vote": load(100, 9.0, 1000, **votes),
+            },
+            "2": {
+                "hello": load(900, 8.0, 9000),
+                "case_page": load(160, 15.0, 1600),
+                "vote": load(150, 14.0, 1500, **votes),
+            },
+        },
+    }
+    results = {
+        "started": "2026-11-30 22:00 UTC",
+        "plan": {"quick": True, "seconds": 10, "connections": 8, "due_panels": 100},
+        "machine": {"cpu": "CPU", "cores": 2, "commit": "abc1234"},
+        "runs": [cluster],
+    }
+    page = render([results])
+    assert "### cluster: 2026-11-30 22:00 UTC, commit abc1234 (quick)" in page
+    assert "| case page | 100/s, p50 5.0 ms, p99 20.0 ms | 160/s" in page
+    assert "| 1.60 × (all 2 cores would allow 2.00 ×) |" in page
+    assert "| 1.50 × (all 2 cores would allow 2.00 ×) |" in page  # votes
+    # hello: 4 + 1 s for 5,000 requests, 1 ms each: two cores give 2,000/s, four times 500/s
+    assert "| 1.80 × (all 2 cores would allow 2.00 ×) |" in page
+    # web 9 s over 1,000 requests; 1 core busy with the measured parts, 0.2 with other work
+    assert "web 9.0 ms, database 1.0 ms" in page
+    assert "cores busy: 1.00 with these, 0.20 with other work, of 2" in page
+    assert "| 2026-11-30 22:00 UTC abc1234 quick | 1 | 100 → 160/s (1.60 ×)" in page
+    assert "| run | backend | cases |" in page  # the other backends' history, empty here
+
+
+def test_the_cpu_a_process_took_is_read_from_the_kernel():
+    spent = cpu_seconds([os.getpid()])
+    started = time.process_time()
+    while time.process_time() - started < 0.3:
+        pass
+    assert cpu_seconds([os.getpid()]) - spent >= 0.2
+    assert cpu_seconds([2**22 + 1]) == 0  # a process that is gone counts nothing
+    assert machine_busy_seconds() > 0
+
+
+def test_wrk_spreads_its_connections_over_every_node(tmp_path):
+    """Two servers, one line of requests, one wrk thread per node: each node is asked (a
+    file of fewer lines than threads is every thread's)."""
+    hits = Counter()
+
+    class Node(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802  (http.server's name)
+            hits[self.server.server_port] += 1
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), Node) for _ in range(2)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    ports = [server.server_port for server in servers]
+    requests = tmp_path / "hello.tsv"
+    requests.write_text("GET\t/\t\n")
+    try:
+        result = run_wrk(
+            f"http://127.0.0.1:{ports[0]}",
+            requests,
+            seconds=1,
+            connections=2,
+            threads=1,
+            ports=ports,
+        )
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    assert result.errors == 0
+    assert hits[ports[0]] > 0 and hits[ports[1]] > 0
+    assert hits[ports[0]] + hits[ports[1]] >= result.requests

@@ -1,8 +1,14 @@
-"""The demo's months of closed cases: spread like a marketplace's, ending every way a case
-ends, and written as the transitions write them."""
+"""The whole demo as ``flask demo seed`` leaves it, seeded once for the module (it carries
+about 210 cases through the real transitions): the command seeds only an empty database; the
+months of closed cases are spread like a marketplace's, end every way a case ends, and are
+written as the transitions write them; and the demo tells one story
+(``tests/helpers/demo_story.py``)."""
 
+import re
 from collections import Counter, defaultdict
+from types import SimpleNamespace
 
+import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import User
@@ -15,11 +21,12 @@ from app.cases.models import (
     ResponsibleParty,
     Severity,
 )
+from app.cases.signals import case_filing
 from app.closing.models import Rating
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db
-from app.demo import seed_demo, waiting_seats
+from app.demo import waiting_seats
 from app.demo.history import HISTORY_MONTHS, history_months
 from app.execution.ledger import penalised_shops
 from app.execution.models import DepositEntry, SellingRestriction
@@ -29,6 +36,7 @@ from app.notifications.models import InboxItem
 from app.notifications.outbox import OutboxMessage
 from app.orders.models import Order, OrderItem
 from tests.helpers.demo import demo_case_id
+from tests.helpers.demo_story import assert_one_story
 
 
 def _history(counts) -> list[Case]:
@@ -40,12 +48,49 @@ def _month(moment) -> str:
     return moment.strftime("%Y-%m")
 
 
-def test_the_demo_history(app, evidence_dir):
-    """One seeding (it carries about 210 cases through the real transitions), three looks."""
-    counts = seed_demo()
-    _spans_months_and_ends_every_way(counts, app.config["INTAKE_SLA"])
-    _has_panels_appeals_enforcement_and_ratings(counts)
-    _is_what_the_transitions_write(counts)
+@pytest.fixture(scope="module")
+def seeded(app, module_rows) -> SimpleNamespace:
+    """``flask demo seed --if-empty`` on the empty database, committed: its result, how many
+    history cases it reported, and the mediator each case went to when filed (not audited)."""
+    assigned = {}
+
+    def remember(case, **_signal):
+        assigned[case.order.id] = case.mediator_id
+
+    case_filing.connect(remember)  # after mediation's own listener, which assigns
+    try:
+        result = app.test_cli_runner().invoke(args=["demo", "seed", "--if-empty"])
+    finally:
+        case_filing.disconnect(remember)
+    with app.app_context():
+        db.session.remove()
+    history = re.search(r"\((\d+) of them closed months of history\)", result.output)
+    return SimpleNamespace(
+        result=result, counts={"history": int(history[1]) if history else 0}, assigned=assigned
+    )
+
+
+def test_cli_seeds_only_an_empty_database(app, seeded):
+    assert seeded.result.exit_code == 0 and "accounts" in seeded.result.output
+    runner = app.test_cli_runner()
+    before = [db.session.scalar(select(func.count(table.id))) for table in (User, Case, Order)]
+    result = runner.invoke(args=["demo", "seed", "--if-empty"])
+    assert result.exit_code == 0 and "nothing to do" in result.output
+    result = runner.invoke(args=["demo", "seed"])
+    assert result.exit_code != 0
+    after = [db.session.scalar(select(func.count(table.id))) for table in (User, Case, Order)]
+    assert after == before
+
+
+def test_the_demo_history(app, seeded):
+    """One seeding, three looks."""
+    _spans_months_and_ends_every_way(seeded.counts, app.config["INTAKE_SLA"])
+    _has_panels_appeals_enforcement_and_ratings(seeded.counts)
+    _is_what_the_transitions_write(seeded.counts)
+
+
+def test_the_demo_tells_one_story(seeded):
+    assert_one_story(db.session.scalars(select(Case).order_by(Case.id)).all(), seeded.assigned)
 
 
 def _spans_months_and_ends_every_way(counts, intake_sla):

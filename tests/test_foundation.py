@@ -20,6 +20,8 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app("production")
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "a real secret from the environment")
+    # every app points the one limiter at its storage: the suite's stay in memory
+    monkeypatch.setattr(ProductionConfig, "RATELIMIT_STORAGE_URI", "memory://")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True

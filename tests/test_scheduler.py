@@ -18,7 +18,7 @@ from app.core import clock
 from app.core.extensions import db
 from app.notifications.models import InboxItem
 from app.notifications.outbox import queue_message
-from app.scheduler import cli as scheduler_cli_module
+from app.scheduler import jobs as scheduler_jobs
 from app.scheduler import runner
 from app.scheduler.heartbeat import (
     SchedulerHeartbeat,
@@ -153,7 +153,7 @@ def test_run_once_exits_non_zero_when_a_sweep_fails(app, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(
-        scheduler_cli_module, "SWEEPS", [Sweep(id="broken", func=broken, seconds_setting="X")]
+        scheduler_jobs, "SWEEPS", [Sweep(id="broken", func=broken, seconds_setting="X")]
     )
     result = app.test_cli_runner().invoke(args=["scheduler", "run-once"])
     assert result.exit_code == 1

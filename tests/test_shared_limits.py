@@ -1,13 +1,16 @@
-"""The login limits hold exactly when two gunicorn workers share one Redis.
+"""The login limits hold exactly when two gunicorn workers share their counters: in the
+database, as the site keeps them by default, or in one Redis.
 
-A real site (gunicorn, two worker processes, a migrated SQLite file) counts its attempts in a
-Redis server of its own. Login attempts arrive from several threads at once; the access log
-names the worker process that answered each, so the test knows both workers took part. Per
-process memory would let each worker allow the whole limit; shared storage allows exactly it.
+A real site (gunicorn, two worker processes, a migrated SQLite file) counts its attempts in
+its database's rate-limit counters, or in a Redis server of its own. Login attempts arrive
+from several threads at once; the access log names the worker process that answered each, so
+the test knows both workers took part. Per process memory would let each worker allow the
+whole limit; shared storage allows exactly it.
 """
 
 import os
 import re
+import runpy
 import subprocess
 import sys
 import threading
@@ -15,6 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+from contextlib import nullcontext
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -37,11 +41,12 @@ def _database():
     yield
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+@pytest.fixture(scope="module", params=["database", "redis"])
+def site(request, tmp_path_factory):
     base = tmp_path_factory.mktemp("shared-limits")
     port = free_port()
-    with redis_server(base) as redis_url:
+    storage = redis_server(base) if request.param == "redis" else nullcontext("")
+    with storage as storage_uri:
         env = {
             **os.environ,
             "TRIBUNAL_CONFIG": "development",
@@ -50,7 +55,7 @@ def site(tmp_path_factory):
             "SECRET_KEY": "shared-limits-not-secret",
             "SESSION_COOKIE_SECURE": "0",
             "MAIL_BACKEND": "memory",
-            "RATELIMIT_STORAGE_URI": redis_url,
+            "RATELIMIT_STORAGE_URI": storage_uri,  # unset: the database
             "LOGIN_RATE_LIMIT": f"{ADDRESS_LIMIT} per hour",
             "LOGIN_ACCOUNT_RATE_LIMIT": f"{ACCOUNT_LIMIT} per hour",
             "PROXY_FIX_HOPS": "1",  # each request says which address it comes from
@@ -184,3 +189,13 @@ def test_one_addresss_limit_is_exact_across_two_workers(site):
         return {address}
 
     rounds_until_both_workers_answer(access_log, one_round)
+
+
+def test_make_run_serves_with_one_web_worker_per_core(monkeypatch):
+    procfile = (PROJECT_ROOT / "Procfile").read_text()
+    assert "--config gunicorn.conf.py" in procfile.split("web:", 1)[1].splitlines()[0]
+    settings = str(PROJECT_ROOT / "gunicorn.conf.py")
+    monkeypatch.delenv("WEB_WORKERS", raising=False)
+    assert runpy.run_path(settings)["workers"] == len(os.sched_getaffinity(0))
+    monkeypatch.setenv("WEB_WORKERS", "3")
+    assert runpy.run_path(settings)["workers"] == 3

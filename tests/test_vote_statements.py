@@ -8,7 +8,7 @@ the commit."""
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.jury.models import Seat, Vote
-from bench.run import VOTE_REASON, vote_body
+from bench.client import VOTE_REASON, vote_body
 from tests.helpers.counts import statements_issued
 from tests.helpers.factories import make_case_row, make_user
 from tests.helpers.pages import confirmation_fields, csrf_token_from, login_with_token, page

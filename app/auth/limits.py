@@ -7,9 +7,9 @@ exist), keyed by an HMAC so the counters hold no address. An attempt is counted 
 work is done, by one atomic increment in the rate-limit storage; a successful login gives
 its attempt back (``refund``), so only failures use up the limit.
 
-The counters live in Flask-Limiter's storage (``RATELIMIT_STORAGE_URI``): memory for a single
-process, Redis (or Memcached) as soon as several web workers or machines serve the site,
-where the count is exact across all of them.
+The counters live in Flask-Limiter's storage (``RATELIMIT_STORAGE_URI``): the database by
+default, shared by every web worker of the machine, or Redis when several machines serve the
+site; the count is exact across all of them.
 """
 
 import hashlib

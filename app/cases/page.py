@@ -15,7 +15,7 @@ from flask import Flask, abort, current_app, flash, redirect, render_template, u
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.cases import evidence
@@ -33,10 +33,11 @@ from app.cases.forms import (
 from app.cases.models import FILE_KINDS, Case, EvidenceEntry, EvidenceKind
 from app.cases.rendered import rendered_timelines
 from app.cases.turns import turn_of
-from app.cases.wording import case_helpers, entry_reference
+from app.cases.wording import case_helpers, entry_references
 from app.core.errors import Refused
 from app.core.extensions import db
 from app.core.forms import apply_error
+from app.orders.models import Order
 
 # which permission shows each form of the case page
 FORM_PERMISSIONS = {
@@ -93,14 +94,16 @@ def _templates_by_slot(sections: list[CaseSection]) -> dict[str, list[str]]:
 # Loading, with the one question each route asks
 
 
-# what every case page shows: read with the case in one query (their roles are not needed)
+# what every case page shows, read with the case in one query: its order and the order's
+# items, its people (their roles are not needed) and the seller's counter-offers (a case
+# has a few items and at most a few offers, so joining both multiplies few rows)
 CASE_WITH_PEOPLE = [
-    joinedload(Case.order),
+    joinedload(Case.order).joinedload(Order.items),
     *(
         joinedload(person).lazyload(User.role_grants)
         for person in (Case.buyer, Case.seller, Case.mediator)
     ),
-    selectinload(Case.counter_offers),
+    joinedload(Case.counter_offers),
 ]
 
 
@@ -171,7 +174,7 @@ def render_case(case: Case, status: int = 200, **active_forms):
         answer_claim=case.can_answer_claim(viewer),
         answer_counter_offer=case.can_answer_counter_offer(viewer),
     )
-    timelines = _timelines(case)
+    timelines = _timelines(case, outline=True)
     forms = {
         "evidence_form": evidence_form(case, timelines, formdata=None)
         if may.add_evidence
@@ -203,7 +206,7 @@ def render_case(case: Case, status: int = 200, **active_forms):
         turn=turn_of(case),
         max_files=max_files(),
         timelines=timelines,
-        rendered=rendered_timelines(case, timelines, case_helpers()),
+        rendered=rendered_timelines(case, timelines, lambda: _timelines(case), case_helpers()),
         text_kinds=[kind for kind in EvidenceKind if kind not in FILE_KINDS],
         file_kinds=[kind for kind in EvidenceKind if kind in FILE_KINDS],
         referring_kinds=[kind for kind in EvidenceKind if kind in evidence.REFERRING_KINDS],
@@ -228,13 +231,27 @@ def flash_errors(form) -> None:
         flash(message, "error")
 
 
-def _timelines(case: Case) -> SimpleNamespace:
-    """Both timelines merged on one time axis; late entries apart."""
-    entries = db.session.scalars(
-        select(EvidenceEntry)
-        .where(EvidenceEntry.case_id == case.id)
-        .order_by(EvidenceEntry.created_at, EvidenceEntry.id)
-    ).all()
+# what the page needs of each entry: enough to name the entry's kept rendering and to offer
+# it to a correction; the entries themselves are read only to render a timeline anew
+ENTRY_OUTLINE = (
+    EvidenceEntry.id,
+    EvidenceEntry.entry_hash,
+    EvidenceEntry.party,
+    EvidenceEntry.sequence,
+    EvidenceEntry.kind,
+    EvidenceEntry.is_late,
+    EvidenceEntry.refers_to_id,
+)
+
+
+def _timelines(case: Case, *, outline: bool = False) -> SimpleNamespace:
+    """Both timelines merged on one time axis; late entries apart. With ``outline``, each
+    entry is a row of ``ENTRY_OUTLINE`` rather than the entry itself."""
+    query = select(*ENTRY_OUTLINE) if outline else select(EvidenceEntry)
+    query = query.where(EvidenceEntry.case_id == case.id).order_by(
+        EvidenceEntry.created_at, EvidenceEntry.id
+    )
+    entries = db.session.execute(query).all() if outline else db.session.scalars(query).all()
     return SimpleNamespace(
         on_time=[entry for entry in entries if not entry.is_late],
         late=[entry for entry in entries if entry.is_late],
@@ -256,5 +273,7 @@ def evidence_form(case: Case, timelines: SimpleNamespace | None = None, **kwargs
     else:
         entries = timelines.by_id.values()
         own = sorted((e for e in entries if e.party == party), key=lambda e: e.sequence)
-    form.set_entries(own, lambda e: f"{entry_reference(e)} · {label(EVIDENCE_KIND_LABELS, e.kind)}")
+    reference = entry_references()
+    kinds = {kind: str(label(EVIDENCE_KIND_LABELS, kind)) for kind in {e.kind for e in own}}
+    form.set_entries(own, lambda e: f"{reference(e)} · {kinds[e.kind]}")
     return form

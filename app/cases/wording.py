@@ -1,9 +1,12 @@
 """Cases in words and times, for the templates of every feature that lists cases."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import cache, cached_property
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from markupsafe import escape
 
 from app.cases.files import human_size
 from app.cases.forms import (
@@ -26,29 +29,56 @@ from app.cases.models import Case, CaseState, EvidenceEntry, Party
 from app.core import clock
 
 
-def duration(delta: timedelta) -> str:
+def duration(delta: timedelta, plural: Callable[[str, str, int], str] = ngettext) -> str:
     """``2 days 4 hours``, ``3 hours``, ``12 minutes``: a span in the reader's language."""
     delta = max(delta, timedelta(0))
     days, hours, minutes = delta.days, delta.seconds // 3600, delta.seconds % 3600 // 60
     parts = []
     if days:
-        parts.append(ngettext("%(num)d day", "%(num)d days", days))
+        parts.append(plural("%(num)d day", "%(num)d days", days))
     if hours:
-        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
+        parts.append(plural("%(num)d hour", "%(num)d hours", hours))
     if not parts:
-        parts.append(ngettext("%(num)d minute", "%(num)d minutes", minutes))
+        parts.append(plural("%(num)d minute", "%(num)d minutes", minutes))
     return " ".join(parts)
 
 
 def time_left(deadline: datetime) -> str:
-    remaining = deadline - clock.now()
-    if remaining <= timedelta(0):
-        return _("overdue")
-    return _("%(duration)s left", duration=duration(remaining))
+    return TimeWords().time_left(deadline)
 
 
 def time_since(moment: datetime) -> str:
-    return _("%(duration)s ago", duration=duration(clock.now() - moment))
+    return TimeWords().time_since(moment)
+
+
+class TimeWords:
+    """Time left and time passed in words, for one page in one language: each pattern looked
+    up once (without values, gettext leaves a pattern as is) and each count of days, hours or
+    minutes put into words once, however many rows of a list say them."""
+
+    def __init__(self) -> None:
+        self._plural = cache(ngettext)
+
+    @cached_property
+    def _overdue(self) -> str:
+        return _("overdue")
+
+    @cached_property
+    def _left(self) -> str:
+        return _("%(duration)s left")
+
+    @cached_property
+    def _ago(self) -> str:
+        return _("%(duration)s ago")
+
+    def time_left(self, deadline: datetime) -> str:
+        remaining = deadline - clock.now()
+        if remaining <= timedelta(0):
+            return self._overdue
+        return self._left % {"duration": duration(remaining, self._plural)}
+
+    def time_since(self, moment: datetime) -> str:
+        return self._ago % {"duration": duration(clock.now() - moment, self._plural)}
 
 
 def is_overdue(deadline: datetime | None) -> bool:
@@ -56,9 +86,15 @@ def is_overdue(deadline: datetime | None) -> bool:
 
 
 def deadline_label(case: Case) -> str:
-    if case.current_state is CaseState.AWAITING_SELLER and case.pending_counter_offer:
+    return deadline_label_of(case.state, case.pending_counter_offer is not None)
+
+
+def deadline_label_of(state: str, counter_offer_pending: bool) -> str:
+    """What the deadline of a case in ``state`` is for; a case waiting for the seller while
+    the buyer considers a counter-offer waits for the buyer's answer."""
+    if state == CaseState.AWAITING_SELLER.value and counter_offer_pending:
         return COUNTER_OFFER_DEADLINE_LABEL
-    return DEADLINE_LABELS[case.current_state]
+    return DEADLINE_LABELS[CaseState(state)]
 
 
 def parties_label(parties: frozenset[Party]) -> str:
@@ -70,23 +106,41 @@ def parties_label(parties: frozenset[Party]) -> str:
     return _("both sides")
 
 
+def _said_once(labels: dict) -> Callable[[object], str]:
+    """``label(labels, value)``, each value put into words once: lists repeat a few states,
+    severities and claim types on every row."""
+    return cache(lambda value: _as_rendered(label(labels, value)))
+
+
+def _as_rendered(text: str) -> str:
+    """A translated label as the template renders it: the catalogue's text is markup (a
+    lazy string's ``__html__``), so it is not escaped; any other text still is."""
+    return escape(text) if hasattr(text, "__html__") else text
+
+
 def case_helpers() -> dict:
-    """What the case templates (and the mediator desk) use to put cases into words."""
+    """What the case templates (and the mediator desk) use to put cases into words. Made
+    anew for each page rendered, so that the page, in its one language, looks each label and
+    each count of days, hours or minutes up once however many rows repeat it."""
+    times = TimeWords()
     return {
-        "claim_type_label": lambda v: label(CLAIM_TYPE_LABELS, v),
-        "responsible_label": lambda v: label(RESPONSIBLE_LABELS, v),
-        "remedy_label": lambda v: label(REMEDY_LABELS, v),
-        "severity_label": lambda v: label(SEVERITY_LABELS, v),
-        "state_label": lambda v: label(STATE_LABELS, v),
-        "state_meaning": lambda v: label(STATE_MEANINGS, v),
-        "kind_label": lambda v: label(EVIDENCE_KIND_LABELS, v),
-        "outcome_label": lambda v: label(OUTCOME_LABELS, v),
-        "decision_kind_label": lambda v: label(DECISION_KIND_LABELS, v),
-        "closed_reason_label": lambda v: label(CLOSED_REASON_LABELS, v),
-        "party_label": lambda v: label(PARTY_LABELS, v),
+        "claim_type_label": _said_once(CLAIM_TYPE_LABELS),
+        "responsible_label": _said_once(RESPONSIBLE_LABELS),
+        "remedy_label": _said_once(REMEDY_LABELS),
+        "severity_label": _said_once(SEVERITY_LABELS),
+        "state_label": _said_once(STATE_LABELS),
+        "state_meaning": _said_once(STATE_MEANINGS),
+        "kind_label": _said_once(EVIDENCE_KIND_LABELS),
+        "outcome_label": _said_once(OUTCOME_LABELS),
+        "decision_kind_label": _said_once(DECISION_KIND_LABELS),
+        "closed_reason_label": _said_once(CLOSED_REASON_LABELS),
+        "party_label": _said_once(PARTY_LABELS),
         "deadline_label": deadline_label,
-        "time_left": time_left,
-        "time_since": time_since,
+        "deadline_label_of": cache(
+            lambda state, pending: _as_rendered(deadline_label_of(state, pending))
+        ),
+        "time_left": times.time_left,
+        "time_since": times.time_since,
         "is_overdue": is_overdue,
         "human_size": human_size,
         "parties_label": parties_label,
@@ -94,4 +148,11 @@ def case_helpers() -> dict:
 
 
 def entry_reference(entry: EvidenceEntry) -> str:
-    return _("%(side)s #%(number)d", side=label(PARTY_LABELS, entry.party), number=entry.sequence)
+    return entry_references()(entry)
+
+
+def entry_references() -> Callable[[EvidenceEntry], str]:
+    """``entry_reference`` for many entries ("Buyer #3"), the wording looked up once."""
+    pattern = _("%(side)s #%(number)d")  # without values, gettext leaves the pattern as is
+    sides = {party.value: str(label(PARTY_LABELS, party.value)) for party in Party}
+    return lambda entry: pattern % {"side": sides[entry.party], "number": entry.sequence}

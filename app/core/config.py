@@ -54,6 +54,16 @@ def served_base_url(bind: str) -> str:
 WEB_BIND = os.environ.get("WEB_BIND", "127.0.0.1:5000")
 
 
+def web_workers() -> int:
+    """How many web worker processes gunicorn starts (gunicorn.conf.py): ``WEB_WORKERS``,
+    or one per core this process may run on."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return _env_int("WEB_WORKERS", cores)
+
+
 def _hours(name: str, default: int) -> timedelta:
     return timedelta(hours=_env_int(name, default))
 
@@ -121,9 +131,10 @@ class Config:
     TWO_FACTOR_PAUSE = timedelta(minutes=_env_int("TWO_FACTOR_PAUSE_MINUTES", 15))
     TWO_FACTOR_RECOVERY_CODES = _env_int("TWO_FACTOR_RECOVERY_CODES", 10)
 
-    # Rate limits (Flask-Limiter). The storage is per process unless it points at a server
-    # every worker shares: with several workers or machines, set redis://host:port/db
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Rate limits (Flask-Limiter). Unset, the counters are kept in the database, shared by
+    # every worker of the machine (app/core/limit_storage.py); with several machines, set
+    # redis://host:port/db
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     # attempts per client address, then per account (the e-mail address typed); a
     # successful login gives its attempt back (app/auth/limits.py)
@@ -304,6 +315,8 @@ class Config:
     SCHEDULER_REMINDERS_SECONDS = _env_int("SCHEDULER_REMINDERS_SECONDS", 300)
     SCHEDULER_PASSWORD_RESETS_SECONDS = _env_int("SCHEDULER_PASSWORD_RESETS_SECONDS", 10)
     SCHEDULER_IDEMPOTENCY_KEYS_SECONDS = _env_int("SCHEDULER_IDEMPOTENCY_KEYS_SECONDS", 3600)
+    # rate-limit counters kept in the database are deleted once their window has ended
+    SCHEDULER_RATE_LIMIT_COUNTERS_SECONDS = _env_int("SCHEDULER_RATE_LIMIT_COUNTERS_SECONDS", 600)
     SWEEP_BATCH_SIZE = _env_int("SWEEP_BATCH_SIZE", 200)
     REPUTATION_LEVELS = (25, 50, 70, 90)
     REPUTATION_SUSPEND_AFTER_CASES = _env_int("REPUTATION_SUSPEND_AFTER_CASES", 20)

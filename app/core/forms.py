@@ -101,3 +101,38 @@ def control_attributes(field: Field, hint: str | None) -> dict:
 def field_target(field: Field) -> str:
     """The id an error summary's link points at: a choice of radio buttons, its first."""
     return f"{field.id}-0" if isinstance(field, RadioField) else field.id
+
+
+def field_key(field: Field, hint: str | None) -> tuple | None:
+    """Everything the ``field`` macro renders a fresh field from, to keep its markup by
+    (``app.core.templating.kept``): its kind, names, label, value, choices, attributes,
+    flags, widget and hint. None for a field filled in from a request or with errors: what
+    a person typed is shown back to them, never kept."""
+    if field.raw_data is not None or field.errors:
+        return None
+    return (
+        field.type,
+        field.id,
+        field.name,
+        str(field.label.text),
+        str(field.description),
+        repr(field.data),
+        repr(_choices(field)),
+        repr(field.render_kw),
+        repr(sorted(vars(field.flags).items())),
+        _widget(field.widget),
+        _widget(getattr(field, "option_widget", None)),
+        getattr(field, "format", None),
+        str(hint) if hint is not None else None,
+    )
+
+
+def _choices(field: Field) -> list | None:
+    choices = getattr(field, "choices", None)
+    if choices is None:
+        return None
+    return [tuple(str(part) for part in choice) for choice in choices]
+
+
+def _widget(widget) -> tuple | None:
+    return None if widget is None else (type(widget).__name__, repr(sorted(vars(widget).items())))

@@ -1,7 +1,8 @@
 """Counting requests against limits in Flask-Limiter's storage (``RATELIMIT_STORAGE_URI``).
 
 One atomic increment per limit, made before any work, so the count is exact however many
-workers share the storage (memory for one process, Redis for several). Features name what
+workers share the storage: the database by default (every worker of one machine, see
+``app.core.limit_storage``), Redis for several machines. Features name what
 they count (``app.auth.limits``: attempts per address and per account; ``app.api.auth``:
 requests per token) and call ``hit``; a success that should not count is given back.
 """
@@ -15,6 +16,7 @@ from limits import RateLimitItem, parse_many
 from limits.strategies import FixedWindowRateLimiter
 
 from app.core.extensions import limiter
+from app.core.limit_storage import DatabaseStorage
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,11 @@ def give_back(counted: list[Counted]) -> None:
     for counter in counted:
         key = counter.item.key_for(*counter.identifiers)
         limiter.storage.incr(key, counter.item.get_expiry(), amount=-1)
+
+
+def sweep_expired_counters() -> int:
+    """Delete the counters of ended windows when the database keeps them (Redis and memory
+    expire their own); how many were deleted."""
+    if not isinstance(limiter.storage, DatabaseStorage):
+        return 0
+    return limiter.storage.sweep_expired()

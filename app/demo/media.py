@@ -1,10 +1,10 @@
 """Believable evidence files for the demo: photos, PDF documents and a short video, drawn
-with Pillow (the video encoded with PyAV)."""
+with Pillow (the video encoded with PyAV, imported by the one function that needs it: the
+``demo`` commands are registered in every process that builds the app)."""
 
 import io
 import random
 
-import av
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 VIDEO_SIZE = (480, 360)
@@ -56,6 +56,8 @@ def document_pdf(title: str, lines: list[str]) -> bytes:
 
 def packing_video(caption: str, seconds: int = 4) -> bytes:
     """A WebM clip of a parcel being taped shut, as a seller films its packing."""
+    import av
+
     out = io.BytesIO()
     with av.open(out, "w", format="webm") as container:
         stream = container.add_stream("libvpx", rate=VIDEO_FRAMES_PER_SECOND)

@@ -79,7 +79,8 @@ def _refusal(case: Case, party: Party | None, appealed: bool):
 
 
 def can_appeal(case: Case, user: User) -> bool:
-    return appeal_refusal(case, user) is None
+    # only a decided case may be appealed: any other is refused without reading its appeal
+    return case.state == CaseState.DECIDED.value and appeal_refusal(case, user) is None
 
 
 def sides_that_may_appeal(case: Case, appealed: bool) -> frozenset[Party]:

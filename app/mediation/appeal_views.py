@@ -59,6 +59,8 @@ def appeal_offer(case: Case, posted: AppealForm | None = None) -> SimpleNamespac
 def appeal_made(case: Case) -> SimpleNamespace | None:
     """The case's appeal, and once the case is decided again, whether that upheld the
     decision appealed (the same remedy and amount)."""
+    if case.appealed_at is None:  # set with the appeal row, in the same transaction
+        return None
     appeal: Appeal | None = case_appeal(case)
     if appeal is None:
         return None

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, and_, bindparam, exists, false, func, or_, select
-from sqlalchemy.orm import aliased, lazyload, load_only, selectinload
+from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.cases.models import (
@@ -22,9 +22,10 @@ from app.cases.models import (
     WORKING_STATES,
     Case,
     CaseState,
+    CounterOffer,
 )
 from app.core.extensions import db
-from app.core.pages import paginate
+from app.core.pages import rows_page
 from app.mediation.models import CaseNote, CaseQuestion, SettlementProposal
 from app.mediation.sla import CASE_DEADLINE_PHASES, missed_case_deadline
 from app.orders.models import Order
@@ -131,65 +132,100 @@ def search_condition(text: str):
     return or_(*conditions)
 
 
-# a page of the queue with what its rows show, each relation loaded in one statement
-# the parties' and mediator's names only, not their roles; the orders without their items
-NAME_ONLY = (load_only(User.display_name), lazyload(User.role_grants))
-ORDER_ONLY = selectinload(Case.order).lazyload(Order.items)
-QUEUE_ROWS = select(Case).options(
-    ORDER_ONLY,
-    selectinload(Case.buyer).options(*NAME_ONLY),
-    selectinload(Case.seller).options(*NAME_ONLY),
-    selectinload(Case.mediator).options(*NAME_ONLY),
-    # the deadline's label asks each case for a counter-offer waiting for an answer
-    selectinload(Case.counter_offers),
+# a row of the queue: only the columns its table shows, read as plain rows (building case
+# objects, with their orders and people, cost a third of the page)
+_order, _buyer, _seller, _mediator = (aliased(Order), aliased(User), aliased(User), aliased(User))
+QUEUE_ROWS = (
+    select(
+        Case.id,
+        Case.severity,
+        Case.claim_type,
+        Case.state,
+        Case.deadline_at,
+        Case.mediator_id,
+        _order.marketplace_order_id,
+        _buyer.display_name.label("buyer_name"),
+        _seller.display_name.label("seller_name"),
+        _mediator.display_name.label("mediator_name"),
+        # the deadline's label: a counter-offer waiting for the buyer's answer
+        exists()
+        .where(CounterOffer.case_id == Case.id, CounterOffer.answered_at.is_(None))
+        .label("counter_offer_pending"),
+    )
+    .join(_order, Case.order)
+    .join(_buyer, Case.buyer)
+    .join(_seller, Case.seller)
+    .outerjoin(_mediator, Case.mediator)
 )
 # filed cases, most urgent and oldest first; the desk shows the top of the list, read in
 # order from ``ix_cases_intake_order``
+IS_FILED = Case.state == CaseState.FILED.value
 WAITING_FOR_INTAKE = (
-    select(Case)
-    .where(Case.state == CaseState.FILED.value)
-    .options(ORDER_ONLY)
+    select(
+        Case.id,
+        Case.severity,
+        Case.claim_type,
+        Case.filed_at,
+        Case.deadline_at,
+        _order.amount_fen,
+        _order.currency,
+    )
+    .join(_order, Case.order)
+    .where(IS_FILED)
     .order_by(*INTAKE_ORDER)
 )
+WAITING_FOR_INTAKE_COUNTED = select(Case.id).where(IS_FILED)
+
+
+def intake_page(per_page: int) -> Pagination:
+    """The top of the cases waiting for intake, and how many wait."""
+    return rows_page(WAITING_FOR_INTAKE, WAITING_FOR_INTAKE_COUNTED, per_page, page=1)
 
 
 def queue_page(desk_filter: DeskFilter, viewer_id: int, now: datetime, per_page: int) -> Pagination:
-    """The requested page of the cases the filters select; the working queue is counted by
-    its states on ``ix_cases_state_deadline_at``, which cannot read it in order."""
-    statement = queue_statement(desk_filter, viewer_id, now)
-    in_progress = statement.where(Case.state.in_(WORKING_STATES))
-    return paginate(statement, per_page, in_progress if desk_filter.state == "" else None)
+    """The requested page of the cases the filters select, as rows. They are counted from the
+    cases alone (the working queue by its states, on ``ix_cases_state_deadline_at``, which
+    cannot read it in order)."""
+    conditions = queue_conditions(desk_filter, viewer_id, now)
+    counted = select(Case.id).where(*conditions)
+    if desk_filter.state == "":
+        counted = counted.where(Case.state.in_(WORKING_STATES))
+    return rows_page(queue_statement(desk_filter, viewer_id, now), counted, per_page)
 
 
 def queue_statement(desk_filter: DeskFilter, viewer_id: int, now: datetime) -> Select:
-    """The cases the filters select. The working queue and the states in it come urgent first,
-    then by the nearest deadline (the working queue read in that order from
+    """The rows of the cases the filters select. The working queue and the states in it come
+    urgent first, then by the nearest deadline (the working queue read in that order from
     ``ix_cases_queue_order``, a page at a time); finished cases, newest first."""
-    statement = QUEUE_ROWS
-    if desk_filter.state == "":
-        statement = statement.where(IS_WORKING)
-    elif desk_filter.state != ALL_STATES:
-        statement = statement.where(Case.state == desk_filter.state)
+    statement = QUEUE_ROWS.where(*queue_conditions(desk_filter, viewer_id, now))
     number = case_number(desk_filter.search)
     if number is not None:  # the case of that number before those that merely mention it
         statement = statement.order_by(Case.id != number)
     if desk_filter.state in (*WORKING_STATES, ""):
-        statement = statement.order_by(*QUEUE_ORDER)
-    else:
-        statement = statement.order_by(Case.id.desc())
+        return statement.order_by(*QUEUE_ORDER)
+    return statement.order_by(Case.id.desc())
+
+
+def queue_conditions(desk_filter: DeskFilter, viewer_id: int, now: datetime) -> list:
+    """The conditions on the cases that the filters select."""
+    conditions = []
+    if desk_filter.state == "":
+        conditions.append(IS_WORKING)
+    elif desk_filter.state != ALL_STATES:
+        conditions.append(Case.state == desk_filter.state)
     if desk_filter.assigned == MINE:
-        statement = statement.where(Case.mediator_id == viewer_id)
+        conditions.append(Case.mediator_id == viewer_id)
     elif desk_filter.assigned == UNASSIGNED:
-        statement = statement.where(Case.mediator_id.is_(None))
+        conditions.append(Case.mediator_id.is_(None))
     elif desk_filter.assigned == WAITING:
-        statement = statement.where(waiting_condition(viewer_id))
+        conditions.append(waiting_condition(viewer_id))
     if desk_filter.claim_type:
-        statement = statement.where(Case.claim_type == desk_filter.claim_type)
+        conditions.append(Case.claim_type == desk_filter.claim_type)
     if desk_filter.overdue:
-        statement = statement.where(overdue_condition(now))
+        conditions.append(overdue_condition(now))
     if desk_filter.search:
-        statement = statement.where(search_condition(desk_filter.search))
-    return statement
+        conditions.append(search_condition(desk_filter.search))
+    return conditions
 
 
 def _counted(condition):

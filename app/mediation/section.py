@@ -64,7 +64,8 @@ def answer_form_name(question: CaseQuestion) -> str:
 def mediation_panel(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
     """The open proposal and the questions put to the viewer, with the forms the viewer may
     use; for staff, the mediator's section. Takes from ``posted`` the forms it shows."""
-    proposal = services.open_proposal(case)
+    latest = _latest_proposal(case)
+    proposal = latest if latest is not None and latest.status == ProposalStatus.OPEN.value else None
     party = case.party_of(viewer)
     may_answer = may_answer_proposal(proposal, viewer)
     return SimpleNamespace(
@@ -74,7 +75,7 @@ def mediation_panel(case: Case, viewer: User, posted: dict) -> SimpleNamespace:
         reject_form=page_form(
             posted, REJECT_FORM, may_answer, lambda: RejectProposalForm(formdata=None)
         ),
-        last_rejection=None if proposal else _last_rejection(case),
+        last_rejection=_rejection(latest),
         appeal_form=posted.pop(APPEAL_FORM, None),  # a posted appeal shown again
         questions=_questions_to(case, viewer, party, posted) if party else [],
         staff=_staff_section(case, viewer, posted) if case.can_see_internals(viewer) else None,
@@ -222,15 +223,20 @@ def _latest_referral(case: Case) -> PanelReferral | None:
     ).first()
 
 
-def _last_rejection(case: Case) -> SimpleNamespace | None:
-    """The latest proposal, if a party rejected it: who did, and why if they said. Shown to
-    both sides and the mediator until the next proposal, whose form it stands above."""
-    latest = db.session.scalars(
+def _latest_proposal(case: Case) -> SettlementProposal | None:
+    """The case's newest proposal: the open one, if any (a proposal supersedes the earlier
+    one), else the one answered last."""
+    return db.session.scalars(
         select(SettlementProposal)
         .where(SettlementProposal.case_id == case.id)
         .order_by(SettlementProposal.id.desc())
         .limit(1)
     ).first()
+
+
+def _rejection(latest: SettlementProposal | None) -> SimpleNamespace | None:
+    """The latest proposal, if a party rejected it: who did, and why if they said. Shown to
+    both sides and the mediator until the next proposal, whose form it stands above."""
     if latest is None or latest.status != ProposalStatus.REJECTED.value:
         return None
     rejected_by = next(p for p in Party if latest.answer_of(p.value) == Answer.REJECTED.value)

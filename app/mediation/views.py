@@ -95,7 +95,9 @@ QUEUE_PAGE_SIZE = 25
 @login_required
 def desk():
     require(current_user.is_staff)
-    return _render_desk(QueueFilterForm(formdata=request.args), SaveFilterForm(formdata=None))
+    # no query string: the form's fields are fresh, and their markup is kept between pages
+    filters = QueueFilterForm(formdata=request.args or None)
+    return _render_desk(filters, SaveFilterForm(formdata=None))
 
 
 def _render_desk(filters: QueueFilterForm, save_form: SaveFilterForm, status: int = 200):
@@ -107,10 +109,10 @@ def _render_desk(filters: QueueFilterForm, save_form: SaveFilterForm, status: in
     now = clock.now()
     may_reassign = current_user.has_role(Role.ADMIN)
     queue_page = queue.queue_page(desk_filter, current_user.id, now, QUEUE_PAGE_SIZE)
-    sitting = [case.id for case in queue_page.items if case.state == CaseState.PANEL.value]
+    sitting = [row.id for row in queue_page.items if row.state == CaseState.PANEL.value]
     return render_template(
         "mediation/desk.html",
-        intake=db.paginate(queue.WAITING_FOR_INTAKE, page=1, per_page=QUEUE_PAGE_SIZE),
+        intake=queue.intake_page(QUEUE_PAGE_SIZE),
         filters=filters,
         filter_args=filter_args,
         searched_in_progress=bool(desk_filter.search) and desk_filter.state == "",

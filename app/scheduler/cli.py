@@ -1,4 +1,8 @@
-"""``flask scheduler run | run-once | status``."""
+"""``flask scheduler run | run-once | status``.
+
+The sweeps and APScheduler (and what they import: webhook delivery's httpx, the dossier's
+PDF writer) are imported by the commands that run them, not by every process that builds
+the app: a web worker never runs a sweep."""
 
 import logging
 
@@ -8,8 +12,6 @@ from flask.cli import AppGroup
 
 from app.core import clock
 from app.scheduler.heartbeat import default_process_name, heartbeats, is_stale
-from app.scheduler.jobs import SWEEPS, run_sweep
-from app.scheduler.runner import build_scheduler, stop_on_signals
 
 scheduler_cli = AppGroup("scheduler", help="The scheduler process.")
 
@@ -17,6 +19,8 @@ scheduler_cli = AppGroup("scheduler", help="The scheduler process.")
 @scheduler_cli.command("run")
 def run_command() -> None:
     """Run the scheduler in the foreground until SIGTERM or SIGINT."""
+    from app.scheduler.runner import build_scheduler, stop_on_signals
+
     _configure_logging()
     scheduler = build_scheduler(current_app._get_current_object())
     stop_on_signals(scheduler)
@@ -29,6 +33,8 @@ def run_command() -> None:
 @scheduler_cli.command("run-once")
 def run_once_command() -> None:
     """Run every sweep once (cron-like use); exits 1 if any sweep failed."""
+    from app.scheduler.jobs import SWEEPS, run_sweep
+
     app = current_app._get_current_object()
     failed = False
     for sweep in SWEEPS:

@@ -17,6 +17,7 @@ from app.auth.reset import send_password_resets
 from app.cases.files.orphans import sweep_orphan_files
 from app.core.extensions import db
 from app.core.idempotency import sweep_idempotency_keys
+from app.core.rate_limits import sweep_expired_counters
 from app.execution.sweeps import sweep_obligation_reminders, sweep_obligations
 from app.jury.counting import count_due_panels
 from app.jury.gold.grading import grade_gold_seats
@@ -97,6 +98,11 @@ SWEEPS: list[Sweep] = [
         id="idempotency-keys",
         func=sweep_idempotency_keys,
         seconds_setting="SCHEDULER_IDEMPOTENCY_KEYS_SECONDS",
+    ),
+    Sweep(
+        id="rate-limit-counters",
+        func=sweep_expired_counters,
+        seconds_setting="SCHEDULER_RATE_LIMIT_COUNTERS_SECONDS",
     ),
     Sweep(
         id="orphan-files",

@@ -1,17 +1,17 @@
 """The demo tells one believable story: every claim is about goods its order holds, every
 waybill number is in its carrier's format, reviewers give their reasons in their own words
-and in both languages, and the audit trail names whoever the case's timeline shows acting."""
+and in both languages, and the audit trail names whoever the case's timeline shows acting.
+
+The checks of ``tests/test_demo_history.py``, which seeds the demo once for all its looks."""
 
 import re
 from collections import Counter
 
 from sqlalchemy import select
 
-from app.cases.models import Case, EvidenceEntry, EvidenceKind
-from app.cases.signals import case_filing
+from app.cases.models import EvidenceEntry, EvidenceKind
 from app.core.audit import AuditEvent
 from app.core.extensions import db
-from app.demo import seed_demo
 from app.execution.models import Obligation
 from app.jury.models import Vote
 from app.orders.models import Order
@@ -39,18 +39,9 @@ WAYBILLS = {
 CARRIER_WORDS = {r"\bSF\b|顺丰": "SF", r"\bZTO\b|中通": "7", r"\bYTO\b|圆通": "YT"}
 
 
-def test_the_demo_tells_one_story(app, evidence_dir):
-    assigned = {}  # order → the mediator a case on it went to when filed (not audited)
-
-    def remember(case, **_signal):
-        assigned[case.order.id] = case.mediator_id
-
-    case_filing.connect(remember)  # after mediation's own listener, which assigns
-    try:
-        seed_demo()
-    finally:
-        case_filing.disconnect(remember)
-    cases = db.session.scalars(select(Case).order_by(Case.id)).all()
+def assert_one_story(cases, assigned) -> None:
+    """``cases``: every case, in the order opened; ``assigned``: order id → the mediator a
+    case on it went to when filed (not audited)."""
     _claims_are_about_the_goods_ordered(cases)
     _waybills_are_their_carriers(cases)
     _reviewers_write_their_own_reasons()
