@@ -15,9 +15,11 @@ from app.jury.counting import count_due_panels, has_work
 from app.jury.models import Panel, PanelStatus, Reviewer, Seat, SeatStatus, Tally
 from app.jury.rules import decide_from_counts
 from app.jury.voting import recuse
+from app.notifications.models import MailKind
 from app.notifications.outbox import OutboxMessage
+from app.notifications.services import choose_mail
 from tests.helpers.concurrency import errors_in, run_at_once
-from tests.helpers.counts import table_count
+from tests.helpers.counts import statements_issued, table_count
 from tests.helpers.jury import (
     FOR_BUYER,
     FOR_SELLER,
@@ -130,6 +132,28 @@ def test_nine_votes_for_the_buyer_decide_the_case_once(panel, seams):
     assert table_count(Tally) == 1
     assert sorted(panel_messages(panel)) == sorted(sent)
     assert seams.verdicts == [(panel.id, FOR_BUYER)]
+
+
+def test_a_batch_reads_the_parties_mail_choices_once(seams):
+    clock.freeze(START)
+    panels = []
+    for _ in range(2):
+        panels.append(make_panel())
+        votes(panels[-1], FOR_BUYER, 9)
+    choose_mail(panels[0].case.seller, {MailKind.CASE_UPDATES: False})
+    with statements_issued() as issued:
+        assert count_due_panels() == 2
+    assert len([sql for sql in issued if "FROM mail_preferences" in sql]) == 1
+    seller = panels[0].case.seller_id
+    assert sorted(
+        db.session.scalars(
+            select(OutboxMessage.channel).where(
+                OutboxMessage.recipient_id == seller,
+                OutboxMessage.idempotency_key.startswith(f"panel-{panels[0].id}:"),
+            )
+        )
+    ) == ["inbox"]
+    assert len(panel_messages(panels[1])) == 2 * 2  # both parties, inbox and e-mail
 
 
 def test_panels_waiting_for_votes_never_fill_the_sweeps_batch(app, monkeypatch, seams):

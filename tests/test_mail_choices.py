@@ -10,8 +10,9 @@ from app.auth.models import Role
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.notifications.models import CHOOSABLE_KINDS, MailKind, MailPreference
-from app.notifications.outbox import OutboxMessage, queue_message
+from app.notifications.outbox import OutboxMessage, mail_choices_read_once, queue_message
 from app.notifications.services import choose_mail, mail_choices
+from tests.helpers.counts import statements_issued
 from tests.helpers.factories import make_user
 from tests.helpers.pages import csrf_token_from, page, signed_in
 
@@ -126,6 +127,23 @@ def test_one_person_s_choice_does_not_touch_another_s_mail():
     queue_message(other, "news-other", "News", "Body.")
     assert channels_of(quiet, "news-quiet") == {"inbox"}
     assert channels_of(other, "news-other") == {"inbox", "email"}
+
+
+def test_choices_read_once_for_a_batch_hold_inside_it():
+    quiet, other, outsider = make_user(), make_user(), make_user()
+    choose_mail(quiet, {MailKind.CASE_UPDATES: False})
+    choose_mail(outsider, {MailKind.CASE_UPDATES: False})
+    with mail_choices_read_once([quiet.id, other.id]):
+        with statements_issued() as inside:
+            queue_message(quiet, "batch-quiet", "News", "Body.")
+            queue_message(other, "batch-other", "News", "Body.")
+        with statements_issued() as for_outsider:
+            queue_message(outsider, "batch-outsider", "News", "Body.")
+    assert not [sql for sql in inside if "mail_preferences" in sql]
+    assert [sql for sql in for_outsider if "mail_preferences" in sql]  # read as usual
+    assert channels_of(quiet, "batch-quiet") == {"inbox"}
+    assert channels_of(other, "batch-other") == {"inbox", "email"}
+    assert channels_of(outsider, "batch-outsider") == {"inbox"}
 
 
 def test_the_e_mails_that_protect_the_account_always_go():

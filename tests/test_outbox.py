@@ -15,9 +15,14 @@ from app.core.extensions import db
 from app.notifications import delivery, mail
 from app.notifications.delivery import deliver_outbox, retry_delay
 from app.notifications.models import InboxItem
-from app.notifications.outbox import OutboxMessage, message_id_for, queue_message
+from app.notifications.outbox import (
+    OutboxMessage,
+    message_id_for,
+    queue_message,
+    queued_together,
+)
 from tests.helpers.concurrency import errors_in, run_at_once
-from tests.helpers.counts import table_count
+from tests.helpers.counts import statements_issued, table_count
 from tests.helpers.crashes import deliver_and_die_before_marking_sent
 from tests.helpers.factories import make_user
 
@@ -50,6 +55,26 @@ def test_queue_message_queues_each_channel_once(app):
     assert only_mail == ["case-filed:2:email"]
     assert both == ["case-filed:2:inbox"]
     assert table_count(OutboxMessage) == 4
+
+
+def test_messages_queued_together_are_written_in_one_statement_at_the_end(app):
+    user, other = make_user(), make_user()
+    queue_message(user, "earlier:1", "S", "B")
+    with statements_issued() as issued, queued_together():
+        queue_message(user, "together:1", "S", "B")
+        queue_message(other, "together:2", "S", "B")
+        queue_message(user, "earlier:1", "S", "B")  # already queued: left out
+        assert table_count(OutboxMessage) == 2
+    assert len([sql for sql in issued if sql.startswith("INSERT INTO outbox_messages")]) == 1
+    assert table_count(OutboxMessage) == 6
+
+
+def test_an_error_inside_queued_together_writes_nothing(app):
+    user = make_user()
+    with pytest.raises(RuntimeError), queued_together():
+        queue_message(user, "lost:1", "S", "B")
+        raise RuntimeError("the change failed")
+    assert table_count(OutboxMessage) == 0
 
 
 def test_queue_message_sees_a_message_still_pending_in_the_session(app):

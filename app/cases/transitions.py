@@ -60,10 +60,9 @@ def move(
     db.session.flush()
     values = {"state": to_state.value, "updated_at": clock.now(), **_column_values(changes)}
     result = db.session.execute(
-        update(Case)
+        update(Case.__table__)
         .where(Case.id == case.id, Case.state.in_([s.value for s in expected]), *only_if)
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.expire(case)
@@ -105,10 +104,9 @@ def write_fields(
     db.session.flush()
     values = {"updated_at": clock.now(), **_column_values(changes)}
     result = db.session.execute(
-        update(Case)
+        update(Case.__table__)
         .where(Case.id == case.id, Case.state == expect.value, *only_if)
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.expire(case)

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from app.auth.models import User
 from app.cases import notify
@@ -201,23 +201,27 @@ def dispute(obligation: Obligation, user: User, reason: str) -> None:
     notify.mediation_started(case, event)
 
 
+# built once: every decision runs it
+CANCEL_OUTSTANDING = (
+    update(Obligation)
+    .where(
+        Obligation.case_id == bindparam("case"),
+        Obligation.status.in_(
+            [
+                ObligationStatus.OPEN.value,
+                ObligationStatus.WAITING.value,
+                ObligationStatus.DISPUTED.value,
+            ]
+        ),
+    )
+    .values(status=ObligationStatus.CANCELLED.value)
+    .execution_options(synchronize_session="fetch")
+)
+
+
 def cancel_outstanding(case: Case) -> None:
     """A new decision replaces the old one's steps that are not done yet."""
-    db.session.execute(
-        update(Obligation)
-        .where(
-            Obligation.case_id == case.id,
-            Obligation.status.in_(
-                [
-                    ObligationStatus.OPEN.value,
-                    ObligationStatus.WAITING.value,
-                    ObligationStatus.DISPUTED.value,
-                ]
-            ),
-        )
-        .values(status=ObligationStatus.CANCELLED.value)
-        .execution_options(synchronize_session="fetch")
-    )
+    db.session.execute(CANCEL_OUTSTANDING, {"case": case.id})
 
 
 # What the sweep does when a deadline passes

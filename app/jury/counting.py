@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -52,7 +52,7 @@ from app.jury.models import (
     Vote,
 )
 from app.jury.rules import decide_from_counts, fallback_verdict
-from app.notifications.outbox import queue_for_each
+from app.notifications.outbox import mail_choices_read_once, queue_for_each, queued_together
 from app.notifications.webhooks.events import endpoints_read_once
 from app.orders.models import Order
 
@@ -68,6 +68,22 @@ PANEL_WITH_PARTIES = joinedload(Panel.case).options(
         for party in (Case.buyer, Case.seller, Case.mediator)
     ),
 )
+
+
+# a panel's close and its tally, built once: they run for every panel the sweep closes
+CLOSE_PANEL = (
+    update(Panel.__table__)
+    .where(
+        Panel.__table__.c.id == bindparam("panel"),
+        Panel.__table__.c.status == PanelStatus.OPEN.value,
+    )
+    .values(
+        status=bindparam("status"),
+        closed_at=bindparam("closed_at"),
+        return_reason=bindparam("return_reason"),
+    )
+)
+WRITE_TALLY = insert(Tally.__table__)
 
 
 class PanelAlreadyClosed(CaseRefused):
@@ -107,7 +123,14 @@ def count_due_panels() -> int:
     ballots = cast_ballots(ids)
     adaptive_cases = [p.case_id for p in panels if p.rule == PanelRule.ADAPTIVE.value]
     calibrated = adaptive.calibrated_for(adaptive_cases) if adaptive_cases else None
-    with endpoints_read_once():  # each verdict queues three events
+    people = {
+        person_id
+        for panel in panels
+        for person_id in (panel.case.buyer_id, panel.case.seller_id, panel.case.mediator_id)
+        if person_id is not None
+    }
+    # each verdict queues three events and two notices to the same people
+    with endpoints_read_once(), mail_choices_read_once(people):
         return sum(_count_one(panel, ballots[panel.id], calibrated) for panel in panels)
 
 
@@ -173,9 +196,11 @@ def has_work(now) -> ColumnElement[bool]:
 
 
 def _count_one(panel: Panel, ballots: list[tuple[int, str]], calibrated: Calibrated | None) -> bool:
-    return in_savepoint(
-        lambda: count_panel(panel, ballots, calibrated), f"panel {panel.id}: counting"
-    )
+    def count() -> bool:
+        with queued_together():  # a verdict's notices in one statement
+            return count_panel(panel, ballots, calibrated)
+
+    return in_savepoint(count, f"panel {panel.id}: counting")
 
 
 def count_panel(
@@ -307,28 +332,28 @@ def _close(
     posterior: dict[str, float] | None,
 ):
     now = clock.now()
-    reason = None if verdict is not None else "no verdict by the deadline"
+    closed = {
+        "status": status.value,
+        "closed_at": now,
+        "return_reason": None if verdict is not None else "no verdict by the deadline",
+    }
     db.session.flush()
-    result = db.session.execute(
-        update(Panel)
-        .where(Panel.id == panel.id, Panel.status == PanelStatus.OPEN.value)
-        .values(status=status.value, closed_at=now, return_reason=reason)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if db.session.execute(CLOSE_PANEL, {"panel": panel.id, **closed}).rowcount != 1:
         raise PanelAlreadyClosed
-    for key, value in {"status": status.value, "closed_at": now, "return_reason": reason}.items():
+    for key, value in closed.items():
         set_committed_value(panel, key, value)
-    db.session.add(
-        Tally(
-            panel_id=panel.id,
-            counts=counts,
-            verdict=verdict,
-            votes_cast=sum(counts.values()),
-            posterior=posterior,
-        )
+    # the unique tally: a second writer fails here
+    db.session.execute(
+        WRITE_TALLY,
+        {
+            "panel_id": panel.id,
+            "counts": counts,
+            "verdict": verdict,
+            "votes_cast": sum(counts.values()),
+            "posterior": posterior,
+            "counted_at": now,
+        },
     )
-    db.session.flush()  # the unique tally: a second writer fails here
     draw_log.reveal(panel)
 
 

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 
 from app.core import clock
 from app.core.audit import record_event
@@ -109,14 +109,16 @@ def case_draws(case_id: int) -> list[SimpleNamespace]:
     return list(panels.values())
 
 
+# built once: every panel that closes reads it
+COMMITTED_DRAWS = (
+    select(PanelDraw)
+    .where(PanelDraw.panel_id == bindparam("panel"), PanelDraw.algorithm != LEGACY_ALGORITHM)
+    .order_by(PanelDraw.number)
+)
+
+
 def committed_draws(panel_id: int) -> list[PanelDraw]:
-    return list(
-        db.session.scalars(
-            select(PanelDraw)
-            .where(PanelDraw.panel_id == panel_id, PanelDraw.algorithm != LEGACY_ALGORITHM)
-            .order_by(PanelDraw.number)
-        )
-    )
+    return list(db.session.scalars(COMMITTED_DRAWS, {"panel": panel_id}))
 
 
 def seated_tokens(panel_id: int, draw_id: int) -> list[str]:

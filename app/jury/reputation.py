@@ -87,12 +87,20 @@ SUSPEND = (
 
 
 def _suspend_if_low(user_ids: list[int]) -> None:
+    low = _low_score_limits()
+    _suspend(db.session.scalars(LOW_SCORED, {"reviewers": user_ids, **low}).all(), low)
+
+
+def _low_score_limits() -> dict[str, int]:
     config = current_app.config
-    low = {
+    return {
         "after": config["REPUTATION_SUSPEND_AFTER_CASES"],
         "floor": config["REPUTATION_LEVELS"][0],
     }
-    candidates = db.session.scalars(LOW_SCORED, {"reviewers": user_ids, **low}).all()
+
+
+def _suspend(candidates: list[int], low: dict[str, int]) -> None:
+    """Suspend each candidate whose row still meets ``LOW_SCORE`` (a compare-and-set)."""
     for user_id in candidates:
         changed = db.session.execute(SUSPEND, {"reviewer": user_id, **low})
         if changed.rowcount == 1:
@@ -123,12 +131,12 @@ def _count_verdict_statement():
         (Reviewer.user_id.in_(bindparam("coherent", expanding=True)), 1), else_=0
     )
     return (
-        update(Reviewer)
+        update(Reviewer.__table__)
         .where(Reviewer.user_id.in_(bindparam("voters", expanding=True)))
         .values(
             resolved=resolved, coherent=coherent, score=_effective_score_sql(coherent, resolved)
         )
-        .execution_options(synchronize_session=False)
+        .returning(Reviewer.user_id, Reviewer.status, Reviewer.resolved, Reviewer.score)
     )
 
 
@@ -157,8 +165,21 @@ def apply_verdict(
         return
     coherent_ids = [user_id for user_id, option in votes if option == verdict_option]
     all_ids = [user_id for user_id, _option in votes]
-    db.session.execute(COUNT_VERDICT, {"voters": all_ids, "coherent": coherent_ids or [-1]})
-    _suspend_if_low(all_ids)
+    counted = db.session.execute(
+        COUNT_VERDICT, {"voters": all_ids, "coherent": coherent_ids or [-1]}
+    )
+    # ``LOW_SCORE`` on the rows as the count left them, which saves reading them again
+    low = _low_score_limits()
+    _suspend(
+        [
+            user_id
+            for user_id, status, resolved, new_score in counted
+            if status == ReviewerStatus.ACTIVE.value
+            and resolved >= low["after"]
+            and new_score < low["floor"]
+        ],
+        low,
+    )
     _expire_reviewers(all_ids)
 
 

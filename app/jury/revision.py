@@ -28,6 +28,8 @@ from app.jury.models import Appeal, Panel, Tally
 def revise_appealed_panel(case: Case, **_signal) -> None:
     """Count the case's final decision into the reputation of the panel whose verdict was
     appealed, once (a ``case_decided`` listener)."""
+    if case.appealed_at is None:
+        return  # no appeal, so no appealed panel: a first decision costs no query
     appeal = db.session.scalar(
         select(Appeal).where(
             Appeal.case_id == case.id,

@@ -10,17 +10,29 @@ endpoint instead (``app.notifications.webhooks.events.queue_event``), its body t
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Protocol
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select, text
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    TextClause,
+    bindparam,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core import clock
 from app.core.extensions import db
-from app.core.upserts import upsert
 from app.core.zones import as_reader
 from app.notifications.models import MailKind, MailPreference
 
@@ -157,7 +169,7 @@ def queue_messages(messages: Iterable[Message]) -> list[str]:
     queues once; a concurrent transaction that queued the same key first wins without an
     error. One statement for them all: ``INSERT … ON CONFLICT DO NOTHING RETURNING``.
     An e-mail of a kind its recipient turned off is left out. Returns the idempotency keys
-    of the rows queued by this call.
+    of the rows queued by this call (inside ``queued_together``, of the rows handed to it).
     """
     now = clock.now()
     messages = list(messages)
@@ -184,14 +196,104 @@ def queue_messages(messages: Iterable[Message]) -> list[str]:
                     "attempts": 0,
                 }
             )
+    held = _held_rows.get()
+    if held is not None:
+        held.extend(rows)
+        return [row["idempotency_key"] for row in rows]
+    return _insert(rows)
+
+
+# set inside ``queued_together``: the rows to write when the block ends
+_held_rows: ContextVar[list[dict] | None] = ContextVar("outbox_rows_held", default=None)
+
+
+@contextmanager
+def queued_together() -> Iterator[None]:
+    """Inside the block, the messages queued are written in one statement when it ends
+    instead of one per ``queue_messages`` call: for a change that notifies several times
+    (a verdict tells the case's people of the decision, and the parties of the panel's).
+    The block ends inside the transaction of the change, so the rows commit with it; an
+    error inside writes nothing. Inside, ``queue_messages`` returns the keys it was handed;
+    a key already queued is still left out when the block ends."""
+    held: list[dict] = []
+    token = _held_rows.set(held)
+    try:
+        yield
+    finally:
+        _held_rows.reset(token)
+    _insert(held)
+
+
+def _insert(rows: list[dict]) -> list[str]:
     if not rows:
         return []
     db.session.flush()  # a message the caller added by hand is in the table first
-    insert = upsert(OutboxMessage.__table__)
-    statement = insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
-        OutboxMessage.idempotency_key
+    parameters = {f"{name}_{i}": value for i, row in enumerate(rows) for name, value in row.items()}
+    return list(db.session.execute(_insert_rows(len(rows)), parameters).scalars())
+
+
+ROW_COLUMNS = (
+    "idempotency_key",
+    "channel",
+    "recipient_id",
+    "recipient_address",
+    "recipient_name",
+    "subject",
+    "body",
+    "link",
+    "created_at",
+    "available_at",
+    "attempts",
+)
+
+
+@cache
+def _insert_rows(count: int) -> TextClause:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING`` for ``count`` rows, written once per
+    number of rows. SQLAlchemy compiles its SQLite and PostgreSQL inserts that carry ``ON
+    CONFLICT`` anew on every call (they have no cache key); a textual statement is compiled
+    once, and both databases spell this one the same."""
+    columns = OutboxMessage.__table__.c
+    values = ", ".join(
+        "(" + ", ".join(f":{name}_{i}" for name in ROW_COLUMNS) + ")" for i in range(count)
     )
-    return list(db.session.execute(statement, rows).scalars())
+    # written from the column names above; every value is bound
+    statement = f"INSERT INTO outbox_messages ({', '.join(ROW_COLUMNS)}) VALUES {values}"  # noqa: S608
+    return text(
+        statement + " ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key"
+    ).bindparams(
+        *(
+            bindparam(f"{name}_{i}", type_=columns[name].type)
+            for i in range(count)
+            for name in ROW_COLUMNS
+        )
+    )
+
+
+# set inside ``mail_choices_read_once``: the people whose choices were read, and the
+# (person, kind) pairs among them whose e-mail is turned off
+_choices_read: ContextVar[tuple[frozenset[int], set[tuple[int, MailKind]]] | None] = ContextVar(
+    "mail_choices_read_once", default=None
+)
+
+
+@contextmanager
+def mail_choices_read_once(user_ids: Iterable[int]) -> Iterator[None]:
+    """Inside the block the e-mail choices of ``user_ids`` are read once, in one query, not
+    once per message: for a sweep's batch, one transaction that notifies the same few
+    people of many cases. A choice changed meanwhile is seen by the next batch, as by a
+    batch begun a moment later; anyone else's choices are read as usual."""
+    people = frozenset(user_ids)
+    declined = db.session.execute(
+        select(MailPreference.user_id, MailPreference.kind).where(
+            MailPreference.user_id.in_(people), MailPreference.email.is_(False)
+        )
+    )
+    token = _choices_read.set((people, {(user_id, MailKind(kind)) for user_id, kind in declined}))
+    try:
+        yield
+    finally:
+        _choices_read.reset(token)
 
 
 def _mail_declined(messages: list[Message]) -> set[tuple[int, str]]:
@@ -203,6 +305,9 @@ def _mail_declined(messages: list[Message]) -> set[tuple[int, str]]:
     }
     if not wanted:
         return set()
+    read = _choices_read.get()
+    if read is not None and all(user_id in read[0] for user_id, _kind in wanted):
+        return read[1] & wanted
     declined = db.session.execute(
         select(MailPreference.user_id, MailPreference.kind).where(
             MailPreference.user_id.in_({user_id for user_id, _kind in wanted}),
