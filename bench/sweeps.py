@@ -16,7 +16,7 @@ from datetime import datetime
 from flask import Flask, current_app
 from sqlalchemy import JSON, Integer, String, bindparam, select, text
 
-from app.cases.models import Remedy
+from app.cases.states import Remedy
 from app.core import clock
 from app.core.db import UTCDateTime
 from app.core.extensions import db

@@ -8,7 +8,10 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.cases.models import CaseState, Outcome
+from app.cases.states import (
+    CaseState,
+    Outcome,
+)
 from app.core import clock
 from app.core.extensions import db
 from app.jury.counting import count_due_panels

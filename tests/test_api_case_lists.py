@@ -11,7 +11,7 @@ import pytest
 from app.api.events import VISIBLE_FACTS
 from app.auth.models import Role
 from app.cases import services
-from app.cases.models import Severity
+from app.cases.states import Severity
 from app.core import clock
 from app.core.extensions import db
 from app.mediation import services as mediation

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from app.auth.models import Role
 from app.cases.forms import CLAIM_TYPE_LABELS, CLAIMABLE_REMEDY_LABELS, RESPONSIBLE_LABELS
-from app.cases.models import Case, Party
+from app.cases.models import Case
+from app.cases.states import Party
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db

@@ -5,7 +5,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
-from app.cases.models import Case, CaseState, Remedy
+from app.cases.models import Case
+from app.cases.states import (
+    CaseState,
+    Remedy,
+)
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db

@@ -9,7 +9,7 @@ score round(100 · 1 / 11) = 9 for A and B, round(100 · 0 / 11) = 0 for C.
 import pytest
 from sqlalchemy import select
 
-from app.cases.models import Remedy
+from app.cases.states import Remedy
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db

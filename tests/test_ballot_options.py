@@ -7,7 +7,12 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from app.cases.models import CaseState, Outcome, Party, Remedy
+from app.cases.states import (
+    CaseState,
+    Outcome,
+    Party,
+    Remedy,
+)
 from app.closing.dossier.summary import render_text, summary_of
 from app.core.extensions import db
 from app.jury import ballot

@@ -11,7 +11,11 @@ from sqlalchemy import func, select
 from app.analytics.facts import WATERMARK, facts_of, refresh_case_facts
 from app.analytics.models import CaseFact, FactWatermark
 from app.auth.models import Role
-from app.cases.models import Case, ClaimType, Remedy
+from app.cases.models import Case
+from app.cases.states import (
+    ClaimType,
+    Remedy,
+)
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db

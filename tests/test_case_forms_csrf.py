@@ -7,7 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import Role
-from app.cases.models import Case, CaseState, EvidenceEntry
+from app.cases.models import (
+    Case,
+    EvidenceEntry,
+)
+from app.cases.states import CaseState
 from app.core.extensions import db
 from tests.helpers.case_factories import jpeg_bytes, make_case
 from tests.helpers.factories import make_order, make_user

@@ -9,17 +9,19 @@ from sqlalchemy import select
 from app.auth.models import Role
 from app.cases import services
 from app.cases.models import (
-    ALLOWED_TRANSITIONS,
     Case,
+    EvidenceEntry,
+)
+from app.cases.services import CaseRefused, Claim
+from app.cases.states import (
+    ALLOWED_TRANSITIONS,
     CaseState,
     ClaimType,
-    EvidenceEntry,
     Outcome,
     Remedy,
     ResponsibleParty,
     Severity,
 )
-from app.cases.services import CaseRefused, Claim
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db

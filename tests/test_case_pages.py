@@ -14,8 +14,10 @@ from sqlalchemy import func, select
 from app.auth.models import Role
 from app.cases.models import (
     Case,
-    CaseState,
     EvidenceEntry,
+)
+from app.cases.states import (
+    CaseState,
     Outcome,
     Remedy,
     Severity,

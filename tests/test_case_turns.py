@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import current_app
 
-from app.cases.models import CaseState, Party
+from app.cases.states import (
+    CaseState,
+    Party,
+)
 from app.cases.turns import CASE_TURNS, Waiting, parties_whose_turn, turn_of, turns_of
 from app.core import clock
 from app.execution import services as execution

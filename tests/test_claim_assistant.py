@@ -18,7 +18,11 @@ from app.assistant.advice import (
     Situation,
     advise,
 )
-from app.cases.models import CLAIMABLE_REMEDIES, ClaimType, Remedy
+from app.cases.states import (
+    CLAIMABLE_REMEDIES,
+    ClaimType,
+    Remedy,
+)
 from app.core import clock
 from app.orders.models import OrderStatus
 from tests.helpers.factories import make_case_row, make_order, make_user

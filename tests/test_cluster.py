@@ -26,7 +26,11 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from app import create_app
-from app.cases.models import Case, CaseState, EvidenceEntry
+from app.cases.models import (
+    Case,
+    EvidenceEntry,
+)
+from app.cases.states import CaseState
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.config import PROJECT_ROOT

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.auth.models import Role
 from app.cases import services as case_services
-from app.cases.models import CaseState
+from app.cases.states import CaseState
 from app.closing.dossier.build import build_dossier
 from app.core import clock
 from app.core.audit import AuditEvent

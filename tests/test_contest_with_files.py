@@ -11,8 +11,12 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.cases.models import Case, CaseState, EvidenceEntry
+from app.cases.models import (
+    Case,
+    EvidenceEntry,
+)
 from app.cases.services import withdraw_case
+from app.cases.states import CaseState
 from app.core import clock
 from app.core.extensions import db
 from tests.helpers.case_factories import CONTEST_STATEMENT, jpeg_bytes, make_case, pdf_bytes

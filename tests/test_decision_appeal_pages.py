@@ -8,7 +8,10 @@ import pytest
 from flask import current_app
 
 from app.auth.models import Role
-from app.cases.models import CaseState, Remedy
+from app.cases.states import (
+    CaseState,
+    Remedy,
+)
 from app.core import clock
 from app.core.zones import format_zoned
 from app.mediation import appeals

@@ -13,8 +13,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import Role
-from app.cases.models import Case, CaseState, DecisionKind, Outcome, Remedy
+from app.cases.models import Case
 from app.cases.services import seller_accepts_claim
+from app.cases.states import (
+    CaseState,
+    DecisionKind,
+    Outcome,
+    Remedy,
+)
 from app.core import clock
 from app.core.config import PROJECT_ROOT
 from app.core.extensions import db

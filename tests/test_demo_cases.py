@@ -12,8 +12,12 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.cases.chains import verify_chains
-from app.cases.models import Case, CaseState, EvidenceEntry
+from app.cases.models import (
+    Case,
+    EvidenceEntry,
+)
 from app.cases.releases import is_released_to_reviewers
+from app.cases.states import CaseState
 from app.closing.models import Rating
 from app.core import clock
 from app.core.extensions import db

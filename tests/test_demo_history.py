@@ -13,15 +13,15 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.cases.chains import verify_chains
-from app.cases.models import (
+from app.cases.models import Case
+from app.cases.signals import case_filing
+from app.cases.states import (
     ALLOWED_TRANSITIONS,
-    Case,
     CaseState,
     ClaimType,
     ResponsibleParty,
     Severity,
 )
-from app.cases.signals import case_filing
 from app.closing.models import Rating
 from app.core import clock
 from app.core.audit import AuditEvent

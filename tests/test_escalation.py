@@ -12,7 +12,10 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.models import Role
 from app.auth.services import revoke_role
 from app.cases import services as case_services
-from app.cases.models import Remedy, Severity
+from app.cases.states import (
+    Remedy,
+    Severity,
+)
 from app.core import clock
 from app.core.extensions import db
 from app.execution.services import mark_done, obligations_of

@@ -13,7 +13,12 @@ from app.cases import evidence
 from app.cases.chains import GENESIS_HASH, entry_hash, verify_chains
 from app.cases.evidence import EvidenceIsAppendOnly, NewEvidence, add_evidence, timeline
 from app.cases.files import EvidenceRejected
-from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
+from app.cases.models import (
+    Case,
+    EvidenceEntry,
+    EvidenceKind,
+)
+from app.cases.states import Party
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db

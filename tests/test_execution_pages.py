@@ -7,7 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.auth.models import Role
-from app.cases.models import Case, CaseState, Remedy
+from app.cases.models import Case
+from app.cases.states import (
+    CaseState,
+    Remedy,
+)
 from app.core import clock
 from app.execution.services import obligations_of
 from app.mediation.services import Settlement

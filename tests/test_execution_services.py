@@ -8,7 +8,14 @@ from sqlalchemy import select
 
 from app.auth.models import Role
 from app.cases import services as case_services
-from app.cases.models import Case, CaseState, ClaimType, Remedy, ResponsibleParty, Severity
+from app.cases.models import Case
+from app.cases.states import (
+    CaseState,
+    ClaimType,
+    Remedy,
+    ResponsibleParty,
+    Severity,
+)
 from app.cases.transitions import CaseRefused
 from app.core import clock
 from app.core.extensions import db

@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.cases.models import Remedy
+from app.cases.states import Remedy
 from app.jury import ballot
 from app.jury.ballot import BallotKeyError, BallotOption, Offerer, Stance
 from app.jury.models import BALLOT_OPTION_MAX_CHARS

@@ -10,7 +10,12 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.cases.decisions import losing_sides
-from app.cases.models import CaseState, Outcome, Party, Remedy
+from app.cases.states import (
+    CaseState,
+    Outcome,
+    Party,
+    Remedy,
+)
 from app.closing.dossier.summary import render_text, summary_of
 from app.core import clock
 from app.core.extensions import db

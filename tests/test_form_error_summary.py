@@ -9,7 +9,7 @@ import pytest
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from app.cases.models import Remedy
+from app.cases.states import Remedy
 from app.core.forms import SiteForm, control_attributes, field_target, text_limit
 from app.mediation.services import Settlement
 from tests.helpers.case_factories import make_case

@@ -17,7 +17,7 @@ from wtforms import TextAreaField
 import app as app_package
 from app import create_app
 from app.assistant.advice import Advice, Situation
-from app.cases.models import Remedy
+from app.cases.states import Remedy
 from app.core.forms import SiteForm, is_typed_text, typed_text_problem
 
 HOSTILE = {

@@ -7,7 +7,11 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from app.cases.models import CaseState, DecisionKind, Outcome
+from app.cases.states import (
+    CaseState,
+    DecisionKind,
+    Outcome,
+)
 from app.core import clock
 from app.core.extensions import db
 from app.jury.appeals import can_appeal

@@ -7,7 +7,12 @@ import pytest
 from flask import current_app
 from sqlalchemy import event, select
 
-from app.cases.models import CaseState, DecisionKind, Outcome, Remedy
+from app.cases.states import (
+    CaseState,
+    DecisionKind,
+    Outcome,
+    Remedy,
+)
 from app.core import clock
 from app.core.extensions import db
 from app.jury import drawing, reputation

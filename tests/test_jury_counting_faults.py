@@ -8,7 +8,8 @@ import textwrap
 import pytest
 from sqlalchemy import func, select
 
-from app.cases.models import Case, CaseState
+from app.cases.models import Case
+from app.cases.states import CaseState
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.config import PROJECT_ROOT

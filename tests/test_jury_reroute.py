@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from app.cases.models import CaseState
+from app.cases.states import CaseState
 from app.core import clock
 from app.core.extensions import db
 from app.execution import services as execution

@@ -29,16 +29,16 @@ from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.cases import services
-from app.cases.models import (
+from app.cases.models import Case
+from app.cases.services import Claim
+from app.cases.states import (
     ALLOWED_TRANSITIONS,
-    Case,
     CaseState,
     ClaimType,
     Remedy,
     ResponsibleParty,
     Severity,
 )
-from app.cases.services import Claim
 from app.cases.transitions import CaseRefused
 from app.core import clock
 from app.core.audit import AuditEvent

@@ -10,7 +10,11 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from app.auth.models import Role
-from app.cases.models import Case, CaseState, EvidenceEntry
+from app.cases.models import (
+    Case,
+    EvidenceEntry,
+)
+from app.cases.states import CaseState
 from app.core import clock
 from app.core.audit import AuditEvent
 from app.core.extensions import db

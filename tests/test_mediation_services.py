@@ -10,9 +10,11 @@ from app.auth.models import Role
 from app.cases import services as case_services
 from app.cases.models import (
     Case,
+    EvidenceEntry,
+)
+from app.cases.states import (
     CaseState,
     ClaimType,
-    EvidenceEntry,
     Party,
     Remedy,
     ResponsibleParty,

@@ -18,7 +18,14 @@ from sqlalchemy import select
 
 from app.auth.models import Role
 from app.cases.evidence import NewEvidence, add_evidence
-from app.cases.models import Case, EvidenceKind, Party, Remedy
+from app.cases.models import (
+    Case,
+    EvidenceKind,
+)
+from app.cases.states import (
+    Party,
+    Remedy,
+)
 from app.core import clock
 from app.core.extensions import db
 from app.jury import voting

@@ -11,7 +11,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from app.cases.models import Party
+from app.cases.states import Party
 from app.core import clock
 from app.core.extensions import db
 from app.execution.services import mark_done, obligations_of

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.auth.models import Role, User
 from app.cases import services as case_services
-from app.cases.models import (
+from app.cases.states import (
     CaseState,
     ClaimType,
     DecisionKind,

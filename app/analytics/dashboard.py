@@ -11,7 +11,7 @@ from app.analytics.models import CaseFact
 from app.analytics.scope import OVERALL as ALL
 from app.analytics.scope import Scope, assigned_mediator, filing_period, overall
 from app.auth.models import User
-from app.cases.models import DecisionKind
+from app.cases.states import DecisionKind
 from app.core.extensions import db
 from app.execution.models import ObligationStatus
 from app.mediation.models import ProposalStatus

@@ -30,7 +30,11 @@ from sqlalchemy import (
 
 from app.analytics.models import CaseFact, CaseFactCategory, FactWatermark
 from app.analytics.sql import day_of, month_of, seconds_between
-from app.cases.models import Case, DecisionKind, Party
+from app.cases.models import Case
+from app.cases.states import (
+    DecisionKind,
+    Party,
+)
 from app.closing.models import Rating
 from app.core import clock
 from app.core.audit import AuditEvent

@@ -11,7 +11,7 @@ from app.cases.forms import (
     RESPONSIBLE_LABELS,
     label,
 )
-from app.cases.models import DecisionKind
+from app.cases.states import DecisionKind
 from app.jury.drawing import BALANCED, BUYER, SELLER
 
 __all__ = [

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, func, select
 
 from app.analytics.models import CaseFact
 from app.analytics.scope import Scope, count_by, read_once
-from app.cases.models import DecisionKind
+from app.cases.states import DecisionKind
 from app.core.extensions import db
 from app.execution.models import ObligationStatus
 from app.jury.models import Appeal

@@ -10,7 +10,7 @@ from app.analytics.figure import Column, Figure, Kind, percent
 from app.analytics.labels import LEANING_LABELS
 from app.analytics.scope import OVERALL as ALL
 from app.analytics.scope import Scope, overall
-from app.cases.models import APPEALABLE_DECISIONS
+from app.cases.states import APPEALABLE_DECISIONS
 from app.jury.models import PanelRound, PanelRule, PanelStatus, SeatStatus
 
 PANELS = Column(_l("Panels"))

@@ -16,7 +16,11 @@ from app.analytics import timing
 from app.analytics.disclosure import Published, publish
 from app.analytics.models import CaseFact
 from app.analytics.scope import OVERALL, Scope, count_by, overall
-from app.cases.models import Case, CaseState, Outcome
+from app.cases.models import Case
+from app.cases.states import (
+    CaseState,
+    Outcome,
+)
 
 # how a case ended, as a buyer reads it: a decision's outcome, or withdrawn before one
 WITHDRAWN = "withdrawn"

@@ -20,7 +20,10 @@ from app.analytics.facts import facts_as_of
 from app.analytics.scope import OVERALL as TOTAL
 from app.analytics.scope import Scope, filing_month, overall
 from app.analytics.sql import Spread
-from app.cases.models import AGREED_DECISIONS, DecisionKind
+from app.cases.states import (
+    AGREED_DECISIONS,
+    DecisionKind,
+)
 from app.core import clock
 
 # how a case ended, as the public reads it: both sides agreed, or who decided

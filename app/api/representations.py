@@ -11,7 +11,11 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.cases.models import Case, CaseState, EvidenceEntry
+from app.cases.models import (
+    Case,
+    EvidenceEntry,
+)
+from app.cases.states import CaseState
 from app.core.extensions import db
 from app.core.urls import public_url
 from app.execution.models import Obligation

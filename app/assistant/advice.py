@@ -7,7 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from app.cases.models import CLAIMABLE_REMEDIES, ClaimType, Remedy
+from app.cases.states import (
+    CLAIMABLE_REMEDIES,
+    ClaimType,
+    Remedy,
+)
 from app.orders.models import Order
 
 

@@ -9,16 +9,16 @@ from flask import current_app
 
 from app.auth.models import User
 from app.cases import notify, webhooks
-from app.cases.models import (
+from app.cases.models import Case
+from app.cases.signals import case_decided
+from app.cases.states import (
     APPEALABLE_DECISIONS,
-    Case,
     CaseState,
     DecisionKind,
     Outcome,
     Party,
     decision_is_final,
 )
-from app.cases.signals import case_decided
 from app.cases.transitions import move
 from app.core import clock
 

@@ -25,11 +25,13 @@ from app.cases.files import (
 )
 from app.cases.files.uploads import store_evidence_file
 from app.cases.models import (
-    EVIDENCE_OPEN_STATES,
     FILE_KINDS,
     Case,
     EvidenceEntry,
     EvidenceKind,
+)
+from app.cases.states import (
+    EVIDENCE_OPEN_STATES,
     Party,
     Supplier,
 )

@@ -13,20 +13,20 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
-from app.cases.models import (
+from app.cases.models import EvidenceKind
+from app.cases.services import Claim
+from app.cases.states import (
     CLAIMABLE_REMEDIES,
     CaseState,
     ClaimType,
     ClosedReason,
     DecisionKind,
-    EvidenceKind,
     Outcome,
     Party,
     Remedy,
     ResponsibleParty,
     Severity,
 )
-from app.cases.services import Claim
 from app.core.forms import SiteForm
 from app.core.money import fen_to_yuan, yuan_to_fen
 

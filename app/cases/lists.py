@@ -7,7 +7,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
-from app.cases.models import Case, CaseState, Party
+from app.cases.models import Case
+from app.cases.states import (
+    CaseState,
+    Party,
+)
 from app.cases.turns import Turn, readers_turns_first, turns_of
 from app.core.extensions import db
 from app.orders.models import Order

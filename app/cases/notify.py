@@ -10,7 +10,11 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from app.auth.models import User
-from app.cases.models import Case, CaseState, Outcome
+from app.cases.models import Case
+from app.cases.states import (
+    CaseState,
+    Outcome,
+)
 from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.core.zones import format_zoned

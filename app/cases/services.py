@@ -17,22 +17,24 @@ from app.cases import notify, webhooks
 from app.cases.decisions import record_decision
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import (
+    Case,
+    CounterOffer,
+    EvidenceKind,
+)
+from app.cases.signals import case_filing
+from app.cases.states import (
     REMEDIES_WITH_AMOUNT,
     WITHDRAWABLE_STATES,
-    Case,
     CaseState,
     ClaimType,
     ClosedReason,
-    CounterOffer,
     DecisionKind,
-    EvidenceKind,
     Outcome,
     Remedy,
     ResponsibleParty,
     Severity,
     Supplier,
 )
-from app.cases.signals import case_filing
 from app.cases.transitions import CaseRefused, move, touch
 from app.core import clock
 from app.core.audit import record_event

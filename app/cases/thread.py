@@ -19,8 +19,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.cases.models import Case, CaseState
+from app.cases.models import Case
 from app.cases.notify import case_link
+from app.cases.states import CaseState
 from app.core import clock
 from app.core.audit import record_event
 from app.core.db import sql_in

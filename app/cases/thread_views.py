@@ -15,7 +15,7 @@ from wtforms import TextAreaField
 
 from app.auth.models import User
 from app.cases.forms import LONG_TEXT, counted
-from app.cases.models import Case, CaseState
+from app.cases.models import Case
 from app.cases.page import (
     CaseSection,
     Placement,
@@ -26,6 +26,7 @@ from app.cases.page import (
     require,
     viewable_case,
 )
+from app.cases.states import CaseState
 from app.cases.thread import THREAD_OPEN_STATES, can_post, post_to_thread, shown_thread
 from app.core.extensions import limiter
 from app.core.forms import SiteForm, apply_error

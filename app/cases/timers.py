@@ -10,8 +10,15 @@ from flask import current_app
 from app.auth.models import User
 from app.cases import notify
 from app.cases.decisions import record_decision
-from app.cases.models import Case, CaseState, ClosedReason, DecisionKind, Outcome, Remedy
+from app.cases.models import Case
 from app.cases.services import answer_counter_offer, open_evidence_window
+from app.cases.states import (
+    CaseState,
+    ClosedReason,
+    DecisionKind,
+    Outcome,
+    Remedy,
+)
 from app.cases.transitions import move, touch
 from app.core import clock
 

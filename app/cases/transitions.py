@@ -18,7 +18,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
 from app.cases import webhooks
-from app.cases.models import ALLOWED_TRANSITIONS, Case, CaseState
+from app.cases.models import Case
+from app.cases.states import (
+    ALLOWED_TRANSITIONS,
+    CaseState,
+)
 from app.core import clock
 from app.core.audit import AuditEvent, record_event
 from app.core.errors import Refused

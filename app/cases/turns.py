@@ -19,7 +19,11 @@ from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
 from app.auth.models import User
-from app.cases.models import Case, CaseState, Party
+from app.cases.models import Case
+from app.cases.states import (
+    CaseState,
+    Party,
+)
 
 
 class Waiting(StrEnum):

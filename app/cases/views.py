@@ -25,14 +25,9 @@ from app.cases.forms import (
     ReturnCaseForm,
 )
 from app.cases.models import (
-    CLAIMABLE_REMEDIES,
-    REMEDIES_WITH_AMOUNT,
     Case,
-    ClaimType,
     EvidenceEntry,
     EvidenceKind,
-    Remedy,
-    Severity,
 )
 from app.cases.page import (
     attempt,
@@ -42,6 +37,13 @@ from app.cases.page import (
     render_case,
     require,
     viewable_case,
+)
+from app.cases.states import (
+    CLAIMABLE_REMEDIES,
+    REMEDIES_WITH_AMOUNT,
+    ClaimType,
+    Remedy,
+    Severity,
 )
 from app.cases.wording import case_helpers, entry_reference
 from app.core.extensions import db

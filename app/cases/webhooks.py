@@ -6,7 +6,8 @@ ids — never by a name, an address or anything a party or the mediator wrote. T
 are in ``app.notifications.webhooks.catalogue``.
 """
 
-from app.cases.models import Case, decision_is_final
+from app.cases.models import Case
+from app.cases.states import decision_is_final
 from app.core.audit import AuditEvent
 from app.notifications.webhooks.events import queue_event, timestamp
 

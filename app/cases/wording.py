@@ -25,7 +25,14 @@ from app.cases.forms import (
     STATE_MEANINGS,
     label,
 )
-from app.cases.models import Case, CaseState, EvidenceEntry, Party
+from app.cases.models import (
+    Case,
+    EvidenceEntry,
+)
+from app.cases.states import (
+    CaseState,
+    Party,
+)
 from app.core import clock
 
 

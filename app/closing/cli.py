@@ -7,7 +7,8 @@ import click
 from flask.cli import AppGroup
 
 from app.cases.cli import count, report_verification
-from app.cases.models import Case, CaseState
+from app.cases.models import Case
+from app.cases.states import CaseState
 from app.closing.dossier.build import DossierIncomplete, write_dossier_file
 from app.closing.dossier.verify import check_dossier
 from app.closing.services import ClosingRefused

@@ -14,7 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.cases.models import Case, CaseState, ClosedReason, Party
+from app.cases.models import Case
+from app.cases.states import (
+    CaseState,
+    ClosedReason,
+    Party,
+)
 from app.closing.models import Rating
 from app.core import clock
 from app.core.audit import record_event

@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired
 
 from app.auth.models import User
 from app.cases.forms import LONG_TEXT, counted
-from app.cases.models import Case, CaseState
+from app.cases.models import Case
 from app.cases.page import (
     CaseSection,
     Placement,
@@ -28,6 +28,7 @@ from app.cases.page import (
     require,
     viewable_case,
 )
+from app.cases.states import CaseState
 from app.closing.dossier.build import dossier_file_name, write_dossier
 from app.closing.services import (
     ClosingRefused,

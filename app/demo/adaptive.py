@@ -13,7 +13,11 @@ from contextlib import contextmanager
 from flask import current_app
 from sqlalchemy import select
 
-from app.cases.models import Case, ClaimType, Remedy
+from app.cases.models import Case
+from app.cases.states import (
+    ClaimType,
+    Remedy,
+)
 from app.core.extensions import db
 from app.demo.scenario import HOUR, Demo, claim, in_mediation, trade_order
 from app.jury.ballot import BallotKind

@@ -11,8 +11,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.cases import services
-from app.cases.models import Case, ClaimType, Remedy, Severity
+from app.cases.models import Case
 from app.cases.releases import decide_release
+from app.cases.states import (
+    ClaimType,
+    Remedy,
+    Severity,
+)
 from app.closing.services import rate_case
 from app.core import clock
 from app.core.extensions import db

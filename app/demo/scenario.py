@@ -12,9 +12,11 @@ from app.cases import services
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import (
     Case,
-    ClaimType,
     EvidenceEntry,
     EvidenceKind,
+)
+from app.cases.states import (
+    ClaimType,
     Remedy,
     ResponsibleParty,
     Severity,

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.cases.models import Party
 from app.cases.notify import case_link
+from app.cases.states import Party
 from app.core.audit import record_event
 from app.core.extensions import db
 from app.core.money import format_amount

@@ -8,7 +8,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.cases.models import Case, CaseState, Party
+from app.cases.models import Case
+from app.cases.states import (
+    CaseState,
+    Party,
+)
 from app.core import clock
 from app.core.db import sql_in
 from app.core.extensions import db

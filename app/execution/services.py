@@ -18,7 +18,13 @@ from sqlalchemy import bindparam, select, update
 from app.auth.models import User
 from app.cases import notify
 from app.cases.decisions import appeal_window_is_open
-from app.cases.models import Case, CaseState, ClosedReason, Party, Remedy
+from app.cases.models import Case
+from app.cases.states import (
+    CaseState,
+    ClosedReason,
+    Party,
+    Remedy,
+)
 from app.cases.transitions import CaseRefused, move, write_fields
 from app.core import clock
 from app.core.audit import record_event

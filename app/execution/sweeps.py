@@ -6,7 +6,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.cases import notify
-from app.cases.models import Case, CaseState
+from app.cases.models import Case
+from app.cases.states import CaseState
 from app.core import clock
 from app.core.extensions import db
 from app.core.reminders import send_due_reminders

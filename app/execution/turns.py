@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.cases.models import Case, Party
+from app.cases.models import Case
+from app.cases.states import Party
 from app.cases.turns import NOBODY, Turn, Waiting
 from app.core.extensions import db
 from app.execution.models import Obligation, ObligationStatus

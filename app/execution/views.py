@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 
 from app.auth.models import User
 from app.cases.forms import label
-from app.cases.models import Case, CaseState
+from app.cases.models import Case
 from app.cases.page import (
     CaseSection,
     Placement,
@@ -25,6 +25,7 @@ from app.cases.page import (
     require,
     viewable_case,
 )
+from app.cases.states import CaseState
 from app.cases.turns import register_turns
 from app.core.extensions import db
 from app.execution import services

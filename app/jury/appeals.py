@@ -23,8 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.models import User
 from app.cases.decisions import appeal_window_is_open, appeal_window_still_open, losing_sides
 from app.cases.forms import REMEDY_LABELS, label
-from app.cases.models import Case, CaseState, DecisionKind, Party
+from app.cases.models import Case
 from app.cases.notify import case_link
+from app.cases.states import (
+    CaseState,
+    DecisionKind,
+    Party,
+)
 from app.cases.transitions import move
 from app.core import clock
 from app.core.audit import AuditEvent

@@ -30,7 +30,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.cases.decisions import grants_claim_as_filed
-from app.cases.models import CLAIMABLE_REMEDIES, Case, Outcome, Remedy
+from app.cases.models import Case
+from app.cases.states import (
+    CLAIMABLE_REMEDIES,
+    Outcome,
+    Remedy,
+)
 from app.jury.models import BALLOT_OPTION_MAX_CHARS
 from app.jury.rules import Side
 

@@ -33,8 +33,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
 from app.cases.decisions import record_decision
-from app.cases.models import Case, CaseState, DecisionKind
+from app.cases.models import Case
 from app.cases.notify import case_link
+from app.cases.states import (
+    CaseState,
+    DecisionKind,
+)
 from app.cases.transitions import CaseRefused, move
 from app.core import clock
 from app.core.extensions import db

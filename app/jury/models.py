@@ -23,7 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.cases.models import APPEALABLE_DECISIONS, Case
+from app.cases.models import Case
+from app.cases.states import APPEALABLE_DECISIONS
 from app.core import clock
 from app.core.db import sql_in
 from app.core.extensions import db

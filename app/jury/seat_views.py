@@ -28,8 +28,13 @@ from wtforms.validators import InputRequired, ValidationError
 
 from app.cases import evidence
 from app.cases.forms import ConfirmForm
-from app.cases.models import Case, EvidenceEntry, EvidenceKind, Party
+from app.cases.models import (
+    Case,
+    EvidenceEntry,
+    EvidenceKind,
+)
 from app.cases.releases import decisions_of
+from app.cases.states import Party
 from app.cases.thread import shown_thread
 from app.core.confirm import Confirmation, confirmed_action, fingerprint
 from app.core.extensions import db, limiter

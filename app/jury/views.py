@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app.cases.models import Case, CaseState
+from app.cases.models import Case
 from app.cases.page import CaseSection, Placement, attempt, flash_errors, register_case_section
+from app.cases.states import CaseState
 from app.cases.turns import register_turns
 from app.core import clock
 from app.core.extensions import db

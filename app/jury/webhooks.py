@@ -1,7 +1,7 @@
 """What the marketplace hears of panels: ``panel.verdict``, with the counts and the winning
 option only — never who sat on the panel or how each of them voted."""
 
-from app.cases.models import Outcome
+from app.cases.states import Outcome
 from app.cases.webhooks import case_summary
 from app.jury import ballot
 from app.jury.models import Panel

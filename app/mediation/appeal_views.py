@@ -12,8 +12,9 @@ from wtforms.validators import DataRequired, ValidationError
 
 from app.cases.confirming import ask, case_fingerprint
 from app.cases.decisions import losing_sides
-from app.cases.models import Case, DecisionKind
+from app.cases.models import Case
 from app.cases.page import back_to, render_case, require, viewable_case
+from app.cases.states import DecisionKind
 from app.core.confirm import Confirmation, confirmed_action
 from app.core.forms import SiteForm
 from app.jury.appeals import can_appeal, case_appeal

@@ -14,8 +14,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.cases.models import Case, CaseState, DecisionKind
+from app.cases.models import Case
 from app.cases.notify import case_link
+from app.cases.states import (
+    CaseState,
+    DecisionKind,
+)
 from app.cases.transitions import move
 from app.core import clock
 from app.core.extensions import db

@@ -6,7 +6,8 @@ from collections.abc import Collection
 from sqlalchemy import Select, func, select
 
 from app.auth.models import Role, RoleGrant, User
-from app.cases.models import Case, CaseState
+from app.cases.models import Case
+from app.cases.states import CaseState
 from app.cases.transitions import touch
 from app.core.extensions import db
 from app.jury.appeals import stood_down_mediator

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from app.auth.models import User
 from app.cases.confirming import ask, colleague_warnings, on_colleagues_case
 from app.cases.forms import REMEDY_LABELS, label
-from app.cases.models import Case, Remedy
+from app.cases.models import Case
+from app.cases.states import Remedy
 from app.cases.wording import duration
 from app.core.confirm import Confirmation
 from app.core.money import format_amount

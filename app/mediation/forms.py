@@ -26,7 +26,10 @@ from app.cases.forms import (
     choices_of,
     counted,
 )
-from app.cases.models import Party, Remedy
+from app.cases.states import (
+    Party,
+    Remedy,
+)
 from app.core.forms import SiteForm
 from app.jury.ballot import BallotKind
 from app.mediation.escalation_notices import ESCALATION_AUDIT_LABELS

@@ -17,7 +17,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.cases.models import Case, CaseState, Party, Remedy
+from app.cases.models import Case
+from app.cases.states import (
+    CaseState,
+    Party,
+    Remedy,
+)
 from app.core import clock
 from app.core.db import sql_in
 from app.core.extensions import db

@@ -21,9 +21,9 @@ from app.cases.models import (
     QUEUE_ORDER,
     WORKING_STATES,
     Case,
-    CaseState,
     CounterOffer,
 )
+from app.cases.states import CaseState
 from app.core.extensions import db
 from app.core.pages import rows_page
 from app.mediation.models import CaseNote, CaseQuestion, SettlementProposal

@@ -3,7 +3,7 @@ proposal about to expire is reminded with the case's deadline, to the parties wh
 is (``app.cases.turns``)."""
 
 from app.cases import notify
-from app.cases.models import Party
+from app.cases.states import Party
 from app.core import clock
 from app.core.reminders import send_due_reminders
 from app.mediation.models import CaseQuestion

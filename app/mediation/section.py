@@ -13,11 +13,18 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.cases.forms import PARTY_LABELS, label
-from app.cases.models import REMEDIES_WITH_AMOUNT, Case, EvidenceEntry, Party
+from app.cases.models import (
+    Case,
+    EvidenceEntry,
+)
 from app.cases.page import (
     page_form,
 )
 from app.cases.releases import can_decide_release, decisions_of, is_released_to_reviewers
+from app.cases.states import (
+    REMEDIES_WITH_AMOUNT,
+    Party,
+)
 from app.cases.wording import duration
 from app.core.audit import AuditEvent
 from app.core.extensions import db

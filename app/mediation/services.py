@@ -18,11 +18,13 @@ from app.cases.decisions import record_decision
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.files import EvidenceRejected
 from app.cases.models import (
-    REMEDIES_WITH_AMOUNT,
     Case,
+    EvidenceKind,
+)
+from app.cases.states import (
+    REMEDIES_WITH_AMOUNT,
     CaseState,
     DecisionKind,
-    EvidenceKind,
     Outcome,
     Party,
     Remedy,

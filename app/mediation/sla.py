@@ -25,7 +25,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 
-from app.cases.models import Case, CaseState
+from app.cases.models import Case
+from app.cases.states import CaseState
 from app.core.extensions import db
 from app.execution.models import Obligation, ObligationStatus
 from app.mediation.models import ProposalStatus, SettlementProposal, SlaPhase

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from app.cases.models import Case, Party
+from app.cases.models import Case
+from app.cases.states import Party
 from app.cases.turns import Turn, Waiting, for_staff
 from app.core.extensions import db
 from app.mediation.models import ProposalStatus, SettlementProposal

@@ -23,7 +23,7 @@ from app.auth.models import Role, User
 from app.cases import confirming, releases
 from app.cases.confirming import confirmed_button_action, confirmed_form_action
 from app.cases.forms import ConfirmForm
-from app.cases.models import CaseState, EvidenceEntry
+from app.cases.models import EvidenceEntry
 from app.cases.page import (
     CaseSection,
     Placement,
@@ -35,6 +35,7 @@ from app.cases.page import (
     require,
     viewable_case,
 )
+from app.cases.states import CaseState
 from app.cases.turns import register_turns
 from app.cases.wording import entry_reference
 from app.core import clock

@@ -11,7 +11,8 @@ and which states' deadlines are reminded to the parties whose turn it is
 from collections.abc import Callable
 
 from app.cases import timers
-from app.cases.models import Case, CaseState
+from app.cases.models import Case
+from app.cases.states import CaseState
 from app.cases.sweeps import sweep_deadline_reminders, sweep_due_cases
 from app.cases.turns import parties_whose_turn
 from app.execution.services import finish_appeal_window

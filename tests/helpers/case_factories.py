@@ -11,14 +11,16 @@ from app.cases import services
 from app.cases.evidence import NewEvidence, add_evidence
 from app.cases.models import (
     Case,
-    ClaimType,
     EvidenceEntry,
     EvidenceKind,
+)
+from app.cases.services import Claim
+from app.cases.states import (
+    ClaimType,
     Remedy,
     ResponsibleParty,
     Severity,
 )
-from app.cases.services import Claim
 from app.core import clock
 from app.core.extensions import db
 from app.demo.media import document_pdf

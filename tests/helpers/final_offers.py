@@ -7,7 +7,10 @@ from datetime import timedelta
 from flask import current_app
 
 from app.cases import services as case_services
-from app.cases.models import CaseState, Remedy
+from app.cases.states import (
+    CaseState,
+    Remedy,
+)
 from app.core import clock
 from app.core.extensions import db
 from app.jury.ballot import BallotKind

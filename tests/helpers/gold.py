@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import Role
-from app.cases.models import CaseState
+from app.cases.states import CaseState
 from app.core import clock
 from app.core.extensions import db
 from app.jury.counting import count_due_panels

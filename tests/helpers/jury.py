@@ -7,7 +7,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.cases.models import CaseState, Outcome
+from app.cases.states import (
+    CaseState,
+    Outcome,
+)
 from app.core import clock
 from app.core.extensions import db
 from app.jury.counting import count_due_panels

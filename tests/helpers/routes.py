@@ -6,8 +6,9 @@ import io
 from flask import current_app
 
 from app.cases.evidence import NewEvidence, add_evidence
-from app.cases.models import EvidenceKind, Party
+from app.cases.models import EvidenceKind
 from app.cases.releases import decide_release
+from app.cases.states import Party
 from app.execution import services as execution
 from app.mediation import services as mediation
 from app.mediation.saved_filters import save_filter

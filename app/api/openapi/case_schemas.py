@@ -6,7 +6,7 @@ from flask import current_app
 from app.api.events import VISIBLE_ACTIONS
 from app.api.openapi.common import choice, fen, nullable, page_of, time
 from app.api.representations import COUNTER_OFFER_DEADLINE, DEADLINE_NAMES
-from app.cases.models import (
+from app.cases.states import (
     CLAIMABLE_REMEDIES,
     CaseState,
     ClaimType,

@@ -4,7 +4,11 @@ from flask import current_app
 
 from app.api.openapi.common import choice, nullable, time
 from app.cases.evidence import CARRIER_MAX_CHARS, SUPPLIABLE_KINDS
-from app.cases.models import EvidenceKind, Party, Supplier
+from app.cases.models import EvidenceKind
+from app.cases.states import (
+    Party,
+    Supplier,
+)
 
 PARTY = choice(Party, "Whose timeline it goes on.")
 ENTRY_EXAMPLE = {

@@ -15,7 +15,7 @@ from app.api.openapi.common import (
     secured,
 )
 from app.api.openapi.evidence_schemas import ENTRY_EXAMPLE
-from app.cases.models import CaseState
+from app.cases.states import CaseState
 
 NOT_JSON = problem_response("The body is not JSON (send Content-Type: application/json).")
 TOO_LARGE = problem_response("The body is too large.")

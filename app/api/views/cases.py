@@ -13,15 +13,15 @@ from app.api.problems import InvalidRequest, refused
 from app.api.representations import represent_case, represent_cases, with_parties
 from app.api.requests import Fields, body_fields, query_fields
 from app.api.views.blueprint import bp
-from app.cases.models import (
+from app.cases.models import Case
+from app.cases.services import Claim, open_case_for_buyer
+from app.cases.states import (
     CLAIMABLE_REMEDIES,
-    Case,
     CaseState,
     ClaimType,
     Remedy,
     ResponsibleParty,
 )
-from app.cases.services import Claim, open_case_for_buyer
 from app.cases.transitions import CaseRefused
 from app.core.audit import AuditEvent
 from app.core.extensions import db

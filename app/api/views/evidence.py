@@ -13,7 +13,11 @@ from app.api.requests import Fields, body_fields
 from app.api.views.blueprint import bp
 from app.cases.evidence import NewEvidence, add_supplied_evidence
 from app.cases.files import EvidenceRejected
-from app.cases.models import EvidenceKind, Party, Supplier
+from app.cases.models import EvidenceKind
+from app.cases.states import (
+    Party,
+    Supplier,
+)
 
 JSON_KINDS = (EvidenceKind.CHAT_TRANSCRIPT, EvidenceKind.TRACKING_NUMBER)
 FILE_FIELD = "file"

@@ -27,7 +27,7 @@ later hash recomputed, cannot be told from the real one without the database. Th
 not evidence and has no chain: a forger who re-hashes the manifest can edit it unseen.
 """
 
-from app.cases.models import Party
+from app.cases.states import Party
 
 FORMAT = "tribunal-dossier/1"
 MANIFEST = "manifest.json"

@@ -17,7 +17,14 @@ from flask_babel import lazy_gettext as _l
 
 from app.cases.chains import hashed_fields, iso_time
 from app.cases.evidence import timeline
-from app.cases.models import Case, CaseState, EvidenceEntry, Party
+from app.cases.models import (
+    Case,
+    EvidenceEntry,
+)
+from app.cases.states import (
+    CaseState,
+    Party,
+)
 from app.cases.thread import thread_of
 from app.closing.dossier import (
     CHUNK_BYTES,

@@ -27,7 +27,15 @@ from app.cases.forms import (
     STATE_LABELS,
     label,
 )
-from app.cases.models import Case, DecisionKind, EvidenceEntry, EvidenceKind, Party
+from app.cases.models import (
+    Case,
+    EvidenceEntry,
+    EvidenceKind,
+)
+from app.cases.states import (
+    DecisionKind,
+    Party,
+)
 from app.cases.thread import ROLE_LABELS, ThreadPost
 from app.closing.services import ratings_of
 from app.core.extensions import db

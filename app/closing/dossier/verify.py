@@ -23,7 +23,8 @@ from app.cases.chains import (
     chain_problems,
     text_problems,
 )
-from app.cases.models import FILE_KINDS, Party
+from app.cases.models import FILE_KINDS
+from app.cases.states import Party
 from app.closing.dossier import (
     CHUNK_BYTES,
     FILES_FOLDER,

@@ -5,7 +5,12 @@ parties' ratings."""
 from flask import current_app
 from sqlalchemy import select
 
-from app.cases.models import CaseState, ClosedReason, Outcome, Party
+from app.cases.states import (
+    CaseState,
+    ClosedReason,
+    Outcome,
+    Party,
+)
 from app.closing.services import rate_case
 from app.core.extensions import db
 from app.demo.history import words

@@ -3,8 +3,12 @@ remedies as a marketplace's complaints are."""
 
 import random
 
-from app.cases.models import ClaimType, Remedy, ResponsibleParty
 from app.cases.services import Claim
+from app.cases.states import (
+    ClaimType,
+    Remedy,
+    ResponsibleParty,
+)
 from app.demo.history.words import DESCRIPTIONS, fits
 
 TYPE_WEIGHTS = {

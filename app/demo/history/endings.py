@@ -4,10 +4,10 @@ from enum import StrEnum
 
 from app.cases import services, timers
 from app.cases.evidence import NewEvidence, add_evidence
-from app.cases.models import (
+from app.cases.models import EvidenceKind
+from app.cases.states import (
     REMEDIES_WITH_AMOUNT,
     ClaimType,
-    EvidenceKind,
     Remedy,
     ResponsibleParty,
     Severity,

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.cases.models import ClaimType
 from app.cases.services import Claim
+from app.cases.states import ClaimType
 from app.core import clock
 from app.core.extensions import db
 from app.demo.history.words import fits

@@ -1,7 +1,7 @@
 """What the people of the demo's history write: claims, answers, reasons and comments, in
 Chinese and English as a bilingual marketplace writes them."""
 
-from app.cases.models import ClaimType
+from app.cases.states import ClaimType
 
 DESCRIPTIONS = {
     ClaimType.NOT_RECEIVED: (
