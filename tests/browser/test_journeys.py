@@ -71,11 +71,12 @@ def answer_proposal(party, case_id: int, answer: str) -> None:
 
 def open_seat_from_inbox(reviewer, case_id: int, seat_id: int, timeout: float = 60):
     """The reviewer finds the seat's notice in the inbox (once the scheduler delivered it)
-    and opens it."""
+    and opens it. The notice is written in the reviewer's own language, whatever the
+    browser's: it is found by the case's number and read as the scheduler wrote it."""
     end = time.monotonic() + timeout
     while True:
         page = reviewer.go("/inbox")
-        notice = page.locator("article.inbox-item", has_text=f"reviewer panel: case #{case_id}")
+        notice = page.locator("article.inbox-item", has_text=re.compile(rf"#{case_id}\b"))
         if notice.count():
             break
         assert time.monotonic() < end, "the seat's notice never reached the inbox: " + repr(
@@ -86,7 +87,13 @@ def open_seat_from_inbox(reviewer, case_id: int, seat_id: int, timeout: float = 
             )
         )
         time.sleep(0.5)
-    expect_text(page, "Read the case and vote by")
+    [(subject, body)] = reviewer.site.sql(
+        "SELECT subject, body FROM outbox_messages WHERE channel = 'inbox'"
+        " AND idempotency_key LIKE ?",
+        (f"seat-{seat_id}:%",),
+    )
+    expect_text(page, subject)
+    expect_text(page, " ".join(body.split()[:3]))
     reviewer.shot("4-reviewer-inbox")
     notice.first.get_by_role("button", name="Open").click()
     page.wait_for_url(re.compile(rf"/review/seats/{seat_id}$"))
