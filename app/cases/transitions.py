@@ -10,10 +10,11 @@ transaction.
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, inspect, update
+from sqlalchemy import ColumnElement, Update, bindparam, inspect, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
@@ -63,15 +64,7 @@ def move(
     before = case.state
     db.session.flush()
     values = {"state": to_state.value, "updated_at": clock.now(), **_column_values(changes)}
-    result = db.session.execute(
-        update(Case.__table__)
-        .where(Case.id == case.id, Case.state.in_([s.value for s in expected]), *only_if)
-        .values(**values)
-    )
-    if result.rowcount != 1:
-        db.session.expire(case)
-        raise StaleCase
-    _written(case, values)
+    _compare_and_set(case, frozenset(s.value for s in expected), only_if, values)
     after = {"state": to_state.value, **{k: _jsonable(v) for k, v in changes.items()}}
     event = record_event(actor, action, case, before={"state": before}, after=after)
     webhooks.state_changed(case, event)
@@ -107,15 +100,36 @@ def write_fields(
     has moved on."""
     db.session.flush()
     values = {"updated_at": clock.now(), **_column_values(changes)}
-    result = db.session.execute(
-        update(Case.__table__)
-        .where(Case.id == case.id, Case.state == expect.value, *only_if)
-        .values(**values)
-    )
+    _compare_and_set(case, frozenset({expect.value}), only_if, values)
+
+
+def _compare_and_set(
+    case: Case, states: frozenset[str], only_if: Iterable[ColumnElement[bool]], values: dict
+) -> None:
+    """``UPDATE cases SET values WHERE id = case AND state IN states [AND only_if]``, or
+    ``StaleCase``; the loaded case then holds the values."""
+    statement = _update_in_states(tuple(sorted(states)), tuple(sorted(values)))
+    conditions = list(only_if)
+    if conditions:
+        statement = statement.where(*conditions)
+    parameters = {f"new_{key}": value for key, value in values.items()}
+    result = db.session.execute(statement, {"case_id": case.id, **parameters})
     if result.rowcount != 1:
         db.session.expire(case)
         raise StaleCase
     _written(case, values)
+
+
+@lru_cache(maxsize=256)
+def _update_in_states(states: tuple[str, ...], keys: tuple[str, ...]) -> Update:
+    """The compare-and-set for cases in ``states`` writing ``keys``, built once: a statement
+    used again is not compiled or keyed again (a verdict, a deadline, every move of a sweep)."""
+    table = Case.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("case_id"), table.c.state.in_(states))
+        .values({key: bindparam(f"new_{key}") for key in keys})
+    )
 
 
 def _written(case: Case, values: dict[str, Any]) -> None:
