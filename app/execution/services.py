@@ -207,27 +207,31 @@ def dispute(obligation: Obligation, user: User, reason: str) -> None:
     notify.mediation_started(case, event)
 
 
-# built once: every decision runs it
+# built once, on the table: every decision runs it
+OUTSTANDING = (
+    ObligationStatus.OPEN.value,
+    ObligationStatus.WAITING.value,
+    ObligationStatus.DISPUTED.value,
+)
 CANCEL_OUTSTANDING = (
-    update(Obligation)
+    update(Obligation.__table__)
     .where(
-        Obligation.case_id == bindparam("case"),
-        Obligation.status.in_(
-            [
-                ObligationStatus.OPEN.value,
-                ObligationStatus.WAITING.value,
-                ObligationStatus.DISPUTED.value,
-            ]
-        ),
+        Obligation.__table__.c.case_id == bindparam("case"),
+        Obligation.__table__.c.status.in_(OUTSTANDING),
     )
     .values(status=ObligationStatus.CANCELLED.value)
-    .execution_options(synchronize_session="fetch")
 )
 
 
 def cancel_outstanding(case: Case) -> None:
-    """A new decision replaces the old one's steps that are not done yet."""
+    """A new decision replaces the old one's steps that are not done yet. The steps this
+    session holds read their status afresh when next used (cheaper than the ORM fetching
+    back every row the statement changed, which most decisions never look at)."""
+    db.session.flush()
     db.session.execute(CANCEL_OUTSTANDING, {"case": case.id})
+    for held in list(db.session.identity_map.values()):
+        if isinstance(held, Obligation) and held.case_id == case.id:
+            db.session.expire(held, ["status"])
 
 
 # What the sweep does when a deadline passes
