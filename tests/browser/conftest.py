@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.accessibility import violations_of
 from tests.helpers.journeys import journey_orders
 from tests.helpers.servers import free_port, serve_web, wait_until_up
 
@@ -39,19 +40,9 @@ CHROMIUM_ARGS = [
 PASSWORD = "tribunal-demo"  # every demo account's password
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-AXE_SOURCE = (ROOT / "static" / "vendor" / "axe-core" / "axe.min.js").read_text()
 # Redoc draws the API's documentation for the marketplace's developers: its colours and
 # controls are Redoc's own, outside the product's pages.
 AXE_EXEMPT = ("/api/v1/docs",)
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
-AXE_RUN = """async (tags) => {
-  const results = await axe.run(document, {runOnly: {type: "tag", values: tags},
-                                           resultTypes: ["violations"]});
-  return results.violations
-    .filter((violation) => ["serious", "critical"].includes(violation.impact))
-    .map((violation) => `${violation.id} (${violation.impact}): ` +
-         violation.nodes.map((node) => node.target.join(" ")).join(", "));
-}"""
 
 
 def pytest_collection_modifyitems(items):
@@ -243,9 +234,8 @@ class Actor:
         self.page.on("load", lambda page: self.loaded.append(page.url))
 
     def check_accessibility(self) -> None:
-        """Runs axe-core on the page as it stands and keeps its serious and critical
-        violations. The script is evaluated through the DevTools protocol, which the
-        site's Content-Security-Policy does not govern."""
+        """Runs axe-core on the page as it stands (once for each shape of page) and keeps
+        its serious and critical violations."""
         page = self.page
         url = page.url.split("#")[0]
         if not url.startswith(self.site.url) or url.startswith(self.exempt):
@@ -253,9 +243,7 @@ class Actor:
         self.checked.add(url)
         if page.evaluate("document.contentType") != "text/html":
             return
-        if not page.evaluate("typeof axe !== 'undefined'"):
-            page.evaluate(AXE_SOURCE)
-        found = page.evaluate(AXE_RUN, AXE_TAGS)
+        found = violations_of(page)
         if found:
             self.violations[url] = found
 
