@@ -38,6 +38,10 @@ from app.orders.models import Order, OrderItem
 from tests.helpers.demo import demo_case_id
 from tests.helpers.demo_story import assert_one_story
 
+# the demo is make run's, on SQLite, and seeding its history through the real transitions
+# takes minutes on PostgreSQL: make test runs it once, on SQLite
+pytestmark = pytest.mark.one_pass
+
 
 def _history(counts) -> list[Case]:
     """The history's cases: the last ``counts["history"]`` opened."""

@@ -22,6 +22,9 @@ from app.jury.rules import (
     posterior,
 )
 
+# the rules are pure functions: make test runs it once, on SQLite
+pytestmark = pytest.mark.one_pass
+
 TWO = {"grant": Side.BUYER, "reject": Side.SELLER}
 FOUR = {"buyer": Side.BUYER, "mediator": Side.BUYER, "seller": Side.SELLER, "reject": Side.SELLER}
 

@@ -16,6 +16,9 @@ from app.jury.simulate.report import COLUMNS
 from app.jury.simulate.reviewers import Scenario, build_pool
 from app.jury.simulate.runs import percentile_90, simulate
 
+# the simulator reads no database: make test runs it once, on SQLite
+pytestmark = pytest.mark.one_pass
+
 XIANYU = MajorityRule(17, 9)
 ADAPTIVE = AdaptiveRule(first_wave=5, wave=4, cap=31, confidence=0.99)
 # no deadline to speak of: a margin rule with a cap out of reach is the pure SPRT
