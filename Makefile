@@ -15,25 +15,31 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messa
 run: setup
 	$(BIN)/honcho start
 
-# With TEST_DATABASE_URL, the suite runs on PostgreSQL beside the one on SQLite (one core
-# each); its report is printed once both have finished, and either failing fails the target.
-PG_REPORT := test-artifacts/postgresql-suite.log
+# The suite runs in up to three processes at once, since the browser journeys spend much of
+# their time waiting for the browser and the site's scheduler: the journeys (their own server,
+# on SQLite), the rest on SQLite and, with TEST_DATABASE_URL, the rest on PostgreSQL but for
+# the modules marked one_pass (pyproject.toml). Each report is printed once all have
+# finished; any failing fails the target.
+REPORTS := test-artifacts/reports
 
 test: setup
-	@pg=0; sqlite=0; \
+	@mkdir -p $(REPORTS); \
+	sqlite=0; browser=0; pg=0; \
+	env -u TEST_DATABASE_URL $(BIN)/pytest -m browser > $(REPORTS)/browser.log 2>&1 & browser_pid=$$!; \
 	if [ -n "$$TEST_DATABASE_URL" ]; then \
-		mkdir -p test-artifacts; \
-		echo "== the suite on PostgreSQL, beside SQLite: its report follows SQLite's"; \
-		$(BIN)/pytest -m "not browser" > $(PG_REPORT) 2>&1 & pg_pid=$$!; \
+		$(BIN)/pytest -m "not browser and not one_pass" > $(REPORTS)/postgresql.log 2>&1 & pg_pid=$$!; \
 	fi; \
-	echo "== the suite on SQLite"; \
-	env -u TEST_DATABASE_URL $(BIN)/pytest || sqlite=$$?; \
+	echo "== the suite on SQLite, beside the browser journeys$${TEST_DATABASE_URL:+ and the suite on PostgreSQL}: their reports follow"; \
+	env -u TEST_DATABASE_URL $(BIN)/pytest -m "not browser" || sqlite=$$?; \
+	wait $$browser_pid || browser=$$?; \
+	echo "== the browser journeys"; \
+	cat $(REPORTS)/browser.log; \
 	if [ -n "$$TEST_DATABASE_URL" ]; then \
 		wait $$pg_pid || pg=$$?; \
 		echo "== the suite on PostgreSQL ($$(echo $$TEST_DATABASE_URL | sed 's/:[^:@/]*@/:***@/'))"; \
-		cat $(PG_REPORT); \
+		cat $(REPORTS)/postgresql.log; \
 	fi; \
-	test $$sqlite = 0 && test $$pg = 0
+	test $$sqlite = 0 && test $$browser = 0 && test $$pg = 0
 
 # The benchmark (docs/performance.md): 10k, 100k and 1M cases, or 10k and short loads.
 # It runs on SQLite, and on PostgreSQL too when DATABASE_URL points at a database of its own,
