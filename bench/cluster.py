@@ -90,19 +90,29 @@ class _Load:
         if warmup:
             self._wrk(path, self.plan.warmup)
         web = [pid for port in self.ports for pid in [server_pid(port), *worker_pids(port)]]
-        database = flask_json(self.env, "bench", "backends")["pids"]
-        parts = {"web": web, "database": database, "redis": [self.redis_pid]}
-        before = {name: cpu_seconds(pids) for name, pids in parts.items()}
+        before = {
+            "web": cpu_by_process(web),
+            "database": cpu_by_process(self._database_backends()),
+            "redis": cpu_by_process([self.redis_pid]),
+        }
         machine_before, children_before = machine_busy_seconds(), _children_cpu_seconds()
         started = time.perf_counter()
         result = self._wrk(path, self.plan.seconds).as_dict()
-        result["cpu_seconds"] = {
-            **{name: round(cpu_seconds(pids) - before[name], 2) for name, pids in parts.items()},
-            "load": round(_children_cpu_seconds() - children_before, 2),
-            "machine": round(machine_busy_seconds() - machine_before, 2),
-            "wall": round(time.perf_counter() - started, 2),
+        spent = {
+            "web": cpu_spent(before["web"], web),
+            "redis": cpu_spent(before["redis"], [self.redis_pid]),
+            "load": _children_cpu_seconds() - children_before,
+            "machine": machine_busy_seconds() - machine_before,
+            "wall": time.perf_counter() - started,
         }
+        # a node's pool opens and closes connections under load: the backends are listed
+        # again, so those opened during the load count from their start
+        spent["database"] = cpu_spent(before["database"], self._database_backends())
+        result["cpu_seconds"] = {name: round(seconds, 2) for name, seconds in spent.items()}
         return result
+
+    def _database_backends(self) -> list[int]:
+        return flask_json(self.env, "bench", "backends")["pids"]
 
     def _wrk(self, path: Path, seconds: int):
         base = f"http://127.0.0.1:{self.ports[0]}"
@@ -110,17 +120,27 @@ class _Load:
         return run_wrk(base, path, seconds=seconds, connections=connections, ports=self.ports)
 
 
-def cpu_seconds(pids) -> float:
-    """User and system CPU time the processes ``pids`` have taken (those gone count 0)."""
-    ticks = 0
+def cpu_by_process(pids) -> dict[int, float]:
+    """User and system CPU time each of the processes ``pids`` has taken (those gone are
+    left out)."""
+    spent = {}
     for pid in pids:
         try:
             stat = Path(f"/proc/{pid}/stat").read_text()
         except FileNotFoundError:
             continue
         fields = stat.rsplit(")", 1)[1].split()  # the name may hold spaces; fields follow it
-        ticks += int(fields[11]) + int(fields[12])  # utime and stime, fields 14 and 15
-    return ticks / TICKS_PER_SECOND
+        spent[int(pid)] = (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND  # utime, stime
+    return spent
+
+
+def cpu_spent(before: dict[int, float], pids) -> float:
+    """CPU time the processes ``pids`` have taken since ``before`` (from ``cpu_by_process``);
+    one started since counts from its start. A process that ended meanwhile took its time
+    with it: what it spent since ``before`` is not counted, so the figure is never less
+    than nothing."""
+    now = cpu_by_process(pids)
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
 
 
 def machine_busy_seconds() -> float:

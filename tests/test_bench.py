@@ -4,6 +4,8 @@ makes the same writes as the real one, and wrk's report is read right."""
 
 import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -22,7 +24,7 @@ from app.core.extensions import db
 from app.jury.counting import count_due_panels
 from app.jury.models import Panel, Reviewer, Tally
 from bench.app import create_bench_app
-from bench.cluster import cpu_seconds, machine_busy_seconds
+from bench.cluster import cpu_by_process, cpu_spent, machine_busy_seconds
 from bench.generate import Generator, generate, people_of
 from bench.load import parse, run_wrk
 from bench.report import render
@@ -300,13 +302,39 @@ def test_the_cluster_report_gives_two_nodes_against_one_and_what_the_cores_allow
 
 
 def test_the_cpu_a_process_took_is_read_from_the_kernel():
-    spent = cpu_seconds([os.getpid()])
+    gone = 2**22 + 1
+    before = cpu_by_process([os.getpid(), gone])
+    assert list(before) == [os.getpid()]  # a process that is gone is left out
     started = time.process_time()
     while time.process_time() - started < 0.3:
         pass
-    assert cpu_seconds([os.getpid()]) - spent >= 0.2
-    assert cpu_seconds([2**22 + 1]) == 0  # a process that is gone counts nothing
+    assert 0.2 <= cpu_spent(before, [os.getpid()]) < 5
     assert machine_busy_seconds() > 0
+
+
+def test_cpu_spent_counts_a_process_started_since_and_never_less_than_nothing():
+    """A node's pool closes and opens database connections under load: a backend that ended
+    must not make the figure negative, and one that started must count."""
+    started = subprocess.Popen(  # noqa: S603  (a fixed argv)
+        [
+            sys.executable,
+            "-c",
+            "import time\nt = time.process_time()\n"
+            "while time.process_time() - t < 0.3: pass\ntime.sleep(30)",
+        ]
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while cpu_by_process([started.pid]).get(started.pid, 0) < 0.25:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        ended = 2**22 + 1  # listed before, gone now, with a large CPU time to lose
+        before = {ended: 100.0}
+        assert cpu_spent(before, [ended, started.pid]) >= 0.25
+        assert cpu_spent(before, [ended]) == 0
+    finally:
+        started.kill()
+        started.wait()
 
 
 def test_wrk_spreads_its_connections_over_every_node(tmp_path):
