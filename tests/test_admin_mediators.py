@@ -11,9 +11,15 @@ from app.core.audit import AuditEvent
 from app.core.extensions import db
 from app.mediation.assignment import choose_mediator
 from app.mediation.models import MediatorProfile
-from app.mediation.profiles import ProfileRefused, set_mediator_profile
+from app.mediation.profiles import (
+    KNOWN_CATEGORIES,
+    ProfileRefused,
+    known_categories,
+    set_mediator_profile,
+)
 from tests.helpers.factories import make_case_row, make_order, make_user
 from tests.helpers.pages import csrf_token_from, field_error, login, login_with_token, page
+from tests.helpers.query_plans import plan
 
 
 def test_duty_and_skills_are_saved_and_audited():
@@ -52,6 +58,25 @@ def test_only_a_mediator_has_a_profile_and_only_known_categories_are_skills():
     with pytest.raises(ProfileRefused, match="No order has the category jewellery") as refused:
         set_mediator_profile(make_user(roles=(Role.MEDIATOR,)), True, ["jewellery"], make_user())
     assert refused.value.field == "skills"
+
+
+def test_the_known_categories_are_each_category_once_in_order():
+    assert known_categories() == []
+    for category in ("toys", "food", "books", "food", "toys", "food"):
+        make_order(category=category)
+    assert known_categories() == ["books", "food", "toys"]
+
+
+def test_the_known_categories_are_sought_on_their_index_not_scanned(sqlite_only):
+    """One seek per category: the analytics filter and the skills list read them on every
+    page, and a scan of every item ever sold took 0.8 s of a dashboard page at 1M cases."""
+    read = plan(KNOWN_CATEGORIES)
+    items = [line for line in read.splitlines() if "order_items" in line]
+    assert len(items) == 2, read  # the first category, then each next one
+    for line in items:
+        assert line.startswith("SEARCH order_items USING COVERING INDEX ix_order_items_category"), (
+            read
+        )
 
 
 def test_assignment_follows_what_the_admin_set():

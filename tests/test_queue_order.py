@@ -2,10 +2,8 @@
 indexes: no statement of the desk sorts or scans every open case (SQLite's plans, read with
 EXPLAIN QUERY PLAN on a database without planner statistics, as a new one is)."""
 
-from datetime import datetime
-
 import pytest
-from sqlalchemy import Select, text
+from sqlalchemy import text
 from sqlalchemy.schema import CreateIndex
 
 from app.cases.models import Case
@@ -14,18 +12,9 @@ from app.core.extensions import db
 from app.mediation import queue
 from app.mediation.queue import DeskFilter
 from tests.helpers.migrations import migrated_databases
+from tests.helpers.query_plans import plan
 
 QUEUE_INDEXES = ("ix_cases_queue_order", "ix_cases_intake_order")
-
-
-def plan(statement: Select) -> str:
-    compiled = statement.compile(
-        dialect=db.engine.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    values = [compiled.params[name] for name in compiled.positiontup]
-    values = [str(value) if isinstance(value, datetime) else value for value in values]
-    rows = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(values))
-    return "\n".join(row[3] for row in rows)
 
 
 def test_the_working_queue_is_read_in_order_from_its_index(sqlite_only):

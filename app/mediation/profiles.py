@@ -4,7 +4,7 @@ who know the order's categories first. A mediator without a profile is on duty w
 skills."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.core.audit import record_event
@@ -18,12 +18,27 @@ class ProfileRefused(Refused):
     """A mediator profile that cannot be set; the message says why."""
 
 
+def _categories_in_order():
+    """Each category once, in order, read by seeking the categories' index from one to the
+    next (a recursive query: as many seeks as there are categories), where a DISTINCT would
+    read every item ever sold."""
+    first = select(func.min(OrderItem.category).label("category")).cte("categories", recursive=True)
+    following = (
+        select(func.min(OrderItem.category))
+        .where(OrderItem.category > first.c.category)
+        .scalar_subquery()
+    )
+    found = first.union_all(select(following).where(first.c.category.is_not(None)))
+    return select(found.c.category).where(found.c.category.is_not(None)).order_by(found.c.category)
+
+
+KNOWN_CATEGORIES = _categories_in_order()
+
+
 def known_categories() -> list[str]:
     """Every order item category the marketplace has sent, in order: the skills to choose
     from."""
-    return list(
-        db.session.scalars(select(OrderItem.category).distinct().order_by(OrderItem.category))
-    )
+    return list(db.session.scalars(KNOWN_CATEGORIES))
 
 
 def profile_of(mediator: User) -> MediatorProfile:

@@ -68,7 +68,7 @@ class OrderItem(db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
-    category: Mapped[str] = mapped_column(String(60))
+    category: Mapped[str] = mapped_column(String(60), index=True)
     quantity: Mapped[int]
     unit_price_fen: Mapped[int]
 
