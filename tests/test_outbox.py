@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.core import clock
 from app.core.extensions import db
@@ -149,6 +149,66 @@ def test_crash_between_sending_and_marking_resends_the_same_mail_after_the_lease
     assert deliver_outbox() == 0
     assert [m["Message-ID"] for m in sent_mail] == [message_id_for("crash:1:email")] * 2
     assert _message("crash:1:email").sent_at is not None
+
+
+def _slow_mail(app, monkeypatch, sent_mail, took: float, after_each=None):
+    """Every mail takes ``took`` of a lease to send; ``after_each(sent_so_far)`` runs after."""
+    send, lease = mail.send_email, app.config["OUTBOX_LEASE"]
+
+    def slow_send(message):
+        send(message)
+        clock.advance(lease * took)
+        if after_each:
+            after_each(len(sent_mail))
+
+    monkeypatch.setattr(mail, "send_email", slow_send)
+
+
+def test_a_batch_that_outlasts_its_lease_renews_each_message_s_lease(app, sent_mail, monkeypatch):
+    clock.freeze(START)
+    user = make_user()
+    for n in range(3):
+        queue_message(user, f"long:{n}", "Subject", "Body", channels=("email",))
+    db.session.commit()
+    leases = []
+
+    def lease_left(_sent):
+        message = _message(f"long:{len(leases)}:email")
+        leases.append(message.lease_until)
+
+    _slow_mail(app, monkeypatch, sent_mail, 0.6, lease_left)
+    assert deliver_outbox() == 3  # the third starts 1.2 leases after the batch was claimed
+    assert sorted(m["Message-ID"] for m in sent_mail) == sorted(
+        message_id_for(f"long:{n}:email") for n in range(3)
+    )
+    lease = app.config["OUTBOX_LEASE"]
+    # each was sent on a lease renewed when its delivery began
+    assert [until - START for until in leases] == [lease * (1 + 0.6 * n) for n in range(3)]
+
+
+def test_a_message_another_sweep_took_once_the_lease_ran_out_is_not_sent(
+    app, sent_mail, monkeypatch
+):
+    clock.freeze(START)
+    user = make_user()
+    for n in range(3):
+        queue_message(user, f"taken:{n}", "Subject", "Body", channels=("email",))
+    db.session.commit()
+    lease = app.config["OUTBOX_LEASE"]
+
+    def another_sweep_takes_the_last(sent):
+        if sent == 1:  # the batch's lease has run out: a second sweep claims the last one
+            db.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.idempotency_key == "taken:2:email")
+                .values(lease_owner="another sweep", lease_until=clock.now() + lease)
+            )
+            db.session.commit()
+
+    _slow_mail(app, monkeypatch, sent_mail, 1.2, another_sweep_takes_the_last)
+    assert deliver_outbox() == 2
+    assert message_id_for("taken:2:email") not in [m["Message-ID"] for m in sent_mail]
+    assert _message("taken:2:email").lease_owner == "another sweep"
 
 
 def test_crash_before_marking_an_inbox_delivery_never_makes_two_items(app, monkeypatch):

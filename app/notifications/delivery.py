@@ -16,9 +16,12 @@ Delivery guarantees:
 
 Work is claimed with a lease taken by compare-and-set (design, scheduler rule 3), so any
 number of sweeps may run at once; on PostgreSQL the candidates are also locked with
-``SKIP LOCKED``. A failed send is retried with exponential backoff and given up after
-``OUTBOX_MAX_ATTEMPTS`` (a webhook: after its retry window). Logs name messages by id and
-kind, never by address or content.
+``SKIP LOCKED``. Each message's lease is renewed, again by compare-and-set, just before it is
+delivered, so each delivery has a whole lease however long its batch has taken: two sweeps
+that both live send a message twice only if one delivery outlasts a lease (two minutes by
+default; a webhook's timeout is ten seconds). A failed send is retried with exponential
+backoff and given up after ``OUTBOX_MAX_ATTEMPTS`` (a webhook: after its retry window). Logs
+name messages by id and kind, never by address or content.
 """
 
 import logging
@@ -59,7 +62,6 @@ class Claim:
     link: str | None
     created_at: datetime
     attempts: int
-    lease_until: datetime
 
     @property
     def kind(self) -> str:
@@ -83,14 +85,12 @@ def deliver_outbox(
     claims = _claim_batch(owner, limit, channels)
     delivered = 0
     failing_endpoints = set()
-    for position, claim in enumerate(claims):
-        if clock.now() >= claim.lease_until:
-            # the leases ran out (all share one expiry): the rest go to a later sweep
-            logger.info("outbox leases expired; %d messages left", len(claims) - position)
-            break
+    for claim in claims:
         if claim.endpoint_id in failing_endpoints:
             _release(claim, owner)  # one timeout per failing endpoint and sweep is enough
             continue
+        if not _renew(claim, owner):
+            continue  # its lease ran out while the batch was delivered: another sweep has it
         outcome = _deliver_one(claim, owner)
         if webhooks.endpoint_did_not_answer(outcome):
             failing_endpoints.add(claim.endpoint_id)
@@ -141,12 +141,29 @@ def _claim_batch(owner: str, limit: int, channels: tuple[str, ...]) -> list[Clai
         )
         if result.rowcount == 1:
             claimed.append(message_id)
-    claims = _load_claims(claimed, lease_until)
+    claims = _load_claims(claimed)
     db.session.commit()
     return claims
 
 
-def _load_claims(message_ids: list[int], lease_until: datetime) -> list[Claim]:
+def _renew(claim: Claim, owner: str) -> bool:
+    """Renew this sweep's lease on the message for one more lease, from now, and commit; False
+    if another sweep has taken it since this sweep's lease ran out."""
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == claim.id,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.lease_owner == owner,
+        )
+        .values(lease_until=clock.now() + current_app.config["OUTBOX_LEASE"])
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _load_claims(message_ids: list[int]) -> list[Claim]:
     if not message_ids:
         return []
     rows = db.session.execute(
@@ -167,7 +184,7 @@ def _load_claims(message_ids: list[int], lease_until: datetime) -> list[Claim]:
         .where(OutboxMessage.id.in_(message_ids))
         .order_by(OutboxMessage.id)
     ).all()
-    return [Claim(*row, lease_until=lease_until) for row in rows]
+    return [Claim(*row) for row in rows]
 
 
 def _deliver_one(claim: Claim, owner: str) -> bool | Exception:
